@@ -1,0 +1,96 @@
+/**
+ * `@x/core`: the shared vocabulary of the x quant toolkit.
+ *
+ * @packageDocumentation
+ */
+export { type Clock, ManualClock, systemClock } from './clock.js';
+export {
+  DECIMAL_ZERO,
+  Dec,
+  type Decimal,
+  type DecimalLike,
+  isMultipleOf,
+  type RoundingDirection,
+  roundToStep,
+  toDecimal,
+  toNumber,
+} from './decimal.js';
+export {
+  ConflictError,
+  type ErrorCode,
+  IntegrityError,
+  InvalidStateError,
+  NotFoundError,
+  UnsupportedError,
+  ValidationError,
+  XError,
+  type XErrorOptions,
+} from './errors.js';
+export { createIdGenerator, type IdGeneratorOptions, isUuidV7, newId, type Uuid } from './ids.js';
+export { Instrument, type InstrumentSpec, type OrderRuleViolation } from './instrument.js';
+export {
+  applyL2Delta,
+  cloneL2Snapshot,
+  createL2Snapshot,
+  type L2Delta,
+  type L2Snapshot,
+  type L2ValidationOptions,
+  type L3Add,
+  type L3Cancel,
+  type L3Event,
+  type L3Execute,
+  type L3Modify,
+  l2Depth,
+  midPrice,
+  type OrderId,
+  oppositeSide,
+  type Quote,
+  type Side,
+  sideSign,
+  type Trade,
+  validateL2Snapshot,
+} from './market.js';
+export {
+  type Classifier,
+  type ExportableModel,
+  type ExportedModel,
+  type JsonObject,
+  type JsonValue,
+  type Matrix,
+  type ModelImporter,
+  type Regressor,
+  validateExportedModel,
+} from './model.js';
+export {
+  addFill,
+  averageFillPrice,
+  EMPTY_FILL_TOTALS,
+  type Fill,
+  type FillTotals,
+  isTerminalStatus,
+  type Liquidity,
+  type OrderStatus,
+  type OrderType,
+  type TimeInForce,
+} from './orders.js';
+export { Rng, type RngState } from './prng.js';
+export {
+  assertShape,
+  type DType,
+  dtypeOf,
+  isContiguous,
+  type NamedTensors,
+  shapeSize,
+  type Tensor,
+  type TypedArrayFor,
+  tensor,
+  tensorsBitEqual,
+  toContiguous,
+} from './tensor.js';
+export {
+  assertAllFinite,
+  assertFinite,
+  assertInteger,
+  assertNonNegative,
+  assertPositive,
+} from './validate.js';
