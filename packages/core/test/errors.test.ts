@@ -49,9 +49,8 @@ describe('errors', () => {
 
   it('isInstance works across two copies of the module, where instanceof does not', async () => {
     // a query string makes the module loader evaluate a second, independent copy
-    const copy = (await import(
-      '../src/errors.ts?second-copy'
-    )) as typeof import('../src/errors.js');
+    const secondCopy = '../src/errors.ts?second-copy';
+    const copy = (await import(/* @vite-ignore */ secondCopy)) as typeof import('../src/errors.js');
     expect(copy.ValidationError).not.toBe(ValidationError);
     const foreign = new copy.ValidationError('from the other copy', { field: 'qty' });
     expect(foreign instanceof ValidationError).toBe(false);
