@@ -35,6 +35,18 @@ function mark(target: object, key: symbol): void {
 
 const baseKey: unique symbol = Symbol.for('@x/core.error.XError');
 
+/** The plain-object form of an {@link XError}, from {@link XError.toJSON}. */
+export interface XErrorJson {
+  /** The error class name, such as `'ValidationError'`. */
+  readonly name: string;
+  /** The stable error code. */
+  readonly code: ErrorCode;
+  /** The human-readable message. */
+  readonly message: string;
+  /** The structured details. */
+  readonly details: Record<string, unknown>;
+}
+
 /** Options accepted by every {@link XError} constructor. */
 export interface XErrorOptions {
   /** The underlying error, kept as the standard `cause`. */
@@ -84,7 +96,7 @@ export class XError extends Error {
   }
 
   /** A plain-object form for logs and wire formats. */
-  toJSON(): { name: string; code: ErrorCode; message: string; details: Record<string, unknown> } {
+  toJSON(): XErrorJson {
     return {
       name: this.name,
       code: this.code,

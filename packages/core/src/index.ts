@@ -24,6 +24,7 @@ export {
   UnsupportedError,
   ValidationError,
   XError,
+  type XErrorJson,
   type XErrorOptions,
 } from './errors.js';
 export { createIdGenerator, type IdGeneratorOptions, isUuidV7, newId, type Uuid } from './ids.js';
@@ -73,7 +74,7 @@ export {
   type OrderType,
   type TimeInForce,
 } from './orders.js';
-export { Rng, type RngState } from './prng.js';
+export { type MutableIndexed, Rng, type RngState } from './prng.js';
 export {
   assertShape,
   type DType,

@@ -15,6 +15,14 @@ import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus'
 import type { JumpableRandomGenerator } from 'pure-rand/types/JumpableRandomGenerator';
 import { ValidationError } from './errors.js';
 
+/** An indexable, writable sequence: an array or a typed array. */
+export interface MutableIndexed<T> {
+  /** Number of elements. */
+  readonly length: number;
+  /** Element access. */
+  [index: number]: T;
+}
+
 /** The serialisable state of an {@link Rng}: four 32-bit words. */
 export type RngState = readonly [number, number, number, number];
 
@@ -271,7 +279,7 @@ export class Rng {
    * Shuffles `array` in place (Fisher-Yates) and returns it.
    * @param array - the array to shuffle
    */
-  shuffle<T, A extends { length: number; [i: number]: T }>(array: A): A {
+  shuffle<T, A extends MutableIndexed<T>>(array: A): A {
     for (let i = array.length - 1; i > 0; i--) {
       const j = uniformInt(this.gen, 0, i);
       const t = array[i]!;
