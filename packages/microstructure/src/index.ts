@@ -3,6 +3,16 @@
  *
  * @packageDocumentation
  */
+
+export {
+  fitIntegratedOfi,
+  IntegratedOfi,
+  type IntegratedOfiFit,
+  type IntegratedOfiWalkForward,
+  integratedOfi,
+  integratedOfiWalkForward,
+  scaledOfi,
+} from './integrated-ofi.js';
 export type { InvalidPolicy } from './internal/book.js';
 export {
   type L2Rows,
