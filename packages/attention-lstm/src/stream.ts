@@ -1,0 +1,247 @@
+/**
+ * Streaming inference: one new time step in, the model's output for the stream so far out, in
+ * O(layers·H·(D + H) + W·H) per step, reusing the LSTM state and the attention keys and values
+ * of the last W steps.
+ *
+ * @module
+ */
+import { InvalidStateError, ValidationError } from '@x/core';
+import { type FArray, linearRows, matvecAdd, sigmoid } from './internal/kernels.js';
+import { type AttentionLstm, writeSinusoid } from './model.js';
+
+/**
+ * A stateful view of a causal, windowed, last-pooled {@link AttentionLstm} that consumes a
+ * stream one step at a time. After n steps its output equals (to float tolerance) the model's
+ * {@link AttentionLstm.forward} on the whole stream of n steps: the LSTM runs over the whole
+ * stream from a zero state, positions count from the stream's start, and attention covers the
+ * last `attentionWindow` steps.
+ *
+ * The stream reads the model's weights live: training the model changes the stream's
+ * subsequent outputs, but not the cached state (call {@link AttentionLstmStream.reset}).
+ *
+ * @example
+ * ```ts
+ * const model = AttentionLstm.create({
+ *   inputSize: 2, hiddenSize: 8, numHeads: 2, causal: true, attentionWindow: 16,
+ * });
+ * const stream = new AttentionLstmStream(model);
+ * const y = stream.step(new Float32Array([0.1, -0.2]))[0];
+ * ```
+ */
+export class AttentionLstmStream {
+  /** The model this stream runs. */
+  readonly model: AttentionLstm;
+  /** The attention window W (the model's `attentionWindow`). */
+  readonly window: number;
+  private readonly h: FArray[];
+  private readonly c: FArray[];
+  private readonly gates: FArray;
+  private readonly z: FArray;
+  private readonly q: FArray;
+  private readonly keys: FArray;
+  private readonly values: FArray;
+  private readonly scores: Float64Array;
+  private readonly attO: FArray;
+  private readonly resid: FArray;
+  private readonly peRow: FArray;
+  private readonly out: FArray;
+  private position = 0;
+
+  /**
+   * @param model - a model with `causal: true`, a finite `attentionWindow` and `pooling: 'last'`
+   * @throws {@link InvalidStateError} when the model cannot stream
+   */
+  constructor(model: AttentionLstm) {
+    model.assertStreamable();
+    this.model = model;
+    const { hiddenSize: H, numLayers: L, outputSize: O, dtype } = model.config;
+    const W = model.config.attentionWindow!;
+    this.window = W;
+    const mk = (n: number): FArray =>
+      dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+    this.h = Array.from({ length: L }, () => mk(H));
+    this.c = Array.from({ length: L }, () => mk(H));
+    this.gates = mk(4 * H);
+    this.z = mk(H);
+    this.q = mk(H);
+    this.keys = mk(W * H);
+    this.values = mk(W * H);
+    this.scores = new Float64Array(W);
+    this.attO = mk(H);
+    this.resid = mk(H);
+    this.peRow = mk(H);
+    this.out = mk(O);
+    model.ensure(1);
+  }
+
+  /** Number of steps consumed since creation or the last {@link AttentionLstmStream.reset}. */
+  get steps(): number {
+    return this.position;
+  }
+
+  /** Forgets the stream: zero LSTM state, empty attention cache, position 0. */
+  reset(): void {
+    for (const a of this.h) a.fill(0);
+    for (const a of this.c) a.fill(0);
+    this.keys.fill(0);
+    this.values.fill(0);
+    this.position = 0;
+  }
+
+  /**
+   * Consumes one time step and returns the output for the stream so far. The returned array is
+   * the stream's own buffer, overwritten by the next call (copy it to keep it).
+   *
+   * @param x - `inputSize` features of the new step
+   * @returns the `outputSize` outputs (a reused buffer)
+   * @throws {@link ValidationError} when `x` has the wrong length or a non-finite value (the
+   * stream's state is left unchanged)
+   * @throws {@link InvalidStateError} when learned positions run past `maxLength`
+   */
+  step(x: ArrayLike<number>): FArray {
+    const m = this.model;
+    const { inputSize: D, hiddenSize: H, numLayers: L, numHeads: nh, outputSize: O } = m.config;
+    if (x.length !== D) {
+      throw new ValidationError(`tensor 'input' step has ${x.length} features, expected [${D}]`, {
+        field: 'input',
+        details: { length: x.length, expected: [D] },
+      });
+    }
+    for (let k = 0; k < D; k++) {
+      const v = x[k]!;
+      if (v - v !== 0) {
+        throw new ValidationError(`tensor 'input' has a non-finite value ${v} at [${k}]`, {
+          field: 'input',
+          value: v,
+        });
+      }
+    }
+    const pos = this.position;
+    if (m.config.positionalEncoding === 'learned' && pos >= m.config.maxLength) {
+      throw new InvalidStateError(
+        `stream position ${pos} is past the learned positions (maxLength ${m.config.maxLength})`,
+        { state: 'past-max-length' },
+      );
+    }
+    const p = m.params;
+    const H4 = 4 * H;
+    const G = this.gates;
+    // ---- LSTM step per layer ----
+    for (let l = 0; l < L; l++) {
+      const lp = m.layers[l]!;
+      const hl = this.h[l]!;
+      const cl = this.c[l]!;
+      if (l === 0) {
+        for (let o = 0; o < H4; o++) {
+          let s = p[lp.bih + o]! + p[lp.bhh + o]!;
+          const w0 = lp.wih + o * D;
+          for (let k = 0; k < D; k++) s += x[k]! * p[w0 + k]!;
+          G[o] = s;
+        }
+      } else {
+        linearRows(this.h[l - 1]!, 0, H, 1, H, p, lp.wih, H4, p, lp.bih, G, 0, H4);
+        for (let o = 0; o < H4; o++) G[o] = G[o]! + p[lp.bhh + o]!;
+      }
+      matvecAdd(p, lp.whh, H4, H, hl, 0, G, 0);
+      for (let j = 0; j < H; j++) {
+        const ig = sigmoid(G[j]!);
+        const fg = sigmoid(G[H + j]!);
+        const gg = Math.tanh(G[2 * H + j]!);
+        const og = sigmoid(G[3 * H + j]!);
+        const c = fg * cl[j]! + ig * gg;
+        cl[j] = c;
+        hl[j] = og * Math.tanh(c);
+      }
+    }
+    // ---- positional encoding ----
+    const top = this.h[L - 1]!;
+    const z = this.z;
+    const pe = m.config.positionalEncoding;
+    if (pe === 'sinusoidal') {
+      const table = m.sinusoidTable();
+      if ((pos + 1) * H <= table.length) {
+        for (let j = 0; j < H; j++) z[j] = top[j]! + table[pos * H + j]!;
+      } else {
+        writeSinusoid(this.peRow, pos, 1, H);
+        for (let j = 0; j < H; j++) z[j] = top[j]! + this.peRow[j]!;
+      }
+    } else if (pe === 'learned') {
+      for (let j = 0; j < H; j++) z[j] = top[j]! + p[m.offPos + pos * H + j]!;
+    } else {
+      for (let j = 0; j < H; j++) z[j] = top[j]!;
+    }
+    // ---- q for the new step; k, v into the ring slot ----
+    const W = this.window;
+    const slot = pos % W;
+    linearRows(z, 0, H, 1, H, p, m.offInW, H, p, m.offInB, this.q, 0, H);
+    linearRows(z, 0, H, 1, H, p, m.offInW + H * H, H, p, m.offInB + H, this.keys, slot * H, H);
+    linearRows(
+      z,
+      0,
+      H,
+      1,
+      H,
+      p,
+      m.offInW + 2 * H * H,
+      H,
+      p,
+      m.offInB + 2 * H,
+      this.values,
+      slot * H,
+      H,
+    );
+    const n = Math.min(pos + 1, W);
+    const dh = H / nh;
+    const scale = 1 / Math.sqrt(dh);
+    const q = this.q;
+    const K = this.keys;
+    const V = this.values;
+    const sc = this.scores;
+    const attO = this.attO;
+    for (let h = 0; h < nh; h++) {
+      const ho = h * dh;
+      let mx = Number.NEGATIVE_INFINITY;
+      for (let s = 0; s < n; s++) {
+        const ko = s * H + ho;
+        let v = 0;
+        for (let d = 0; d < dh; d++) v += q[ho + d]! * scale * K[ko + d]!;
+        sc[s] = v;
+        if (v > mx) mx = v;
+      }
+      let sum = 0;
+      for (let s = 0; s < n; s++) {
+        const e = Math.exp(sc[s]! - mx);
+        sc[s] = e;
+        sum += e;
+      }
+      const inv = 1 / sum;
+      for (let d = 0; d < dh; d++) attO[ho + d] = 0;
+      for (let s = 0; s < n; s++) {
+        const a = sc[s]! * inv;
+        const vo = s * H + ho;
+        for (let d = 0; d < dh; d++) attO[ho + d] = attO[ho + d]! + a * V[vo + d]!;
+      }
+    }
+    // ---- out projection, residual, layer norm ----
+    const r = this.resid;
+    linearRows(attO, 0, H, 1, H, p, m.offOutW, H, p, m.offOutB, r, 0, H);
+    let mean = 0;
+    for (let j = 0; j < H; j++) {
+      const v = z[j]! + r[j]!;
+      r[j] = v;
+      mean += v;
+    }
+    mean /= H;
+    let varSum = 0;
+    for (let j = 0; j < H; j++) {
+      const d = r[j]! - mean;
+      varSum += d * d;
+    }
+    const rs = 1 / Math.sqrt(varSum / H + 1e-5);
+    for (let j = 0; j < H; j++) r[j] = (r[j]! - mean) * rs * p[m.offLnW + j]! + p[m.offLnB + j]!;
+    // ---- head ----
+    linearRows(r, 0, H, 1, H, p, m.offHeadW, O, p, m.offHeadB, this.out, 0, O);
+    this.position = pos + 1;
+    return this.out;
+  }
+}
