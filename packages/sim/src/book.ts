@@ -1,0 +1,977 @@
+/**
+ * The integer core of the matching engine: a price-time-priority limit order book on integer
+ * ticks and lots, with pooled order and level nodes in typed arrays and no allocation per event.
+ *
+ * {@link TickBook} is what {@link MatchingEngine} (decimal order entry, event objects) and the
+ * order-flow generator are built on. Use it directly when you need raw speed and can work in
+ * ticks and lots; every book change is reported through a {@link BookListener} with primitive
+ * arguments only.
+ *
+ * @module
+ */
+import { type L2Snapshot, type OrderId, type Side, ValidationError } from '@x/core';
+
+/** How a crossing order between two orders of the same owner is prevented. */
+export type SelfTradePrevention = 'none' | 'cancel-taker' | 'cancel-maker' | 'cancel-both';
+
+/**
+ * Receives every change of a {@link TickBook}, synchronously, in the order it happens.
+ * Arguments are primitives so that a listener that only counts or copies allocates nothing.
+ */
+export interface BookListener {
+  /**
+   * A new order now rests in the book (after any matching).
+   * @param orderId - the order's id
+   * @param side - its side
+   * @param priceTicks - its price in ticks
+   * @param lots - the resting quantity in lots
+   */
+  onAdd(orderId: OrderId, side: Side, priceTicks: number, lots: number): void;
+  /**
+   * A resting order was executed against an incoming order.
+   * @param makerOrderId - the resting order
+   * @param takerOrderId - the incoming order
+   * @param makerSide - the resting order's side (the aggressor is the other side)
+   * @param priceTicks - the execution price (the maker's price)
+   * @param lots - the executed quantity
+   * @param makerRemainingLots - what is left of the maker after this execution (0: filled, gone)
+   * @param tradeId - the execution's trade id, increasing from 1 within a book
+   */
+  onExecute(
+    makerOrderId: OrderId,
+    takerOrderId: OrderId,
+    makerSide: Side,
+    priceTicks: number,
+    lots: number,
+    makerRemainingLots: number,
+    tradeId: number,
+  ): void;
+  /**
+   * A resting order left the book unfilled (cancel, self-trade prevention, cancel-replace).
+   * @param orderId - the order
+   * @param side - its side
+   * @param priceTicks - its price
+   * @param lots - the quantity removed
+   */
+  onCancel(orderId: OrderId, side: Side, priceTicks: number, lots: number): void;
+  /**
+   * A resting order changed size or price in place.
+   * @param orderId - the order
+   * @param side - its side
+   * @param priceTicks - the new price
+   * @param lots - the new resting quantity
+   * @param keptPriority - true for a pure size reduction
+   */
+  onModify(
+    orderId: OrderId,
+    side: Side,
+    priceTicks: number,
+    lots: number,
+    keptPriority: boolean,
+  ): void;
+}
+
+/** Time in force understood by the book. */
+export type BookTimeInForce = 'GTC' | 'IOC' | 'FOK';
+
+/**
+ * Why the book refused a command. `'ok'` means it was accepted.
+ * - `duplicate-order-id`: the id already rests in the book
+ * - `unknown-order`: no resting order has that id (never existed, filled or canceled)
+ * - `invalid-price` / `invalid-qty`: not a safe integer > 0 (price may be any integer for amend)
+ * - `would-cross`: post-only order (or amend of one) would take liquidity
+ * - `fok-unfillable`: a fill-or-kill order cannot be filled completely at once
+ * - `no-liquidity`: a market order found nothing to trade against
+ * - `no-change`: an amend that changes neither price nor size
+ */
+export type BookReject =
+  | 'ok'
+  | 'duplicate-order-id'
+  | 'unknown-order'
+  | 'invalid-price'
+  | 'invalid-qty'
+  | 'would-cross'
+  | 'fok-unfillable'
+  | 'no-liquidity'
+  | 'no-change';
+
+/** Options of a {@link TickBook}. */
+export interface TickBookOptions {
+  /** Receives every book change; none by default. */
+  readonly listener?: BookListener;
+  /** Self-trade prevention between orders with the same non-zero owner; `'none'` by default. */
+  readonly selfTradePrevention?: SelfTradePrevention;
+  /** Initial order-pool capacity (grows by doubling); 1024 by default. */
+  readonly initialCapacity?: number;
+}
+
+/** Result of the last {@link TickBook.submit} (read right after the call; reused). */
+export interface SubmitOutcome {
+  /** `'ok'` or the reject reason; a rejected order changed nothing. */
+  status: BookReject;
+  /** Lots executed by the incoming order. */
+  filledLots: number;
+  /** Σ priceTicks × lots over its executions (exact while below 2^53). */
+  filledTicksLots: number;
+  /** Lots left resting in the book. */
+  restingLots: number;
+  /** Lots of the incoming order canceled unfilled (IOC/market remainder, self-trade prevention). */
+  canceledLots: number;
+  /** True when self-trade prevention canceled (part of) the incoming order. */
+  selfTradeCanceled: boolean;
+}
+
+const NONE = -1;
+const BUY = 0;
+const SELL = 1;
+const FLAG_POST_ONLY = 1;
+const NO_LISTENER: BookListener = {
+  onAdd() {},
+  onExecute() {},
+  onCancel() {},
+  onModify() {},
+};
+const SIDES: readonly Side[] = ['buy', 'sell'];
+
+/**
+ * One side's sorted levels: prices ascending for bids and descending for asks, so the best level
+ * is always the last element (adding and removing at the touch is O(1)).
+ */
+class SideLevels {
+  prices = new Float64Array(64);
+  slots = new Int32Array(64);
+  count = 0;
+  readonly map = new Map<number, number>();
+  /** total resting lots on this side */
+  lots = 0;
+  /** total resting orders on this side */
+  orders = 0;
+
+  constructor(readonly isBid: boolean) {}
+
+  /** index of the first element not "less" than price, in the side's order */
+  lowerBound(price: number): number {
+    let lo = 0;
+    let hi = this.count;
+    const p = this.prices;
+    if (this.isBid) {
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (p[mid] < price) lo = mid + 1;
+        else hi = mid;
+      }
+    } else {
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (p[mid] > price) lo = mid + 1;
+        else hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  insert(price: number, slot: number): void {
+    if (this.count === this.prices.length) {
+      const np = new Float64Array(this.count * 2);
+      np.set(this.prices);
+      this.prices = np;
+      const ns = new Int32Array(this.count * 2);
+      ns.set(this.slots);
+      this.slots = ns;
+    }
+    const n = this.count;
+    // fast path: a new best level
+    if (n === 0 || (this.isBid ? price > this.prices[n - 1] : price < this.prices[n - 1])) {
+      this.prices[n] = price;
+      this.slots[n] = slot;
+    } else {
+      const i = this.lowerBound(price);
+      this.prices.copyWithin(i + 1, i, n);
+      this.slots.copyWithin(i + 1, i, n);
+      this.prices[i] = price;
+      this.slots[i] = slot;
+    }
+    this.count = n + 1;
+    this.map.set(price, slot);
+  }
+
+  remove(price: number): void {
+    const n = this.count;
+    this.map.delete(price);
+    if (this.prices[n - 1] === price) {
+      this.count = n - 1;
+      return;
+    }
+    const i = this.lowerBound(price);
+    this.prices.copyWithin(i, i + 1, n);
+    this.slots.copyWithin(i, i + 1, n);
+    this.count = n - 1;
+  }
+}
+
+/**
+ * A price-time-priority limit order book on integer ticks and lots.
+ *
+ * Orders are identified by caller-chosen ids (strings or numbers, unique among resting orders).
+ * Each order may carry an integer `owner` (0 = anonymous) used by self-trade prevention.
+ * Commands never throw on bad input: they return a {@link BookReject} code and leave the book
+ * unchanged.
+ *
+ * @example
+ * ```ts
+ * const book = new TickBook();
+ * book.submit('a', 'sell', 101, 5);       // rests
+ * book.submit('b', 'buy', 101, 2);        // takes 2 lots from 'a'
+ * book.bestAsk();                          // 101
+ * book.remainingLots('a');                 // 3
+ * ```
+ */
+export class TickBook {
+  private listener: BookListener;
+  private readonly stp: SelfTradePrevention;
+  // order pool (struct of arrays)
+  private oPrice: Float64Array;
+  private oLots: Float64Array;
+  private oOrigLots: Float64Array;
+  private oSide: Uint8Array;
+  private oFlags: Uint8Array;
+  private oOwner: Int32Array;
+  private oPrev: Int32Array;
+  private oNext: Int32Array;
+  private oLevel: Int32Array;
+  private oIds: OrderId[];
+  private freeOrder = NONE;
+  private orderCount = 0;
+  // level pool
+  private lHead: Int32Array;
+  private lTail: Int32Array;
+  private lLots: Float64Array;
+  private lCount: Int32Array;
+  private lPrice: Float64Array;
+  private freeLevel = NONE;
+  private readonly sides: [SideLevels, SideLevels];
+  private readonly index = new Map<OrderId, number>();
+  private tradeSeq = 0;
+  private lastTrade = Number.NaN;
+  /** The outcome of the last {@link TickBook.submit}; overwritten by the next call. */
+  readonly outcome: SubmitOutcome = {
+    status: 'ok',
+    filledLots: 0,
+    filledTicksLots: 0,
+    restingLots: 0,
+    canceledLots: 0,
+    selfTradeCanceled: false,
+  };
+
+  /**
+   * @param options - listener, self-trade prevention and initial capacity
+   * @throws {@link ValidationError} for an unknown self-trade prevention mode or a bad capacity
+   */
+  constructor(options: TickBookOptions = {}) {
+    this.listener = options.listener ?? NO_LISTENER;
+    const stp = options.selfTradePrevention ?? 'none';
+    if (
+      stp !== 'none' &&
+      stp !== 'cancel-taker' &&
+      stp !== 'cancel-maker' &&
+      stp !== 'cancel-both'
+    ) {
+      throw new ValidationError(`unknown self-trade prevention mode '${String(stp)}'`, {
+        field: 'selfTradePrevention',
+        value: stp,
+      });
+    }
+    this.stp = stp;
+    const cap = options.initialCapacity ?? 1024;
+    if (!Number.isSafeInteger(cap) || cap < 1) {
+      throw new ValidationError('initialCapacity must be a positive integer', {
+        field: 'initialCapacity',
+        value: cap,
+      });
+    }
+    this.oPrice = new Float64Array(cap);
+    this.oLots = new Float64Array(cap);
+    this.oOrigLots = new Float64Array(cap);
+    this.oSide = new Uint8Array(cap);
+    this.oFlags = new Uint8Array(cap);
+    this.oOwner = new Int32Array(cap);
+    this.oPrev = new Int32Array(cap);
+    this.oNext = new Int32Array(cap);
+    this.oLevel = new Int32Array(cap);
+    this.oIds = new Array<OrderId>(cap).fill(0);
+    const lcap = 256;
+    this.lHead = new Int32Array(lcap);
+    this.lTail = new Int32Array(lcap);
+    this.lLots = new Float64Array(lcap);
+    this.lCount = new Int32Array(lcap);
+    this.lPrice = new Float64Array(lcap);
+    this.sides = [new SideLevels(true), new SideLevels(false)];
+  }
+
+  /**
+   * Replaces the listener.
+   * @param listener - the new listener, or `undefined` for none
+   */
+  setListener(listener: BookListener | undefined): void {
+    this.listener = listener ?? NO_LISTENER;
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  /** Best bid in ticks, or `NaN` when there are no bids. */
+  bestBid(): number {
+    const s = this.sides[BUY];
+    return s.count === 0 ? Number.NaN : s.prices[s.count - 1];
+  }
+
+  /** Best ask in ticks, or `NaN` when there are no asks. */
+  bestAsk(): number {
+    const s = this.sides[SELL];
+    return s.count === 0 ? Number.NaN : s.prices[s.count - 1];
+  }
+
+  /** Price of the last execution in ticks, or `NaN` before the first. */
+  lastTradeTicks(): number {
+    return this.lastTrade;
+  }
+
+  /** Number of trades so far (the last trade id issued). */
+  tradeCount(): number {
+    return this.tradeSeq;
+  }
+
+  /** Number of resting orders. */
+  size(): number {
+    return this.orderCount;
+  }
+
+  /**
+   * Number of non-empty price levels on a side.
+   * @param side - `'buy'` for bids, `'sell'` for asks
+   */
+  levels(side: Side): number {
+    return this.sides[side === 'buy' ? BUY : SELL].count;
+  }
+
+  /**
+   * Total resting lots on a side.
+   * @param side - `'buy'` for bids, `'sell'` for asks
+   */
+  sideLots(side: Side): number {
+    return this.sides[side === 'buy' ? BUY : SELL].lots;
+  }
+
+  /**
+   * Number of resting orders on a side.
+   * @param side - `'buy'` for bids, `'sell'` for asks
+   */
+  sideOrders(side: Side): number {
+    return this.sides[side === 'buy' ? BUY : SELL].orders;
+  }
+
+  /**
+   * Price of the `rank`-th best level (0 = best), or `NaN` when there is no such level.
+   * @param side - `'buy'` for bids, `'sell'` for asks
+   * @param rank - 0-based level rank
+   */
+  levelPrice(side: Side, rank: number): number {
+    const s = this.sides[side === 'buy' ? BUY : SELL];
+    return rank >= 0 && rank < s.count ? s.prices[s.count - 1 - rank] : Number.NaN;
+  }
+
+  /**
+   * Total resting lots at a price (0 when the level is empty).
+   * @param side - `'buy'` for bids, `'sell'` for asks
+   * @param priceTicks - the price
+   */
+  levelLots(side: Side, priceTicks: number): number {
+    const slot = this.sides[side === 'buy' ? BUY : SELL].map.get(priceTicks);
+    return slot === undefined ? 0 : this.lLots[slot];
+  }
+
+  /**
+   * Number of resting orders at a price.
+   * @param side - `'buy'` for bids, `'sell'` for asks
+   * @param priceTicks - the price
+   */
+  levelOrders(side: Side, priceTicks: number): number {
+    const slot = this.sides[side === 'buy' ? BUY : SELL].map.get(priceTicks);
+    return slot === undefined ? 0 : this.lCount[slot];
+  }
+
+  /**
+   * The number of levels strictly better than `priceTicks` on a side: the rank the price has (or
+   * would have) among the side's levels.
+   * @param side - `'buy'` for bids, `'sell'` for asks
+   * @param priceTicks - the price
+   */
+  levelRank(side: Side, priceTicks: number): number {
+    const s = this.sides[side === 'buy' ? BUY : SELL];
+    const i = s.lowerBound(priceTicks);
+    // elements at index >= i are not better... lowerBound gives first index with price >= (bid)
+    // levels better than price are those after position i (and excluding an equal one)
+    let better = s.count - i;
+    if (i < s.count && s.prices[i] === priceTicks) better--;
+    return better;
+  }
+
+  /**
+   * Whether an order with this id rests in the book.
+   * @param orderId - the id
+   */
+  has(orderId: OrderId): boolean {
+    return this.index.has(orderId);
+  }
+
+  /**
+   * Remaining (resting) lots of an order, or 0 when it is not in the book.
+   * @param orderId - the id
+   */
+  remainingLots(orderId: OrderId): number {
+    const o = this.index.get(orderId);
+    return o === undefined ? 0 : this.oLots[o];
+  }
+
+  /**
+   * Lots resting ahead of an order in its price level's queue (strictly earlier time priority),
+   * or `NaN` when the order is not in the book.
+   * @param orderId - the id
+   * @returns the quantity that must trade or cancel before this order can fill
+   */
+  queueAheadLots(orderId: OrderId): number {
+    const o = this.index.get(orderId);
+    if (o === undefined) return Number.NaN;
+    let ahead = 0;
+    let p = this.oPrev[o];
+    while (p !== NONE) {
+      ahead += this.oLots[p];
+      p = this.oPrev[p];
+    }
+    return ahead;
+  }
+
+  /**
+   * 0-based position of an order in its level's queue, or -1 when it is not in the book.
+   * @param orderId - the id
+   */
+  queuePosition(orderId: OrderId): number {
+    const o = this.index.get(orderId);
+    if (o === undefined) return -1;
+    let n = 0;
+    let p = this.oPrev[o];
+    while (p !== NONE) {
+      n++;
+      p = this.oPrev[p];
+    }
+    return n;
+  }
+
+  /**
+   * Describes a resting order, or `undefined` when it is not in the book.
+   * @param orderId - the id
+   */
+  order(
+    orderId: OrderId,
+  ): { side: Side; priceTicks: number; lots: number; origLots: number; owner: number } | undefined {
+    const o = this.index.get(orderId);
+    if (o === undefined) return undefined;
+    return {
+      side: SIDES[this.oSide[o]],
+      priceTicks: this.oPrice[o],
+      lots: this.oLots[o],
+      origLots: this.oOrigLots[o],
+      owner: this.oOwner[o],
+    };
+  }
+
+  /**
+   * Calls `fn` for each order of a level in queue (time-priority) order.
+   * @param side - `'buy'` for bids, `'sell'` for asks
+   * @param priceTicks - the level's price
+   * @param fn - receives the order id and its resting lots
+   */
+  forEachOrderAt(side: Side, priceTicks: number, fn: (orderId: OrderId, lots: number) => void) {
+    const slot = this.sides[side === 'buy' ? BUY : SELL].map.get(priceTicks);
+    if (slot === undefined) return;
+    let o = this.lHead[slot];
+    while (o !== NONE) {
+      const next = this.oNext[o];
+      fn(this.oIds[o], this.oLots[o]);
+      o = next;
+    }
+  }
+
+  /**
+   * The id of the `index`-th order (queue order) at a level, or `undefined`.
+   * @param side - `'buy'` for bids, `'sell'` for asks
+   * @param priceTicks - the level's price
+   * @param index - 0-based queue position
+   */
+  orderAt(side: Side, priceTicks: number, index: number): OrderId | undefined {
+    const slot = this.sides[side === 'buy' ? BUY : SELL].map.get(priceTicks);
+    if (slot === undefined) return undefined;
+    let o = this.lHead[slot];
+    for (let i = 0; i < index && o !== NONE; i++) o = this.oNext[o];
+    return o === NONE ? undefined : this.oIds[o];
+  }
+
+  /**
+   * Writes the top N levels into an L2 book (N = the snapshot's length), converting ticks and
+   * lots to numbers with the given scale. Unused levels get price 0 and size 0.
+   * @param out - the snapshot to fill (its `ts` is not touched)
+   * @param tickSize - price of one tick (1 keeps ticks)
+   * @param lotSize - quantity of one lot (1 keeps lots)
+   * @returns `out`
+   */
+  fillL2(out: L2Snapshot, tickSize = 1, lotSize = 1): L2Snapshot {
+    this.fillSide(this.sides[BUY], out.bidPrice, out.bidSize, tickSize, lotSize);
+    this.fillSide(this.sides[SELL], out.askPrice, out.askSize, tickSize, lotSize);
+    return out;
+  }
+
+  private fillSide(
+    s: SideLevels,
+    prices: Float64Array,
+    sizes: Float64Array,
+    tickSize: number,
+    lotSize: number,
+  ): void {
+    const n = prices.length;
+    const m = Math.min(s.count, n);
+    const pt = scaleOf(tickSize);
+    const lt = scaleOf(lotSize);
+    for (let i = 0; i < m; i++) {
+      const k = s.count - 1 - i;
+      prices[i] = scale(s.prices[k], tickSize, pt);
+      sizes[i] = scale(this.lLots[s.slots[k]], lotSize, lt);
+    }
+    for (let i = m; i < n; i++) {
+      prices[i] = 0;
+      sizes[i] = 0;
+    }
+  }
+
+  /**
+   * Lots available to an incoming order on the opposite side up to a limit price, excluding
+   * orders self-trade prevention would skip, stopping once `needed` is reached.
+   */
+  private availableLots(side: number, limit: number, needed: number, owner: number): number {
+    const opp = this.sides[side ^ 1];
+    const isBuy = side === BUY;
+    let total = 0;
+    for (let k = opp.count - 1; k >= 0 && total < needed; k--) {
+      const px = opp.prices[k];
+      if (isBuy ? px > limit : px < limit) break;
+      const lvl = opp.slots[k];
+      if (owner === 0 || this.stp === 'none') {
+        total += this.lLots[lvl];
+        continue;
+      }
+      let o = this.lHead[lvl];
+      while (o !== NONE) {
+        if (this.oOwner[o] === owner) {
+          // cancel-taker / cancel-both stop matching at the first own order
+          if (this.stp !== 'cancel-maker') return total;
+        } else {
+          total += this.oLots[o];
+          if (total >= needed) return total;
+        }
+        o = this.oNext[o];
+      }
+    }
+    return total;
+  }
+
+  // ---------------------------------------------------------------- commands
+
+  /**
+   * Submits an order: matches it against the opposite side in price-time priority, then rests
+   * what is left (GTC limit) or cancels it (IOC, market). Outcome details are in
+   * {@link TickBook.outcome}.
+   *
+   * @param orderId - id, unique among resting orders
+   * @param side - buy or sell
+   * @param priceTicks - limit price in ticks; `NaN` for a market order
+   * @param lots - quantity in lots, a safe integer > 0
+   * @param tif - `'GTC'` (default), `'IOC'` or `'FOK'`; a market order is always IOC/FOK
+   * @param postOnly - reject instead of taking liquidity
+   * @param owner - integer owner for self-trade prevention, 0 = anonymous
+   * @returns `'ok'` or the reject reason (a rejected order changed nothing)
+   */
+  submit(
+    orderId: OrderId,
+    side: Side,
+    priceTicks: number,
+    lots: number,
+    tif: BookTimeInForce = 'GTC',
+    postOnly = false,
+    owner = 0,
+  ): BookReject {
+    const out = this.outcome;
+    out.filledLots = 0;
+    out.filledTicksLots = 0;
+    out.restingLots = 0;
+    out.canceledLots = 0;
+    out.selfTradeCanceled = false;
+    const isMarket = Number.isNaN(priceTicks);
+    if (!isMarket && !Number.isSafeInteger(priceTicks)) return this.refuse('invalid-price');
+    if (!Number.isSafeInteger(lots) || lots <= 0) return this.refuse('invalid-qty');
+    if (this.index.has(orderId)) return this.refuse('duplicate-order-id');
+    const s = side === 'buy' ? BUY : SELL;
+    const limit = isMarket
+      ? s === BUY
+        ? Number.POSITIVE_INFINITY
+        : Number.NEGATIVE_INFINITY
+      : priceTicks;
+    const opp = this.sides[s ^ 1];
+    const crosses =
+      opp.count > 0 &&
+      (s === BUY ? opp.prices[opp.count - 1] <= limit : opp.prices[opp.count - 1] >= limit);
+    if (postOnly && crosses) return this.refuse('would-cross');
+    if (isMarket && opp.count === 0) return this.refuse('no-liquidity');
+    if (tif === 'FOK' && this.availableLots(s, limit, lots, owner) < lots) {
+      return this.refuse('fok-unfillable');
+    }
+    out.status = 'ok';
+    const remaining = crosses ? this.match(orderId, s, limit, lots, owner) : lots;
+    if (remaining > 0) {
+      if (isMarket || tif !== 'GTC' || out.selfTradeCanceled) {
+        out.canceledLots = remaining;
+      } else {
+        this.rest(orderId, s, priceTicks, remaining, lots, postOnly ? FLAG_POST_ONLY : 0, owner);
+        out.restingLots = remaining;
+        this.listener.onAdd(orderId, side, priceTicks, remaining);
+      }
+    }
+    return 'ok';
+  }
+
+  private refuse(reason: BookReject): BookReject {
+    this.outcome.status = reason;
+    return reason;
+  }
+
+  /**
+   * Cancels a resting order.
+   * @param orderId - the id
+   * @returns `'ok'` or `'unknown-order'`
+   */
+  cancel(orderId: OrderId): BookReject {
+    const o = this.index.get(orderId);
+    if (o === undefined) return 'unknown-order';
+    const lots = this.oLots[o];
+    const price = this.oPrice[o];
+    const side = this.oSide[o];
+    this.unlink(o);
+    this.listener.onCancel(orderId, SIDES[side], price, lots);
+    return 'ok';
+  }
+
+  /**
+   * Amends a resting order. A pure size reduction keeps queue priority (L3 `modify` with
+   * `keptPriority`); a size increase or a price change moves the order to the back of the queue
+   * at its (new) price. A new price that crosses the opposite side makes the order take liquidity
+   * like a new order with the same id (reported as a cancel of the resting quantity, executions,
+   * then an add of any rest), unless the order is post-only, which rejects with `'would-cross'`.
+   *
+   * @param orderId - the id
+   * @param priceTicks - the new price in ticks (the current price to keep it)
+   * @param lots - the new total resting quantity in lots (> 0)
+   * @returns `'ok'` or the reject reason (a rejected amend changed nothing)
+   */
+  amend(orderId: OrderId, priceTicks: number, lots: number): BookReject {
+    const o = this.index.get(orderId);
+    if (o === undefined) return 'unknown-order';
+    if (!Number.isSafeInteger(priceTicks)) return 'invalid-price';
+    if (!Number.isSafeInteger(lots) || lots <= 0) return 'invalid-qty';
+    const oldPrice = this.oPrice[o];
+    const oldLots = this.oLots[o];
+    const s = this.oSide[o];
+    const side = SIDES[s];
+    if (priceTicks === oldPrice && lots === oldLots) return 'no-change';
+    if (priceTicks === oldPrice && lots < oldLots) {
+      const lvl = this.oLevel[o];
+      const d = oldLots - lots;
+      this.oLots[o] = lots;
+      this.lLots[lvl] -= d;
+      this.sides[s].lots -= d;
+      this.listener.onModify(orderId, side, priceTicks, lots, true);
+      return 'ok';
+    }
+    const opp = this.sides[s ^ 1];
+    const crosses =
+      opp.count > 0 &&
+      (s === BUY
+        ? opp.prices[opp.count - 1] <= priceTicks
+        : opp.prices[opp.count - 1] >= priceTicks);
+    const flags = this.oFlags[o];
+    const owner = this.oOwner[o];
+    if (crosses && (flags & FLAG_POST_ONLY) !== 0) return 'would-cross';
+    const orig = this.oOrigLots[o] + (lots > oldLots ? lots - oldLots : 0);
+    if (!crosses) {
+      this.unlink(o);
+      this.rest(orderId, s, priceTicks, lots, orig, flags, owner);
+      this.listener.onModify(orderId, side, priceTicks, lots, false);
+      return 'ok';
+    }
+    this.unlink(o);
+    this.listener.onCancel(orderId, side, oldPrice, oldLots);
+    const out = this.outcome;
+    out.filledLots = 0;
+    out.filledTicksLots = 0;
+    out.restingLots = 0;
+    out.canceledLots = 0;
+    out.selfTradeCanceled = false;
+    out.status = 'ok';
+    const remaining = this.match(orderId, s, priceTicks, lots, owner);
+    if (remaining > 0) {
+      if (out.selfTradeCanceled) out.canceledLots = remaining;
+      else {
+        this.rest(orderId, s, priceTicks, remaining, orig, flags, owner);
+        out.restingLots = remaining;
+        this.listener.onAdd(orderId, side, priceTicks, remaining);
+      }
+    }
+    return 'ok';
+  }
+
+  /** Removes every resting order without events (a venue reset). */
+  clear(): void {
+    for (const o of this.index.values()) this.oIds[o] = 0;
+    this.index.clear();
+    this.orderCount = 0;
+    this.freeOrder = NONE;
+    this.freeLevel = NONE;
+    this.poolTop = 0;
+    this.levelTop = 0;
+    for (const s of this.sides) {
+      s.count = 0;
+      s.map.clear();
+      s.lots = 0;
+      s.orders = 0;
+    }
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  /** Matches an incoming order; returns its unfilled lots. */
+  private match(takerId: OrderId, s: number, limit: number, lots: number, owner: number): number {
+    const opp = this.sides[s ^ 1];
+    const makerSide = SIDES[s ^ 1];
+    const isBuy = s === BUY;
+    const out = this.outcome;
+    const stpOn = owner !== 0 && this.stp !== 'none';
+    let remaining = lots;
+    while (remaining > 0 && opp.count > 0) {
+      const k = opp.count - 1;
+      const px = opp.prices[k];
+      if (isBuy ? px > limit : px < limit) break;
+      const lvl = opp.slots[k];
+      let o = this.lHead[lvl];
+      while (o !== NONE && remaining > 0) {
+        const next = this.oNext[o];
+        if (stpOn && this.oOwner[o] === owner) {
+          if (this.stp === 'cancel-taker') {
+            out.selfTradeCanceled = true;
+            return remaining;
+          }
+          // cancel-maker or cancel-both: the resting order goes
+          const ml = this.oLots[o];
+          const id = this.oIds[o];
+          this.unlink(o);
+          this.listener.onCancel(id, makerSide, px, ml);
+          if (this.stp === 'cancel-both') {
+            out.selfTradeCanceled = true;
+            return remaining;
+          }
+          o = next;
+          continue;
+        }
+        const ol = this.oLots[o];
+        const q = Math.min(remaining, ol);
+        const left = ol - q;
+        remaining -= q;
+        out.filledLots += q;
+        out.filledTicksLots += q * px;
+        this.lastTrade = px;
+        const id = this.oIds[o];
+        if (left === 0) this.unlink(o);
+        else {
+          this.oLots[o] = left;
+          this.lLots[lvl] -= q;
+          opp.lots -= q;
+        }
+        this.listener.onExecute(id, takerId, makerSide, px, q, left, ++this.tradeSeq);
+        o = next;
+      }
+    }
+    return remaining;
+  }
+
+  private poolTop = 0;
+  private levelTop = 0;
+
+  private allocOrder(): number {
+    if (this.freeOrder !== NONE) {
+      const o = this.freeOrder;
+      this.freeOrder = this.oNext[o];
+      return o;
+    }
+    if (this.poolTop === this.oPrice.length) this.growOrders();
+    return this.poolTop++;
+  }
+
+  private growOrders(): void {
+    const n = this.oPrice.length * 2;
+    const f64 = (a: Float64Array) => {
+      const b = new Float64Array(n);
+      b.set(a);
+      return b;
+    };
+    const i32 = (a: Int32Array) => {
+      const b = new Int32Array(n);
+      b.set(a);
+      return b;
+    };
+    const u8 = (a: Uint8Array) => {
+      const b = new Uint8Array(n);
+      b.set(a);
+      return b;
+    };
+    this.oPrice = f64(this.oPrice);
+    this.oLots = f64(this.oLots);
+    this.oOrigLots = f64(this.oOrigLots);
+    this.oSide = u8(this.oSide);
+    this.oFlags = u8(this.oFlags);
+    this.oOwner = i32(this.oOwner);
+    this.oPrev = i32(this.oPrev);
+    this.oNext = i32(this.oNext);
+    this.oLevel = i32(this.oLevel);
+    const old = this.oIds.length;
+    this.oIds.length = n;
+    this.oIds.fill(0, old);
+  }
+
+  private allocLevel(): number {
+    if (this.freeLevel !== NONE) {
+      const l = this.freeLevel;
+      this.freeLevel = this.lHead[l];
+      return l;
+    }
+    if (this.levelTop === this.lHead.length) {
+      const n = this.lHead.length * 2;
+      const i32 = (a: Int32Array) => {
+        const b = new Int32Array(n);
+        b.set(a);
+        return b;
+      };
+      const f64 = (a: Float64Array) => {
+        const b = new Float64Array(n);
+        b.set(a);
+        return b;
+      };
+      this.lHead = i32(this.lHead);
+      this.lTail = i32(this.lTail);
+      this.lCount = i32(this.lCount);
+      this.lLots = f64(this.lLots);
+      this.lPrice = f64(this.lPrice);
+    }
+    return this.levelTop++;
+  }
+
+  /** Appends an order at the back of its level's queue. */
+  private rest(
+    id: OrderId,
+    s: number,
+    price: number,
+    lots: number,
+    orig: number,
+    flags: number,
+    owner: number,
+  ): void {
+    const o = this.allocOrder();
+    const side = this.sides[s];
+    let lvl = side.map.get(price);
+    if (lvl === undefined) {
+      lvl = this.allocLevel();
+      this.lHead[lvl] = NONE;
+      this.lTail[lvl] = NONE;
+      this.lLots[lvl] = 0;
+      this.lCount[lvl] = 0;
+      this.lPrice[lvl] = price;
+      side.insert(price, lvl);
+    }
+    this.oPrice[o] = price;
+    this.oLots[o] = lots;
+    this.oOrigLots[o] = orig;
+    this.oSide[o] = s;
+    this.oFlags[o] = flags;
+    this.oOwner[o] = owner;
+    this.oLevel[o] = lvl;
+    this.oIds[o] = id;
+    const tail = this.lTail[lvl];
+    this.oPrev[o] = tail;
+    this.oNext[o] = NONE;
+    if (tail === NONE) this.lHead[lvl] = o;
+    else this.oNext[tail] = o;
+    this.lTail[lvl] = o;
+    this.lLots[lvl] += lots;
+    this.lCount[lvl]++;
+    side.lots += lots;
+    side.orders++;
+    this.index.set(id, o);
+    this.orderCount++;
+  }
+
+  /** Removes an order from its level (and the level when it empties) and frees its node. */
+  private unlink(o: number): void {
+    const lvl = this.oLevel[o];
+    const s = this.oSide[o];
+    const side = this.sides[s];
+    const prev = this.oPrev[o];
+    const next = this.oNext[o];
+    if (prev === NONE) this.lHead[lvl] = next;
+    else this.oNext[prev] = next;
+    if (next === NONE) this.lTail[lvl] = prev;
+    else this.oPrev[next] = prev;
+    const lots = this.oLots[o];
+    this.lLots[lvl] -= lots;
+    side.lots -= lots;
+    side.orders--;
+    if (--this.lCount[lvl] === 0) {
+      side.remove(this.lPrice[lvl]);
+      this.lHead[lvl] = this.freeLevel;
+      this.freeLevel = lvl;
+    }
+    this.index.delete(this.oIds[o]);
+    this.oIds[o] = 0;
+    this.oLots[o] = 0;
+    this.oNext[o] = this.freeOrder;
+    this.freeOrder = o;
+    this.orderCount--;
+  }
+}
+
+/** 1/step when it is an integer (so ticks / k is the correctly rounded price), else 0. */
+function scaleOf(step: number): number {
+  if (step === 1) return 1;
+  const inv = 1 / step;
+  const r = Math.round(inv);
+  return r >= 1 && Math.abs(inv - r) <= 1e-13 * r ? r : 0;
+}
+
+function scale(units: number, step: number, inv: number): number {
+  return inv !== 0 ? units / inv : units * step;
+}
+
+/**
+ * Converts integer units (ticks or lots) to the nearest double of `units × step`. Exact when
+ * `step` is an integer or the reciprocal of one (0.01, 0.5, 0.0001...), since then the result is
+ * one correctly rounded division of exact integers.
+ * @param units - ticks or lots
+ * @param step - tick size or lot size as a number
+ * @returns the price or quantity as a number
+ */
+export function unitsToNumber(units: number, step: number): number {
+  return scale(units, step, scaleOf(step));
+}

@@ -1,0 +1,1123 @@
+/**
+ * A venue you can trade against: a price-time-priority matching engine for one instrument with
+ * exact decimal order entry, execution reports and market-data events.
+ *
+ * Internally prices are integer ticks and quantities integer lots ({@link TickBook}); the engine
+ * converts at the edges with the instrument's exact rules (`Instrument.priceToTicks`,
+ * `qtyToLots`). Commands never throw for bad orders: they return a reject event with a
+ * {@link RejectReason}, and the book is left unchanged.
+ *
+ * @module
+ */
+import {
+  type Clock,
+  DECIMAL_ZERO,
+  type Decimal,
+  type DecimalLike,
+  type Instrument,
+  type L2Snapshot,
+  type L3Event,
+  type Liquidity,
+  type OrderId,
+  type OrderStatus,
+  type OrderType,
+  type Side,
+  systemClock,
+  toDecimal,
+  ValidationError,
+} from '@x/core';
+import {
+  type BookListener,
+  type BookReject,
+  type SelfTradePrevention,
+  TickBook,
+  unitsToNumber,
+} from './book.js';
+
+/** Time in force accepted by the engine. */
+export type EngineTimeInForce = 'GTC' | 'IOC' | 'FOK';
+
+/** A new order. Prices and quantities are exact decimals (numbers and strings are accepted). */
+export interface OrderRequest {
+  /** Buy or sell. */
+  readonly side: Side;
+  /** `'limit'`, `'market'`, `'stop'` (market when triggered) or `'stop-limit'`. */
+  readonly type: OrderType;
+  /** Total quantity; on the lot grid, at least the instrument's minimum. */
+  readonly qty: DecimalLike;
+  /** Limit price (limit and stop-limit orders); on the tick grid. */
+  readonly price?: DecimalLike;
+  /** Trigger price (stop and stop-limit orders), compared with the last trade price. */
+  readonly stopPrice?: DecimalLike;
+  /** `'GTC'` by default for limit orders; market orders are always immediate (IOC unless FOK). */
+  readonly timeInForce?: EngineTimeInForce;
+  /** Reject the order instead of letting it take liquidity. */
+  readonly postOnly?: boolean;
+  /** Your id for the order (unique per engine); generated (`'O1'`, `'O2'`...) when absent. */
+  readonly orderId?: string;
+  /** Account or trader; orders of the same owner never trade with each other when self-trade prevention is on. */
+  readonly owner?: string;
+}
+
+/** A change to a resting order: new limit price and/or new total quantity (FIX OrderQty semantics). */
+export interface AmendRequest {
+  /** New limit price; unchanged when absent. */
+  readonly price?: DecimalLike;
+  /** New total order quantity including what has already filled; unchanged when absent. */
+  readonly qty?: DecimalLike;
+}
+
+/**
+ * Why a command was refused:
+ * instrument rules (`off-tick`, `off-lot`, `non-positive-qty`, `non-positive-price`,
+ * `below-min-qty`, `below-min-notional`), request shape (`missing-price`, `missing-stop-price`,
+ * `unexpected-price`, `invalid-order`), state (`duplicate-order-id`, `unknown-order`,
+ * `order-closed` for an order already filled, canceled or rejected, `no-change`,
+ * `qty-below-filled`) and matching (`would-cross` for post-only, `fok-unfillable`,
+ * `no-liquidity` for a market order facing an empty side).
+ */
+export type RejectReason =
+  | 'off-tick'
+  | 'off-lot'
+  | 'non-positive-qty'
+  | 'non-positive-price'
+  | 'below-min-qty'
+  | 'below-min-notional'
+  | 'missing-price'
+  | 'missing-stop-price'
+  | 'unexpected-price'
+  | 'invalid-order'
+  | 'duplicate-order-id'
+  | 'unknown-order'
+  | 'order-closed'
+  | 'no-change'
+  | 'qty-below-filled'
+  | 'would-cross'
+  | 'fok-unfillable'
+  | 'no-liquidity';
+
+/** The order was accepted (for a stop order: accepted and waiting for its trigger). */
+export interface OrderAccepted {
+  /** Event kind. */
+  readonly type: 'accepted';
+  /** Time in milliseconds. */
+  readonly ts: number;
+  /** The order's id. */
+  readonly orderId: string;
+  /** Side. */
+  readonly side: Side;
+  /** Order type. */
+  readonly orderType: OrderType;
+  /** Limit price, when the order has one. */
+  readonly price?: Decimal;
+  /** Trigger price of a stop order. */
+  readonly stopPrice?: Decimal;
+  /** Total quantity. */
+  readonly qty: Decimal;
+  /** Time in force. */
+  readonly timeInForce: EngineTimeInForce;
+}
+
+/** A command was refused; nothing changed. */
+export interface OrderRejected {
+  /** Event kind. */
+  readonly type: 'rejected';
+  /** Time in milliseconds. */
+  readonly ts: number;
+  /** The order the command was about (the generated or given id for a new order). */
+  readonly orderId: string;
+  /** Which command was refused. */
+  readonly command: 'submit' | 'cancel' | 'amend';
+  /** Machine-readable reason. */
+  readonly reason: RejectReason;
+  /** Human-readable explanation. */
+  readonly message: string;
+}
+
+/** One execution of an order (each has its own trade id). */
+export interface OrderFilled {
+  /** Event kind. */
+  readonly type: 'fill';
+  /** Time in milliseconds. */
+  readonly ts: number;
+  /** The filled order. */
+  readonly orderId: string;
+  /** The venue trade id, shared by the maker's and the taker's fill of one execution. */
+  readonly tradeId: string;
+  /** Side of the filled order. */
+  readonly side: Side;
+  /** Execution price. */
+  readonly price: Decimal;
+  /** Executed quantity. */
+  readonly qty: Decimal;
+  /** Maker (resting) or taker (incoming). */
+  readonly liquidity: Liquidity;
+  /** The other order of the execution. */
+  readonly counterpartyOrderId: string;
+  /** Total filled so far, exact. */
+  readonly cumQty: Decimal;
+  /** Quantity still open after this fill (an IOC or market remainder is then closed by a `canceled` event). */
+  readonly leavesQty: Decimal;
+  /** Volume-weighted average fill price so far, exact to 50 significant digits. */
+  readonly avgPrice: Decimal;
+  /** Status after this fill. */
+  readonly status: OrderStatus;
+}
+
+/** Why an order's open quantity was canceled. */
+export type CancelReason =
+  | 'user'
+  | 'ioc-remainder'
+  | 'market-remainder'
+  | 'self-trade-prevention'
+  | 'amend-remainder';
+
+/** An order's open quantity was canceled. */
+export interface OrderCanceled {
+  /** Event kind. */
+  readonly type: 'canceled';
+  /** Time in milliseconds. */
+  readonly ts: number;
+  /** The order. */
+  readonly orderId: string;
+  /** Quantity canceled. */
+  readonly canceledQty: Decimal;
+  /** Total filled before the cancel. */
+  readonly cumQty: Decimal;
+  /** Why. */
+  readonly reason: CancelReason;
+}
+
+/** A resting order was amended. */
+export interface OrderAmended {
+  /** Event kind. */
+  readonly type: 'amended';
+  /** Time in milliseconds. */
+  readonly ts: number;
+  /** The order. */
+  readonly orderId: string;
+  /** The limit price now. */
+  readonly price: Decimal;
+  /** The total order quantity now. */
+  readonly qty: Decimal;
+  /** Quantity still open now (before any fills the amend itself causes). */
+  readonly leavesQty: Decimal;
+  /** True when the order kept its queue priority (pure size reduction). */
+  readonly keptPriority: boolean;
+}
+
+/** A stop or stop-limit order's trigger condition was met; it now enters matching. */
+export interface OrderTriggered {
+  /** Event kind. */
+  readonly type: 'triggered';
+  /** Time in milliseconds. */
+  readonly ts: number;
+  /** The order. */
+  readonly orderId: string;
+  /** Its trigger price. */
+  readonly stopPrice: Decimal;
+  /** The last trade price that triggered it. */
+  readonly lastPrice: Decimal;
+}
+
+/** A public trade print (one per execution), with numbers as in the analytics domain. */
+export interface TradeEvent {
+  /** Event kind. */
+  readonly type: 'trade';
+  /** Time in milliseconds. */
+  readonly ts: number;
+  /** Trade id (the engine's are strings, the same as on the two fills; the generator's are numbers). */
+  readonly tradeId: string | number;
+  /** Price. */
+  readonly price: number;
+  /** Quantity. */
+  readonly qty: number;
+  /** Side of the incoming (liquidity-taking) order. */
+  readonly aggressor: Side;
+  /** The resting order. */
+  readonly makerOrderId: OrderId;
+  /** The incoming order. */
+  readonly takerOrderId: OrderId;
+  /** Set by the order-flow generator: true when the aggressor was the informed trader. */
+  readonly informed?: boolean;
+}
+
+/** Execution reports: what happened to orders. Decimal prices and quantities. */
+export type ExecutionReport =
+  | OrderAccepted
+  | OrderRejected
+  | OrderFilled
+  | OrderCanceled
+  | OrderAmended
+  | OrderTriggered;
+
+/** Market data: L3 book events and trade prints, in plain numbers. */
+export type MarketDataEvent = L3Event | TradeEvent;
+
+/** Everything the engine reports. Switch on `type`. */
+export type EngineEvent = ExecutionReport | MarketDataEvent;
+
+/**
+ * True for execution reports (accepted, rejected, fill, canceled, amended, triggered).
+ * @param event - an engine event
+ */
+export function isExecutionReport(event: EngineEvent): event is ExecutionReport {
+  const t = event.type;
+  return (
+    t === 'accepted' ||
+    t === 'rejected' ||
+    t === 'fill' ||
+    t === 'canceled' ||
+    t === 'amended' ||
+    t === 'triggered'
+  );
+}
+
+/**
+ * True for market-data events (L3 add/modify/cancel/execute and trade prints).
+ * @param event - an engine event
+ */
+export function isMarketDataEvent(event: EngineEvent): event is MarketDataEvent {
+  return !isExecutionReport(event);
+}
+
+/** A read-only view of an order's state. */
+export interface OrderView {
+  /** The id. */
+  readonly orderId: string;
+  /** Side. */
+  readonly side: Side;
+  /** Order type. */
+  readonly orderType: OrderType;
+  /** Time in force. */
+  readonly timeInForce: EngineTimeInForce;
+  /** Status. */
+  readonly status: OrderStatus;
+  /** Limit price (current, after amends), when it has one. */
+  readonly price: Decimal | undefined;
+  /** Trigger price of a stop order. */
+  readonly stopPrice: Decimal | undefined;
+  /** Whether a stop order has triggered (always true for other types). */
+  readonly triggered: boolean;
+  /** Total quantity (after amends). */
+  readonly qty: Decimal;
+  /** Filled quantity. */
+  readonly cumQty: Decimal;
+  /** Open quantity: resting in the book, or waiting for the trigger. */
+  readonly leavesQty: Decimal;
+  /** Average fill price, `undefined` before the first fill. */
+  readonly avgPrice: Decimal | undefined;
+  /** Exact Σ price × quantity of the fills. */
+  readonly notional: Decimal;
+  /** The owner given at entry. */
+  readonly owner: string | undefined;
+}
+
+/** The result of a command: the order it concerned, its state after, and every event it caused. */
+export interface CommandResult {
+  /** The order's id (generated for a new order without one). */
+  readonly orderId: string;
+  /** False when the command was rejected. */
+  readonly ok: boolean;
+  /** The reject reason when `ok` is false. */
+  readonly reason?: RejectReason;
+  /** The order's state after the command, when the engine knows the order. */
+  readonly order: OrderView | undefined;
+  /** Every event the command caused, in order (also delivered to listeners). */
+  readonly events: readonly EngineEvent[];
+}
+
+/** Options of a {@link MatchingEngine}. */
+export interface MatchingEngineOptions {
+  /** Time source for event timestamps; the system clock by default (inject a `ManualClock` for reproducible runs). */
+  readonly clock?: Clock;
+  /** Self-trade prevention between orders of the same `owner`; `'none'` by default. */
+  readonly selfTradePrevention?: SelfTradePrevention;
+  /** Called with every event, synchronously, as it happens. */
+  readonly onEvent?: (event: EngineEvent) => void;
+  /** Prefix of generated order ids; `'O'` by default. */
+  readonly orderIdPrefix?: string;
+  /** Prefix of trade ids; `'T'` by default. */
+  readonly tradeIdPrefix?: string;
+}
+
+interface OrderRecord {
+  readonly orderId: string;
+  readonly side: Side;
+  readonly orderType: OrderType;
+  readonly timeInForce: EngineTimeInForce;
+  readonly postOnly: boolean;
+  readonly owner: string | undefined;
+  readonly ownerKey: number;
+  status: OrderStatus;
+  priceTicks: number; // NaN for market / stop
+  stopTicks: number; // NaN unless stop
+  triggered: boolean;
+  qtyLots: number;
+  cumLots: number;
+  notional: Decimal;
+}
+
+/**
+ * A price-time-priority matching engine for one instrument: limit, market, IOC, FOK, post-only,
+ * stop and stop-limit orders (triggered by the last trade price), cancel, amend, and optional
+ * self-trade prevention. Every command returns its events synchronously and also sends them to
+ * the listeners.
+ *
+ * Events of one execution come in this order: L3 `execute`, `trade`, the maker's `fill`, the
+ * taker's `fill`. A new order's `accepted` comes before its executions; a resting remainder is
+ * reported by an L3 `add`; an unfilled immediate remainder by `canceled`.
+ *
+ * @example
+ * ```ts
+ * import { Instrument, ManualClock } from '@x/core';
+ * const btc = Instrument.create({ symbol: 'BTC-USD', tickSize: '0.01', lotSize: '0.001' });
+ * const venue = new MatchingEngine(btc, { clock: new ManualClock(0) });
+ * venue.submit({ side: 'sell', type: 'limit', price: '100.00', qty: '1' });
+ * venue.submit({ side: 'sell', type: 'limit', price: '100.01', qty: '1' });
+ * const r = venue.submit({ side: 'buy', type: 'limit', price: '100.01', qty: '1.5' });
+ * r.order?.cumQty.toString();   // '1.5'
+ * r.order?.avgPrice?.toString(); // '100.00333333333333333333333333333333333333333333333'
+ * ```
+ */
+export class MatchingEngine {
+  /** The instrument traded. */
+  readonly instrument: Instrument;
+  /** The integer book underneath (read it for tick-level queries; do not submit to it directly). */
+  readonly book: TickBook;
+  private readonly clock: Clock;
+  private readonly listeners: ((event: EngineEvent) => void)[] = [];
+  private readonly orders = new Map<string, OrderRecord>();
+  private readonly owners = new Map<string, number>();
+  private readonly stops: OrderRecord[] = [];
+  private readonly idPrefix: string;
+  private readonly tradePrefix: string;
+  private idSeq = 0;
+  private events: EngineEvent[] = [];
+  private ts = 0;
+  private taker: OrderRecord | undefined;
+  private readonly tick: Decimal;
+  private readonly lot: Decimal;
+  private readonly stp: SelfTradePrevention;
+
+  /**
+   * @param instrument - the instrument's rules (tick, lot, minimum quantity and notional)
+   * @param options - clock, self-trade prevention, listener, id prefixes
+   * @throws {@link ValidationError} for an unknown self-trade prevention mode
+   */
+  constructor(instrument: Instrument, options: MatchingEngineOptions = {}) {
+    this.instrument = instrument;
+    this.clock = options.clock ?? systemClock;
+    this.idPrefix = options.orderIdPrefix ?? 'O';
+    this.tradePrefix = options.tradeIdPrefix ?? 'T';
+    this.tick = instrument.tickSize;
+    this.lot = instrument.lotSize;
+    if (options.onEvent !== undefined) this.listeners.push(options.onEvent);
+    this.stp = options.selfTradePrevention ?? 'none';
+    this.book = new TickBook({
+      listener: this.bookListener(),
+      selfTradePrevention: this.stp,
+    });
+  }
+
+  /**
+   * Adds a listener that receives every event as it happens.
+   * @param listener - the callback
+   * @returns a function that removes the listener
+   */
+  subscribe(listener: (event: EngineEvent) => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  // ------------------------------------------------------------------ commands
+
+  /**
+   * Submits a new order.
+   * @param request - side, type, quantity, prices, time in force, flags, id, owner
+   * @returns the order id, its state and every event caused (a reject is `ok: false`)
+   */
+  submit(request: OrderRequest): CommandResult {
+    this.begin();
+    const orderId = request.orderId ?? this.nextOrderId();
+    try {
+      const check = this.validate(request, orderId);
+      if (typeof check === 'string') return this.reject('submit', orderId, check, undefined);
+      const { priceTicks, stopTicks, lots, tif } = check;
+      const rec: OrderRecord = {
+        orderId,
+        side: request.side,
+        orderType: request.type,
+        timeInForce: tif,
+        postOnly: request.postOnly === true,
+        owner: request.owner,
+        ownerKey: this.ownerKey(request.owner),
+        status: 'new',
+        priceTicks,
+        stopTicks,
+        triggered: !(request.type === 'stop' || request.type === 'stop-limit'),
+        qtyLots: lots,
+        cumLots: 0,
+        notional: DECIMAL_ZERO,
+      };
+      if (!rec.triggered) {
+        this.orders.set(orderId, rec);
+        this.emit(this.acceptedEvent(rec));
+        this.stops.push(rec);
+        this.checkStops();
+        return this.finish(orderId, true, undefined);
+      }
+      const status = this.enter(rec, true);
+      if (status !== 'ok') return this.reject('submit', orderId, status, undefined);
+      this.checkStops();
+      return this.finish(orderId, true, undefined);
+    } finally {
+      this.taker = undefined;
+    }
+  }
+
+  /**
+   * Cancels an open order (resting, or a stop waiting for its trigger).
+   * @param orderId - the order
+   * @returns the result; rejected with `unknown-order` or `order-closed`
+   */
+  cancel(orderId: string): CommandResult {
+    this.begin();
+    const rec = this.orders.get(orderId);
+    if (rec === undefined) {
+      return this.reject('cancel', orderId, 'unknown-order', `no order '${orderId}'`);
+    }
+    if (isClosed(rec.status)) {
+      return this.reject('cancel', orderId, 'order-closed', `order '${orderId}' is ${rec.status}`);
+    }
+    if (!rec.triggered) {
+      this.stops.splice(this.stops.indexOf(rec), 1);
+    } else {
+      this.taker = rec;
+      this.book.cancel(orderId);
+      this.taker = undefined;
+    }
+    this.closeCanceled(rec, rec.qtyLots - rec.cumLots, 'user');
+    return this.finish(orderId, true, undefined);
+  }
+
+  /**
+   * Amends an open order's limit price and/or total quantity. Reducing the quantity keeps queue
+   * priority; raising it or changing the price sends the order to the back of the queue. A price
+   * that crosses the book makes the order trade at once (a post-only order is rejected instead).
+   * The new quantity is the order's total (FIX OrderQty): it must exceed what has filled.
+   * A waiting stop order can be amended too (its limit price and quantity).
+   *
+   * @param orderId - the order
+   * @param amend - new price and/or quantity
+   * @returns the result; rejects: `unknown-order`, `order-closed`, `no-change`,
+   *   `qty-below-filled`, instrument-rule reasons, `would-cross`
+   */
+  amend(orderId: string, amend: AmendRequest): CommandResult {
+    this.begin();
+    try {
+      const rec = this.orders.get(orderId);
+      if (rec === undefined) {
+        return this.reject('amend', orderId, 'unknown-order', `no order '${orderId}'`);
+      }
+      if (isClosed(rec.status)) {
+        return this.reject('amend', orderId, 'order-closed', `order '${orderId}' is ${rec.status}`);
+      }
+      let priceTicks = rec.priceTicks;
+      let qtyLots = rec.qtyLots;
+      if (amend.price !== undefined) {
+        if (Number.isNaN(rec.priceTicks)) {
+          return this.reject('amend', orderId, 'unexpected-price', 'this order has no limit price');
+        }
+        const p = this.parsePrice(amend.price);
+        if (typeof p === 'string') return this.reject('amend', orderId, p, undefined);
+        priceTicks = p;
+      }
+      if (amend.qty !== undefined) {
+        const q = this.parseQty(amend.qty);
+        if (typeof q === 'string') return this.reject('amend', orderId, q, undefined);
+        qtyLots = q;
+      }
+      if (priceTicks === rec.priceTicks && qtyLots === rec.qtyLots) {
+        return this.reject('amend', orderId, 'no-change', 'the amend changes nothing');
+      }
+      if (qtyLots <= rec.cumLots) {
+        return this.reject(
+          'amend',
+          orderId,
+          'qty-below-filled',
+          `new quantity must exceed the filled ${this.lotsToQty(rec.cumLots).toString()}`,
+        );
+      }
+      const rule = this.ruleCheck(priceTicks, qtyLots);
+      if (rule !== null) return this.reject('amend', orderId, rule, undefined);
+      const leaves = qtyLots - rec.cumLots;
+      if (!rec.triggered) {
+        rec.priceTicks = priceTicks;
+        rec.qtyLots = qtyLots;
+        this.emit(this.amendedEvent(rec, false));
+        return this.finish(orderId, true, undefined);
+      }
+      const oldPrice = rec.priceTicks;
+      const oldLeaves = rec.qtyLots - rec.cumLots;
+      const crosses = this.wouldCross(rec.side, priceTicks);
+      if (crosses && rec.postOnly) {
+        return this.reject('amend', orderId, 'would-cross', 'a post-only order may not cross');
+      }
+      const kept = priceTicks === oldPrice && leaves < oldLeaves;
+      rec.priceTicks = priceTicks;
+      rec.qtyLots = qtyLots;
+      this.emit(this.amendedEvent(rec, kept));
+      this.taker = rec;
+      const status = this.book.amend(orderId, priceTicks, leaves);
+      if (status !== 'ok') {
+        // cannot happen after the checks above; keep the book consistent anyway
+        throw new ValidationError(`internal: book refused amend (${status})`);
+      }
+      const out = this.book.outcome;
+      if (crosses && out.canceledLots > 0) {
+        this.closeCanceled(rec, out.canceledLots, 'self-trade-prevention');
+      }
+      this.checkStops();
+      return this.finish(orderId, true, undefined);
+    } finally {
+      this.taker = undefined;
+    }
+  }
+
+  // ------------------------------------------------------------------ queries
+
+  /**
+   * An order's state, or `undefined` for an unknown id.
+   * @param orderId - the order
+   */
+  getOrder(orderId: string): OrderView | undefined {
+    const rec = this.orders.get(orderId);
+    return rec === undefined ? undefined : this.view(rec);
+  }
+
+  /**
+   * Quantity resting ahead of an order in its level's queue, or `undefined` when the order is
+   * not resting in the book.
+   * @param orderId - the order
+   */
+  queueAhead(orderId: string): Decimal | undefined {
+    const lots = this.book.queueAheadLots(orderId);
+    return Number.isNaN(lots) ? undefined : this.lotsToQty(lots);
+  }
+
+  /**
+   * Quantity of an order resting in the book (0 when it is not resting).
+   * @param orderId - the order
+   */
+  restingQty(orderId: string): Decimal {
+    return this.lotsToQty(this.book.remainingLots(orderId));
+  }
+
+  /** Best bid, or `undefined` when there are no bids. */
+  bestBid(): Decimal | undefined {
+    const t = this.book.bestBid();
+    return Number.isNaN(t) ? undefined : this.ticksToPrice(t);
+  }
+
+  /** Best ask, or `undefined` when there are no asks. */
+  bestAsk(): Decimal | undefined {
+    const t = this.book.bestAsk();
+    return Number.isNaN(t) ? undefined : this.ticksToPrice(t);
+  }
+
+  /** Last trade price, or `undefined` before the first trade. */
+  lastPrice(): Decimal | undefined {
+    const t = this.book.lastTradeTicks();
+    return Number.isNaN(t) ? undefined : this.ticksToPrice(t);
+  }
+
+  /**
+   * The top `levels` levels per side as an L2 snapshot in numbers (`out` is reused when given).
+   * @param levels - N, when no `out` is given
+   * @param out - a snapshot to fill; its length decides N
+   * @returns the snapshot, stamped with the clock's time
+   */
+  l2Snapshot(levels = 10, out?: L2Snapshot): L2Snapshot {
+    const snap = out ?? {
+      ts: 0,
+      bidPrice: new Float64Array(levels),
+      bidSize: new Float64Array(levels),
+      askPrice: new Float64Array(levels),
+      askSize: new Float64Array(levels),
+    };
+    snap.ts = this.clock.now();
+    return this.book.fillL2(snap, this.instrument.tickSizeNumber, this.instrument.lotSizeNumber);
+  }
+
+  /** Open orders (resting or waiting stops), in no particular order. */
+  openOrders(): OrderView[] {
+    const res: OrderView[] = [];
+    for (const rec of this.orders.values()) if (!isClosed(rec.status)) res.push(this.view(rec));
+    return res;
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private begin(): void {
+    this.events = [];
+    this.ts = this.clock.now();
+  }
+
+  private finish(orderId: string, ok: boolean, reason: RejectReason | undefined): CommandResult {
+    const rec = this.orders.get(orderId);
+    const order = rec === undefined ? undefined : this.view(rec);
+    return reason === undefined
+      ? { orderId, ok, order, events: this.events }
+      : { orderId, ok, reason, order, events: this.events };
+  }
+
+  private emit(e: EngineEvent): void {
+    this.events.push(e);
+    for (let i = 0; i < this.listeners.length; i++) this.listeners[i]!(e);
+  }
+
+  private reject(
+    command: 'submit' | 'cancel' | 'amend',
+    orderId: string,
+    reason: RejectReason | BookReject,
+    message: string | undefined,
+  ): CommandResult {
+    const r = reason as RejectReason;
+    this.emit({
+      type: 'rejected',
+      ts: this.ts,
+      orderId,
+      command,
+      reason: r,
+      message: message ?? REJECT_MESSAGES[r] ?? r,
+    });
+    return this.finish(orderId, false, r);
+  }
+
+  private nextOrderId(): string {
+    let id: string;
+    do id = `${this.idPrefix}${++this.idSeq}`;
+    while (this.orders.has(id));
+    return id;
+  }
+
+  private ownerKey(owner: string | undefined): number {
+    if (owner === undefined) return 0;
+    let k = this.owners.get(owner);
+    if (k === undefined) {
+      k = this.owners.size + 1;
+      this.owners.set(owner, k);
+    }
+    return k;
+  }
+
+  private parsePrice(price: DecimalLike): number | RejectReason {
+    let p: Decimal;
+    try {
+      p = toDecimal(price, 'price');
+    } catch {
+      return 'invalid-order';
+    }
+    if (!p.gt(0)) return 'non-positive-price';
+    const t = p.div(this.tick);
+    if (!t.isInteger()) return 'off-tick';
+    const n = t.toNumber();
+    return Number.isSafeInteger(n) ? n : 'invalid-order';
+  }
+
+  private parseQty(qty: DecimalLike): number | RejectReason {
+    let q: Decimal;
+    try {
+      q = toDecimal(qty, 'qty');
+    } catch {
+      return 'invalid-order';
+    }
+    if (!q.gt(0)) return 'non-positive-qty';
+    const l = q.div(this.lot);
+    if (!l.isInteger()) return 'off-lot';
+    const n = l.toNumber();
+    return Number.isSafeInteger(n) ? n : 'invalid-order';
+  }
+
+  private ruleCheck(priceTicks: number, lots: number): RejectReason | null {
+    const qty = this.lotsToQty(lots);
+    if (qty.lt(this.instrument.minQty)) return 'below-min-qty';
+    if (
+      !Number.isNaN(priceTicks) &&
+      this.ticksToPrice(priceTicks).times(qty).lt(this.instrument.minNotional)
+    ) {
+      return 'below-min-notional';
+    }
+    return null;
+  }
+
+  private validate(
+    r: OrderRequest,
+    orderId: string,
+  ):
+    | RejectReason
+    | { priceTicks: number; stopTicks: number; lots: number; tif: EngineTimeInForce } {
+    if (typeof r !== 'object' || r === null) return 'invalid-order';
+    if (typeof orderId !== 'string' || orderId.length === 0) return 'invalid-order';
+    if (this.orders.has(orderId)) return 'duplicate-order-id';
+    if (r.side !== 'buy' && r.side !== 'sell') return 'invalid-order';
+    const t = r.type;
+    if (t !== 'limit' && t !== 'market' && t !== 'stop' && t !== 'stop-limit')
+      return 'invalid-order';
+    const tif = r.timeInForce ?? (t === 'market' || t === 'stop' ? 'IOC' : 'GTC');
+    if (tif !== 'GTC' && tif !== 'IOC' && tif !== 'FOK') return 'invalid-order';
+    if ((t === 'market' || t === 'stop') && tif === 'GTC') return 'invalid-order';
+    if (r.owner !== undefined && typeof r.owner !== 'string') return 'invalid-order';
+    const hasLimit = t === 'limit' || t === 'stop-limit';
+    const isStop = t === 'stop' || t === 'stop-limit';
+    const lots = this.parseQty(r.qty);
+    if (typeof lots === 'string') return lots;
+    let priceTicks = Number.NaN;
+    if (hasLimit) {
+      if (r.price === undefined) return 'missing-price';
+      const p = this.parsePrice(r.price);
+      if (typeof p === 'string') return p;
+      priceTicks = p;
+    } else if (r.price !== undefined) return 'unexpected-price';
+    let stopTicks = Number.NaN;
+    if (isStop) {
+      if (r.stopPrice === undefined) return 'missing-stop-price';
+      const p = this.parsePrice(r.stopPrice);
+      if (typeof p === 'string') return p;
+      stopTicks = p;
+    } else if (r.stopPrice !== undefined) return 'unexpected-price';
+    if (r.postOnly === true && !hasLimit) return 'invalid-order';
+    const rule = this.ruleCheck(priceTicks, lots);
+    if (rule !== null) return rule;
+    return { priceTicks, stopTicks, lots, tif };
+  }
+
+  private wouldCross(side: Side, priceTicks: number): boolean {
+    if (side === 'buy') {
+      const a = this.book.bestAsk();
+      return !Number.isNaN(a) && a <= priceTicks;
+    }
+    const b = this.book.bestBid();
+    return !Number.isNaN(b) && b >= priceTicks;
+  }
+
+  /** Sends a live (non-stop or triggered) order into the book. */
+  private enter(rec: OrderRecord, fresh: boolean): BookReject {
+    const lots = rec.qtyLots - rec.cumLots;
+    // pre-checks that must not leave an accepted order behind
+    const isMarket = Number.isNaN(rec.priceTicks);
+    const oppEmpty =
+      rec.side === 'buy' ? Number.isNaN(this.book.bestAsk()) : Number.isNaN(this.book.bestBid());
+    if (fresh) {
+      if (rec.postOnly && this.wouldCross(rec.side, rec.priceTicks)) return 'would-cross';
+      if (isMarket && oppEmpty) return 'no-liquidity';
+      if (rec.timeInForce === 'FOK' && !this.fokFillable(rec, lots)) {
+        return 'fok-unfillable';
+      }
+      this.orders.set(rec.orderId, rec);
+      this.emit(this.acceptedEvent(rec));
+    }
+    this.taker = rec;
+    const status = this.book.submit(
+      rec.orderId,
+      rec.side,
+      rec.priceTicks,
+      lots,
+      rec.timeInForce,
+      rec.postOnly,
+      rec.ownerKey,
+    );
+    if (status !== 'ok') {
+      // a triggered stop that cannot trade (market into an empty side, FOK unfillable)
+      const reason: CancelReason = isMarket ? 'market-remainder' : 'ioc-remainder';
+      this.closeCanceled(rec, lots, reason);
+      return 'ok';
+    }
+    const out = this.book.outcome;
+    if (out.canceledLots > 0) {
+      const reason: CancelReason = out.selfTradeCanceled
+        ? 'self-trade-prevention'
+        : isMarket
+          ? 'market-remainder'
+          : 'ioc-remainder';
+      this.closeCanceled(rec, out.canceledLots, reason);
+    }
+    return 'ok';
+  }
+
+  private fokFillable(rec: OrderRecord, lots: number): boolean {
+    // ask the book without changing it: FOK is checked there too, but we must decide before ack
+    const probe = this.book;
+    const limit = rec.priceTicks;
+    const side: Side = rec.side === 'buy' ? 'sell' : 'buy';
+    let total = 0;
+    for (let r = 0; r < probe.levels(side) && total < lots; r++) {
+      const px = probe.levelPrice(side, r);
+      if (!Number.isNaN(limit) && (rec.side === 'buy' ? px > limit : px < limit)) break;
+      let blocked = false;
+      probe.forEachOrderAt(side, px, (id, l) => {
+        if (blocked || total >= lots) return;
+        const o = this.orders.get(String(id));
+        if (
+          rec.ownerKey !== 0 &&
+          o !== undefined &&
+          o.ownerKey === rec.ownerKey &&
+          this.stpMode() !== 'none'
+        ) {
+          if (this.stpMode() !== 'cancel-maker') blocked = true;
+          return;
+        }
+        total += l;
+      });
+      if (blocked) break;
+    }
+    return total >= lots;
+  }
+
+  private stpMode(): SelfTradePrevention {
+    return this.stp;
+  }
+
+  private checkStops(): void {
+    for (let guard = 0; guard < 1_000_000; guard++) {
+      const last = this.book.lastTradeTicks();
+      if (Number.isNaN(last) || this.stops.length === 0) return;
+      let idx = -1;
+      for (let i = 0; i < this.stops.length; i++) {
+        const s = this.stops[i]!;
+        if (s.side === 'buy' ? last >= s.stopTicks : last <= s.stopTicks) {
+          idx = i;
+          break;
+        }
+      }
+      if (idx < 0) return;
+      const rec = this.stops[idx]!;
+      this.stops.splice(idx, 1);
+      rec.triggered = true;
+      this.emit({
+        type: 'triggered',
+        ts: this.ts,
+        orderId: rec.orderId,
+        stopPrice: this.ticksToPrice(rec.stopTicks),
+        lastPrice: this.ticksToPrice(last),
+      });
+      if (rec.postOnly && this.wouldCross(rec.side, rec.priceTicks)) {
+        this.closeCanceled(rec, rec.qtyLots - rec.cumLots, 'ioc-remainder');
+        continue;
+      }
+      if (rec.timeInForce === 'FOK' && !this.fokFillable(rec, rec.qtyLots - rec.cumLots)) {
+        this.closeCanceled(rec, rec.qtyLots - rec.cumLots, 'ioc-remainder');
+        continue;
+      }
+      this.enter(rec, false);
+      this.taker = undefined;
+    }
+  }
+
+  private closeCanceled(rec: OrderRecord, lots: number, reason: CancelReason): void {
+    rec.status = 'canceled';
+    this.emit({
+      type: 'canceled',
+      ts: this.ts,
+      orderId: rec.orderId,
+      canceledQty: this.lotsToQty(lots),
+      cumQty: this.lotsToQty(rec.cumLots),
+      reason,
+    });
+  }
+
+  private ticksToPrice(t: number): Decimal {
+    return this.tick.times(t);
+  }
+
+  private lotsToQty(l: number): Decimal {
+    return this.lot.times(l);
+  }
+
+  private acceptedEvent(rec: OrderRecord): OrderAccepted {
+    const base = {
+      type: 'accepted' as const,
+      ts: this.ts,
+      orderId: rec.orderId,
+      side: rec.side,
+      orderType: rec.orderType,
+      qty: this.lotsToQty(rec.qtyLots),
+      timeInForce: rec.timeInForce,
+    };
+    const withPrice = Number.isNaN(rec.priceTicks)
+      ? base
+      : { ...base, price: this.ticksToPrice(rec.priceTicks) };
+    return Number.isNaN(rec.stopTicks)
+      ? withPrice
+      : { ...withPrice, stopPrice: this.ticksToPrice(rec.stopTicks) };
+  }
+
+  private amendedEvent(rec: OrderRecord, keptPriority: boolean): OrderAmended {
+    return {
+      type: 'amended',
+      ts: this.ts,
+      orderId: rec.orderId,
+      price: this.ticksToPrice(rec.priceTicks),
+      qty: this.lotsToQty(rec.qtyLots),
+      leavesQty: this.lotsToQty(rec.qtyLots - rec.cumLots),
+      keptPriority,
+    };
+  }
+
+  private view(rec: OrderRecord): OrderView {
+    const cum = this.lotsToQty(rec.cumLots);
+    const open = !isClosed(rec.status);
+    return {
+      orderId: rec.orderId,
+      side: rec.side,
+      orderType: rec.orderType,
+      timeInForce: rec.timeInForce,
+      status: rec.status,
+      price: Number.isNaN(rec.priceTicks) ? undefined : this.ticksToPrice(rec.priceTicks),
+      stopPrice: Number.isNaN(rec.stopTicks) ? undefined : this.ticksToPrice(rec.stopTicks),
+      triggered: rec.triggered,
+      qty: this.lotsToQty(rec.qtyLots),
+      cumQty: cum,
+      leavesQty: open ? this.lotsToQty(rec.qtyLots - rec.cumLots) : DECIMAL_ZERO,
+      avgPrice: rec.cumLots === 0 ? undefined : rec.notional.div(cum),
+      notional: rec.notional,
+      owner: rec.owner,
+    };
+  }
+
+  private fill(
+    rec: OrderRecord,
+    tradeId: string,
+    price: Decimal,
+    lots: number,
+    liquidity: Liquidity,
+    counterparty: string,
+    leavesLots: number,
+  ): void {
+    const qty = this.lotsToQty(lots);
+    rec.cumLots += lots;
+    rec.notional = rec.notional.plus(price.times(qty));
+    const cum = this.lotsToQty(rec.cumLots);
+    rec.status = rec.cumLots === rec.qtyLots ? 'filled' : 'partially-filled';
+    this.emit({
+      type: 'fill',
+      ts: this.ts,
+      orderId: rec.orderId,
+      tradeId,
+      side: rec.side,
+      price,
+      qty,
+      liquidity,
+      counterpartyOrderId: counterparty,
+      cumQty: cum,
+      leavesQty: this.lotsToQty(leavesLots),
+      avgPrice: rec.notional.div(cum),
+      status: rec.status,
+    });
+  }
+
+  private bookListener(): BookListener {
+    const tickN = this.instrument.tickSizeNumber;
+    const lotN = this.instrument.lotSizeNumber;
+    return {
+      onAdd: (orderId, side, priceTicks, lots) => {
+        this.emit({
+          type: 'add',
+          ts: this.ts,
+          orderId,
+          side,
+          price: unitsToNumber(priceTicks, tickN),
+          qty: unitsToNumber(lots, lotN),
+        });
+      },
+      onModify: (orderId, side, priceTicks, lots, keptPriority) => {
+        this.emit({
+          type: 'modify',
+          ts: this.ts,
+          orderId,
+          side,
+          price: unitsToNumber(priceTicks, tickN),
+          qty: unitsToNumber(lots, lotN),
+          keptPriority,
+        });
+      },
+      onCancel: (orderId, side, priceTicks, lots) => {
+        this.emit({
+          type: 'cancel',
+          ts: this.ts,
+          orderId,
+          side,
+          price: unitsToNumber(priceTicks, tickN),
+          qty: unitsToNumber(lots, lotN),
+        });
+        // a self-trade-prevention cancel of a maker closes that order
+        const rec = this.orders.get(String(orderId));
+        if (rec !== undefined && rec !== this.taker && !isClosed(rec.status)) {
+          this.closeCanceled(rec, lots, 'self-trade-prevention');
+        }
+      },
+      onExecute: (makerId, takerId, makerSide, priceTicks, lots, makerLeft, tradeSeq) => {
+        const tradeId = `${this.tradePrefix}${tradeSeq}`;
+        const priceN = unitsToNumber(priceTicks, tickN);
+        const qtyN = unitsToNumber(lots, lotN);
+        this.emit({
+          type: 'execute',
+          ts: this.ts,
+          makerOrderId: makerId,
+          takerOrderId: takerId,
+          side: makerSide,
+          price: priceN,
+          qty: qtyN,
+          tradeId,
+        });
+        this.emit({
+          type: 'trade',
+          ts: this.ts,
+          tradeId,
+          price: priceN,
+          qty: qtyN,
+          aggressor: makerSide === 'buy' ? 'sell' : 'buy',
+          makerOrderId: makerId,
+          takerOrderId: takerId,
+        });
+        const price = this.ticksToPrice(priceTicks);
+        const maker = this.orders.get(String(makerId));
+        const taker = this.taker;
+        if (maker !== undefined) {
+          this.fill(maker, tradeId, price, lots, 'maker', String(takerId), makerLeft);
+        }
+        if (taker !== undefined) {
+          const leaves = taker.qtyLots - taker.cumLots - lots;
+          this.fill(taker, tradeId, price, lots, 'taker', String(makerId), leaves);
+        }
+      },
+    };
+  }
+}
+
+function isClosed(status: OrderStatus): boolean {
+  return (
+    status === 'filled' || status === 'canceled' || status === 'rejected' || status === 'expired'
+  );
+}
+
+const REJECT_MESSAGES: Partial<Record<RejectReason, string>> = {
+  'off-tick': 'price is not a multiple of the tick size',
+  'off-lot': 'quantity is not a multiple of the lot size',
+  'non-positive-qty': 'quantity must be > 0',
+  'non-positive-price': 'price must be > 0',
+  'below-min-qty': 'quantity is below the instrument minimum',
+  'below-min-notional': 'price × quantity is below the instrument minimum notional',
+  'missing-price': 'a limit or stop-limit order needs a price',
+  'missing-stop-price': 'a stop or stop-limit order needs a stop price',
+  'unexpected-price': 'this order type takes no such price',
+  'invalid-order': 'malformed order (side, type, time in force, flags or id)',
+  'duplicate-order-id': 'an order with this id already exists',
+  'would-cross': 'a post-only order may not take liquidity',
+  'fok-unfillable': 'a fill-or-kill order cannot be filled completely now',
+  'no-liquidity': 'no liquidity on the opposite side for a market order',
+};

@@ -1,0 +1,722 @@
+/**
+ * A seeded, reproducible order-flow generator: the zero-intelligence model of Cont, Stoikov and
+ * Talreja (2010), optionally with an informed trader who knows a hidden efficient price.
+ *
+ * Reference: R. Cont, S. Stoikov, R. Talreja, "A stochastic model for order book dynamics",
+ * Operations Research 58(3):549–563, 2010. Section 2.1 (the model) and Section 3.2 / Table 2
+ * (parameters fitted on Tokyo Stock Exchange data).
+ *
+ * @module
+ */
+import {
+  createL2Snapshot,
+  type Instrument,
+  type L2Delta,
+  type L2Snapshot,
+  type L3Event,
+  type OrderId,
+  Rng,
+  type Side,
+  ValidationError,
+} from '@x/core';
+import { type BookListener, TickBook, unitsToNumber } from './book.js';
+import type { TradeEvent } from './engine.js';
+import { L2DeltaTracker } from './l2.js';
+
+/**
+ * The rates of the Cont–Stoikov–Talreja model, per second (K = `lambda.length` = `theta.length`).
+ *
+ * - Limit buy orders arrive at `bestAsk − i` ticks at rate λ(i), i = 1..K; limit sells at
+ *   `bestBid + i` at the same rate (the model is symmetric).
+ * - Market buy and market sell orders each arrive at rate μ.
+ * - Each resting order at distance i from the opposite best cancels at rate θ(i).
+ */
+export interface OrderFlowRates {
+  /** λ(1..K): limit-order arrival rate per side at distance i ticks from the opposite best. */
+  readonly lambda: readonly number[];
+  /** θ(1..K): cancellation rate of each resting order at distance i from the opposite best. */
+  readonly theta: readonly number[];
+  /** μ: market-order arrival rate per side. */
+  readonly mu: number;
+}
+
+/**
+ * The parameters Cont, Stoikov and Talreja (2010, Table 2) estimated on Tokyo Stock Exchange
+ * data, in orders per second for a standard order size: λ(1..5) = 1.85, 1.51, 1.09, 0.88, 0.77;
+ * θ(1..5) = 0.71, 0.81, 0.68, 0.56, 0.47; μ = 0.94.
+ */
+export const CST2010_RATES: OrderFlowRates = Object.freeze({
+  lambda: Object.freeze([1.85, 1.51, 1.09, 0.88, 0.77]) as readonly number[],
+  theta: Object.freeze([0.71, 0.81, 0.68, 0.56, 0.47]) as readonly number[],
+  mu: 0.94,
+});
+
+/**
+ * The CST (2010) rates extended to `levels` price levels: the fitted λ(1..5), θ(1..5) and μ of
+ * {@link CST2010_RATES}, and beyond level 5 the paper's power-law fit of the arrival rates,
+ * λ(i) = k / i^α with k = 1.92 and α = 0.52, with θ(i) = θ(5). The extension is ours (the paper
+ * estimates five levels); use it to get deeper books, for example ten-level L2 streams.
+ *
+ * @param levels - K, the number of price levels orders arrive at (>= 1)
+ * @returns the rates
+ * @throws {@link ValidationError} when `levels` is not a positive integer
+ */
+export function cst2010Rates(levels = 5): OrderFlowRates {
+  if (!Number.isSafeInteger(levels) || levels < 1) {
+    throw new ValidationError('levels must be a positive integer', {
+      field: 'levels',
+      value: levels,
+    });
+  }
+  const lambda: number[] = [];
+  const theta: number[] = [];
+  for (let i = 1; i <= levels; i++) {
+    lambda.push(i <= 5 ? CST2010_RATES.lambda[i - 1]! : 1.92 / i ** 0.52);
+    theta.push(i <= 5 ? CST2010_RATES.theta[i - 1]! : CST2010_RATES.theta[4]!);
+  }
+  return { lambda, theta, mu: CST2010_RATES.mu };
+}
+
+/**
+ * An informed trader: a hidden efficient price `v` follows a driftless Brownian motion (in
+ * ticks) and, at rate `rate`, the trader sends a market order toward it: a buy when
+ * `v > bestAsk + thresholdTicks`, a sell when `v < bestBid − thresholdTicks`, nothing otherwise.
+ * Its trades are flagged `informed: true`, so the toxicity of the flow is known.
+ */
+export interface InformedTraderConfig {
+  /** Arrival rate of the informed trader's decisions, per second (> 0). */
+  readonly rate: number;
+  /** Volatility of the efficient price in ticks per √second (>= 0; 0 keeps it fixed). */
+  readonly volatilityTicks: number;
+  /** Initial efficient price minus the initial mid, in ticks (0 by default). */
+  readonly initialOffsetTicks?: number;
+  /** How far beyond the touch `v` must be before the trader acts, in ticks (0 by default). */
+  readonly thresholdTicks?: number;
+  /** Size of each informed market order in lots (the noise order size by default). */
+  readonly sizeLots?: number;
+}
+
+/** Configuration of an {@link OrderFlowGenerator}. */
+export interface OrderFlowConfig {
+  /** Seed of the stream: the same config and seed always give the same events. */
+  readonly seed: number;
+  /** Model rates; {@link CST2010_RATES} by default. */
+  readonly rates?: OrderFlowRates;
+  /** Size of every noise order in lots (1 by default, as in the paper's unit-size model). */
+  readonly orderSizeLots?: number;
+  /** Initial best bid in ticks (10 000 by default). */
+  readonly initialBidTicks?: number;
+  /** Initial spread in ticks (1 by default). */
+  readonly initialSpreadTicks?: number;
+  /**
+   * Orders per initial level, level i = 1..K on each side counted from the touch; by default the
+   * stationary mean of a level without market orders, round(λ(i)/θ(i)) (at least 1).
+   */
+  readonly initialDepth?: readonly number[];
+  /** Cancellation rate of orders farther than K ticks from the opposite best; θ(K) by default. */
+  readonly thetaBeyond?: number;
+  /** Stream start time in milliseconds (0 by default); event times are start + model seconds × 1000. */
+  readonly startMs?: number;
+  /** Price and size scale of the emitted numbers (tick and lot size); ticks and lots by default. */
+  readonly instrument?: Instrument;
+  /** Adds an informed trader (none by default). */
+  readonly informed?: InformedTraderConfig;
+}
+
+/** One generated event: an L3 book event or a trade print (one per execution). */
+export type FlowEvent = L3Event | TradeEvent;
+
+/** Counts of what the generator did, for checks and summaries. */
+export interface FlowStats {
+  /** Model time elapsed, in seconds. */
+  readonly elapsedSeconds: number;
+  /** Model events drawn (including market orders that found an empty side). */
+  readonly steps: number;
+  /** Limit orders submitted, per distance i = 1..K (index i − 1), both sides. */
+  readonly limitOrders: readonly number[];
+  /** Cancellations, per distance i = 1..K (index i − 1), both sides. */
+  readonly cancels: readonly number[];
+  /** Cancellations of orders farther than K ticks from the opposite best. */
+  readonly cancelsBeyond: number;
+  /** Noise market orders that traded. */
+  readonly marketOrders: number;
+  /** Market orders (noise or informed) that found the opposite side empty and did nothing. */
+  readonly skippedMarketOrders: number;
+  /** Informed market orders that traded. */
+  readonly informedOrders: number;
+  /** Informed-trader arrivals that did nothing because `v` was inside the quotes. */
+  readonly informedIdle: number;
+}
+
+/** Options of the stream methods. */
+export interface StreamOptions {
+  /** Stop after this many items (unbounded by default: break out of the loop yourself). */
+  readonly count?: number;
+}
+
+/** Options of {@link OrderFlowGenerator.l2Snapshots}. */
+export interface SnapshotStreamOptions extends StreamOptions {
+  /** Yield a fresh copy each time instead of one snapshot object updated in place (false by default). */
+  readonly copy?: boolean;
+}
+
+const EV_LIMIT_BUY = 0;
+const EV_LIMIT_SELL = 1;
+const EV_MARKET_BUY = 2;
+const EV_MARKET_SELL = 3;
+const EV_INFORMED = 4;
+const EV_CANCEL = 5;
+
+/**
+ * A continuous-time simulation of the Cont–Stoikov–Talreja (2010) order book, driven by one
+ * seeded {@link Rng}: the same config (seed included) gives the same stream, event for event.
+ *
+ * Events are drawn with the Gillespie algorithm: the next event time is exponential with the
+ * total rate R = 2Σλ(i) + 2μ + Σθ(i)·(orders at distance i) [+ informed rate], and its kind is
+ * drawn with probability proportional to its rate. Distances are counted from the opposite best
+ * quote (its last known value while that side is empty); a market order facing an empty side does
+ * nothing (counted in {@link FlowStats.skippedMarketOrders}).
+ *
+ * The stream methods share one simulation: each continues where the previous stopped. They are
+ * lazy iterators and hold only the current book, never the stream.
+ *
+ * @example
+ * ```ts
+ * const gen = new OrderFlowGenerator({ seed: 42, rates: cst2010Rates(10) });
+ * for (const snap of gen.l2Snapshots(10, { count: 1000 })) {
+ *   // snap is one L2Snapshot object updated in place: read it, copy what you keep
+ * }
+ * ```
+ */
+export class OrderFlowGenerator {
+  /** The simulated book (read-only use: do not submit to it). */
+  readonly book: TickBook;
+  private readonly rng: Rng;
+  private readonly priceRng: Rng;
+  private readonly K: number;
+  private readonly lambda: Float64Array;
+  private readonly lambdaCum: Float64Array;
+  private readonly lambdaTotal: number;
+  private readonly theta: Float64Array;
+  private readonly thetaBeyond: number;
+  private readonly mu: number;
+  private readonly sizeLots: number;
+  private readonly informedRate: number;
+  private readonly informedSigma: number;
+  private readonly informedThreshold: number;
+  private readonly informedSize: number;
+  private readonly startMs: number;
+  private readonly tickN: number;
+  private readonly lotN: number;
+  private readonly xb: Float64Array;
+  private readonly xa: Float64Array;
+  private refBid: number;
+  private refAsk: number;
+  private t = 0;
+  private v: number;
+  private nextId = 1;
+  private record = false;
+  private informedTaker = false;
+  private readonly buf: FlowEvent[] = [];
+  private readonly sLimit: number[];
+  private readonly sCancel: number[];
+  private sCancelBeyond = 0;
+  private sSteps = 0;
+  private sMarket = 0;
+  private sSkipped = 0;
+  private sInformed = 0;
+  private sInformedIdle = 0;
+
+  /**
+   * @param config - seed, rates, sizes, initial book, informed trader
+   * @throws {@link ValidationError} for rates that are negative, non-finite, of different
+   *   lengths or all zero, and for non-integer sizes or prices
+   */
+  constructor(config: OrderFlowConfig) {
+    const rates = config.rates ?? CST2010_RATES;
+    const K = rates.lambda.length;
+    if (K < 1 || rates.theta.length !== K) {
+      throw new ValidationError('rates.lambda and rates.theta must have the same length >= 1', {
+        field: 'rates',
+        details: { lambda: rates.lambda.length, theta: rates.theta.length },
+      });
+    }
+    this.K = K;
+    this.lambda = new Float64Array(K);
+    this.lambdaCum = new Float64Array(K);
+    this.theta = new Float64Array(K);
+    let cum = 0;
+    for (let i = 0; i < K; i++) {
+      const l = rates.lambda[i]!;
+      const th = rates.theta[i]!;
+      checkRate(l, `rates.lambda[${i}]`);
+      checkRate(th, `rates.theta[${i}]`);
+      this.lambda[i] = l;
+      this.theta[i] = th;
+      cum += l;
+      this.lambdaCum[i] = cum;
+    }
+    this.lambdaTotal = cum;
+    checkRate(rates.mu, 'rates.mu');
+    this.mu = rates.mu;
+    this.thetaBeyond = config.thetaBeyond ?? this.theta[K - 1]!;
+    checkRate(this.thetaBeyond, 'thetaBeyond');
+    if (cum === 0 && rates.mu === 0 && config.informed === undefined) {
+      throw new ValidationError('at least one arrival rate must be > 0', { field: 'rates' });
+    }
+    this.sizeLots = config.orderSizeLots ?? 1;
+    checkPosInt(this.sizeLots, 'orderSizeLots');
+    const bid0 = config.initialBidTicks ?? 10_000;
+    const spread0 = config.initialSpreadTicks ?? 1;
+    checkPosInt(bid0, 'initialBidTicks');
+    checkPosInt(spread0, 'initialSpreadTicks');
+    this.startMs = config.startMs ?? 0;
+    if (!Number.isFinite(this.startMs)) {
+      throw new ValidationError('startMs must be finite', {
+        field: 'startMs',
+        value: this.startMs,
+      });
+    }
+    const inf = config.informed;
+    if (inf !== undefined) {
+      if (!(inf.rate > 0) || !Number.isFinite(inf.rate)) {
+        throw new ValidationError('informed.rate must be finite and > 0', {
+          field: 'informed.rate',
+          value: inf.rate,
+        });
+      }
+      checkRate(inf.volatilityTicks, 'informed.volatilityTicks');
+      this.informedRate = inf.rate;
+      this.informedSigma = inf.volatilityTicks;
+      this.informedThreshold = inf.thresholdTicks ?? 0;
+      checkRate(this.informedThreshold, 'informed.thresholdTicks');
+      this.informedSize = inf.sizeLots ?? this.sizeLots;
+      checkPosInt(this.informedSize, 'informed.sizeLots');
+    } else {
+      this.informedRate = 0;
+      this.informedSigma = 0;
+      this.informedThreshold = 0;
+      this.informedSize = this.sizeLots;
+    }
+    this.tickN = config.instrument?.tickSizeNumber ?? 1;
+    this.lotN = config.instrument?.lotSizeNumber ?? 1;
+    const root = Rng.fromSeed(config.seed);
+    this.rng = root.split();
+    this.priceRng = root.split();
+    this.xb = new Float64Array(K);
+    this.xa = new Float64Array(K);
+    this.sLimit = new Array<number>(K).fill(0);
+    this.sCancel = new Array<number>(K).fill(0);
+    this.book = new TickBook({ listener: this.listener() });
+    this.refBid = bid0;
+    this.refAsk = bid0 + spread0;
+    this.v = 0.5 * (this.refBid + this.refAsk) + (inf?.initialOffsetTicks ?? 0);
+    // initial book: level j (0-based) from each touch
+    this.record = true;
+    for (let j = 0; j < K; j++) {
+      const d =
+        config.initialDepth?.[j] ??
+        Math.max(1, Math.round(this.theta[j]! > 0 ? this.lambda[j]! / this.theta[j]! : 1));
+      checkNonNegInt(d, `initialDepth[${j}]`);
+      if (bid0 - j <= 0) break;
+      for (let q = 0; q < d; q++) this.book.submit(this.nextId++, 'buy', bid0 - j, this.sizeLots);
+      for (let q = 0; q < d; q++) {
+        this.book.submit(this.nextId++, 'sell', bid0 + spread0 + j, this.sizeLots);
+      }
+    }
+    this.record = false;
+  }
+
+  /** Model time elapsed since the start, in seconds. */
+  get elapsedSeconds(): number {
+    return this.t;
+  }
+
+  /** The current event time in milliseconds (start + elapsed). */
+  get timeMs(): number {
+    return this.startMs + this.t * 1000;
+  }
+
+  /** The informed trader's efficient price in ticks (the initial mid when there is none). */
+  get efficientPriceTicks(): number {
+    return this.v;
+  }
+
+  /** What the generator has done so far. */
+  stats(): FlowStats {
+    return {
+      elapsedSeconds: this.t,
+      steps: this.sSteps,
+      limitOrders: this.sLimit.slice(),
+      cancels: this.sCancel.slice(),
+      cancelsBeyond: this.sCancelBeyond,
+      marketOrders: this.sMarket,
+      skippedMarketOrders: this.sSkipped,
+      informedOrders: this.sInformed,
+      informedIdle: this.sInformedIdle,
+    };
+  }
+
+  /**
+   * The stream as L3 book events and trade prints. The first items are the `add`s of the initial
+   * book (time = start). Each execution gives an L3 `execute` followed by its `trade`.
+   * @param options - `count`: how many events to yield
+   * @returns a lazy iterator
+   */
+  *events(options: StreamOptions = {}): Generator<FlowEvent, void, undefined> {
+    const count = options.count ?? Number.POSITIVE_INFINITY;
+    let n = 0;
+    this.record = true;
+    try {
+      // events left from the initial book or an interrupted iteration
+      while (n < count) {
+        if (this.pendingIndex >= this.buf.length) {
+          this.buf.length = 0;
+          this.pendingIndex = 0;
+          this.step();
+          continue;
+        }
+        yield this.buf[this.pendingIndex++]!;
+        n++;
+      }
+    } finally {
+      this.record = false;
+    }
+  }
+
+  private pendingIndex = 0;
+
+  /**
+   * The stream as trade prints only.
+   * @param options - `count`: how many trades to yield
+   * @returns a lazy iterator
+   */
+  *trades(options: StreamOptions = {}): Generator<TradeEvent, void, undefined> {
+    const count = options.count ?? Number.POSITIVE_INFINITY;
+    let n = 0;
+    for (const e of this.events()) {
+      if (n >= count) return;
+      if (e.type === 'trade') {
+        yield e;
+        n++;
+        if (n >= count) return;
+      }
+    }
+  }
+
+  /**
+   * The stream as N-level L2 snapshots: one each time the top N levels change (the first is the
+   * current book). By default the same snapshot object is yielded every time, updated in place
+   * (no allocation per update); pass `copy: true` to get a fresh object each time.
+   * @param levels - N, levels per side
+   * @param options - `count` and `copy`
+   * @returns a lazy iterator
+   */
+  *l2Snapshots(
+    levels: number,
+    options: SnapshotStreamOptions = {},
+  ): Generator<L2Snapshot, void, undefined> {
+    const count = options.count ?? Number.POSITIVE_INFINITY;
+    const cur = createL2Snapshot(levels);
+    const prev = createL2Snapshot(levels);
+    const copy = options.copy === true;
+    this.buf.length = 0;
+    this.pendingIndex = 0;
+    this.book.fillL2(cur, this.tickN, this.lotN);
+    cur.ts = this.timeMs;
+    let n = 0;
+    if (count > 0) {
+      prev.bidPrice.set(cur.bidPrice);
+      prev.bidSize.set(cur.bidSize);
+      prev.askPrice.set(cur.askPrice);
+      prev.askSize.set(cur.askSize);
+      yield copy ? cloneSnap(cur) : cur;
+      n++;
+    }
+    while (n < count) {
+      this.step();
+      this.book.fillL2(cur, this.tickN, this.lotN);
+      if (sameLevels(cur, prev)) continue;
+      cur.ts = this.timeMs;
+      prev.bidPrice.set(cur.bidPrice);
+      prev.bidSize.set(cur.bidSize);
+      prev.askPrice.set(cur.askPrice);
+      prev.askSize.set(cur.askSize);
+      yield copy ? cloneSnap(cur) : cur;
+      n++;
+    }
+  }
+
+  /**
+   * The stream as N-level L2 deltas that rebuild the top N levels exactly with core's
+   * `applyL2Delta` from an empty book (the first deltas load the current book).
+   * @param levels - N, levels per side
+   * @param options - `count`: how many deltas to yield
+   * @returns a lazy iterator
+   */
+  *l2Deltas(levels: number, options: StreamOptions = {}): Generator<L2Delta, void, undefined> {
+    const count = options.count ?? Number.POSITIVE_INFINITY;
+    const tracker = new L2DeltaTracker(levels);
+    const out: L2Delta[] = [];
+    const push = (d: L2Delta) => {
+      out.push(d);
+    };
+    let n = 0;
+    for (const snap of this.l2Snapshots(levels)) {
+      out.length = 0;
+      tracker.diff(snap, push);
+      for (let i = 0; i < out.length; i++) {
+        if (n >= count) return;
+        yield out[i]!;
+        n++;
+      }
+      if (n >= count) return;
+    }
+  }
+
+  /**
+   * Advances the simulation by one model event (which may be a no-op: a market order facing an
+   * empty side, or an idle informed trader).
+   * @returns the event kind: 0 limit buy, 1 limit sell, 2 market buy, 3 market sell, 4 informed,
+   *   5 cancel
+   */
+  step(): number {
+    const book = this.book;
+    const K = this.K;
+    const a = book.bestAsk();
+    const b = book.bestBid();
+    if (!Number.isNaN(a)) this.refAsk = a;
+    if (!Number.isNaN(b)) this.refBid = b;
+    const ra = this.refAsk;
+    const rb = this.refBid;
+    const xb = this.xb;
+    const xa = this.xa;
+    const theta = this.theta;
+    let cancelRate = 0;
+    let nearB = 0;
+    let nearA = 0;
+    for (let i = 0; i < K; i++) {
+      const nb = book.levelOrders('buy', ra - i - 1);
+      const na = book.levelOrders('sell', rb + i + 1);
+      xb[i] = nb;
+      xa[i] = na;
+      nearB += nb;
+      nearA += na;
+      cancelRate += theta[i] * (nb + na);
+    }
+    const deepB = book.sideOrders('buy') - nearB;
+    const deepA = book.sideOrders('sell') - nearA;
+    const deepRate = this.thetaBeyond * (deepB + deepA);
+    const L = this.lambdaTotal;
+    const mu = this.mu;
+    const total = 2 * L + 2 * mu + this.informedRate + cancelRate + deepRate;
+    const dt = this.rng.exponential(total);
+    this.t += dt;
+    if (this.informedSigma > 0)
+      this.v += this.informedSigma * Math.sqrt(dt) * this.priceRng.normal();
+    this.sSteps++;
+    let u = this.rng.float() * total;
+    if (u < 2 * L) {
+      const buy = u < L;
+      if (!buy) u -= L;
+      const i = this.pickLevel(u);
+      this.sLimit[i]++;
+      if (buy) book.submit(this.nextId++, 'buy', ra - i - 1, this.sizeLots);
+      else book.submit(this.nextId++, 'sell', rb + i + 1, this.sizeLots);
+      return buy ? EV_LIMIT_BUY : EV_LIMIT_SELL;
+    }
+    u -= 2 * L;
+    if (u < 2 * mu) {
+      const buy = u < mu;
+      if (
+        book.submit(this.nextId++, buy ? 'buy' : 'sell', Number.NaN, this.sizeLots, 'IOC') === 'ok'
+      ) {
+        this.sMarket++;
+      } else this.sSkipped++;
+      return buy ? EV_MARKET_BUY : EV_MARKET_SELL;
+    }
+    u -= 2 * mu;
+    if (u < this.informedRate) {
+      this.informedDecision();
+      return EV_INFORMED;
+    }
+    u -= this.informedRate;
+    // cancellation: level i with probability θ(i)·x(i)/Σ, then an order uniformly within it
+    for (let i = 0; i < K; i++) {
+      const wb = theta[i] * xb[i];
+      if (u < wb) {
+        this.cancelAt('buy', ra - i - 1, Math.min(xb[i] - 1, Math.floor(u / theta[i])));
+        this.sCancel[i]++;
+        return EV_CANCEL;
+      }
+      u -= wb;
+      const wa = theta[i] * xa[i];
+      if (u < wa) {
+        this.cancelAt('sell', rb + i + 1, Math.min(xa[i] - 1, Math.floor(u / theta[i])));
+        this.sCancel[i]++;
+        return EV_CANCEL;
+      }
+      u -= wa;
+    }
+    // beyond K: pick a uniformly random deep order
+    if (deepB + deepA > 0) {
+      const k = Math.min(deepB + deepA - 1, Math.floor((u / deepRate) * (deepB + deepA)));
+      if (k < deepB) this.cancelDeep('buy', ra - K, k);
+      else this.cancelDeep('sell', rb + K, k - deepB);
+      this.sCancelBeyond++;
+    }
+    return EV_CANCEL;
+  }
+
+  private informedDecision(): void {
+    const a = this.book.bestAsk();
+    const b = this.book.bestBid();
+    let side: Side | undefined;
+    if (!Number.isNaN(a) && this.v > a + this.informedThreshold) side = 'buy';
+    else if (!Number.isNaN(b) && this.v < b - this.informedThreshold) side = 'sell';
+    if (side === undefined) {
+      this.sInformedIdle++;
+      return;
+    }
+    this.informedTaker = true;
+    const r = this.book.submit(this.nextId++, side, Number.NaN, this.informedSize, 'IOC');
+    this.informedTaker = false;
+    if (r === 'ok') this.sInformed++;
+    else this.sSkipped++;
+  }
+
+  private pickLevel(u: number): number {
+    const c = this.lambdaCum;
+    const K = this.K;
+    for (let i = 0; i < K - 1; i++) if (u < c[i]) return i;
+    return K - 1;
+  }
+
+  private cancelAt(side: Side, price: number, index: number): void {
+    const id = this.book.orderAt(side, price, index);
+    if (id !== undefined) this.book.cancel(id);
+  }
+
+  /** Cancels the k-th order (worst level first) among orders beyond `limit` (exclusive of it). */
+  private cancelDeep(side: Side, limit: number, k: number): void {
+    const book = this.book;
+    for (let r = book.levels(side) - 1; r >= 0; r--) {
+      const p = book.levelPrice(side, r);
+      if (side === 'buy' ? p >= limit : p <= limit) return;
+      const c = book.levelOrders(side, p);
+      if (k < c) {
+        this.cancelAt(side, p, k);
+        return;
+      }
+      k -= c;
+    }
+  }
+
+  private listener(): BookListener {
+    return {
+      onAdd: (orderId, side, priceTicks, lots) => {
+        if (!this.record) return;
+        this.buf.push({
+          type: 'add',
+          ts: this.timeMs,
+          orderId,
+          side,
+          price: unitsToNumber(priceTicks, this.tickN),
+          qty: unitsToNumber(lots, this.lotN),
+        });
+      },
+      onCancel: (orderId, side, priceTicks, lots) => {
+        if (!this.record) return;
+        this.buf.push({
+          type: 'cancel',
+          ts: this.timeMs,
+          orderId,
+          side,
+          price: unitsToNumber(priceTicks, this.tickN),
+          qty: unitsToNumber(lots, this.lotN),
+        });
+      },
+      onModify: () => {
+        // the model never amends
+      },
+      onExecute: (
+        makerId: OrderId,
+        takerId: OrderId,
+        makerSide: Side,
+        priceTicks: number,
+        lots: number,
+        _left: number,
+        tradeId: number,
+      ) => {
+        if (!this.record) return;
+        const ts = this.timeMs;
+        const price = unitsToNumber(priceTicks, this.tickN);
+        const qty = unitsToNumber(lots, this.lotN);
+        this.buf.push({
+          type: 'execute',
+          ts,
+          makerOrderId: makerId,
+          takerOrderId: takerId,
+          side: makerSide,
+          price,
+          qty,
+          tradeId,
+        });
+        this.buf.push({
+          type: 'trade',
+          ts,
+          tradeId,
+          price,
+          qty,
+          aggressor: makerSide === 'buy' ? 'sell' : 'buy',
+          makerOrderId: makerId,
+          takerOrderId: takerId,
+          informed: this.informedTaker,
+        });
+      },
+    };
+  }
+}
+
+function checkRate(x: number, field: string): void {
+  if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) {
+    throw new ValidationError(`${field} must be finite and >= 0`, { field, value: x });
+  }
+}
+
+function checkPosInt(x: number, field: string): void {
+  if (!Number.isSafeInteger(x) || x < 1) {
+    throw new ValidationError(`${field} must be a positive integer`, { field, value: x });
+  }
+}
+
+function checkNonNegInt(x: number, field: string): void {
+  if (!Number.isSafeInteger(x) || x < 0) {
+    throw new ValidationError(`${field} must be a non-negative integer`, { field, value: x });
+  }
+}
+
+function sameLevels(a: L2Snapshot, b: L2Snapshot): boolean {
+  const n = a.bidPrice.length;
+  for (let i = 0; i < n; i++) {
+    if (
+      a.bidPrice[i] !== b.bidPrice[i] ||
+      a.bidSize[i] !== b.bidSize[i] ||
+      a.askPrice[i] !== b.askPrice[i] ||
+      a.askSize[i] !== b.askSize[i]
+    ) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function cloneSnap(s: L2Snapshot): L2Snapshot {
+  return {
+    ts: s.ts,
+    bidPrice: s.bidPrice.slice(),
+    bidSize: s.bidSize.slice(),
+    askPrice: s.askPrice.slice(),
+    askSize: s.askSize.slice(),
+  };
+}

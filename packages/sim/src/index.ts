@@ -1,0 +1,52 @@
+/**
+ * `@x/sim`: a price-time-priority matching engine and the Cont–Stoikov–Talreja (2010)
+ * stochastic order-flow generator, a reproducible bench for trading code.
+ *
+ * @packageDocumentation
+ */
+export {
+  type BookListener,
+  type BookReject,
+  type BookTimeInForce,
+  type SelfTradePrevention,
+  type SubmitOutcome,
+  TickBook,
+  type TickBookOptions,
+  unitsToNumber,
+} from './book.js';
+export {
+  type AmendRequest,
+  type CancelReason,
+  type CommandResult,
+  type EngineEvent,
+  type EngineTimeInForce,
+  type ExecutionReport,
+  isExecutionReport,
+  isMarketDataEvent,
+  type MarketDataEvent,
+  MatchingEngine,
+  type MatchingEngineOptions,
+  type OrderAccepted,
+  type OrderAmended,
+  type OrderCanceled,
+  type OrderFilled,
+  type OrderRejected,
+  type OrderRequest,
+  type OrderTriggered,
+  type OrderView,
+  type RejectReason,
+  type TradeEvent,
+} from './engine.js';
+export {
+  CST2010_RATES,
+  cst2010Rates,
+  type FlowEvent,
+  type FlowStats,
+  type InformedTraderConfig,
+  type OrderFlowConfig,
+  OrderFlowGenerator,
+  type OrderFlowRates,
+  type SnapshotStreamOptions,
+  type StreamOptions,
+} from './generator.js';
+export { L2DeltaTracker } from './l2.js';

@@ -1,0 +1,222 @@
+import { Dec, Instrument, ManualClock, validateL2Snapshot } from '@x/core';
+import { describe, expect, it } from 'vitest';
+import { type EngineEvent, MatchingEngine, type OrderFilled } from '../src/index.js';
+
+const inst = Instrument.create({
+  symbol: 'TEST',
+  tickSize: '0.01',
+  lotSize: '0.001',
+  minQty: '0.001',
+  minNotional: '1',
+});
+
+function venue(opts: ConstructorParameters<typeof MatchingEngine>[1] = {}) {
+  return new MatchingEngine(inst, { clock: new ManualClock(1000), ...opts });
+}
+
+const fills = (events: readonly EngineEvent[], orderId?: string) =>
+  events.filter(
+    (e): e is OrderFilled => e.type === 'fill' && (orderId === undefined || e.orderId === orderId),
+  );
+
+describe('MatchingEngine: matching', () => {
+  it('fills across levels and counterparties with exact average price and distinct trade ids', () => {
+    const v = venue();
+    v.submit({ orderId: 'a1', side: 'sell', type: 'limit', price: '100.00', qty: '1' });
+    v.submit({ orderId: 'a2', side: 'sell', type: 'limit', price: '100.00', qty: '0.5' });
+    v.submit({ orderId: 'a3', side: 'sell', type: 'limit', price: '100.02', qty: '2' });
+    const r = v.submit({ orderId: 'b', side: 'buy', type: 'limit', price: '100.02', qty: '2' });
+    expect(r.ok).toBe(true);
+    const f = fills(r.events, 'b');
+    expect(f.map((x) => [x.price.toString(), x.qty.toString(), x.counterpartyOrderId])).toEqual([
+      ['100', '1', 'a1'],
+      ['100', '0.5', 'a2'],
+      ['100.02', '0.5', 'a3'],
+    ]);
+    expect(new Set(f.map((x) => x.tradeId)).size).toBe(3);
+    expect(r.order?.status).toBe('filled');
+    // (100*1.5 + 100.02*0.5)/2 = 100.005
+    expect(r.order?.avgPrice?.toString()).toBe('100.005');
+    expect(v.getOrder('a3')?.status).toBe('partially-filled');
+    expect(v.restingQty('a3').toString()).toBe('1.5');
+    expect(v.getOrder('a3')?.cumQty.toString()).toBe('0.5');
+    // maker and taker fills of one execution share the trade id
+    const makerFill = fills(r.events, 'a3')[0]!;
+    expect(makerFill.tradeId).toBe(f[2]!.tradeId);
+    expect(makerFill.liquidity).toBe('maker');
+  });
+
+  it('honours price-time priority and reports queue ahead', () => {
+    const v = venue();
+    v.submit({ orderId: 'x', side: 'buy', type: 'limit', price: '99', qty: '1' });
+    v.submit({ orderId: 'y', side: 'buy', type: 'limit', price: '99', qty: '2' });
+    v.submit({ orderId: 'z', side: 'buy', type: 'limit', price: '99.5', qty: '1' });
+    expect(v.queueAhead('y')?.toString()).toBe('1');
+    expect(v.queueAhead('x')?.toString()).toBe('0');
+    const r = v.submit({ side: 'sell', type: 'market', qty: '1.5' });
+    expect(
+      fills(r.events)
+        .filter((x) => x.liquidity === 'maker')
+        .map((x) => x.orderId),
+    ).toEqual(['z', 'x']);
+    expect(v.restingQty('x').toString()).toBe('0.5');
+    expect(v.queueAhead('y')?.toString()).toBe('0.5');
+  });
+
+  it('IOC cancels the remainder, FOK is all or nothing, post-only never crosses', () => {
+    const v = venue();
+    v.submit({ orderId: 's', side: 'sell', type: 'limit', price: '10', qty: '1' });
+    const ioc = v.submit({ side: 'buy', type: 'limit', price: '10', qty: '3', timeInForce: 'IOC' });
+    expect(ioc.order?.status).toBe('canceled');
+    expect(ioc.order?.cumQty.toString()).toBe('1');
+    const canceled = ioc.events.find((e) => e.type === 'canceled');
+    expect(canceled).toMatchObject({ reason: 'ioc-remainder' });
+    expect(canceled?.type === 'canceled' && canceled.canceledQty.toString()).toBe('2');
+    v.submit({ orderId: 's2', side: 'sell', type: 'limit', price: '10', qty: '1' });
+    const fok = v.submit({ side: 'buy', type: 'limit', price: '10', qty: '2', timeInForce: 'FOK' });
+    expect(fok.ok).toBe(false);
+    expect(fok.reason).toBe('fok-unfillable');
+    expect(v.restingQty('s2').toString()).toBe('1');
+    const po = v.submit({ side: 'buy', type: 'limit', price: '10', qty: '1', postOnly: true });
+    expect(po.reason).toBe('would-cross');
+    const po2 = v.submit({ side: 'buy', type: 'limit', price: '9.99', qty: '1', postOnly: true });
+    expect(po2.ok).toBe(true);
+    expect(v.bestBid()?.toString()).toBe('9.99');
+  });
+
+  it('rejects bad input with reason codes and never changes the book', () => {
+    const v = venue();
+    v.submit({ orderId: 'r', side: 'sell', type: 'limit', price: '50', qty: '1' });
+    const before = JSON.stringify(Array.from(v.l2Snapshot(5).askSize));
+    const cases: [Parameters<MatchingEngine['submit']>[0], string][] = [
+      [{ side: 'buy', type: 'limit', price: '50.001', qty: '1' }, 'off-tick'],
+      [{ side: 'buy', type: 'limit', price: '50', qty: '1.0001' }, 'off-lot'],
+      [{ side: 'buy', type: 'limit', price: '50', qty: '0' }, 'non-positive-qty'],
+      [{ side: 'buy', type: 'limit', price: '-1', qty: '1' }, 'non-positive-price'],
+      [{ side: 'buy', type: 'limit', price: '0.01', qty: '1' }, 'below-min-notional'],
+      [{ side: 'buy', type: 'limit', qty: '1' }, 'missing-price'],
+      [{ side: 'buy', type: 'stop', qty: '1' }, 'missing-stop-price'],
+      [{ side: 'buy', type: 'market', price: '50', qty: '1' }, 'unexpected-price'],
+      [{ side: 'buy', type: 'limit', price: 'abc', qty: '1' }, 'invalid-order'],
+      [{ side: 'up' as 'buy', type: 'limit', price: '50', qty: '1' }, 'invalid-order'],
+      [{ orderId: 'r', side: 'buy', type: 'limit', price: '50', qty: '1' }, 'duplicate-order-id'],
+      [{ side: 'sell', type: 'market', qty: '1' }, 'no-liquidity'],
+    ];
+    for (const [req, reason] of cases) {
+      const res = v.submit(req);
+      expect(res.ok, reason).toBe(false);
+      expect(res.reason).toBe(reason);
+      expect(res.events).toHaveLength(1);
+      expect(res.events[0]!.type).toBe('rejected');
+    }
+    expect(v.cancel('nope').reason).toBe('unknown-order');
+    expect(v.amend('nope', { qty: '1' }).reason).toBe('unknown-order');
+    expect(JSON.stringify(Array.from(v.l2Snapshot(5).askSize))).toBe(before);
+    // amend of a filled order
+    v.submit({ orderId: 'taker', side: 'buy', type: 'limit', price: '50', qty: '1' });
+    expect(v.getOrder('r')?.status).toBe('filled');
+    expect(v.amend('r', { qty: '2' }).reason).toBe('order-closed');
+    expect(v.cancel('r').reason).toBe('order-closed');
+  });
+
+  it('amend: size reduction keeps priority, size increase and price change lose it', () => {
+    const v = venue();
+    v.submit({ orderId: 'a', side: 'buy', type: 'limit', price: '10', qty: '3' });
+    v.submit({ orderId: 'b', side: 'buy', type: 'limit', price: '10', qty: '1' });
+    const red = v.amend('a', { qty: '2' });
+    expect(red.ok).toBe(true);
+    expect(red.events.find((e) => e.type === 'modify')).toMatchObject({
+      keptPriority: true,
+      qty: 2,
+    });
+    expect(v.queueAhead('a')?.toString()).toBe('0');
+    v.amend('a', { qty: '4' });
+    expect(v.queueAhead('a')?.toString()).toBe('1');
+    v.amend('b', { price: '10.01' });
+    expect(v.bestBid()?.toString()).toBe('10.01');
+    expect(v.amend('b', { price: '10.01' }).reason).toBe('no-change');
+  });
+
+  it('amend to a crossing price trades; amend below filled quantity is rejected', () => {
+    const v = venue();
+    v.submit({ orderId: 's', side: 'sell', type: 'limit', price: '10.05', qty: '1' });
+    v.submit({ orderId: 'b', side: 'buy', type: 'limit', price: '10', qty: '3' });
+    const r = v.amend('b', { price: '10.05' });
+    expect(fills(r.events, 'b').map((f) => f.qty.toString())).toEqual(['1']);
+    expect(v.restingQty('b').toString()).toBe('2');
+    expect(v.bestBid()?.toString()).toBe('10.05');
+    expect(v.amend('b', { qty: '1' }).reason).toBe('qty-below-filled');
+    const ok = v.amend('b', { qty: '1.5' });
+    expect(ok.ok).toBe(true);
+    expect(v.restingQty('b').toString()).toBe('0.5');
+  });
+
+  it('stop and stop-limit orders trigger on the last trade price', () => {
+    const v = venue();
+    v.submit({ orderId: 'stop', side: 'buy', type: 'stop', stopPrice: '101', qty: '1' });
+    v.submit({ orderId: 'a', side: 'sell', type: 'limit', price: '101', qty: '1' });
+    v.submit({ orderId: 'a2', side: 'sell', type: 'limit', price: '102', qty: '5' });
+    expect(v.getOrder('stop')?.triggered).toBe(false);
+    const r = v.submit({ side: 'buy', type: 'limit', price: '101', qty: '1' });
+    const types = r.events.map((e) => e.type);
+    expect(types).toContain('triggered');
+    expect(v.getOrder('stop')?.status).toBe('filled');
+    expect(v.getOrder('stop')?.avgPrice?.toString()).toBe('102');
+    v.submit({
+      orderId: 'sl',
+      side: 'sell',
+      type: 'stop-limit',
+      stopPrice: '100',
+      price: '99',
+      qty: '1',
+    });
+    v.submit({ orderId: 'bb', side: 'buy', type: 'limit', price: '100', qty: '1' });
+    v.submit({ side: 'sell', type: 'market', qty: '1' });
+    expect(v.getOrder('sl')?.status).toBe('new');
+    expect(v.getOrder('sl')?.triggered).toBe(true);
+    expect(v.bestAsk()?.toString()).toBe('99');
+  });
+
+  it('self-trade prevention', () => {
+    for (const mode of ['cancel-taker', 'cancel-maker', 'cancel-both'] as const) {
+      const v = venue({ selfTradePrevention: mode });
+      v.submit({ orderId: 'm', owner: 'A', side: 'sell', type: 'limit', price: '10', qty: '1' });
+      v.submit({ orderId: 'o', owner: 'B', side: 'sell', type: 'limit', price: '10', qty: '1' });
+      const r = v.submit({
+        orderId: 't',
+        owner: 'A',
+        side: 'buy',
+        type: 'limit',
+        price: '10',
+        qty: '2',
+      });
+      expect(fills(r.events).length, mode).toBe(mode === 'cancel-maker' ? 2 : 0);
+      expect(v.getOrder('m')?.status, mode).toBe(mode === 'cancel-taker' ? 'new' : 'canceled');
+      expect(v.getOrder('t')?.status, mode).toBe(
+        mode === 'cancel-maker' ? 'partially-filled' : 'canceled',
+      );
+    }
+  });
+
+  it('delivers the same events to listeners and returns L2 snapshots', () => {
+    const seen: EngineEvent[] = [];
+    const v = venue({ onEvent: (e) => seen.push(e) });
+    const all: EngineEvent[] = [];
+    for (let i = 0; i < 5; i++) {
+      all.push(
+        ...v.submit({ side: 'buy', type: 'limit', price: Dec(100).minus(i).toString(), qty: '1' })
+          .events,
+      );
+      all.push(
+        ...v.submit({ side: 'sell', type: 'limit', price: Dec(101).plus(i).toString(), qty: '2' })
+          .events,
+      );
+    }
+    expect(seen).toEqual(all);
+    const snap = v.l2Snapshot(3);
+    validateL2Snapshot(snap);
+    expect(Array.from(snap.bidPrice)).toEqual([100, 99, 98]);
+    expect(Array.from(snap.askSize)).toEqual([2, 2, 2]);
+    expect(snap.ts).toBe(1000);
+  });
+});
