@@ -15,6 +15,16 @@ export {
 } from './integrated-ofi.js';
 export type { InvalidPolicy } from './internal/book.js';
 export {
+  fitStoikovMicroPrice,
+  imbalanceWeightedMid,
+  MicroPriceTracker,
+  type MicroPriceTrackerOptions,
+  type QuoteSeries,
+  StoikovMicroPrice,
+  type StoikovMicroPriceState,
+  type StoikovOptions,
+} from './microprice.js';
+export {
   type L2Rows,
   MultiLevelOfi,
   type MultiLevelOfiBatch,

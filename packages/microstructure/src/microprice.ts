@@ -1,0 +1,632 @@
+/**
+ * Micro-prices: the imbalance-weighted mid, and the micro-price estimator of Stoikov (2018),
+ * "The micro-price: a high-frequency estimator of future prices", Quantitative Finance 18(12).
+ *
+ * **Stoikov estimator** (Sec. 3 of the paper). The state is X = (imbalance bucket, spread in
+ * ticks), imbalance I = qb / (qb + qa). From quotes sampled on a regular grid with lag `lag`,
+ * record (x, dM, y): the state, the mid change in half ticks and the next state. Moves beyond
+ * `maxMoveTicks` (default 1 tick) and spreads outside 1..`spreadStates` ticks are dropped. The data
+ * are symmetrised (I → 1 − I, dM → −dM) as in the paper. With N_x the number of samples in state x:
+ *
+ * - Q_xy = P(dM = 0, Y = y | x), R1_xk = P(dM = k | x) for k ≠ 0, R2_xy = P(dM ≠ 0, Y = y | x)
+ * - G¹ = (I − Q)⁻¹ R1 K  (eq. 3.5), B = (I − Q)⁻¹ R2  (eq. 3.6)
+ * - G* = Σ_{i≥0} Bⁱ G¹  (Theorem 3.1), summed until the term's max-norm falls below `tolerance`
+ *
+ * K holds the move sizes in price units. The micro-price is mid + G*(x). Q is the paper's full
+ * matrix (a spread change without a mid move is kept), not the block-diagonal approximation of
+ * the public notebook. A state never observed has zero rows, so its G* is 0; their count is
+ * reported in `unobservedStates`, and `converged` says whether the series met the tolerance
+ * within `maxIterations`.
+ *
+ * The size-weighted mid (qa·Pb + qb·Pa)/(qb + qa) is a different, simpler quantity:
+ * {@link imbalanceWeightedMid}.
+ *
+ * @module
+ */
+import { type L2Snapshot, ValidationError } from '@x/core';
+import { checkBook, checkPolicy, type InvalidPolicy, throwBookError } from './internal/book.js';
+import { solve } from './internal/linalg.js';
+
+/**
+ * The imbalance-weighted mid (qa·Pb + qb·Pa) / (qb + qa): the price leans towards the side with
+ * less size. Not Stoikov's micro-price (see {@link StoikovMicroPrice}).
+ *
+ * @param bidPrice - best bid price
+ * @param bidSize - best bid size, > 0
+ * @param askPrice - best ask price, > bidPrice
+ * @param askSize - best ask size, > 0
+ * @returns the weighted mid
+ * @throws {@link ValidationError} on a non-finite value, a non-positive size or a crossed quote
+ *
+ * @example
+ * ```ts
+ * imbalanceWeightedMid(100, 30, 101, 10); // 100.75: more bids, price leans up
+ * ```
+ */
+export function imbalanceWeightedMid(
+  bidPrice: number,
+  bidSize: number,
+  askPrice: number,
+  askSize: number,
+): number {
+  checkQuote(bidPrice, bidSize, askPrice, askSize);
+  return (askSize * bidPrice + bidSize * askPrice) / (bidSize + askSize);
+}
+
+function checkQuote(bp: number, bs: number, ap: number, as: number): void {
+  if (!(Number.isFinite(bp) && Number.isFinite(ap) && bp > 0 && ap >= bp)) {
+    throw new ValidationError('quote prices must be finite, > 0 and not crossed', {
+      field: 'bidPrice',
+      value: bp,
+      details: { bidPrice: bp, askPrice: ap },
+    });
+  }
+  if (!(bs > 0 && as > 0 && bs < Number.POSITIVE_INFINITY && as < Number.POSITIVE_INFINITY)) {
+    throw new ValidationError('quote sizes must be finite and > 0', {
+      field: 'bidSize',
+      value: bs,
+      details: { bidSize: bs, askSize: as },
+    });
+  }
+}
+
+/** Best quotes sampled on a regular time grid (the input of {@link fitStoikovMicroPrice}). */
+export interface QuoteSeries {
+  /** Best bid prices. */
+  readonly bidPrice: ArrayLike<number>;
+  /** Best bid sizes. */
+  readonly bidSize: ArrayLike<number>;
+  /** Best ask prices. */
+  readonly askPrice: ArrayLike<number>;
+  /** Best ask sizes. */
+  readonly askSize: ArrayLike<number>;
+}
+
+/** Options of {@link fitStoikovMicroPrice}. */
+export interface StoikovOptions {
+  /** Tick size (required). */
+  readonly tickSize: number;
+  /** Number of imbalance buckets (default 10). */
+  readonly imbalanceBuckets?: number;
+  /** `'quantile'` (default, as in the paper) or `'uniform'` bucket edges. */
+  readonly bucketing?: 'quantile' | 'uniform';
+  /** Spreads of 1..spreadStates ticks are states (default 2). */
+  readonly spreadStates?: number;
+  /** Sampling lag in rows between a state and the next (default 1). */
+  readonly lag?: number;
+  /** Largest mid move kept, in ticks (default 1, the paper's choice). */
+  readonly maxMoveTicks?: number;
+  /** Symmetrise the data (default true, as the paper). */
+  readonly symmetrize?: boolean;
+  /** Stop the series when max|Bⁱ G¹| < tolerance · tick (default 1e-10). */
+  readonly tolerance?: number;
+  /** Cap on the number of series terms (default 10 000). */
+  readonly maxIterations?: number;
+}
+
+/** The serialisable state of a fitted {@link StoikovMicroPrice}. */
+export interface StoikovMicroPriceState {
+  /** Tick size. */
+  readonly tickSize: number;
+  /** Inner imbalance bucket edges (buckets − 1 values, ascending); bucket b is (e_b−1, e_b]. */
+  readonly imbalanceEdges: readonly number[];
+  /** Number of spread states. */
+  readonly spreadStates: number;
+  /** G* in price units, index (spreadTicks − 1) · buckets + bucket. */
+  readonly adjustments: readonly number[];
+  /** G¹ in price units, same layout. */
+  readonly firstOrder: readonly number[];
+  /** Whether the series met the tolerance. */
+  readonly converged: boolean;
+  /** Series terms summed. */
+  readonly iterations: number;
+  /** States with no sample. */
+  readonly unobservedStates: number;
+  /** Transitions used (after filtering, before symmetrisation). */
+  readonly samples: number;
+}
+
+/**
+ * A fitted Stoikov (2018) micro-price: mid + G*(imbalance bucket, spread), applied as an O(log B)
+ * lookup without allocation. Build it with {@link fitStoikovMicroPrice}.
+ */
+export class StoikovMicroPrice {
+  /** Tick size. */
+  readonly tickSize: number;
+  /** Number of imbalance buckets. */
+  readonly imbalanceBuckets: number;
+  /** Number of spread states (1..spreadStates ticks). */
+  readonly spreadStates: number;
+  /** Inner bucket edges, ascending. */
+  readonly imbalanceEdges: Float64Array;
+  /** G* in price units, index (spreadTicks − 1) · buckets + bucket. */
+  readonly adjustments: Float64Array;
+  /** G¹ (the one-move expectation) in price units, same layout. */
+  readonly firstOrder: Float64Array;
+  /** Whether Σ Bⁱ G¹ met the tolerance. */
+  readonly converged: boolean;
+  /** Series terms summed. */
+  readonly iterations: number;
+  /** States with no sample (their G* is 0). */
+  readonly unobservedStates: number;
+  /** Transitions used. */
+  readonly samples: number;
+
+  /**
+   * @param state - a state from {@link StoikovMicroPrice.toJSON} or the fitter
+   * @throws {@link ValidationError} on an inconsistent state
+   */
+  constructor(state: StoikovMicroPriceState) {
+    const nb = state.imbalanceEdges.length + 1;
+    if (
+      !(state.tickSize > 0) ||
+      !Number.isInteger(state.spreadStates) ||
+      state.spreadStates < 1 ||
+      state.adjustments.length !== nb * state.spreadStates ||
+      state.firstOrder.length !== nb * state.spreadStates ||
+      !state.adjustments.every(Number.isFinite) ||
+      !state.imbalanceEdges.every(Number.isFinite)
+    ) {
+      throw new ValidationError('inconsistent micro-price state', { field: 'state' });
+    }
+    this.tickSize = state.tickSize;
+    this.imbalanceBuckets = nb;
+    this.spreadStates = state.spreadStates;
+    this.imbalanceEdges = Float64Array.from(state.imbalanceEdges);
+    this.adjustments = Float64Array.from(state.adjustments);
+    this.firstOrder = Float64Array.from(state.firstOrder);
+    this.converged = state.converged;
+    this.iterations = state.iterations;
+    this.unobservedStates = state.unobservedStates;
+    this.samples = state.samples;
+  }
+
+  /**
+   * The imbalance bucket of I = bidSize / (bidSize + askSize).
+   * @param imbalance - I in [0, 1]
+   * @returns the bucket index
+   */
+  bucketOf(imbalance: number): number {
+    const e = this.imbalanceEdges;
+    let lo = 0;
+    let hi = e.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (imbalance <= e[mid]) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
+  /**
+   * G* for a quote, in price units; 0 when the spread is not one of the fitted states (the
+   * micro-price is then the mid).
+   * @param bidPrice - best bid
+   * @param bidSize - best bid size
+   * @param askPrice - best ask
+   * @param askSize - best ask size
+   * @returns the adjustment to add to the mid
+   * @throws {@link ValidationError} on an invalid quote
+   */
+  adjustment(bidPrice: number, bidSize: number, askPrice: number, askSize: number): number {
+    checkQuote(bidPrice, bidSize, askPrice, askSize);
+    return this.#adj(bidPrice, bidSize, askPrice, askSize);
+  }
+
+  /**
+   * The micro-price mid + G* (the mid itself for an unfitted spread).
+   * @param bidPrice - best bid
+   * @param bidSize - best bid size
+   * @param askPrice - best ask
+   * @param askSize - best ask size
+   * @returns the micro-price
+   * @throws {@link ValidationError} on an invalid quote
+   */
+  microPrice(bidPrice: number, bidSize: number, askPrice: number, askSize: number): number {
+    checkQuote(bidPrice, bidSize, askPrice, askSize);
+    return 0.5 * (bidPrice + askPrice) + this.#adj(bidPrice, bidSize, askPrice, askSize);
+  }
+
+  /** @internal unchecked lookup */
+  #adj(bp: number, bs: number, ap: number, as: number): number {
+    const s = Math.round((ap - bp) / this.tickSize);
+    if (s < 1 || s > this.spreadStates) return 0;
+    const b = this.bucketOf(bs / (bs + as));
+    return this.adjustments[(s - 1) * this.imbalanceBuckets + b];
+  }
+
+  /**
+   * G* without validating the quote: for callers that already checked it (sizes > 0, not
+   * crossed). Never allocates.
+   * @param bidPrice - best bid
+   * @param bidSize - best bid size, > 0
+   * @param askPrice - best ask
+   * @param askSize - best ask size, > 0
+   * @returns the adjustment to add to the mid
+   */
+  adjustmentUnchecked(
+    bidPrice: number,
+    bidSize: number,
+    askPrice: number,
+    askSize: number,
+  ): number {
+    return this.#adj(bidPrice, bidSize, askPrice, askSize);
+  }
+
+  /**
+   * The serialisable state (JSON-safe).
+   * @returns the state, accepted by the constructor
+   */
+  toJSON(): StoikovMicroPriceState {
+    return {
+      tickSize: this.tickSize,
+      imbalanceEdges: Array.from(this.imbalanceEdges),
+      spreadStates: this.spreadStates,
+      adjustments: Array.from(this.adjustments),
+      firstOrder: Array.from(this.firstOrder),
+      converged: this.converged,
+      iterations: this.iterations,
+      unobservedStates: this.unobservedStates,
+      samples: this.samples,
+    };
+  }
+}
+
+function posInt(v: number, field: string, min = 1): number {
+  if (!Number.isInteger(v) || v < min) {
+    throw new ValidationError(`${field} must be an integer >= ${min}`, { field, value: v });
+  }
+  return v;
+}
+
+/**
+ * Fits the Stoikov (2018) micro-price on regularly sampled best quotes: discretises imbalance and
+ * spread, estimates Q, R1, R2 from the transitions, and sums G* = Σ Bⁱ G¹ (see the module notes).
+ * Rows with an empty side, a crossed quote or a non-finite value are not states: transitions
+ * from or to them are dropped.
+ *
+ * @param quotes - best quotes on a regular grid
+ * @param options - tick size, buckets, spread states, lag, tolerance
+ * @returns the fitted micro-price
+ * @throws {@link ValidationError} on bad options, too little data, or a singular I − Q (some state
+ *   never leads to a mid move: use fewer buckets or more data)
+ *
+ * @example
+ * ```ts
+ * const mp = fitStoikovMicroPrice(quotes, { tickSize: 0.01, imbalanceBuckets: 5 });
+ * mp.microPrice(100, 30, 100.01, 10); // > mid: the bid is heavier
+ * ```
+ */
+export function fitStoikovMicroPrice(
+  quotes: QuoteSeries,
+  options: StoikovOptions,
+): StoikovMicroPrice {
+  const tick = options.tickSize;
+  if (!(Number.isFinite(tick) && tick > 0)) {
+    throw new ValidationError('tickSize must be finite and > 0', {
+      field: 'tickSize',
+      value: tick,
+    });
+  }
+  const nb = posInt(options.imbalanceBuckets ?? 10, 'imbalanceBuckets');
+  const ns = posInt(options.spreadStates ?? 2, 'spreadStates');
+  const lag = posInt(options.lag ?? 1, 'lag');
+  const maxMove = posInt(options.maxMoveTicks ?? 1, 'maxMoveTicks');
+  const sym = options.symmetrize ?? true;
+  const tol = options.tolerance ?? 1e-10;
+  const maxIt = posInt(options.maxIterations ?? 10_000, 'maxIterations');
+  if (!(tol > 0))
+    throw new ValidationError('tolerance must be > 0', { field: 'tolerance', value: tol });
+  const bucketing = options.bucketing ?? 'quantile';
+  if (bucketing !== 'quantile' && bucketing !== 'uniform') {
+    throw new ValidationError("bucketing must be 'quantile' or 'uniform'", {
+      field: 'bucketing',
+      value: bucketing,
+    });
+  }
+  const { bidPrice: bp, bidSize: bs, askPrice: ap, askSize: as } = quotes;
+  const n = bp.length;
+  if (bs.length !== n || ap.length !== n || as.length !== n) {
+    throw new ValidationError('quote arrays must have equal lengths', { field: 'quotes' });
+  }
+  // per row: spread state (0 = not a state) and imbalance
+  const spread = new Int32Array(n);
+  const imb = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const b = bp[i];
+    const a = ap[i];
+    const qb = bs[i];
+    const qa = as[i];
+    if (
+      !(Number.isFinite(b) && Number.isFinite(a) && qb > 0 && qa > 0) ||
+      qb === Number.POSITIVE_INFINITY ||
+      qa === Number.POSITIVE_INFINITY
+    ) {
+      continue;
+    }
+    const s = Math.round((a - b) / tick);
+    if (s >= 1 && s <= ns) {
+      spread[i] = s;
+      imb[i] = qb / (qb + qa);
+    }
+  }
+  // transitions
+  const half = tick / 2;
+  const maxHalf = 2 * maxMove;
+  const from = new Int32Array(n);
+  let used = 0;
+  for (let i = 0; i + lag < n; i++) {
+    const j = i + lag;
+    if (spread[i] === 0 || spread[j] === 0) continue;
+    const dm = Math.round((bp[j] + ap[j] - bp[i] - ap[i]) / 2 / half);
+    if (Math.abs(dm) > maxHalf) continue;
+    from[used++] = i;
+  }
+  if (used < 2) {
+    throw new ValidationError('too few usable transitions to fit the micro-price', {
+      field: 'quotes',
+      value: used,
+    });
+  }
+  // imbalance bucket edges from the (symmetrised) states
+  const edges = new Float64Array(nb - 1);
+  if (bucketing === 'uniform') {
+    for (let k = 1; k < nb; k++) edges[k - 1] = k / nb;
+  } else {
+    const pool = new Float64Array(sym ? 2 * used : used);
+    for (let u = 0; u < used; u++) {
+      pool[u] = imb[from[u]];
+      if (sym) pool[used + u] = 1 - imb[from[u]];
+    }
+    pool.sort();
+    for (let k = 1; k < nb; k++) {
+      // linear-interpolated quantile (numpy's default)
+      const h = (pool.length - 1) * (k / nb);
+      const lo = Math.floor(h);
+      const hi = Math.min(lo + 1, pool.length - 1);
+      edges[k - 1] = pool[lo] + (h - lo) * (pool[hi] - pool[lo]);
+    }
+  }
+  const bucket = (x: number): number => {
+    let lo = 0;
+    let hi = edges.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (x <= edges[mid]) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
+  const S = nb * ns;
+  const nMoves = 2 * maxHalf; // half-tick moves -maxHalf..-1, 1..maxHalf
+  const qc = new Float64Array(S * S);
+  const r1c = new Float64Array(S * nMoves);
+  const r2c = new Float64Array(S * S);
+  const tot = new Float64Array(S);
+  const add = (x: number, y: number, dm: number): void => {
+    tot[x]++;
+    if (dm === 0) qc[x * S + y]++;
+    else {
+      r1c[x * nMoves + (dm < 0 ? dm + maxHalf : dm + maxHalf - 1)]++;
+      r2c[x * S + y]++;
+    }
+  };
+  for (let u = 0; u < used; u++) {
+    const i = from[u];
+    const j = i + lag;
+    const dm = Math.round((bp[j] + ap[j] - bp[i] - ap[i]) / 2 / half);
+    const bi = bucket(imb[i]);
+    const bj = bucket(imb[j]);
+    const x = (spread[i] - 1) * nb + bi;
+    const y = (spread[j] - 1) * nb + bj;
+    add(x, y, dm);
+    if (sym) {
+      add((spread[i] - 1) * nb + (nb - 1 - bi), (spread[j] - 1) * nb + (nb - 1 - bj), -dm);
+    }
+  }
+  // probabilities; I - Q
+  const imq = new Float64Array(S * S);
+  const r1k = new Float64Array(S);
+  const r2 = new Float64Array(S * S);
+  let unobserved = 0;
+  for (let x = 0; x < S; x++) {
+    imq[x * S + x] = 1;
+    const t = tot[x];
+    if (t === 0) {
+      unobserved++;
+      continue;
+    }
+    for (let y = 0; y < S; y++) {
+      imq[x * S + y] -= qc[x * S + y] / t;
+      r2[x * S + y] = r2c[x * S + y] / t;
+    }
+    let s = 0;
+    for (let k = 0; k < nMoves; k++) {
+      const halfTicks = k < maxHalf ? k - maxHalf : k - maxHalf + 1;
+      s += (r1c[x * nMoves + k] / t) * halfTicks * half;
+    }
+    r1k[x] = s;
+  }
+  const rhs = new Float64Array(S * (S + 1));
+  for (let x = 0; x < S; x++) {
+    rhs[x * (S + 1)] = r1k[x];
+    for (let y = 0; y < S; y++) rhs[x * (S + 1) + 1 + y] = r2[x * S + y];
+  }
+  const sol = solve(imq, rhs, S, S + 1);
+  if (sol === null) {
+    throw new ValidationError(
+      'I − Q is singular: some state never leads to a mid move; use fewer buckets or more data',
+      { field: 'quotes' },
+    );
+  }
+  const g1 = new Float64Array(S);
+  const B = new Float64Array(S * S);
+  for (let x = 0; x < S; x++) {
+    g1[x] = sol[x * (S + 1)];
+    for (let y = 0; y < S; y++) B[x * S + y] = sol[x * (S + 1) + 1 + y];
+  }
+  const g = Float64Array.from(g1);
+  let term = Float64Array.from(g1);
+  let next = new Float64Array(S);
+  let it = 0;
+  let converged = false;
+  const stop = tol * tick;
+  while (it < maxIt) {
+    let mx = 0;
+    for (let x = 0; x < S; x++) {
+      let s = 0;
+      for (let y = 0; y < S; y++) s += B[x * S + y] * term[y];
+      next[x] = s;
+      if (Math.abs(s) > mx) mx = Math.abs(s);
+    }
+    it++;
+    if (!Number.isFinite(mx)) break;
+    for (let x = 0; x < S; x++) g[x] += next[x];
+    const t = term;
+    term = next;
+    next = t;
+    if (mx < stop) {
+      converged = true;
+      break;
+    }
+  }
+  if (!g.every(Number.isFinite)) {
+    throw new ValidationError('the G* series diverged', { field: 'quotes' });
+  }
+  return new StoikovMicroPrice({
+    tickSize: tick,
+    imbalanceEdges: Array.from(edges),
+    spreadStates: ns,
+    adjustments: Array.from(g),
+    firstOrder: Array.from(g1),
+    converged,
+    iterations: it,
+    unobservedStates: unobserved,
+    samples: used,
+  });
+}
+
+/** Options of {@link MicroPriceTracker}. */
+export interface MicroPriceTrackerOptions {
+  /** A fitted Stoikov model; without it the tracked price is the imbalance-weighted mid. */
+  readonly model?: StoikovMicroPrice;
+  /** Momentum horizons in accepted updates (default [1, 10, 100]). */
+  readonly horizons?: readonly number[];
+  /** EWMA weight of the newest momentum, in (0, 1] (default 0.05). */
+  readonly ewmaAlpha?: number;
+  /** `'throw'` (default) or `'skip'` on an invalid book or one with an empty side. */
+  readonly onInvalid?: InvalidPolicy;
+}
+
+/**
+ * Streaming micro-price and its momentum. Per accepted book: the imbalance-weighted mid, the
+ * Stoikov micro-price (when a model is given), the tracked price's change over each horizon
+ * (0 until the horizon has filled) and an EWMA of each. O(levels + horizons), no allocation.
+ *
+ * A book with an empty side has no micro-price: it is invalid for this tracker (policy applies).
+ *
+ * @example
+ * ```ts
+ * const mp = new MicroPriceTracker({ model, horizons: [1, 50] });
+ * mp.update(book);
+ * mp.price; mp.momentum[1]; mp.momentumEwma[1];
+ * ```
+ */
+export class MicroPriceTracker {
+  /** The tracked price of the last accepted book (Stoikov if a model is set, else weighted mid). */
+  price = 0;
+  /** Imbalance-weighted mid of the last accepted book. */
+  weightedMid = 0;
+  /** Mid of the last accepted book. */
+  mid = 0;
+  /** Horizons in updates. */
+  readonly horizons: readonly number[];
+  /** price − price h updates ago, per horizon (0 until filled). */
+  readonly momentum: Float64Array;
+  /** EWMA of each momentum. */
+  readonly momentumEwma: Float64Array;
+  /** Accepted updates. */
+  accepted = 0;
+  /** Skipped updates. */
+  skipped = 0;
+  readonly #model: StoikovMicroPrice | null;
+  readonly #ring: Float64Array;
+  readonly #alpha: number;
+  readonly #policy: InvalidPolicy;
+  #levels = -1;
+  #lastTs = Number.NEGATIVE_INFINITY;
+
+  /**
+   * @param options - model, horizons, EWMA weight, invalid-input policy
+   * @throws {@link ValidationError} on bad options
+   */
+  constructor(options: MicroPriceTrackerOptions = {}) {
+    const hs = options.horizons ?? [1, 10, 100];
+    for (const h of hs) posInt(h, 'horizons[]');
+    const alpha = options.ewmaAlpha ?? 0.05;
+    if (!(alpha > 0 && alpha <= 1)) {
+      throw new ValidationError('ewmaAlpha must be in (0, 1]', {
+        field: 'ewmaAlpha',
+        value: alpha,
+      });
+    }
+    this.horizons = Object.freeze([...hs]);
+    this.momentum = new Float64Array(hs.length);
+    this.momentumEwma = new Float64Array(hs.length);
+    this.#ring = new Float64Array(Math.max(1, ...hs) + 1);
+    this.#alpha = alpha;
+    this.#model = options.model ?? null;
+    this.#policy = checkPolicy(options.onInvalid);
+  }
+
+  /**
+   * Consumes one book.
+   * @param book - the book
+   * @returns true when accepted
+   * @throws {@link ValidationError} on an invalid book under the `'throw'` policy
+   */
+  update(book: L2Snapshot): boolean {
+    const n = this.#levels < 0 ? book.bidPrice.length : this.#levels;
+    let reason = checkBook(book, n, this.#lastTs, false);
+    if (reason === null && !(book.bidSize[0] > 0 && book.askSize[0] > 0)) reason = 'empty side';
+    if (reason !== null) {
+      if (this.#policy === 'throw') {
+        if (reason === 'empty side') {
+          throw new ValidationError('a book with an empty side has no micro-price', {
+            field: 'book',
+          });
+        }
+        throwBookError(reason, book, n, this.#lastTs, false);
+      }
+      this.skipped++;
+      return false;
+    }
+    this.#levels = n;
+    this.#lastTs = book.ts;
+    const bp = book.bidPrice[0];
+    const bs = book.bidSize[0];
+    const ap = book.askPrice[0];
+    const as = book.askSize[0];
+    this.mid = 0.5 * (bp + ap);
+    this.weightedMid = (as * bp + bs * ap) / (bs + as);
+    const p =
+      this.#model === null
+        ? this.weightedMid
+        : this.mid + this.#model.adjustmentUnchecked(bp, bs, ap, as);
+    this.price = p;
+    const ring = this.#ring;
+    const len = ring.length;
+    const k = this.accepted;
+    ring[k % len] = p;
+    this.accepted = k + 1;
+    const a = this.#alpha;
+    for (let i = 0; i < this.horizons.length; i++) {
+      const h = this.horizons[i];
+      const mom = k >= h ? p - ring[(k - h) % len] : 0;
+      this.momentum[i] = mom;
+      this.momentumEwma[i] =
+        k === 0 ? mom : this.momentumEwma[i] + a * (mom - this.momentumEwma[i]);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,191 @@
+import { Rng, ValidationError } from '@x/core';
+import { expectArraysClose, expectClose, fcParams } from '@x/test-utils';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  fitStoikovMicroPrice,
+  imbalanceWeightedMid,
+  MicroPriceTracker,
+  StoikovMicroPrice,
+} from '../src/index.js';
+import { book, bookSpecArb, buildBooks } from './books.js';
+
+/**
+ * A two-state imbalance chain with a constant one-tick spread. From `high` (I in (0.55, 0.95)):
+ * with probability p the mid moves up one tick and the next state is high with probability r;
+ * with probability q the mid stays and the state flips to low; otherwise nothing changes. `low`
+ * mirrors it. Closed form (2×2 algebra on the antisymmetric vector):
+ *   G¹ = tick·p/(p + 2q),  B v = p(2r − 1)/(p + 2q) v,  G* = G¹ / (1 − p(2r − 1)/(p + 2q))
+ *      = tick·p / (2(q + p(1 − r))).
+ */
+function simulateChain(n: number, p: number, q: number, r: number, tick: number, seed: number) {
+  const rng = Rng.fromSeed(seed);
+  const bidPrice = new Float64Array(n);
+  const askPrice = new Float64Array(n);
+  const bidSize = new Float64Array(n);
+  const askSize = new Float64Array(n);
+  let mid = 1000 * tick + tick / 2;
+  let s = 1;
+  for (let i = 0; i < n; i++) {
+    const imb = s > 0 ? rng.uniform(0.55, 0.95) : rng.uniform(0.05, 0.45);
+    bidPrice[i] = mid - tick / 2;
+    askPrice[i] = mid + tick / 2;
+    bidSize[i] = 100 * imb;
+    askSize[i] = 100 * (1 - imb);
+    const u = rng.float();
+    if (u < p) {
+      mid += s * tick;
+      if (!rng.bernoulli(r)) s = -s;
+    } else if (u < p + q) s = -s;
+  }
+  return { bidPrice, bidSize, askPrice, askSize };
+}
+
+describe('imbalanceWeightedMid', () => {
+  it('hand-computed', () => {
+    expect(imbalanceWeightedMid(100, 30, 101, 10)).toBe(100.75);
+    expect(imbalanceWeightedMid(100, 10, 101, 10)).toBe(100.5);
+    expect(() => imbalanceWeightedMid(100, 0, 101, 10)).toThrow(ValidationError);
+    expect(() => imbalanceWeightedMid(102, 1, 101, 10)).toThrow(ValidationError);
+  });
+});
+
+describe('fitStoikovMicroPrice (Stoikov 2018)', () => {
+  const tick = 0.01;
+  for (const [p, q, r] of [
+    [0.3, 0.2, 0.7],
+    [0.2, 0.05, 0.5],
+    [0.4, 0.1, 0.3],
+  ] as const) {
+    it(`recovers the closed-form G* of a known chain (p=${p}, q=${q}, r=${r})`, () => {
+      const quotes = simulateChain(200_000, p, q, r, tick, 42);
+      const mp = fitStoikovMicroPrice(quotes, {
+        tickSize: tick,
+        imbalanceBuckets: 2,
+        spreadStates: 1,
+      });
+      const truth = (tick * p) / (2 * (q + p * (1 - r)));
+      expect(mp.converged).toBe(true);
+      expect(mp.unobservedStates).toBe(0);
+      expectArraysClose(mp.adjustments, [-truth, truth], { atol: 0.03 * truth }, 'G*');
+      const g1 = (tick * p) / (p + 2 * q);
+      expectArraysClose(mp.firstOrder, [-g1, g1], { atol: 0.03 * g1 }, 'G1');
+      // applied as a lookup
+      expectClose(mp.microPrice(10, 80, 10.01, 20), 10.005 + mp.adjustments[1], { atol: 1e-12 });
+      expectClose(mp.microPrice(10, 20, 10.01, 80), 10.005 + mp.adjustments[0], { atol: 1e-12 });
+    });
+  }
+
+  it('symmetrised fits are antisymmetric in imbalance, for any data', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.integer({ min: 2, max: 6 }),
+        (seed, nb) => {
+          const rng = Rng.fromSeed(seed);
+          const n = 3000;
+          const q = {
+            bidPrice: new Float64Array(n),
+            askPrice: new Float64Array(n),
+            bidSize: new Float64Array(n),
+            askSize: new Float64Array(n),
+          };
+          let bid = 100;
+          for (let i = 0; i < n; i++) {
+            bid += 0.01 * rng.int(-1, 1);
+            q.bidPrice[i] = bid;
+            q.askPrice[i] = bid + 0.01 * rng.int(1, 2);
+            q.bidSize[i] = rng.int(1, 50);
+            q.askSize[i] = rng.int(1, 50);
+          }
+          const mp = fitStoikovMicroPrice(q, {
+            tickSize: 0.01,
+            imbalanceBuckets: nb,
+            spreadStates: 2,
+          });
+          for (let s = 0; s < 2; s++) {
+            for (let b = 0; b < nb; b++) {
+              expectClose(mp.adjustments[s * nb + b], -mp.adjustments[s * nb + nb - 1 - b], {
+                atol: 1e-9,
+              });
+            }
+          }
+          for (const g of mp.adjustments) expect(Number.isFinite(g)).toBe(true);
+        },
+      ),
+      fcParams({ numRuns: 20 }),
+    );
+  });
+
+  it('round-trips through JSON and reports unobserved states', () => {
+    const quotes = simulateChain(20_000, 0.3, 0.2, 0.7, tick, 1);
+    const mp = fitStoikovMicroPrice(quotes, {
+      tickSize: tick,
+      imbalanceBuckets: 2,
+      spreadStates: 3,
+    });
+    // spreads of 2 and 3 ticks never occur
+    expect(mp.unobservedStates).toBe(4);
+    expect(Array.from(mp.adjustments.subarray(2))).toEqual([0, 0, 0, 0]);
+    const back = new StoikovMicroPrice(JSON.parse(JSON.stringify(mp)));
+    expect(Array.from(back.adjustments)).toEqual(Array.from(mp.adjustments));
+    // an unfitted spread gives the mid
+    expect(back.microPrice(10, 5, 10.05, 1)).toBe(10.025);
+  });
+
+  it('rejects bad options and too little data', () => {
+    const quotes = simulateChain(100, 0.3, 0.2, 0.7, tick, 1);
+    expect(() => fitStoikovMicroPrice(quotes, { tickSize: 0 })).toThrow(ValidationError);
+    expect(() => fitStoikovMicroPrice(quotes, { tickSize: tick, imbalanceBuckets: 0 })).toThrow(
+      ValidationError,
+    );
+    const one = simulateChain(1, 0.3, 0.2, 0.7, tick, 1);
+    expect(() => fitStoikovMicroPrice(one, { tickSize: tick })).toThrow(/too few/);
+    // a state that never moves the mid makes I - Q singular
+    const still = simulateChain(500, 0, 0, 0.5, tick, 1);
+    expect(() =>
+      fitStoikovMicroPrice(still, { tickSize: tick, imbalanceBuckets: 2, spreadStates: 1 }),
+    ).toThrow(/singular/);
+  });
+});
+
+describe('MicroPriceTracker', () => {
+  it('tracks weighted mid and momentum over horizons (hand-computed)', () => {
+    const t = new MicroPriceTracker({ horizons: [1, 2], ewmaAlpha: 0.5 });
+    t.update(book(0, [[100, 30]], [[101, 10]], 1)); // 100.75
+    expect(t.price).toBe(100.75);
+    expect(Array.from(t.momentum)).toEqual([0, 0]);
+    t.update(book(1, [[100, 10]], [[101, 10]], 1)); // 100.5
+    expect(Array.from(t.momentum)).toEqual([-0.25, 0]);
+    t.update(book(2, [[101, 10]], [[102, 30]], 1)); // 101.25
+    expect(Array.from(t.momentum)).toEqual([0.75, 0.5]);
+    expect(t.momentumEwma[0]).toBe(0.5 * (0.5 * -0.25) + 0.5 * 0.75);
+  });
+
+  it('uses the Stoikov model when given', () => {
+    const quotes = simulateChain(50_000, 0.3, 0.2, 0.7, 0.01, 3);
+    const model = fitStoikovMicroPrice(quotes, {
+      tickSize: 0.01,
+      imbalanceBuckets: 2,
+      spreadStates: 1,
+    });
+    const t = new MicroPriceTracker({ model });
+    t.update(book(0, [[10, 80]], [[10.01, 20]], 1));
+    expectClose(t.price, 10.005 + model.adjustments[1], { atol: 1e-12 });
+  });
+
+  it('never leaks NaN on partly invalid streams', () => {
+    fc.assert(
+      fc.property(fc.array(bookSpecArb(3, 0.4), { maxLength: 50 }), (specs) => {
+        const t = new MicroPriceTracker({ onInvalid: 'skip', horizons: [1, 3] });
+        for (const b of buildBooks(specs, 3)) {
+          t.update(b);
+          expect(Number.isFinite(t.price)).toBe(true);
+          for (const v of t.momentum) expect(Number.isFinite(v)).toBe(true);
+          for (const v of t.momentumEwma) expect(Number.isFinite(v)).toBe(true);
+        }
+      }),
+      fcParams(),
+    );
+  });
+});
