@@ -1,0 +1,79 @@
+/**
+ * `@x/oco`: contingent orders (OCO, OTO, OUO, bracket, multi-leg) that stay correct under partial
+ * fills. An event-sourced order manager (events in, commands out), an exact fill ledger, explicit
+ * policies, dynamic repricing, pre-trade risk hooks and venue profiles.
+ *
+ * @packageDocumentation
+ */
+export {
+  type GroupLedger,
+  type GroupRecord,
+  type LegRecord,
+  OrderManager,
+  type OrderManagerOptions,
+  type OrderManagerSnapshot,
+  type OrderRecord,
+} from './manager.js';
+export {
+  bracket,
+  multiLeg,
+  type OrderLegInput,
+  ocoExit,
+  ocoOrders,
+  oto,
+  ouo,
+  type StopInput,
+  type TargetInput,
+} from './presets.js';
+export {
+  maxNotional,
+  maxPosition,
+  minOrderSize,
+  priceBand,
+  type RiskCheck,
+  type RiskRequest,
+  reduceOnlyConsistency,
+} from './risk.js';
+export {
+  type AcceptedEvent,
+  type AmendEntryEvent,
+  type BreakEvenSpec,
+  type CancelCommand,
+  type CanceledEvent,
+  type CancelGroupEvent,
+  type ContingencyRule,
+  ContingencyType,
+  type ContingencyTypeValue,
+  type CreateGroupEvent,
+  DEFAULT_POLICIES,
+  type ExpiredEvent,
+  type FillEvent,
+  type GroupPolicies,
+  type GroupSpec,
+  type LegRole,
+  type LegSpec,
+  type LegTrigger,
+  type MarketEvent,
+  type ModifiedEvent,
+  type ModifyCommand,
+  type ModifyRejectedEvent,
+  type NativeContingency,
+  type OcoCommand,
+  type OcoEvent,
+  type OcoNotice,
+  type PriceOffset,
+  type RejectedEvent,
+  type RuleAction,
+  type Step,
+  type SubmitCommand,
+  type TrailingSpec,
+  type TriggeredEvent,
+} from './types.js';
+export {
+  brokerOcaVenue,
+  DERIVATIVES_VENUE,
+  EMULATED_VENUE,
+  type NativeOcoSupport,
+  SPOT_OCO_VENUE,
+  type VenueProfile,
+} from './venues.js';

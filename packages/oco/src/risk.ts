@@ -1,0 +1,119 @@
+/**
+ * Pluggable pre-trade checks, run by the {@link OrderManager} before every submit and every
+ * modify that raises risk. Cancels and pure size reductions of exits are never blocked: they only
+ * lower risk, and blocking them would leave an exit larger than the position.
+ *
+ * @module
+ */
+import { type Decimal, type DecimalLike, type Instrument, type Side, toDecimal } from '@x/core';
+import type { LegRole } from './types.js';
+
+/** What a risk check sees. */
+export interface RiskRequest {
+  /** A new order or a modify of a working one. */
+  readonly kind: 'submit' | 'modify';
+  /** Group id. */
+  readonly groupId: string;
+  /** Leg id. */
+  readonly legId: string;
+  /** The leg's role (`close` for a dust close-out). */
+  readonly role: LegRole | 'close';
+  /** The instrument. */
+  readonly instrument: Instrument;
+  /** Side. */
+  readonly side: Side;
+  /** Open quantity the order will have. */
+  readonly openQty: Decimal;
+  /** Limit price, if any. */
+  readonly price: Decimal | undefined;
+  /** Stop price, if any. */
+  readonly stopPrice: Decimal | undefined;
+  /** The group's open remainder R now. */
+  readonly position: Decimal;
+  /** The position if every working entry (with this request) filled: R + Σ entry open. */
+  readonly projectedPosition: Decimal;
+  /** The last market price, if any was seen. */
+  readonly reference: Decimal | undefined;
+}
+
+/** A pre-trade check: returns `null` to allow, or a short reason to deny. */
+export type RiskCheck = (request: RiskRequest) => string | null;
+
+function isExit(role: RiskRequest['role']): boolean {
+  return role === 'stop' || role === 'target' || role === 'close';
+}
+
+/**
+ * Denies entries that would take the projected position above `limit`.
+ * @param limit - maximum position quantity
+ * @returns the check
+ * @example
+ * ```ts
+ * const check = maxPosition('10');
+ * ```
+ */
+export function maxPosition(limit: DecimalLike): RiskCheck {
+  const max = toDecimal(limit, 'limit');
+  return (r) =>
+    r.role === 'entry' && r.projectedPosition.gt(max)
+      ? `projected position ${r.projectedPosition.toString()} above ${max.toString()}`
+      : null;
+}
+
+/**
+ * Denies orders whose notional (open quantity × limit, stop or reference price) exceeds `limit`.
+ * @param limit - maximum notional per order
+ * @returns the check
+ */
+export function maxNotional(limit: DecimalLike): RiskCheck {
+  const max = toDecimal(limit, 'limit');
+  return (r) => {
+    const px = r.price ?? r.stopPrice ?? r.reference;
+    if (px === undefined) return null;
+    const n = px.times(r.openQty);
+    return n.gt(max) ? `notional ${n.toString()} above ${max.toString()}` : null;
+  };
+}
+
+/**
+ * Denies limit and stop prices further than `bps` basis points from the reference price
+ * (allowed when no reference has been seen).
+ * @param bps - band half-width in basis points
+ * @returns the check
+ */
+export function priceBand(bps: number): RiskCheck {
+  const width = toDecimal(bps, 'bps').div(10_000);
+  return (r) => {
+    if (r.reference === undefined) return null;
+    for (const px of [r.price, r.stopPrice]) {
+      if (px === undefined) continue;
+      const dev = px.minus(r.reference).abs().div(r.reference);
+      if (dev.gt(width)) return `price ${px.toString()} outside ${bps} bps of ${r.reference}`;
+    }
+    return null;
+  };
+}
+
+/**
+ * Denies orders below the instrument's minimum quantity or notional (the notional uses the limit,
+ * stop or reference price).
+ * @returns the check
+ */
+export function minOrderSize(): RiskCheck {
+  return (r) => {
+    const px = r.price ?? r.stopPrice ?? r.reference;
+    const v = r.instrument.checkOrder(px, r.openQty);
+    return v === 'below-min-qty' || v === 'below-min-notional' ? v : null;
+  };
+}
+
+/**
+ * Denies an exit whose open quantity exceeds the open position (it could flip the position).
+ * @returns the check
+ */
+export function reduceOnlyConsistency(): RiskCheck {
+  return (r) =>
+    isExit(r.role) && r.openQty.gt(r.position)
+      ? `exit ${r.openQty.toString()} above position ${r.position.toString()}`
+      : null;
+}

@@ -1,0 +1,438 @@
+/**
+ * The vocabulary of contingent order groups: leg and group specifications, policies, the events
+ * the {@link OrderManager} consumes, and the commands and notices it returns.
+ *
+ * @module
+ */
+import type { Decimal, DecimalLike, OrderType, Side, TimeInForce } from '@x/core';
+
+/**
+ * FIX ContingencyType (tag 1385): 1 one-cancels-the-other, 2 one-triggers-the-other,
+ * 3 one-updates-the-other with absolute quantity reduction, 4 one-updates-the-other with
+ * proportional quantity reduction.
+ */
+export const ContingencyType = {
+  /** One cancels the other (FIX 1385=1). */
+  OCO: 1,
+  /** One triggers the other (FIX 1385=2). */
+  OTO: 2,
+  /** One updates the other, absolute quantity reduction (FIX 1385=3). */
+  OUO_ABSOLUTE: 3,
+  /** One updates the other, proportional quantity reduction (FIX 1385=4). */
+  OUO_PROPORTIONAL: 4,
+} as const;
+
+/** A FIX ContingencyType value (1 to 4). */
+export type ContingencyTypeValue = (typeof ContingencyType)[keyof typeof ContingencyType];
+
+/**
+ * What a leg is for.
+ * - `entry`: opens (or adds to) the group's position; its fills raise the open remainder R.
+ * - `stop`: protective exit; each live stop is sized to cover the whole open remainder R.
+ * - `target`: take-profit exit; targets share R by their integer `weight`s (scale-out).
+ * - `free`: an independent order linked only by rules (plain OCO/OTO/OUO between orders).
+ */
+export type LegRole = 'entry' | 'stop' | 'target' | 'free';
+
+/** A state change of one leg that can fire a rule. */
+export type LegTrigger = 'accepted' | 'partially-filled' | 'filled' | 'canceled' | 'triggered';
+
+/**
+ * What a rule does to its target leg.
+ * - `release`: submit a held leg (OTO).
+ * - `cancel`: cancel the target (OCO).
+ * - `reduce-absolute`: reduce the target's quantity by the trigger leg's newly filled quantity (OUO, FIX 1385=3).
+ * - `reduce-proportional`: reduce the target's quantity by the same fraction of its original
+ *   quantity as the trigger leg's filled fraction (OUO, FIX 1385=4).
+ */
+export type RuleAction = 'release' | 'cancel' | 'reduce-absolute' | 'reduce-proportional';
+
+/** An edge of the rule graph: when leg `on` reaches `when`, apply `action` to leg `target`. */
+export interface ContingencyRule {
+  /** Id of the trigger leg. */
+  readonly on: string;
+  /** The trigger. `partially-filled` fires on the first fill of any size. */
+  readonly when: LegTrigger;
+  /** The action. */
+  readonly action: RuleAction;
+  /** Id of the target leg. */
+  readonly target: string;
+}
+
+/**
+ * A price distance used to anchor exits to the weighted average entry price (re-anchored after
+ * every entry fill) or to trail the market.
+ * - `price`: an absolute distance in price units.
+ * - `ticks`: a whole number of ticks.
+ * - `bps`: basis points of the anchor.
+ * - `atr`: a multiple of the last volatility input (`atr` of a `market` event).
+ */
+export type PriceOffset =
+  | { readonly kind: 'price'; readonly value: DecimalLike }
+  | { readonly kind: 'ticks'; readonly value: number }
+  | { readonly kind: 'bps'; readonly value: number }
+  | { readonly kind: 'atr'; readonly multiple: number };
+
+/** A trailing stop: follows the market at `distance` once the market has reached `activation`. */
+export interface TrailingSpec {
+  /** Distance from the best price seen since activation. */
+  readonly distance: PriceOffset;
+  /** Price the market must reach (in the favourable direction) before trailing starts; immediate when omitted. */
+  readonly activation?: DecimalLike;
+}
+
+/** A break-even move: once the market is `after` in profit, the stop moves to the average entry plus `plusTicks`. */
+export interface BreakEvenSpec {
+  /** Profit, measured from the average entry, that arms the move. */
+  readonly after: PriceOffset;
+  /** Ticks beyond the average entry, in the favourable direction (default 0). */
+  readonly plusTicks?: number;
+}
+
+/** One order of a group. */
+export interface LegSpec {
+  /** Id, unique within the group. */
+  readonly id: string;
+  /** What the leg is for. */
+  readonly role: LegRole;
+  /** Side; entries take the group's side and exits the opposite side, so only `free` legs need it. */
+  readonly side?: Side;
+  /** Order type; exits anchored by `offset` must be `stop` (stops) or `limit` (targets). */
+  readonly type: OrderType;
+  /** Quantity for `entry` and `free` legs; exits are sized by the ledger. */
+  readonly qty?: DecimalLike;
+  /** Limit price (limit and stop-limit), on the tick grid. */
+  readonly price?: DecimalLike;
+  /** Stop trigger price (stop and stop-limit), on the tick grid. */
+  readonly stopPrice?: DecimalLike;
+  /** For exits: the price as a distance from the weighted average entry, re-anchored on every entry fill. */
+  readonly offset?: PriceOffset;
+  /** For targets: integer share of the position (default 1); targets split R by weight. */
+  readonly weight?: number;
+  /** For stops: trailing behaviour. */
+  readonly trailing?: TrailingSpec;
+  /** For stops: break-even move. */
+  readonly breakEven?: BreakEvenSpec;
+  /** Time in force (default GTC). */
+  readonly timeInForce?: TimeInForce;
+  /** Post-only flag passed to the venue. */
+  readonly postOnly?: boolean;
+}
+
+/**
+ * The explicit semantics of a group. Each option is tested.
+ */
+export interface GroupPolicies {
+  /** Release exits on the first entry fill (`partial`) or only when the entry is fully filled (`full`). Default `partial`. */
+  readonly otoTrigger: 'partial' | 'full';
+  /**
+   * What a fill on one exit leg does to its siblings: `reduce` (OUO: every live exit is resized
+   * from the ledger, each leg to its own filled + R) or `cancel` (OCO: the first fill cancels the
+   * other exits and the filling leg alone carries R). Default `reduce`.
+   */
+  readonly exitSiblingOnFill: 'reduce' | 'cancel';
+  /** When a partly filled entry ends (cancelled, expired): keep the exits sized to the filled quantity, or cancel every leg. Default `keep-filled`. */
+  readonly parentCancel: 'keep-filled' | 'cancel-all';
+  /** When R is below the venue's minimum quantity or notional: `flag` (cancel exits, report dust) or `close` (cancel exits and send a reduce-only market order for R). Default `flag`. */
+  readonly dust: 'flag' | 'close';
+  /** Re-submit a stop that the venue cancelled on its own while R > 0 (native OCO venues do this). Default `true`. */
+  readonly reprotect: boolean;
+}
+
+/** A contingent group: its legs, the rules between them and its policies. */
+export interface GroupSpec {
+  /** Group id, unique in the manager. Order ids are derived from it. */
+  readonly id: string;
+  /** Instrument symbol; must be one of the manager's instruments. */
+  readonly symbol: string;
+  /** Side of the position the group opens or protects (`buy` = long). */
+  readonly side: Side;
+  /** The legs. */
+  readonly legs: readonly LegSpec[];
+  /** Rules between legs. Exits of a group with an entry are released by the OTO policy unless a rule releases them. */
+  readonly rules?: readonly ContingencyRule[];
+  /** Policies (defaults in {@link DEFAULT_POLICIES}). */
+  readonly policies?: Partial<GroupPolicies>;
+  /** An existing position the exits protect (exit-only OCO), on the lot grid. Default 0. */
+  readonly position?: DecimalLike;
+  /** Average price of `position`, required when `position` > 0 and an exit is anchored by `offset`. */
+  readonly positionPrice?: DecimalLike;
+  /** The FIX ContingencyType this group was built as, for reporting. */
+  readonly contingencyType?: ContingencyTypeValue;
+}
+
+/** The default policies. */
+export const DEFAULT_POLICIES: GroupPolicies = Object.freeze({
+  otoTrigger: 'partial',
+  exitSiblingOnFill: 'reduce',
+  parentCancel: 'keep-filled',
+  dust: 'flag',
+  reprotect: true,
+});
+
+// ---------------------------------------------------------------------------------------------
+// Events in
+
+/** A new group (a user intent, recorded in the log like every other event). */
+export interface CreateGroupEvent {
+  /** Discriminator. */
+  readonly type: 'create';
+  /** The group. */
+  readonly spec: GroupSpec;
+}
+/** Cancel a group: its entries only (exits keep protecting what was filled) or every leg. */
+export interface CancelGroupEvent {
+  /** Discriminator. */
+  readonly type: 'cancel-group';
+  /** Group id. */
+  readonly groupId: string;
+  /** `entries` (default) or `all`. */
+  readonly scope?: 'entries' | 'all';
+}
+/** Change an entry's total quantity (never below what it has filled). */
+export interface AmendEntryEvent {
+  /** Discriminator. */
+  readonly type: 'amend-entry';
+  /** Group id. */
+  readonly groupId: string;
+  /** Entry leg id. */
+  readonly legId: string;
+  /** New total quantity. */
+  readonly qty: DecimalLike;
+}
+/** The venue accepted an order. */
+export interface AcceptedEvent {
+  /** Discriminator. */
+  readonly type: 'accepted';
+  /** Order id (the manager's client order id). */
+  readonly orderId: string;
+}
+/** The venue rejected a new order. */
+export interface RejectedEvent {
+  /** Discriminator. */
+  readonly type: 'rejected';
+  /** Order id. */
+  readonly orderId: string;
+  /** Venue's reason. */
+  readonly reason?: string;
+}
+/** An execution. The same `(orderId, tradeId)` twice is one fill. */
+export interface FillEvent {
+  /** Discriminator. */
+  readonly type: 'fill';
+  /** Order id. */
+  readonly orderId: string;
+  /** Venue trade id. */
+  readonly tradeId: string;
+  /** Execution price, on the tick grid. */
+  readonly price: DecimalLike;
+  /** Executed quantity, on the lot grid, > 0. */
+  readonly qty: DecimalLike;
+}
+/** The order is cancelled (requested by us, or unsolicited by the venue). */
+export interface CanceledEvent {
+  /** Discriminator. */
+  readonly type: 'canceled';
+  /** Order id. */
+  readonly orderId: string;
+  /** Venue's reason. */
+  readonly reason?: string;
+}
+/** The order expired (time in force). */
+export interface ExpiredEvent {
+  /** Discriminator. */
+  readonly type: 'expired';
+  /** Order id. */
+  readonly orderId: string;
+}
+/** A stop order was triggered (it is now working as a market or limit order). */
+export interface TriggeredEvent {
+  /** Discriminator. */
+  readonly type: 'triggered';
+  /** Order id. */
+  readonly orderId: string;
+}
+/** The venue applied a modify. */
+export interface ModifiedEvent {
+  /** Discriminator. */
+  readonly type: 'modified';
+  /** Order id. */
+  readonly orderId: string;
+  /** The order's total quantity now. */
+  readonly qty: DecimalLike;
+}
+/** The venue refused a modify. */
+export interface ModifyRejectedEvent {
+  /** Discriminator. */
+  readonly type: 'modify-rejected';
+  /** Order id. */
+  readonly orderId: string;
+  /** Venue's reason. */
+  readonly reason?: string;
+}
+/** Market data: the last price, and optionally a volatility input for `atr` offsets. */
+export interface MarketEvent {
+  /** Discriminator. */
+  readonly type: 'market';
+  /** Instrument symbol. */
+  readonly symbol: string;
+  /** Last (or reference) price. */
+  readonly last: DecimalLike;
+  /** Volatility input in price units (such as an ATR). */
+  readonly atr?: DecimalLike;
+}
+
+/** Everything the {@link OrderManager} consumes. */
+export type OcoEvent =
+  | CreateGroupEvent
+  | CancelGroupEvent
+  | AmendEntryEvent
+  | AcceptedEvent
+  | RejectedEvent
+  | FillEvent
+  | CanceledEvent
+  | ExpiredEvent
+  | TriggeredEvent
+  | ModifiedEvent
+  | ModifyRejectedEvent
+  | MarketEvent;
+
+// ---------------------------------------------------------------------------------------------
+// Commands out
+
+/** A native contingency the venue should apply between orders of the same list. */
+export interface NativeContingency {
+  /** The venue-side list id (the group id). */
+  readonly listId: string;
+  /** Venue behaviour requested. */
+  readonly kind: 'oco' | 'oca-cancel' | 'oca-reduce';
+}
+
+/** Submit a new order. */
+export interface SubmitCommand {
+  /** Discriminator. */
+  readonly type: 'submit';
+  /** Client order id. */
+  readonly orderId: string;
+  /** Group id. */
+  readonly groupId: string;
+  /** Leg id. */
+  readonly legId: string;
+  /** The leg's role. */
+  readonly role: LegRole | 'close';
+  /** Instrument symbol. */
+  readonly symbol: string;
+  /** Side. */
+  readonly side: Side;
+  /** Order type. */
+  readonly orderType: OrderType;
+  /** Total quantity. */
+  readonly qty: Decimal;
+  /** Limit price. */
+  readonly price: Decimal | undefined;
+  /** Stop trigger price. */
+  readonly stopPrice: Decimal | undefined;
+  /** Time in force. */
+  readonly timeInForce: TimeInForce;
+  /** Reduce-only flag (exits on venues that support it). */
+  readonly reduceOnly: boolean;
+  /** Post-only flag. */
+  readonly postOnly: boolean;
+  /** Native contingency, when the venue profile handles it natively. */
+  readonly contingency: NativeContingency | undefined;
+}
+/** Cancel an order. */
+export interface CancelCommand {
+  /** Discriminator. */
+  readonly type: 'cancel';
+  /** Client order id. */
+  readonly orderId: string;
+  /** Group id. */
+  readonly groupId: string;
+}
+/**
+ * Modify an order. Both quantity dialects are given: `qty` is the new total (including what has
+ * filled), `openQty` the new open quantity. Under a cancel-replace venue profile the manager
+ * sends a cancel and a submit instead.
+ */
+export interface ModifyCommand {
+  /** Discriminator. */
+  readonly type: 'modify';
+  /** Client order id. */
+  readonly orderId: string;
+  /** Group id. */
+  readonly groupId: string;
+  /** New total quantity. */
+  readonly qty: Decimal;
+  /** New open quantity (total minus filled, as the manager knows it). */
+  readonly openQty: Decimal;
+  /** New limit price. */
+  readonly price: Decimal | undefined;
+  /** New stop price. */
+  readonly stopPrice: Decimal | undefined;
+}
+/** Everything the manager asks the venue to do. */
+export type OcoCommand = SubmitCommand | CancelCommand | ModifyCommand;
+
+/** A report the caller should log or alert on; none of them needs an answer. */
+export type OcoNotice =
+  | {
+      /** A pre-trade check denied a submit or modify; the group stays in a safe state. */
+      readonly type: 'risk-denied';
+      /** Group id. */
+      readonly groupId: string;
+      /** Leg id. */
+      readonly legId: string;
+      /** Why. */
+      readonly reason: string;
+    }
+  | {
+      /** More was filled than commanded: on one order (`orderId`) or across the position (R < 0). */
+      readonly type: 'overfill';
+      /** Group id. */
+      readonly groupId: string;
+      /** The order, for an order overfill. */
+      readonly orderId: string | undefined;
+      /** The excess quantity. */
+      readonly qty: Decimal;
+    }
+  | {
+      /** The open remainder is below the venue's minimum quantity or notional. */
+      readonly type: 'dust';
+      /** Group id. */
+      readonly groupId: string;
+      /** The remainder. */
+      readonly qty: Decimal;
+    }
+  | {
+      /** An open position has no working stop and none can be sent. */
+      readonly type: 'unprotected';
+      /** Group id. */
+      readonly groupId: string;
+      /** The remainder. */
+      readonly qty: Decimal;
+      /** Why. */
+      readonly reason: string;
+    }
+  | {
+      /** An event named an order the manager does not know; it was ignored. */
+      readonly type: 'unknown-order';
+      /** The order id. */
+      readonly orderId: string;
+    }
+  | {
+      /** A group reached a terminal state. */
+      readonly type: 'group-done';
+      /** Group id. */
+      readonly groupId: string;
+      /** The open remainder left (0 when flat). */
+      readonly openQty: Decimal;
+    };
+
+/** The result of one event: commands for the venue and notices for the caller. */
+export interface Step {
+  /** Commands, in the order they must be sent. */
+  readonly commands: readonly OcoCommand[];
+  /** Notices. */
+  readonly notices: readonly OcoNotice[];
+}

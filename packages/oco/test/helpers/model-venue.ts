@@ -1,0 +1,198 @@
+/**
+ * A small, obviously-correct venue model for tests: it executes the manager's commands, keeps its
+ * own view of every order, and queues the events it would send back so a test can deliver them in
+ * order, out of order or twice. It implements the native behaviours of the venue profiles:
+ * spot OCO (a limit fill cancels the stop, a stop trigger cancels the limit), OCA cancel, OCA
+ * reduce, and reduce-only exits capped at the venue-side position.
+ */
+import type { Instrument } from '@x/core';
+import type { OcoCommand, OcoEvent, SubmitCommand, VenueProfile } from '../../src/index.js';
+
+export interface VenueOrder {
+  readonly id: string;
+  readonly groupId: string;
+  readonly role: SubmitCommand['role'];
+  readonly side: 'buy' | 'sell';
+  readonly type: SubmitCommand['orderType'];
+  qty: number; // lots, total
+  filled: number;
+  status: 'live' | 'done';
+  price: number | null;
+  stop: number | null;
+  triggered: boolean;
+  readonly reduceOnly: boolean;
+  readonly listId: string | null;
+  readonly listKind: string | null;
+}
+
+export class ModelVenue {
+  readonly orders = new Map<string, VenueOrder>();
+  /** Events waiting to be delivered to the manager. */
+  readonly outbox: OcoEvent[] = [];
+  /** Commands sent by the manager, waiting to reach the venue. */
+  readonly inbox: OcoCommand[] = [];
+  /** Every fill event ever produced (for duplicate delivery). */
+  readonly fills: OcoEvent[] = [];
+  /** Venue-side position per group (entry fills - exit fills), lots. */
+  readonly position = new Map<string, number>();
+  private trade = 0;
+
+  constructor(
+    readonly inst: Instrument,
+    readonly profile: VenueProfile,
+    /** Groups' pre-existing positions, lots. */
+    basePositions: ReadonlyMap<string, number> = new Map(),
+  ) {
+    for (const [g, q] of basePositions) this.position.set(g, q);
+  }
+
+  send(commands: readonly OcoCommand[]): void {
+    for (const c of commands) this.inbox.push(c);
+  }
+
+  /** Processes the oldest pending command (venue latency is the time it waits in the inbox). */
+  processOne(): boolean {
+    const c = this.inbox.shift();
+    if (c === undefined) return false;
+    this.process(c);
+    return true;
+  }
+
+  processAll(): void {
+    while (this.processOne()) {}
+  }
+
+  private process(c: OcoCommand): void {
+    if (c.type === 'submit') {
+      if (this.orders.has(c.orderId)) throw new Error(`duplicate submit ${c.orderId}`);
+      const o: VenueOrder = {
+        id: c.orderId,
+        groupId: c.groupId,
+        role: c.role,
+        side: c.side,
+        type: c.orderType,
+        qty: this.inst.qtyToLots(c.qty),
+        filled: 0,
+        status: 'live',
+        price: c.price === undefined ? null : this.inst.priceToTicks(c.price),
+        stop: c.stopPrice === undefined ? null : this.inst.priceToTicks(c.stopPrice),
+        triggered: false,
+        reduceOnly: c.reduceOnly,
+        listId: c.contingency?.listId ?? null,
+        listKind: c.contingency?.kind ?? null,
+      };
+      this.orders.set(o.id, o);
+      this.outbox.push({ type: 'accepted', orderId: o.id });
+      return;
+    }
+    const o = this.orders.get(c.orderId);
+    if (o === undefined) throw new Error(`command for unknown order ${c.orderId}`);
+    if (c.type === 'cancel') {
+      if (o.status === 'live') this.end(o, 'canceled');
+      return;
+    }
+    // modify
+    if (o.status !== 'live') {
+      this.outbox.push({ type: 'modify-rejected', orderId: o.id, reason: 'order not live' });
+      return;
+    }
+    const q = this.inst.qtyToLots(this.profile.amendQty === 'open' ? c.openQty : c.qty);
+    // an 'open' dialect amend is relative to what the venue has filled now
+    const total = this.profile.amendQty === 'open' ? o.filled + q : q;
+    if (c.price !== undefined) o.price = this.inst.priceToTicks(c.price);
+    if (c.stopPrice !== undefined) o.stop = this.inst.priceToTicks(c.stopPrice);
+    if (total <= o.filled) {
+      o.qty = o.filled;
+      this.outbox.push({ type: 'modified', orderId: o.id, qty: this.inst.lotsToQty(o.qty) });
+      this.end(o, 'canceled');
+      return;
+    }
+    o.qty = total;
+    this.outbox.push({ type: 'modified', orderId: o.id, qty: this.inst.lotsToQty(o.qty) });
+  }
+
+  private end(o: VenueOrder, how: 'canceled' | 'expired'): void {
+    o.status = 'done';
+    this.outbox.push(
+      how === 'canceled' ? { type: 'canceled', orderId: o.id } : { type: 'expired', orderId: o.id },
+    );
+  }
+
+  liveOrders(groupId?: string): VenueOrder[] {
+    const out: VenueOrder[] = [];
+    for (const o of this.orders.values()) {
+      if (o.status === 'live' && (groupId === undefined || o.groupId === groupId)) out.push(o);
+    }
+    return out;
+  }
+
+  isExit(o: VenueOrder): boolean {
+    return o.role === 'stop' || o.role === 'target' || o.role === 'close';
+  }
+
+  /** Triggers a live stop (and applies the spot OCO rule). Returns whether it triggered. */
+  trigger(o: VenueOrder): boolean {
+    if (o.status !== 'live' || o.triggered || (o.type !== 'stop' && o.type !== 'stop-limit'))
+      return false;
+    o.triggered = true;
+    this.outbox.push({ type: 'triggered', orderId: o.id });
+    if (o.listId !== null && o.listKind === 'oco') this.cancelSiblings(o);
+    return true;
+  }
+
+  private cancelSiblings(o: VenueOrder): void {
+    for (const s of this.orders.values()) {
+      if (s !== o && s.listId === o.listId && s.status === 'live') this.end(s, 'canceled');
+    }
+  }
+
+  /**
+   * Executes up to `lots` of a live order at `priceTicks` (its limit or stop price by default).
+   * Reduce-only exits are capped at the venue-side position. Returns the lots executed.
+   */
+  fill(o: VenueOrder, lots: number, priceTicks?: number): number {
+    if (o.status !== 'live') return 0;
+    if ((o.type === 'stop' || o.type === 'stop-limit') && !o.triggered) this.trigger(o);
+    if (o.status !== 'live') return 0;
+    let q = Math.min(lots, o.qty - o.filled);
+    const pos = this.position.get(o.groupId) ?? 0;
+    if (o.reduceOnly) q = Math.min(q, pos);
+    if (q <= 0) {
+      if (o.reduceOnly && pos <= 0) this.end(o, 'canceled'); // venues cancel reduce-only orders on a flat position
+      return 0;
+    }
+    const px = priceTicks ?? o.price ?? o.stop ?? 1;
+    o.filled += q;
+    this.trade++;
+    const ev: OcoEvent = {
+      type: 'fill',
+      orderId: o.id,
+      tradeId: `T${this.trade}`,
+      price: this.inst.ticksToPrice(px),
+      qty: this.inst.lotsToQty(q),
+    };
+    this.outbox.push(ev);
+    this.fills.push(ev);
+    this.position.set(o.groupId, pos + (this.isExit(o) ? -q : q));
+    if (o.filled >= o.qty) o.status = 'done';
+    if (o.listId !== null && this.isExit(o)) {
+      if (o.listKind === 'oco' && o.role === 'target') this.cancelSiblings(o);
+      else if (o.listKind === 'oca-cancel') this.cancelSiblings(o);
+      else if (o.listKind === 'oca-reduce') {
+        for (const s of this.orders.values()) {
+          if (s === o || s.listId !== o.listId || s.status !== 'live') continue;
+          s.qty = Math.max(s.filled, s.qty - q);
+          if (s.qty <= s.filled) this.end(s, 'canceled');
+        }
+      }
+    }
+    if (o.reduceOnly && pos - q <= 0) {
+      // position flat: the venue cancels the other reduce-only orders of the group
+      for (const s of this.orders.values()) {
+        if (s !== o && s.groupId === o.groupId && s.reduceOnly && s.status === 'live')
+          this.end(s, 'canceled');
+      }
+    }
+    return q;
+  }
+}

@@ -1,0 +1,603 @@
+import { Dec, Instrument, InvalidStateError, ValidationError } from '@x/core';
+import { describe, expect, it } from 'vitest';
+import {
+  bracket,
+  DERIVATIVES_VENUE,
+  maxPosition,
+  multiLeg,
+  OrderManager,
+  ocoExit,
+  ocoOrders,
+  oto,
+  ouo,
+  priceBand,
+} from '../src/index.js';
+import { Harness } from './helpers/harness.js';
+
+const XYZ = Instrument.create({ symbol: 'XYZ', tickSize: '0.01', lotSize: '1' });
+const BTC = Instrument.create({
+  symbol: 'BTC',
+  tickSize: '0.5',
+  lotSize: '0.001',
+  minQty: '0.002',
+});
+
+function longBracket(h: Harness, extra: Partial<Parameters<typeof bracket>[0]> = {}) {
+  h.apply({
+    type: 'create',
+    spec: bracket({
+      id: 'b',
+      symbol: 'XYZ',
+      side: 'buy',
+      qty: '10',
+      entryPrice: '100',
+      stop: { price: '95' },
+      target: { price: '110' },
+      ...extra,
+    }),
+  });
+  h.settle();
+}
+
+function qtyOf(h: Harness, leg: string): number {
+  const o = h.order('b', leg);
+  return o === undefined || o.status !== 'live' ? 0 : o.qty - o.filled;
+}
+
+describe('bracket ledger under partial fills', () => {
+  it('entry partially filled then the rest: exits follow R exactly, avg entry exact', () => {
+    const h = new Harness(XYZ);
+    longBracket(h);
+    expect(h.om.ledger('b').legs.find((l) => l.id === 'stop')?.state).toBe('held');
+    h.venue.fill(h.order('b', 'entry')!, 4, 10_000);
+    h.settle();
+    expect(qtyOf(h, 'stop')).toBe(4);
+    expect(qtyOf(h, 'target')).toBe(4);
+    h.venue.fill(h.order('b', 'entry')!, 6, 9_999);
+    h.settle();
+    expect(qtyOf(h, 'stop')).toBe(10);
+    expect(qtyOf(h, 'target')).toBe(10);
+    const l = h.om.ledger('b');
+    expect(l.openQty.toString()).toBe('10');
+    // (4 × 100 + 6 × 99.99) / 10 = 99.994
+    expect(l.avgEntryPrice?.toString()).toBe('99.994');
+  });
+
+  it('entry partially filled then cancelled: keep-filled keeps exits at the filled size', () => {
+    const h = new Harness(XYZ);
+    longBracket(h);
+    h.venue.fill(h.order('b', 'entry')!, 3);
+    h.settle();
+    h.apply({ type: 'cancel-group', groupId: 'b' });
+    h.settle();
+    expect(qtyOf(h, 'stop')).toBe(3);
+    expect(qtyOf(h, 'target')).toBe(3);
+    expect(h.om.ledger('b').status).toBe('working');
+  });
+
+  it('parentCancel cancel-all: a partly filled entry that ends cancels every leg and flags the position', () => {
+    const h = new Harness(XYZ);
+    longBracket(h, { policies: { otoTrigger: 'full', parentCancel: 'cancel-all' } });
+    h.venue.fill(h.order('b', 'entry')!, 3);
+    h.settle();
+    expect(h.venue.liveOrders('b').map((o) => o.role)).toEqual(['entry']);
+    h.apply({ type: 'cancel-group', groupId: 'b' });
+    h.settle();
+    expect(h.venue.liveOrders('b')).toEqual([]);
+    expect(h.noticesOf('unprotected')[0]?.qty.toString()).toBe('3');
+    expect(h.om.ledger('b').status).toBe('done');
+  });
+
+  it('otoTrigger full: exits wait for the full entry fill', () => {
+    const h = new Harness(XYZ);
+    longBracket(h, { policies: { otoTrigger: 'full' } });
+    h.venue.fill(h.order('b', 'entry')!, 9);
+    h.settle();
+    expect(h.venue.liveOrders('b').length).toBe(1);
+    h.venue.fill(h.order('b', 'entry')!, 1);
+    h.settle();
+    expect(qtyOf(h, 'stop')).toBe(10);
+    expect(qtyOf(h, 'target')).toBe(10);
+  });
+
+  it('take-profit partially filled then stop triggered: stop carries the rest, target cancelled, group ends flat', () => {
+    const h = new Harness(XYZ);
+    longBracket(h);
+    h.venue.fill(h.order('b', 'entry')!, 10);
+    h.settle();
+    h.venue.fill(h.order('b', 'target')!, 3);
+    h.settle();
+    expect(qtyOf(h, 'stop')).toBe(7); // own filled 0 + R 7
+    expect(qtyOf(h, 'target')).toBe(7); // own filled 3 + R 7 = 10 total
+    expect(h.order('b', 'target')!.qty).toBe(10);
+    const stop = h.order('b', 'stop')!;
+    h.venue.trigger(stop);
+    h.settle();
+    expect(h.venue.liveOrders('b').map((o) => o.role)).toEqual(['stop']);
+    h.venue.fill(stop, 7, 9_500);
+    h.settle();
+    const l = h.om.ledger('b');
+    expect(l.openQty.toString()).toBe('0');
+    expect(l.status).toBe('done');
+    expect(h.noticesOf('overfill')).toEqual([]);
+  });
+
+  it('both exit legs filled in a race: the overfill is absorbed and reported', () => {
+    const h = new Harness(XYZ);
+    longBracket(h);
+    h.venue.fill(h.order('b', 'entry')!, 10);
+    h.settle();
+    // both fill completely before the manager hears of either
+    h.venue.fill(h.order('b', 'target')!, 10);
+    h.venue.fill(h.order('b', 'stop')!, 10);
+    h.settle();
+    const l = h.om.ledger('b');
+    expect(l.openQty.toString()).toBe('-10');
+    expect(h.noticesOf('overfill').at(-1)?.qty.toString()).toBe('10');
+    expect(l.status).toBe('done');
+  });
+
+  it('the same race on a reduce-only venue cannot overfill', () => {
+    const h = new Harness(XYZ, DERIVATIVES_VENUE);
+    longBracket(h);
+    h.venue.fill(h.order('b', 'entry')!, 10);
+    h.settle();
+    h.venue.fill(h.order('b', 'target')!, 10);
+    h.venue.fill(h.order('b', 'stop')!, 10);
+    h.settle();
+    expect(h.om.ledger('b').openQty.toString()).toBe('0');
+    expect(h.noticesOf('overfill')).toEqual([]);
+    expect(h.om.ledger('b').status).toBe('done');
+  });
+
+  it('reject of the stop leg flags the position as unprotected; the target still tracks R', () => {
+    const h = new Harness(XYZ);
+    longBracket(h);
+    h.venue.fill(h.order('b', 'entry')!, 5);
+    h.venue.processAll();
+    // deliver the fill, then answer the stop submit with a reject
+    while (h.venue.outbox.length > 0) h.deliver(0);
+    const stopId = h.om.ledger('b').legs.find((l) => l.id === 'stop')!.orderId!;
+    h.venue.inbox.splice(
+      h.venue.inbox.findIndex((c) => c.orderId === stopId),
+      1,
+    );
+    h.apply({ type: 'rejected', orderId: stopId, reason: 'would trigger immediately' });
+    h.settle();
+    expect(h.noticesOf('unprotected')[0]?.qty.toString()).toBe('5');
+    expect(qtyOf(h, 'target')).toBe(5);
+  });
+
+  it('expiry of a partly filled entry releases exits for the filled part', () => {
+    const h = new Harness(XYZ);
+    longBracket(h, { policies: { otoTrigger: 'full' } });
+    const entry = h.order('b', 'entry')!;
+    h.venue.fill(entry, 2);
+    entry.status = 'done';
+    h.venue.outbox.push({ type: 'expired', orderId: entry.id });
+    h.settle();
+    expect(qtyOf(h, 'stop')).toBe(2);
+    expect(qtyOf(h, 'target')).toBe(2);
+  });
+
+  it('amend of the entry size: up, down to filled, and never below filled', () => {
+    const h = new Harness(XYZ);
+    longBracket(h, { policies: { otoTrigger: 'full' } });
+    h.apply({ type: 'amend-entry', groupId: 'b', legId: 'entry', qty: '12' });
+    h.settle();
+    expect(h.order('b', 'entry')!.qty).toBe(12);
+    h.venue.fill(h.order('b', 'entry')!, 5);
+    h.settle();
+    expect(() => h.apply({ type: 'amend-entry', groupId: 'b', legId: 'entry', qty: '4' })).toThrow(
+      InvalidStateError,
+    );
+    h.apply({ type: 'amend-entry', groupId: 'b', legId: 'entry', qty: '5' });
+    h.settle();
+    expect(qtyOf(h, 'stop')).toBe(5);
+    expect(h.venue.orders.get('b:entry:1')?.status).toBe('done');
+    expect(h.om.ledger('b').entryFilled.toString()).toBe('5');
+  });
+
+  it('duplicate fills are no-ops; a fill before its ack and a fill after a cancel are absorbed', () => {
+    const h = new Harness(XYZ);
+    longBracket(h);
+    const entry = h.order('b', 'entry')!;
+    h.venue.fill(entry, 4);
+    const fill = h.venue.outbox.at(-1)!;
+    h.settle();
+    h.apply(fill);
+    h.apply(fill);
+    expect(h.om.ledger('b').entryFilled.toString()).toBe('4');
+    // the venue fills 2 more, then cancels; the cancel arrives first
+    h.venue.fill(entry, 2);
+    h.apply({ type: 'cancel-group', groupId: 'b' });
+    h.venue.processAll();
+    const lateFill = h.venue.outbox.findIndex((e) => e.type === 'fill');
+    const cancel = h.venue.outbox.findIndex((e) => e.type === 'canceled');
+    h.deliver(cancel);
+    h.deliver(lateFill > cancel ? lateFill - 1 : lateFill);
+    h.settle();
+    expect(h.om.ledger('b').entryFilled.toString()).toBe('6');
+    expect(qtyOf(h, 'stop')).toBe(6);
+  });
+
+  it('fills for an unknown order are reported, not applied', () => {
+    const h = new Harness(XYZ);
+    const s = h.om.apply({ type: 'fill', orderId: 'nope', tradeId: 't', price: '1', qty: '1' });
+    expect(s.notices[0]).toEqual({ type: 'unknown-order', orderId: 'nope' });
+  });
+
+  it('off-grid input throws a typed error and leaves the state unchanged', () => {
+    const h = new Harness(XYZ);
+    longBracket(h);
+    const before = h.om.snapshot();
+    const id = h.order('b', 'entry')!.id;
+    expect(() =>
+      h.om.apply({ type: 'fill', orderId: id, tradeId: 'x', price: '100.001', qty: '1' }),
+    ).toThrow(ValidationError);
+    expect(() =>
+      h.om.apply({ type: 'fill', orderId: id, tradeId: 'x', price: '100', qty: '0.5' }),
+    ).toThrow(ValidationError);
+    expect(h.om.snapshot()).toEqual(before);
+  });
+
+  it('exitSiblingOnFill cancel: the first exit fill cancels the sibling, the filler carries R', () => {
+    const h = new Harness(XYZ);
+    longBracket(h, { policies: { exitSiblingOnFill: 'cancel' } });
+    h.venue.fill(h.order('b', 'entry')!, 10);
+    h.settle();
+    h.venue.fill(h.order('b', 'target')!, 4);
+    h.settle();
+    expect(h.venue.liveOrders('b').map((o) => o.role)).toEqual(['target']);
+    expect(qtyOf(h, 'target')).toBe(6);
+  });
+});
+
+describe('repricing', () => {
+  it('offsets re-anchor to the weighted average entry after each fill, rounded to the safe side', () => {
+    const h = new Harness(XYZ);
+    longBracket(h, {
+      stop: { offset: { kind: 'bps', value: 100 } },
+      target: { offset: { kind: 'ticks', value: 250 } },
+    });
+    h.venue.fill(h.order('b', 'entry')!, 1, 10_000);
+    h.settle();
+    expect(h.order('b', 'stop')!.stop).toBe(9_900); // 100 - 1%
+    expect(h.order('b', 'target')!.price).toBe(10_250);
+    h.venue.fill(h.order('b', 'entry')!, 2, 9_999);
+    h.settle();
+    // avg = (10000 + 2·9999)/3 = 9999.333 ticks; stop = floor(avg·0.99) = floor(9899.34) = 9899
+    expect(h.order('b', 'stop')!.stop).toBe(9_899);
+    // target = ceil(9999.333 + 250) = 10250
+    expect(h.order('b', 'target')!.price).toBe(10_250);
+  });
+
+  it('a short bracket mirrors the rounding: stop rounds up, target rounds down', () => {
+    const h = new Harness(XYZ);
+    h.apply({
+      type: 'create',
+      spec: bracket({
+        id: 'b',
+        symbol: 'XYZ',
+        side: 'sell',
+        qty: '3',
+        entryPrice: '100',
+        stop: { offset: { kind: 'price', value: '0.015' } },
+        target: { offset: { kind: 'price', value: '0.015' } },
+      }),
+    });
+    h.settle();
+    h.venue.fill(h.order('b', 'entry')!, 3, 10_000);
+    h.settle();
+    expect(h.order('b', 'stop')!.stop).toBe(10_002); // ceil(10000 + 1.5)
+    expect(h.order('b', 'target')!.price).toBe(9_998); // floor(10000 - 1.5)
+  });
+
+  it('trailing stop: activates at the activation price and only ratchets up', () => {
+    const h = new Harness(XYZ);
+    longBracket(h, {
+      stop: {
+        price: '95',
+        trailing: { distance: { kind: 'price', value: '2' }, activation: '102' },
+      },
+    });
+    h.venue.fill(h.order('b', 'entry')!, 10);
+    h.settle();
+    const seen: number[] = [];
+    for (const last of ['101', '103', '105', '104', '106.5', '100']) {
+      h.apply({ type: 'market', symbol: 'XYZ', last });
+      h.settle();
+      seen.push(h.order('b', 'stop')!.stop!);
+    }
+    expect(seen).toEqual([9_500, 10_100, 10_300, 10_300, 10_450, 10_450]);
+  });
+
+  it('break-even: after the configured profit the stop moves to the average entry plus ticks', () => {
+    const h = new Harness(XYZ);
+    longBracket(h, {
+      stop: { price: '95', breakEven: { after: { kind: 'price', value: '3' }, plusTicks: 1 } },
+    });
+    h.venue.fill(h.order('b', 'entry')!, 10);
+    h.settle();
+    h.apply({ type: 'market', symbol: 'XYZ', last: '102.99' });
+    h.settle();
+    expect(h.order('b', 'stop')!.stop).toBe(9_500);
+    h.apply({ type: 'market', symbol: 'XYZ', last: '103' });
+    h.settle();
+    expect(h.order('b', 'stop')!.stop).toBe(10_001);
+  });
+
+  it('ATR offsets wait for the volatility input and use it', () => {
+    const h = new Harness(XYZ);
+    longBracket(h, { stop: { offset: { kind: 'atr', multiple: 2 } } });
+    h.venue.fill(h.order('b', 'entry')!, 10, 10_000);
+    h.settle();
+    expect(h.noticesOf('risk-denied')[0]?.legId).toBe('stop');
+    expect(h.noticesOf('unprotected')[0]?.qty.toString()).toBe('10');
+    h.apply({ type: 'market', symbol: 'XYZ', last: '100', atr: '1.25' });
+    h.settle();
+    expect(h.order('b', 'stop')!.stop).toBe(9_750);
+  });
+
+  it('a reprice that would put the stop through the market is denied and the old stop stays', () => {
+    const h = new Harness(XYZ);
+    longBracket(h, { stop: { price: '95', trailing: { distance: { kind: 'ticks', value: 1 } } } });
+    h.apply({ type: 'market', symbol: 'XYZ', last: '100' });
+    h.venue.fill(h.order('b', 'entry')!, 10);
+    h.settle();
+    expect(h.order('b', 'stop')!.stop).toBe(9_999);
+  });
+});
+
+describe('policies for dust, risk and presets', () => {
+  it('dust flag: a remainder below the minimum quantity cancels the exits and is reported', () => {
+    const h = new Harness(BTC);
+    h.apply({
+      type: 'create',
+      spec: bracket({
+        id: 'b',
+        symbol: 'BTC',
+        side: 'buy',
+        qty: '0.01',
+        entryPrice: '100',
+        stop: { price: '90' },
+        target: { price: '110' },
+      }),
+    });
+    h.settle();
+    h.venue.fill(h.order('b', 'entry')!, 10);
+    h.settle();
+    h.venue.fill(h.order('b', 'target')!, 9);
+    h.settle();
+    expect(h.noticesOf('dust')[0]?.qty.toString()).toBe('0.001');
+    expect(h.venue.liveOrders('b')).toEqual([]);
+    expect(h.om.ledger('b').status).toBe('done');
+  });
+
+  it('dust close: a reduce-only market order closes the remainder', () => {
+    const h = new Harness(BTC, DERIVATIVES_VENUE);
+    h.apply({
+      type: 'create',
+      spec: bracket({
+        id: 'b',
+        symbol: 'BTC',
+        side: 'buy',
+        qty: '0.01',
+        entryPrice: '100',
+        stop: { price: '90' },
+        target: { price: '110' },
+        policies: { dust: 'close' },
+      }),
+    });
+    h.settle();
+    h.venue.fill(h.order('b', 'entry')!, 10);
+    h.settle();
+    h.venue.fill(h.order('b', 'target')!, 9);
+    h.settle();
+    const close = h.commands.find((c) => c.type === 'submit' && c.role === 'close');
+    expect(close?.type === 'submit' && close.reduceOnly && close.qty.toString()).toBe('0.001');
+    h.venue.fill(h.order('b', '__close')!, 1, 200);
+    h.settle();
+    expect(h.om.ledger('b').openQty.toString()).toBe('0');
+    expect(h.om.ledger('b').status).toBe('done');
+  });
+
+  it('risk: a denied entry leaves the group done with nothing sent; checks see the projected position', () => {
+    const h = new Harness(XYZ, undefined, { risk: [maxPosition('5')] });
+    longBracket(h);
+    expect(h.commands).toEqual([]);
+    expect(h.noticesOf('risk-denied')[0]?.reason).toMatch(/projected position 10/);
+    expect(h.om.ledger('b').status).toBe('done');
+  });
+
+  it('risk: a price band denial of a stop submit flags the position unprotected', () => {
+    const h = new Harness(XYZ, undefined, { risk: [priceBand(200)] });
+    h.apply({ type: 'market', symbol: 'XYZ', last: '100' });
+    longBracket(h, { stop: { price: '90' } });
+    h.venue.fill(h.order('b', 'entry')!, 10);
+    h.settle();
+    expect(h.noticesOf('risk-denied').map((n) => n.legId)).toEqual(['stop', 'target']);
+    expect(h.noticesOf('unprotected')[0]?.qty.toString()).toBe('10');
+  });
+
+  it('multi-leg: targets scale out by weight and never exceed R together', () => {
+    const h = new Harness(XYZ);
+    h.apply({
+      type: 'create',
+      spec: multiLeg({
+        id: 'b',
+        symbol: 'XYZ',
+        side: 'buy',
+        entries: [
+          { qty: '7', price: '100' },
+          { qty: '3', price: '99' },
+        ],
+        stops: [{ price: '95' }],
+        targets: [
+          { price: '105', weight: 1 },
+          { price: '110', weight: 2 },
+        ],
+      }),
+    });
+    h.settle();
+    h.venue.fill(h.order('b', 'entry1')!, 7);
+    h.settle();
+    // planned shares of 7: floor(7/3)=2 and 7-2=5
+    expect(qtyOf(h, 'target1')).toBe(2);
+    expect(qtyOf(h, 'target2')).toBe(5);
+    expect(qtyOf(h, 'stop')).toBe(7);
+    h.venue.fill(h.order('b', 'entry2')!, 3);
+    h.settle();
+    expect(qtyOf(h, 'target1')).toBe(3);
+    expect(qtyOf(h, 'target2')).toBe(7);
+    h.venue.fill(h.order('b', 'target2')!, 4);
+    h.settle();
+    // R = 6: stop 6 open; targets: planned 3 - 0 and 7 - 4
+    expect(qtyOf(h, 'stop')).toBe(6);
+    expect(qtyOf(h, 'target1')).toBe(3);
+    expect(qtyOf(h, 'target2')).toBe(3);
+  });
+
+  it('multi-leg sequential scale-in: the second entry is released by the first full fill', () => {
+    const h = new Harness(XYZ);
+    h.apply({
+      type: 'create',
+      spec: multiLeg({
+        id: 'b',
+        symbol: 'XYZ',
+        side: 'buy',
+        entries: [
+          { qty: '2', price: '100' },
+          { qty: '2', price: '99' },
+        ],
+        stops: [{ price: '95' }],
+        targets: [{ price: '105' }],
+        scaleIn: 'sequential',
+      }),
+    });
+    h.settle();
+    expect(h.venue.liveOrders('b').length).toBe(1);
+    h.venue.fill(h.order('b', 'entry1')!, 2);
+    h.settle();
+    expect(h.order('b', 'entry2')?.status).toBe('live');
+  });
+
+  it('OCO between orders: the first fill cancels the other', () => {
+    const h = new Harness(XYZ);
+    h.apply({
+      type: 'create',
+      spec: ocoOrders({
+        id: 'b',
+        symbol: 'XYZ',
+        orders: [
+          { id: 'a', side: 'buy', type: 'limit', qty: '5', price: '95' },
+          { id: 'c', side: 'buy', type: 'stop', qty: '5', stopPrice: '105' },
+        ],
+      }),
+    });
+    h.settle();
+    h.venue.fill(h.order('b', 'a')!, 1);
+    h.settle();
+    expect(h.venue.liveOrders('b').map((o) => o.id)).toEqual(['b:a:1']);
+  });
+
+  it('OTO between orders: the child waits for the parent', () => {
+    const h = new Harness(XYZ);
+    h.apply({
+      type: 'create',
+      spec: oto({
+        id: 'b',
+        symbol: 'XYZ',
+        trigger: 'full',
+        parent: { id: 'p', side: 'buy', type: 'limit', qty: '5', price: '95' },
+        child: { id: 'c', side: 'sell', type: 'limit', qty: '5', price: '99' },
+      }),
+    });
+    h.settle();
+    h.venue.fill(h.order('b', 'p')!, 4);
+    h.settle();
+    expect(h.venue.liveOrders('b').length).toBe(1);
+    h.venue.fill(h.order('b', 'p')!, 1);
+    h.settle();
+    expect(h.order('b', 'c')?.qty).toBe(5);
+  });
+
+  it('OUO absolute and proportional reductions', () => {
+    for (const [mode, expected] of [
+      ['absolute', 6],
+      ['proportional', 7],
+    ] as const) {
+      const h = new Harness(XYZ);
+      h.apply({
+        type: 'create',
+        spec: ouo({
+          id: 'b',
+          symbol: 'XYZ',
+          mode,
+          orders: [
+            { id: 'a', side: 'sell', type: 'limit', qty: '20', price: '105' },
+            { id: 'c', side: 'sell', type: 'limit', qty: '10', price: '106' },
+          ],
+        }),
+      });
+      h.settle();
+      h.venue.fill(h.order('b', 'a')!, 4);
+      h.settle();
+      // absolute: 10 - 4; proportional: floor(10 × 16/20) = 8 → but a's fill fraction 4/20 → 8
+      const c = h.order('b', 'c')!;
+      expect(c.qty).toBe(mode === 'absolute' ? expected : 8);
+    }
+  });
+
+  it('OCO exits on an existing position re-size on every partial fill', () => {
+    const h = new Harness(XYZ, undefined, {}, new Map([['x', 10]]));
+    h.apply({
+      type: 'create',
+      spec: ocoExit({
+        id: 'x',
+        symbol: 'XYZ',
+        side: 'buy',
+        position: '10',
+        stop: { price: '95' },
+        target: { price: '110' },
+      }),
+    });
+    h.settle();
+    h.venue.fill(h.order('x', 'target')!, 6);
+    h.settle();
+    const stop = h.order('x', 'stop')!;
+    expect(stop.qty - stop.filled).toBe(4);
+  });
+
+  it('rejects invalid specs with typed errors', () => {
+    const om = new OrderManager({ instruments: [XYZ] });
+    const bad = (spec: Parameters<typeof bracket>[0]) => () =>
+      om.apply({ type: 'create', spec: bracket(spec) });
+    const base = {
+      id: 'b',
+      symbol: 'XYZ',
+      side: 'buy' as const,
+      qty: '1',
+      entryPrice: '100',
+      stop: { price: '95' },
+      target: { price: '110' },
+    };
+    expect(bad({ ...base, qty: '1.5' })).toThrow(ValidationError);
+    expect(bad({ ...base, entryPrice: '100.001' })).toThrow(ValidationError);
+    expect(bad({ ...base, symbol: 'NOPE' })).toThrow(ValidationError);
+    expect(bad({ ...base, target: { price: '110', weight: 0.5 } })).toThrow(ValidationError);
+    expect(() =>
+      om.apply({
+        type: 'create',
+        spec: {
+          id: 'z',
+          symbol: 'XYZ',
+          side: 'buy',
+          legs: [{ id: 's', role: 'stop', type: 'stop', stopPrice: '1' }],
+        },
+      }),
+    ).toThrow(ValidationError);
+    expect(() => new OrderManager({ instruments: [] })).toThrow(ValidationError);
+    expect(Dec(1).toString()).toBe('1');
+  });
+});
