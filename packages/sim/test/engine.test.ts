@@ -1,4 +1,6 @@
 import { Dec, Instrument, ManualClock, validateL2Snapshot } from '@x/core';
+import { fcParams } from '@x/test-utils';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type EngineEvent, MatchingEngine, type OrderFilled } from '../src/index.js';
 
@@ -219,4 +221,151 @@ describe('MatchingEngine: matching', () => {
     expect(Array.from(snap.askSize)).toEqual([2, 2, 2]);
     expect(snap.ts).toBe(1000);
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Property: random command sequences through the decimal engine keep the books balanced
+// ---------------------------------------------------------------------------------------------
+type EngineCmd =
+  | { k: 'submit'; req: Parameters<MatchingEngine['submit']>[0] }
+  | { k: 'cancel'; pick: number }
+  | { k: 'amend'; pick: number; price?: string; qty?: string };
+
+const priceArb = fc.oneof(
+  { weight: 9, arbitrary: fc.integer({ min: 996, max: 1004 }).map((c) => (c / 10).toFixed(2)) },
+  { weight: 1, arbitrary: fc.constantFrom('100.001', '0', '-5', 'x') },
+);
+const qtyArb = fc.oneof(
+  { weight: 9, arbitrary: fc.integer({ min: 1, max: 3000 }).map((l) => (l / 1000).toString()) },
+  { weight: 1, arbitrary: fc.constantFrom('0', '0.0005', '-1') },
+);
+export const engineCmdArb: fc.Arbitrary<EngineCmd> = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc
+      .record({
+        side: fc.constantFrom<'buy' | 'sell'>('buy', 'sell'),
+        type: fc.constantFrom(
+          'limit',
+          'limit',
+          'limit',
+          'market',
+          'stop',
+          'stop-limit',
+        ) as fc.Arbitrary<'limit' | 'market' | 'stop' | 'stop-limit'>,
+        price: priceArb,
+        stopPrice: priceArb,
+        qty: qtyArb,
+        tif: fc.constantFrom<'GTC' | 'IOC' | 'FOK' | undefined>(undefined, 'IOC', 'FOK'),
+        postOnly: fc.boolean(),
+        owner: fc.constantFrom<string | undefined>(undefined, 'A', 'B'),
+      })
+      .map(({ side, type, price, stopPrice, qty, tif, postOnly, owner }) => {
+        const req: Record<string, unknown> = { side, type, qty };
+        if (type === 'limit' || type === 'stop-limit') req.price = price;
+        if (type === 'stop' || type === 'stop-limit') req.stopPrice = stopPrice;
+        if (tif !== undefined) req.timeInForce = tif;
+        if (postOnly && type === 'limit') req.postOnly = true;
+        if (owner !== undefined) req.owner = owner;
+        return {
+          k: 'submit' as const,
+          req: req as unknown as Parameters<MatchingEngine['submit']>[0],
+        };
+      }),
+  },
+  { weight: 2, arbitrary: fc.record({ k: fc.constant('cancel' as const), pick: fc.nat() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record(
+      {
+        k: fc.constant('amend' as const),
+        pick: fc.nat(),
+        price: priceArb,
+        qty: qtyArb,
+      },
+      { requiredKeys: ['k', 'pick'] },
+    ),
+  },
+);
+
+describe('MatchingEngine: properties', () => {
+  for (const stp of ['none', 'cancel-maker', 'cancel-taker'] as const) {
+    it(`fills balance, never exceed order size, and the book matches open orders (STP ${stp})`, () => {
+      fc.assert(
+        fc.property(fc.array(engineCmdArb, { minLength: 10, maxLength: 80 }), (cmds) => {
+          const v = venue({ selfTradePrevention: stp });
+          const events: EngineEvent[] = [];
+          v.subscribe((e) => events.push(e));
+          const ids: string[] = [];
+          for (const c of cmds) {
+            if (c.k === 'submit') ids.push(v.submit(c.req).orderId);
+            else if (ids.length > 0) {
+              const id = ids[c.pick % ids.length]!;
+              if (c.k === 'cancel') v.cancel(id);
+              else {
+                const a: { price?: string; qty?: string } = {};
+                if (c.price !== undefined) a.price = c.price;
+                if (c.qty !== undefined) a.qty = c.qty;
+                v.amend(id, a);
+              }
+            }
+          }
+          const all = fills(events);
+          let buy = Dec(0);
+          let sell = Dec(0);
+          const byTrade = new Map<string, OrderFilled[]>();
+          for (const f of all) {
+            if (f.side === 'buy') buy = buy.plus(f.qty);
+            else sell = sell.plus(f.qty);
+            byTrade.set(f.tradeId, [...(byTrade.get(f.tradeId) ?? []), f]);
+          }
+          expect(buy.eq(sell)).toBe(true);
+          for (const pair of byTrade.values()) {
+            expect(pair).toHaveLength(2);
+            const [x, y] = pair as [OrderFilled, OrderFilled];
+            expect(x.side).not.toBe(y.side);
+            expect(x.price.eq(y.price) && x.qty.eq(y.qty)).toBe(true);
+            expect([x.liquidity, y.liquidity].sort()).toEqual(['maker', 'taker']);
+          }
+          // per order: cum = Σ fills, cum <= qty, exact average price, open orders rest
+          const bidLevels = new Map<string, ReturnType<typeof Dec>>();
+          const askLevels = new Map<string, ReturnType<typeof Dec>>();
+          for (const id of new Set(ids)) {
+            const o = v.getOrder(id);
+            if (o === undefined) continue;
+            const own = all.filter((f) => f.orderId === id);
+            const cum = own.reduce((s, f) => s.plus(f.qty), Dec(0));
+            const notional = own.reduce((s, f) => s.plus(f.qty.times(f.price)), Dec(0));
+            expect(o.cumQty.eq(cum)).toBe(true);
+            expect(o.cumQty.lte(o.qty)).toBe(true);
+            expect(o.notional.eq(notional)).toBe(true);
+            if (own.length > 0) expect(o.avgPrice?.eq(notional.div(cum))).toBe(true);
+            const open = o.status === 'new' || o.status === 'partially-filled';
+            if (open && o.triggered) {
+              expect(v.restingQty(id).eq(o.qty.minus(o.cumQty))).toBe(true);
+              const m = o.side === 'buy' ? bidLevels : askLevels;
+              const key = o.price!.toString();
+              m.set(key, (m.get(key) ?? Dec(0)).plus(o.leavesQty));
+            } else {
+              expect(v.restingQty(id).isZero()).toBe(true);
+            }
+            if (o.status === 'filled') expect(o.cumQty.eq(o.qty)).toBe(true);
+          }
+          const snap = v.l2Snapshot(50);
+          validateL2Snapshot(snap);
+          const fromSnap = (p: Float64Array, s: Float64Array) => {
+            const m = new Map<string, string>();
+            for (let i = 0; i < p.length && s[i]! > 0; i++)
+              m.set(Dec(p[i]!).toString(), Dec(s[i]!).toString());
+            return m;
+          };
+          const norm = (m: Map<string, ReturnType<typeof Dec>>) =>
+            new Map([...m].map(([k, q]) => [k, q.toString()]));
+          expect(fromSnap(snap.bidPrice, snap.bidSize)).toEqual(norm(bidLevels));
+          expect(fromSnap(snap.askPrice, snap.askSize)).toEqual(norm(askLevels));
+        }),
+        fcParams({ numRuns: 100 }),
+      );
+    });
+  }
 });
