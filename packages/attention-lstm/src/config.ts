@@ -107,7 +107,7 @@ function oneOf<T extends string>(v: unknown, field: string, allowed: readonly T[
  * Fills defaults and validates a configuration.
  * @param c - the user's configuration
  * @returns the resolved configuration
- * @throws {@link ValidationError} naming the first invalid field
+ * @throws `ValidationError` (from `@x/core`) naming the first invalid field
  */
 export function resolveConfig(c: AttentionLstmConfig): ResolvedAttentionLstmConfig {
   const hiddenSize = posInt(c.hiddenSize, 'hiddenSize');
@@ -173,7 +173,7 @@ function bad(field: string, value: unknown): never {
 }
 
 /**
- * A configuration as JSON, for {@link ExportedModel.config}.
+ * A configuration as JSON, for `ExportedModel.config`.
  * @param c - a resolved configuration
  * @returns the same fields as a JSON object
  */

@@ -6,6 +6,7 @@ export {
   type ResolvedAttentionLstmConfig,
   resolveConfig,
 } from './config.js';
+export type { FArray } from './internal/kernels.js';
 export {
   type ActivationStats,
   ATTENTION_LSTM_FORMAT_VERSION,

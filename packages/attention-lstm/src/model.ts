@@ -61,7 +61,7 @@ export interface ActivationStats {
   gateSaturated: number;
 }
 
-/** @internal Offsets of one LSTM layer's tensors in the flat buffers. */
+/** @hidden Offsets of one LSTM layer's tensors in the flat buffers. */
 interface LayerParams {
   readonly inDim: number;
   readonly wih: number;
@@ -98,18 +98,18 @@ export class AttentionLstm implements ExportableModel {
   /** Where each named parameter lives in {@link AttentionLstm.params}. */
   readonly parameterInfo: readonly ParameterInfo[];
 
-  /** @internal */ readonly layers: readonly LayerParams[];
-  /** @internal */ readonly offPos: number;
-  /** @internal */ readonly offInW: number;
-  /** @internal */ readonly offInB: number;
-  /** @internal */ readonly offOutW: number;
-  /** @internal */ readonly offOutB: number;
-  /** @internal */ readonly offLnW: number;
-  /** @internal */ readonly offLnB: number;
-  /** @internal */ readonly offPoolW: number;
-  /** @internal */ readonly offPoolB: number;
-  /** @internal */ readonly offHeadW: number;
-  /** @internal */ readonly offHeadB: number;
+  /** @hidden */ readonly layers: readonly LayerParams[];
+  /** @hidden */ readonly offPos: number;
+  /** @hidden */ readonly offInW: number;
+  /** @hidden */ readonly offInB: number;
+  /** @hidden */ readonly offOutW: number;
+  /** @hidden */ readonly offOutB: number;
+  /** @hidden */ readonly offLnW: number;
+  /** @hidden */ readonly offLnB: number;
+  /** @hidden */ readonly offPoolW: number;
+  /** @hidden */ readonly offPoolB: number;
+  /** @hidden */ readonly offHeadW: number;
+  /** @hidden */ readonly offHeadB: number;
 
   private readonly dropoutRng: Rng;
   private cap = 0;
@@ -133,7 +133,7 @@ export class AttentionLstm implements ExportableModel {
   private y: FArray = new Float64Array(0);
   private alpha: Float64Array = new Float64Array(0);
   private readonly pooled: FArray;
-  /** @internal The head output of the last sequence run. */
+  /** @hidden The head output of the last sequence run. */
   readonly outBuf: FArray;
   private dropoutActive = false;
   // Backward scratch (float64).
@@ -207,7 +207,7 @@ export class AttentionLstm implements ExportableModel {
    * A new model initialised from `config.seed` with the chosen scheme.
    * @param config - the hyper-parameters
    * @returns the model
-   * @throws {@link ValidationError} when the configuration is invalid
+   * @throws `ValidationError` (from `@x/core`) when the configuration is invalid
    */
   static create(config: AttentionLstmConfig): AttentionLstm {
     return new AttentionLstm(resolveConfig(config));
@@ -221,7 +221,7 @@ export class AttentionLstm implements ExportableModel {
    * @param config - the hyper-parameters
    * @param tensors - every parameter by name
    * @returns the model
-   * @throws {@link ValidationError} naming a missing, unexpected or wrongly shaped tensor, or a
+   * @throws `ValidationError` (from `@x/core`) naming a missing, unexpected or wrongly shaped tensor, or a
    * non-finite weight
    */
   static fromStateDict(config: AttentionLstmConfig, tensors: NamedTensors): AttentionLstm {
@@ -234,7 +234,7 @@ export class AttentionLstm implements ExportableModel {
    * Rebuilds a model from {@link AttentionLstm.exportModel}'s output; bit-exact.
    * @param exported - the exported model
    * @returns the model
-   * @throws {@link ValidationError} when the kind, version, config or a tensor is wrong
+   * @throws `ValidationError` (from `@x/core`) when the kind, version, config or a tensor is wrong
    */
   static importModel(exported: ExportedModel): AttentionLstm {
     validateExportedModel(exported, ATTENTION_LSTM_KIND);
@@ -263,7 +263,7 @@ export class AttentionLstm implements ExportableModel {
   /**
    * Replaces every parameter from named tensors (PyTorch `state_dict` names).
    * @param tensors - every parameter by name
-   * @throws {@link ValidationError} naming a missing, unexpected or wrongly shaped tensor, or a
+   * @throws `ValidationError` (from `@x/core`) naming a missing, unexpected or wrongly shaped tensor, or a
    * non-finite weight; the model is unchanged when it throws
    */
   loadStateDict(tensors: NamedTensors): void {
@@ -359,7 +359,7 @@ export class AttentionLstm implements ExportableModel {
    * Runs the model on a batch (inference: no dropout).
    * @param x - input of shape `[batch, steps, inputSize]`, float32 or float64
    * @returns the output, shape `[batch, outputSize]`, in the model's dtype
-   * @throws {@link ValidationError} on a wrong shape or a non-finite input
+   * @throws `ValidationError` (from `@x/core`) on a wrong shape or a non-finite input
    */
   forward(x: Tensor): Tensor {
     assertShape(x, [null, null, this.config.inputSize], 'input');
@@ -379,7 +379,7 @@ export class AttentionLstm implements ExportableModel {
    * @param steps - time steps per sequence
    * @param out - receives `batch · outputSize` outputs
    * @returns `out`
-   * @throws {@link ValidationError} on inconsistent sizes or a non-finite input
+   * @throws `ValidationError` (from `@x/core`) on inconsistent sizes or a non-finite input
    */
   forwardInto<A extends FArray>(x: FArray, batch: number, steps: number, out: A): A {
     const { inputSize: D, outputSize: O } = this.config;
@@ -400,7 +400,7 @@ export class AttentionLstm implements ExportableModel {
     return out;
   }
 
-  /** @internal Validates an input buffer (size and finiteness). */
+  /** @hidden Validates an input buffer (size and finiteness). */
   checkInput(x: FArray, batch: number, steps: number): void {
     const D = this.config.inputSize;
     if (!Number.isInteger(batch) || batch < 1 || !Number.isInteger(steps) || steps < 1) {
@@ -433,7 +433,7 @@ export class AttentionLstm implements ExportableModel {
     }
   }
 
-  /** @internal Sizes the workspace for sequences of up to `T` steps. */
+  /** @hidden Sizes the workspace for sequences of up to `T` steps. */
   ensure(T: number): void {
     const { hiddenSize: H, numLayers: L, numHeads: nh, dtype } = this.config;
     if (T > this.peRows) this.fillPositional(T);
@@ -484,12 +484,12 @@ export class AttentionLstm implements ExportableModel {
     this.peRows = rows;
   }
 
-  /** @internal The positional table (sinusoidal only; empty otherwise). */
+  /** @hidden The positional table (sinusoidal only; empty otherwise). */
   sinusoidTable(): FArray {
     return this.pe;
   }
 
-  /** @internal Sums b_ih + b_hh per layer; call before a batch of forward passes. */
+  /** @hidden Sums b_ih + b_hh per layer; call before a batch of forward passes. */
   prepareBiases(): void {
     const p = this.params;
     for (let l = 0; l < this.layers.length; l++) {
@@ -499,13 +499,13 @@ export class AttentionLstm implements ExportableModel {
     }
   }
 
-  /** @internal Turns dropout on (training) or off for the following forward passes. */
+  /** @hidden Turns dropout on (training) or off for the following forward passes. */
   setTraining(on: boolean): void {
     this.dropoutActive = on && this.config.dropout > 0;
   }
 
   /**
-   * @internal One sequence through the whole model; leaves every activation in the workspace
+   * @hidden One sequence through the whole model; leaves every activation in the workspace
    * and the head output in `outBuf`. With `lastOnly`, attention is computed for the last query
    * only (valid for last-step pooling, whose output depends on nothing else).
    */
@@ -708,7 +708,7 @@ export class AttentionLstm implements ExportableModel {
   }
 
   /**
-   * @internal Backpropagates `dOut` (gradient of the loss w.r.t. the head output of the sequence
+   * @hidden Backpropagates `dOut` (gradient of the loss w.r.t. the head output of the sequence
    * just run by {@link AttentionLstm.forwardSequence} with `lastOnly` false) and accumulates into
    * {@link AttentionLstm.grads}.
    */
@@ -990,7 +990,7 @@ export class AttentionLstm implements ExportableModel {
     }
   }
 
-  /** @internal Raises `activity[l·H + j]` to the largest |h| of unit j of layer l in the last sequence. */
+  /** @hidden Raises `activity[l·H + j]` to the largest |h| of unit j of layer l in the last sequence. */
   recordActivity(T: number, activity: Float64Array): void {
     const H = this.config.hiddenSize;
     for (let l = 0; l < this.layers.length; l++) {
@@ -1004,12 +1004,12 @@ export class AttentionLstm implements ExportableModel {
     }
   }
 
-  /** @internal Resets the gradient accumulators to zero. */
+  /** @hidden Resets the gradient accumulators to zero. */
   zeroGrad(): void {
     this.grads.fill(0);
   }
 
-  /** @internal Allocates a stream's view of this model; see `AttentionLstmStream`. */
+  /** @hidden Allocates a stream's view of this model; see `AttentionLstmStream`. */
   assertStreamable(): void {
     if (!this.config.causal || this.config.attentionWindow === null) {
       throw new InvalidStateError(

@@ -49,7 +49,7 @@ export class AttentionLstmStream {
 
   /**
    * @param model - a model with `causal: true`, a finite `attentionWindow` and `pooling: 'last'`
-   * @throws {@link InvalidStateError} when the model cannot stream
+   * @throws `InvalidStateError` (from `@x/core`) when the model cannot stream
    */
   constructor(model: AttentionLstm) {
     model.assertStreamable();
@@ -94,9 +94,9 @@ export class AttentionLstmStream {
    *
    * @param x - `inputSize` features of the new step
    * @returns the `outputSize` outputs (a reused buffer)
-   * @throws {@link ValidationError} when `x` has the wrong length or a non-finite value (the
+   * @throws `ValidationError` (from `@x/core`) when `x` has the wrong length or a non-finite value (the
    * stream's state is left unchanged)
-   * @throws {@link InvalidStateError} when learned positions run past `maxLength`
+   * @throws `InvalidStateError` (from `@x/core`) when learned positions run past `maxLength`
    */
   step(x: ArrayLike<number>): FArray {
     const m = this.model;

@@ -21,6 +21,7 @@ export type Targets = Float64Array | Int32Array;
 /** Optimiser settings (PyTorch `torch.optim.Adam` / `AdamW` / `SGD` update rules). */
 export type OptimizerOptions =
   | {
+      /** Adam (Kingma & Ba 2015, Algorithm 1), or AdamW with `decoupled`. */
       readonly type: 'adam';
       /** Learning rate. Default 1e-3. */
       readonly lr?: number;
@@ -36,6 +37,7 @@ export type OptimizerOptions =
       readonly decoupled?: boolean;
     }
   | {
+      /** Stochastic gradient descent with optional (Nesterov) momentum. */
       readonly type: 'sgd';
       /** Learning rate. Default 1e-2. */
       readonly lr?: number;
@@ -49,11 +51,26 @@ export type OptimizerOptions =
 
 /** Learning-rate schedule, applied per epoch as a multiplier of the base rate. */
 export type LrSchedule =
-  | { readonly type: 'constant' }
-  /** `StepLR`: lr·γ^⌊epoch / stepSize⌋. */
-  | { readonly type: 'step'; readonly stepSize: number; readonly gamma: number }
-  /** `CosineAnnealingLR`: η_min + (lr − η_min)(1 + cos(π·epoch/epochs))/2. */
-  | { readonly type: 'cosine'; readonly epochs: number; readonly minLr?: number };
+  | {
+      /** The base rate throughout. */
+      readonly type: 'constant';
+    }
+  | {
+      /** `StepLR`: lr·γ^⌊epoch / stepSize⌋. */
+      readonly type: 'step';
+      /** Epochs between decays. */
+      readonly stepSize: number;
+      /** Decay factor. */
+      readonly gamma: number;
+    }
+  | {
+      /** `CosineAnnealingLR`: η_min + (lr − η_min)(1 + cos(π·epoch/epochs))/2. */
+      readonly type: 'cosine';
+      /** Epochs of the half cosine (T_max). */
+      readonly epochs: number;
+      /** η_min. Default 0. */
+      readonly minLr?: number;
+    };
 
 /** Kinds of training-health events. */
 export type HealthEventType =
@@ -144,7 +161,12 @@ export interface TrainOptions {
   /** Seed for shuffling. Default 0. */
   readonly seed?: number;
   /** Validation set for validation loss and early stopping. */
-  readonly validation?: { readonly x: Tensor; readonly y: Targets };
+  readonly validation?: {
+    /** Inputs `[n, steps, inputSize]`. */
+    readonly x: Tensor;
+    /** Targets. */
+    readonly y: Targets;
+  };
   /** Stop when the validation loss has not improved by `minDelta` for `patience` epochs. */
   readonly earlyStopping?: {
     /** Epochs without improvement before stopping. */
@@ -309,7 +331,7 @@ function batchLossAndGrad(
  * @param y - targets (see {@link Targets})
  * @param loss - the loss kind. Default `'mse'`.
  * @returns the loss
- * @throws {@link ValidationError} on wrongly shaped or non-finite inputs or targets
+ * @throws `ValidationError` (from `@x/core`) on wrongly shaped or non-finite inputs or targets
  */
 export function lossAndGradients(
   model: AttentionLstm,
@@ -348,7 +370,7 @@ export function lossAndGradients(
  * @param y - targets
  * @param loss - the loss kind. Default `'mse'`.
  * @returns the loss
- * @throws {@link ValidationError} on wrongly shaped or non-finite inputs or targets
+ * @throws `ValidationError` (from `@x/core`) on wrongly shaped or non-finite inputs or targets
  */
 export function evaluateLoss(
   model: AttentionLstm,
@@ -396,7 +418,7 @@ function prepareInput(model: AttentionLstm, x: Tensor): { xs: FArray; B: number;
  * @param grads - the flat gradients
  * @param maxNorm - the largest allowed norm (positive)
  * @returns the total norm before clipping
- * @throws {@link ValidationError} when `maxNorm` is not positive
+ * @throws `ValidationError` (from `@x/core`) when `maxNorm` is not positive
  *
  * @example
  * ```ts
@@ -430,7 +452,7 @@ export class Optimizer {
   /**
    * @param size - number of parameters
    * @param options - optimiser settings
-   * @throws {@link ValidationError} on a non-positive learning rate or invalid coefficients
+   * @throws `ValidationError` (from `@x/core`) on a non-positive learning rate or invalid coefficients
    */
   constructor(size: number, options: OptimizerOptions) {
     if (options.type === 'adam') {
@@ -549,7 +571,7 @@ function groupOf(name: string): string {
  * @param data - training inputs `[n, steps, inputSize]` and targets
  * @param options - training settings
  * @returns per-epoch summaries, health events and why training stopped
- * @throws {@link ValidationError} on malformed data or options
+ * @throws `ValidationError` (from `@x/core`) on malformed data or options
  *
  * @example
  * ```ts
