@@ -1,4 +1,10 @@
-import { applyL2Delta, createL2Snapshot, type L2Delta, validateL2Snapshot } from '@x/core';
+import {
+  applyL2Delta,
+  createL2Snapshot,
+  type L2Delta,
+  ValidationError,
+  validateL2Snapshot,
+} from '@x/core';
 import { describe, expect, it } from 'vitest';
 import { cst2010Rates, OrderFlowGenerator } from '../src/index.js';
 
@@ -68,5 +74,193 @@ describe('OrderFlowGenerator: reproducibility and stream shapes', () => {
     expect(trades).toBe(execs);
     expect(trades).toBeGreaterThan(0);
     expect(live.size).toBe(gen.book.size());
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The model: empirical rates measured on the output stream match the configured rates
+// ---------------------------------------------------------------------------------------------
+
+/** Rebuilds order counts per price from the L3 stream and measures CST's estimators on it. */
+function measureRates(gen: OrderFlowGenerator, K: number, count: number) {
+  const bids = new Map<number, number>(); // price -> number of orders
+  const asks = new Map<number, number>();
+  const side = new Map<string | number, 'buy' | 'sell'>();
+  const price = new Map<string | number, number>();
+  const limits = new Float64Array(K + 1); // index K = beyond
+  const cancels = new Float64Array(K + 1);
+  const exposure = new Float64Array(K + 1); // ∫ orders at distance i dt, both sides
+  const takers = new Set<string | number>();
+  let marketBuys = 0;
+  let marketSells = 0;
+  let tPrev = 0;
+  const best = (m: Map<number, number>, isBid: boolean) => {
+    let b = isBid ? -Infinity : Infinity;
+    for (const p of m.keys()) if (isBid ? p > b : p < b) b = p;
+    return b;
+  };
+  const bump = (m: Map<number, number>, p: number, d: number) => {
+    const n = (m.get(p) ?? 0) + d;
+    if (n === 0) m.delete(p);
+    else m.set(p, n);
+  };
+  let bb = Number.NaN;
+  let ba = Number.NaN;
+  let refBid = Number.NaN;
+  let refAsk = Number.NaN;
+  for (const e of gen.events({ count })) {
+    const t = e.ts / 1000;
+    if (t > 0 && t > tPrev) {
+      // exposure of the state since the previous event
+      const dt = t - tPrev;
+      for (const [p, n] of bids) exposure[Math.min(K, refAsk - p - 1)]! += n * dt;
+      for (const [p, n] of asks) exposure[Math.min(K, p - refBid - 1)]! += n * dt;
+      tPrev = t;
+    }
+    if (e.type === 'add') {
+      if (t > 0) {
+        const d = e.side === 'buy' ? refAsk - e.price : e.price - refBid;
+        limits[Math.min(K, d - 1)]!++;
+      }
+      bump(e.side === 'buy' ? bids : asks, e.price, 1);
+      side.set(e.orderId, e.side);
+      price.set(e.orderId, e.price);
+    } else if (e.type === 'cancel') {
+      const d = e.side === 'buy' ? refAsk - e.price : e.price - refBid;
+      cancels[Math.min(K, d - 1)]!++;
+      bump(e.side === 'buy' ? bids : asks, e.price, -1);
+    } else if (e.type === 'execute') {
+      if (!takers.has(e.takerOrderId)) {
+        takers.add(e.takerOrderId);
+        if (e.side === 'sell') marketBuys++;
+        else marketSells++;
+      }
+      // unit orders: every execution removes one order
+      bump(e.side === 'buy' ? bids : asks, e.price, -1);
+    }
+    bb = best(bids, true);
+    ba = best(asks, false);
+    if (Number.isFinite(bb)) refBid = bb;
+    if (Number.isFinite(ba)) refAsk = ba;
+  }
+  return { T: tPrev, limits, cancels, exposure, marketBuys, marketSells };
+}
+
+/** |observed − expected| / sqrt(expected) for a Poisson count: a z-score. */
+const z = (observed: number, expected: number) => (observed - expected) / Math.sqrt(expected);
+
+describe('OrderFlowGenerator: the Cont–Stoikov–Talreja model', () => {
+  it('empirical λ(i), θ(i) and μ match the configured rates within sampling error', () => {
+    const K = 5;
+    const rates = cst2010Rates(K);
+    const gen = new OrderFlowGenerator({ seed: 2010, rates });
+    const m = measureRates(gen, K, 300_000);
+    const skipped = gen.stats().skippedMarketOrders;
+    expect(m.T).toBeGreaterThan(5000);
+    const zs: number[] = [];
+    for (let i = 0; i < K; i++) {
+      // limit orders arrive on each side at rate λ(i): 2λ(i)T in total
+      zs.push(z(m.limits[i]!, 2 * rates.lambda[i]! * m.T));
+      // each resting order at distance i cancels at rate θ(i): θ(i)·∫x_i dt
+      zs.push(z(m.cancels[i]!, rates.theta[i]! * m.exposure[i]!));
+    }
+    zs.push(z(m.marketBuys + m.marketSells + skipped, 2 * rates.mu * m.T));
+    zs.push(z(m.cancels[K]!, rates.theta[K - 1]! * m.exposure[K]! + 1e-9));
+    expect(m.limits[K]).toBe(0); // limit orders only arrive within K ticks
+    for (const [j, v] of zs.entries())
+      expect(Math.abs(v), `rate check ${j}: z = ${v}`).toBeLessThan(4.5);
+    // the checks have power: a 5% error in λ(1) would be far outside the band
+    expect(Math.abs(z(m.limits[0]!, 1.05 * 2 * rates.lambda[0]! * m.T))).toBeGreaterThan(6);
+  });
+
+  it('the estimators recover non-default rates too', () => {
+    const rates = { lambda: [3, 0.5, 2], theta: [0.2, 1.5, 0.4], mu: 2.5 };
+    const gen = new OrderFlowGenerator({ seed: 99, rates, initialDepth: [3, 3, 3] });
+    const m = measureRates(gen, 3, 200_000);
+    const skipped = gen.stats().skippedMarketOrders;
+    for (let i = 0; i < 3; i++) {
+      expect(Math.abs(z(m.limits[i]!, 2 * rates.lambda[i]! * m.T))).toBeLessThan(4.5);
+      expect(Math.abs(z(m.cancels[i]!, rates.theta[i]! * m.exposure[i]!))).toBeLessThan(4.5);
+    }
+    expect(Math.abs(z(m.marketBuys + m.marketSells + skipped, 2 * rates.mu * m.T))).toBeLessThan(
+      4.5,
+    );
+  });
+});
+
+describe('OrderFlowGenerator: informed trader', () => {
+  it('pushes the price to a fixed efficient price, with known toxicity', () => {
+    const gen = new OrderFlowGenerator({
+      seed: 5,
+      rates: cst2010Rates(5),
+      informed: { rate: 2, volatilityTicks: 0, initialOffsetTicks: 25 },
+    });
+    const v = gen.efficientPriceTicks;
+    let informedBuys = 0;
+    let informedSells = 0;
+    let trades = 0;
+    for (const e of gen.trades({ count: 4000 })) {
+      trades++;
+      if (e.informed === true) {
+        // the informed trader trades only toward v: buys below it, sells above it
+        if (e.aggressor === 'buy') {
+          informedBuys++;
+          expect(e.price).toBeLessThan(v);
+        } else {
+          informedSells++;
+          expect(e.price).toBeGreaterThan(v);
+        }
+      }
+    }
+    const mid = 0.5 * (gen.book.bestBid() + gen.book.bestAsk());
+    expect(informedBuys).toBeGreaterThan(50);
+    // the informed trader only buys below v and sells above it: the mid ends near v
+    expect(Math.abs(mid - v)).toBeLessThan(6);
+    const s = gen.stats();
+    expect(informedBuys + informedSells).toBe(s.informedOrders);
+    expect(s.informedOrders + s.marketOrders).toBe(trades);
+  });
+
+  it('a random-walk efficient price is tracked by the mid (known impact)', () => {
+    // mean |mid − v| with an active informed trader, and with one that almost never comes
+    const meanGap = (rate: number) => {
+      const gen = new OrderFlowGenerator({
+        seed: 8,
+        rates: cst2010Rates(5),
+        informed: { rate, volatilityTicks: 0.3 },
+      });
+      let sum = 0;
+      let n = 0;
+      let k = 0;
+      for (const snap of gen.l2Snapshots(1, { count: 60_000 })) {
+        if (++k < 5000) continue; // burn-in
+        if (snap.bidSize[0]! > 0 && snap.askSize[0]! > 0) {
+          sum += Math.abs(0.5 * (snap.bidPrice[0]! + snap.askPrice[0]!) - gen.efficientPriceTicks);
+          n++;
+        }
+      }
+      return { gap: sum / n, stats: gen.stats() };
+    };
+    const active = meanGap(3);
+    const absent = meanGap(1e-4);
+    expect(active.stats.elapsedSeconds).toBeGreaterThan(2000);
+    expect(active.stats.informedOrders).toBeGreaterThan(100);
+    expect(active.gap).toBeLessThan(5);
+    expect(absent.gap).toBeGreaterThan(4 * active.gap);
+  });
+});
+
+describe('OrderFlowGenerator: input validation', () => {
+  it('rejects bad configs with typed errors', () => {
+    const bad = [
+      { seed: 1, rates: { lambda: [1, 2], theta: [1], mu: 1 } },
+      { seed: 1, rates: { lambda: [-1], theta: [1], mu: 1 } },
+      { seed: 1, rates: { lambda: [Number.NaN], theta: [1], mu: 1 } },
+      { seed: 1, rates: { lambda: [0], theta: [0], mu: 0 } },
+      { seed: 1, orderSizeLots: 0.5 },
+      { seed: 1.5 },
+      { seed: 1, informed: { rate: 0, volatilityTicks: 1 } },
+    ];
+    for (const c of bad) expect(() => new OrderFlowGenerator(c)).toThrow(ValidationError);
   });
 });
