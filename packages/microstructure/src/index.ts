@@ -35,3 +35,14 @@ export {
   type OfiWindowOptions,
   ofiContribution,
 } from './ofi.js';
+export {
+  DepletionRate,
+  type DepletionRateOptions,
+  expectedTimeToFill,
+  fillProbability,
+  type L2QueueModel,
+  L2QueuePosition,
+  type L2QueuePositionOptions,
+  L3QueueTracker,
+  type L3QueueTrackerOptions,
+} from './queue.js';
