@@ -46,3 +46,10 @@ export {
   L3QueueTracker,
   type L3QueueTrackerOptions,
 } from './queue.js';
+export {
+  KaplanMeier,
+  type LevelEnd,
+  type SurvivalCurve,
+  TopOfBookSurvival,
+  type TopOfBookSurvivalOptions,
+} from './survival.js';
