@@ -6,6 +6,11 @@ export {
   type ResolvedAttentionLstmConfig,
   resolveConfig,
 } from './config.js';
+export {
+  AttentionLstmClassifier,
+  AttentionLstmRegressor,
+  type EstimatorModelConfig,
+} from './estimators.js';
 export type { FArray } from './internal/kernels.js';
 export {
   type ActivationStats,

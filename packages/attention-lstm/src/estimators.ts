@@ -1,0 +1,200 @@
+/**
+ * The core `Regressor` / `Classifier` contracts over sequences, so an attention-LSTM can sit in
+ * an ensemble or a registry like any other model.
+ *
+ * @module
+ */
+import {
+  type Classifier,
+  type ExportableModel,
+  type ExportedModel,
+  InvalidStateError,
+  type Matrix,
+  type Regressor,
+  type Tensor,
+  ValidationError,
+} from '@x/core';
+import ndarray from 'ndarray';
+import type { AttentionLstmConfig } from './config.js';
+import { AttentionLstm } from './model.js';
+import { type TrainingReport, type TrainOptions, trainAttentionLstm } from './train.js';
+
+/** Model settings of an estimator: everything but `inputSize` and `outputSize`, which come from the data. */
+export type EstimatorModelConfig = Omit<AttentionLstmConfig, 'inputSize' | 'outputSize'>;
+
+/**
+ * A scalar regressor on sequences `[samples, steps, features]` (core `Regressor<Tensor>`): `fit`
+ * builds a fresh model from the data's width and trains it with MSE (or Huber) loss.
+ *
+ * @example
+ * ```ts
+ * const reg = new AttentionLstmRegressor({ hiddenSize: 16, numHeads: 2 }, { epochs: 5 });
+ * reg.fit(x, y);
+ * const yhat = reg.predict(x);
+ * ```
+ */
+export class AttentionLstmRegressor implements Regressor<Tensor>, ExportableModel {
+  /** The trained model, once `fit` has run. */
+  model: AttentionLstm | undefined;
+  /** The report of the last `fit`. */
+  lastReport: TrainingReport | undefined;
+
+  /**
+   * @param config - model hyper-parameters (hidden size, heads, layers, ...)
+   * @param train - training settings; `loss` must be `'mse'` or `'huber'`
+   */
+  constructor(
+    readonly config: EstimatorModelConfig,
+    readonly train: TrainOptions = {},
+  ) {
+    if (train.loss === 'cross-entropy') {
+      throw new ValidationError('a regressor trains with mse or huber loss', { field: 'loss' });
+    }
+  }
+
+  /**
+   * Trains a new model on the samples.
+   * @param x - inputs `[samples, steps, features]`
+   * @param y - one target per sample
+   * @throws `ValidationError` (from `@x/core`) on malformed data
+   */
+  fit(x: Tensor, y: Float64Array): void {
+    const m = AttentionLstm.create({ ...this.config, inputSize: x.shape[2] ?? 0, outputSize: 1 });
+    this.lastReport = trainAttentionLstm(m, { x, y }, this.train);
+    this.model = m;
+  }
+
+  /**
+   * Predicts one value per sample.
+   * @param x - inputs `[samples, steps, features]`
+   * @returns the predictions
+   * @throws `InvalidStateError` (from `@x/core`) before `fit`
+   */
+  predict(x: Tensor): Float64Array {
+    return Float64Array.from(fitted(this.model).forward(x).data);
+  }
+
+  /**
+   * The trained model through the core contract.
+   * @returns the exported model
+   * @throws `InvalidStateError` (from `@x/core`) before `fit`
+   */
+  exportModel(): ExportedModel {
+    return fitted(this.model).exportModel();
+  }
+}
+
+/**
+ * A classifier on sequences (core `Classifier<Tensor>`): labels are any integers; the model's
+ * head has one logit per class seen in `fit` and trains with cross-entropy.
+ *
+ * @example
+ * ```ts
+ * const clf = new AttentionLstmClassifier({ hiddenSize: 16 }, { epochs: 5 });
+ * clf.fit(x, labels);
+ * const proba = clf.predictProba(x); // [samples, classes]
+ * ```
+ */
+export class AttentionLstmClassifier implements Classifier<Tensor>, ExportableModel {
+  /** The trained model, once `fit` has run. */
+  model: AttentionLstm | undefined;
+  /** The report of the last `fit`. */
+  lastReport: TrainingReport | undefined;
+  /** Sorted class labels seen in `fit` (column order of `predictProba`). */
+  classes: Int32Array = new Int32Array(0);
+
+  /**
+   * @param config - model hyper-parameters
+   * @param train - training settings (the loss is always cross-entropy)
+   */
+  constructor(
+    readonly config: EstimatorModelConfig,
+    readonly train: TrainOptions = {},
+  ) {}
+
+  /**
+   * Trains a new model on labelled samples.
+   * @param x - inputs `[samples, steps, features]`
+   * @param y - one integer label per sample
+   * @throws `ValidationError` (from `@x/core`) on malformed data or fewer than two classes
+   */
+  fit(x: Tensor, y: Int32Array): void {
+    const classes = Int32Array.from(new Set(y)).sort();
+    if (classes.length < 2) {
+      throw new ValidationError('classification needs at least two classes', { field: 'y' });
+    }
+    const index = new Map<number, number>();
+    classes.forEach((c, i) => index.set(c, i));
+    const encoded = Int32Array.from(y, (v) => index.get(v)!);
+    const m = AttentionLstm.create({
+      ...this.config,
+      inputSize: x.shape[2] ?? 0,
+      outputSize: classes.length,
+    });
+    this.lastReport = trainAttentionLstm(
+      m,
+      { x, y: encoded },
+      { ...this.train, loss: 'cross-entropy' },
+    );
+    this.model = m;
+    this.classes = classes;
+  }
+
+  /**
+   * Class probabilities (softmax of the logits).
+   * @param x - inputs `[samples, steps, features]`
+   * @returns a `[samples, classes]` matrix whose rows sum to 1
+   * @throws `InvalidStateError` (from `@x/core`) before `fit`
+   */
+  predictProba(x: Tensor): Matrix {
+    const logits = fitted(this.model).forward(x).data;
+    const K = this.classes.length;
+    const n = logits.length / K;
+    const out = new Float64Array(n * K);
+    for (let i = 0; i < n; i++) {
+      let mx = Number.NEGATIVE_INFINITY;
+      for (let k = 0; k < K; k++) mx = Math.max(mx, logits[i * K + k]!);
+      let s = 0;
+      for (let k = 0; k < K; k++) {
+        const e = Math.exp(logits[i * K + k]! - mx);
+        out[i * K + k] = e;
+        s += e;
+      }
+      for (let k = 0; k < K; k++) out[i * K + k] = out[i * K + k]! / s;
+    }
+    return ndarray(out, [n, K]);
+  }
+
+  /**
+   * The most likely class per sample.
+   * @param x - inputs `[samples, steps, features]`
+   * @returns labels from {@link AttentionLstmClassifier.classes}
+   * @throws `InvalidStateError` (from `@x/core`) before `fit`
+   */
+  predict(x: Tensor): Int32Array {
+    const p = this.predictProba(x);
+    const [n, K] = p.shape as [number, number];
+    const out = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      let best = 0;
+      for (let k = 1; k < K; k++) if (p.data[i * K + k]! > p.data[i * K + best]!) best = k;
+      out[i] = this.classes[best]!;
+    }
+    return out;
+  }
+
+  /**
+   * The trained model through the core contract.
+   * @returns the exported model
+   * @throws `InvalidStateError` (from `@x/core`) before `fit`
+   */
+  exportModel(): ExportedModel {
+    return fitted(this.model).exportModel();
+  }
+}
+
+function fitted(m: AttentionLstm | undefined): AttentionLstm {
+  if (m === undefined)
+    throw new InvalidStateError('call fit before predicting', { state: 'unfitted' });
+  return m;
+}
