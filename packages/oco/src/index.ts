@@ -41,6 +41,7 @@ export {
   type CancelCommand,
   type CanceledEvent,
   type CancelGroupEvent,
+  type CancelRejectedEvent,
   type ContingencyRule,
   ContingencyType,
   type ContingencyTypeValue,

@@ -775,7 +775,6 @@ export class OrderManager {
     switch (e.type) {
       case 'accepted':
         if (o.st === 0) o.st = 1;
-        if (o.ack === 0) o.ack = o.qty;
         this.fire(g, o.leg, 'accepted');
         break;
       case 'fill':
@@ -799,18 +798,17 @@ export class OrderManager {
         if (o.st === 0) o.st = 1;
         break;
       }
+      case 'cancel-rejected':
+        // the order is no longer live at the venue (too late to cancel): it has ended; fills
+        // still in flight are absorbed when they arrive
+        if (o.st === 2) return;
+        this.finishOrderFilled(g, o);
+        break;
       case 'modify-rejected':
         if (o.st === 2) return;
         o.qty = Math.max(o.ack, o.filled);
         o.noModify = true;
-        if (o.filled >= o.qty) {
-          this.endOrder(g, o, 'filled');
-          const l = g.legs[o.leg]!;
-          if (l.cur === o.id) {
-            l.cur = null;
-            if (l.st === 'active') l.st = isExitRole(l.role) || l.filled < l.qty ? 'idle' : 'done';
-          }
-        }
+        if (o.filled >= o.qty) this.finishOrderFilled(g, o);
         break;
     }
     this.reconcile(g);
@@ -873,13 +871,13 @@ export class OrderManager {
     }
     if (exit) this.onExitFill(g, o, q);
     if (o.st !== 2 && o.filled >= o.qty) {
+      const current = l.cur === o.id;
       this.endOrder(g, o, 'filled');
-      if (l.cur === o.id) l.cur = null;
-      if (l.role === 'entry' || l.role === 'free') {
-        if (l.filled >= l.qty) l.st = 'done';
-        else if (l.st === 'active') l.st = 'idle';
-      } else if (l.st === 'active') l.st = 'idle';
-      if (l.role !== 'entry' && l.role !== 'free') this.fire(g, o.leg, 'filled');
+      if (current) {
+        l.cur = null;
+        if (l.st === 'active') l.st = 'idle';
+        if (isExitRole(l.role)) this.fire(g, o.leg, 'filled');
+      }
     }
     if ((l.role === 'entry' || l.role === 'free') && l.filled >= l.qty) {
       if (l.st !== 'done') this.finishLeg(g, o.leg, false);
@@ -887,6 +885,15 @@ export class OrderManager {
     }
     if (l.role === 'entry') this.reanchor(g);
     return true;
+  }
+
+  /** Ends an order that the venue has finished (filled, or too late to cancel). */
+  private finishOrderFilled(g: GroupRecord, o: OrderRecord): void {
+    this.endOrder(g, o, 'filled');
+    const l = g.legs[o.leg]!;
+    if (l.cur !== o.id) return;
+    l.cur = null;
+    if (l.st === 'active') l.st = isExitRole(l.role) || l.filled < l.qty ? 'idle' : 'done';
   }
 
   private onExitFill(g: GroupRecord, o: OrderRecord, q: number): void {
@@ -1165,7 +1172,10 @@ export class OrderManager {
       this.sizeLeg(g, i, d, r, 0);
       if (l.role === 'stop') {
         nStops++;
-        if (l.cur !== null) stopsCovering++;
+        if (l.cur !== null) {
+          const o = this.orders.get(l.cur)!;
+          if (o.why !== '' || o.expect || o.qty - o.filled === rp) stopsCovering++;
+        }
       }
     }
     if (pair !== null && (legs[pair[0]]!.cur === null || legs[pair[1]]!.cur === null)) g.native = 2;
@@ -1178,7 +1188,7 @@ export class OrderManager {
           type: 'unprotected',
           groupId: g.id,
           qty: info.inst.lotSize.times(rp),
-          reason: nStops === 0 ? 'no live stop' : 'stop could not be sent',
+          reason: nStops === 0 ? 'no live stop' : 'stop could not be sent or resized',
         });
       }
       if (stopsCovering > 0) g.unprot = 0;
@@ -1325,7 +1335,7 @@ export class OrderManager {
       g: g.id,
       leg: i,
       qty: lots,
-      ack: 0,
+      ack: lots,
       filled: 0,
       notional: 0,
       price: legLimit(l),

@@ -238,6 +238,19 @@ export interface CanceledEvent {
   /** Venue's reason. */
   readonly reason?: string;
 }
+/**
+ * The venue refused a cancel because the order is no longer live (filled or ended: "too late to
+ * cancel"). The manager treats the order as ended; fills still in flight are absorbed when they
+ * arrive. A refusal for any other reason (throttling) should be retried by the adapter, not fed here.
+ */
+export interface CancelRejectedEvent {
+  /** Discriminator. */
+  readonly type: 'cancel-rejected';
+  /** Order id. */
+  readonly orderId: string;
+  /** Venue's reason. */
+  readonly reason?: string;
+}
 /** The order expired (time in force). */
 export interface ExpiredEvent {
   /** Discriminator. */
@@ -291,6 +304,7 @@ export type OcoEvent =
   | RejectedEvent
   | FillEvent
   | CanceledEvent
+  | CancelRejectedEvent
   | ExpiredEvent
   | TriggeredEvent
   | ModifiedEvent

@@ -1,8 +1,11 @@
 import { Dec, Instrument, InvalidStateError, ValidationError } from '@x/core';
+import { FC_SEED, fcParams } from '@x/test-utils';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   bracket,
   DERIVATIVES_VENUE,
+  EMULATED_VENUE,
   maxPosition,
   multiLeg,
   OrderManager,
@@ -13,6 +16,7 @@ import {
   priceBand,
 } from '../src/index.js';
 import { Harness } from './helpers/harness.js';
+import { modelRun, scriptArb } from './helpers/model.js';
 
 const XYZ = Instrument.create({ symbol: 'XYZ', tickSize: '0.01', lotSize: '1' });
 const BTC = Instrument.create({
@@ -600,4 +604,16 @@ describe('policies for dust, risk and presets', () => {
     expect(() => new OrderManager({ instruments: [] })).toThrow(ValidationError);
     expect(Dec(1).toString()).toBe('1');
   });
+});
+
+describe('model-based: random sequences against the model venue and a reference ledger', () => {
+  const runs = Number(process.env.OCO_MODEL_RUNS ?? 10_000);
+  for (const profile of [EMULATED_VENUE, DERIVATIVES_VENUE]) {
+    it(`keeps every invariant after every step (${profile.name}, ${runs} sequences, seed ${FC_SEED})`, () => {
+      fc.assert(
+        fc.property(scriptArb, ([creates, cmds]) => modelRun(profile, creates, cmds)),
+        fcParams({ numRuns: runs }),
+      );
+    });
+  }
 });

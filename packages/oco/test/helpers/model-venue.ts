@@ -89,6 +89,7 @@ export class ModelVenue {
     if (o === undefined) throw new Error(`command for unknown order ${c.orderId}`);
     if (c.type === 'cancel') {
       if (o.status === 'live') this.end(o, 'canceled');
+      else this.outbox.push({ type: 'cancel-rejected', orderId: o.id, reason: 'order not live' });
       return;
     }
     // modify
@@ -116,6 +117,24 @@ export class ModelVenue {
     this.outbox.push(
       how === 'canceled' ? { type: 'canceled', orderId: o.id } : { type: 'expired', orderId: o.id },
     );
+  }
+
+  /** Answers the oldest pending command with a reject when it is a submit. Returns whether it did. */
+  rejectNext(): boolean {
+    const c = this.inbox[0];
+    if (c === undefined || c.type !== 'submit') return false;
+    this.inbox.shift();
+    this.process(c);
+    const o = this.orders.get(c.orderId)!;
+    o.status = 'done';
+    this.outbox.pop(); // the 'accepted' just queued
+    this.outbox.push({ type: 'rejected', orderId: o.id, reason: 'test reject' });
+    return true;
+  }
+
+  /** Expires a live order. */
+  expire(o: VenueOrder): void {
+    if (o.status === 'live') this.end(o, 'expired');
   }
 
   liveOrders(groupId?: string): VenueOrder[] {
