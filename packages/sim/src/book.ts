@@ -71,6 +71,20 @@ export interface BookListener {
   ): void;
 }
 
+/** A resting order as {@link TickBook.order} reports it. */
+export interface RestingOrder {
+  /** Side. */
+  readonly side: Side;
+  /** Limit price in ticks. */
+  readonly priceTicks: number;
+  /** Remaining (resting) quantity in lots. */
+  readonly lots: number;
+  /** Total size in lots: the original size plus any amend increases. */
+  readonly origLots: number;
+  /** Owner for self-trade prevention (0 = anonymous). */
+  readonly owner: number;
+}
+
 /** Time in force understood by the book. */
 export type BookTimeInForce = 'GTC' | 'IOC' | 'FOK';
 
@@ -470,9 +484,7 @@ export class TickBook {
    * Describes a resting order, or `undefined` when it is not in the book.
    * @param orderId - the id
    */
-  order(
-    orderId: OrderId,
-  ): { side: Side; priceTicks: number; lots: number; origLots: number; owner: number } | undefined {
+  order(orderId: OrderId): RestingOrder | undefined {
     const o = this.index.get(orderId);
     if (o === undefined) return undefined;
     return {

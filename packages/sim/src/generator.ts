@@ -387,6 +387,42 @@ export class OrderFlowGenerator {
   private pendingIndex = 0;
 
   /**
+   * The stream one model step at a time: each item is the events of one step (an empty array for
+   * a step that changed nothing, such as a market order facing an empty side). When an item is
+   * yielded, {@link OrderFlowGenerator.book} is exactly the book after those events, so an L3
+   * consumer (a queue tracker, say) can be checked against the book at every step.
+   * Events not yet taken from an interrupted {@link OrderFlowGenerator.events} (such as the
+   * initial book's adds) come first, as one item.
+   * @param options - `count`: how many steps to yield
+   * @returns a lazy iterator of event batches (a fresh array each time)
+   */
+  *steps(options: StreamOptions = {}): Generator<FlowEvent[], void, undefined> {
+    const count = options.count ?? Number.POSITIVE_INFINITY;
+    let n = 0;
+    this.record = true;
+    try {
+      if (this.pendingIndex < this.buf.length && n < count) {
+        const rest = this.buf.slice(this.pendingIndex);
+        this.buf.length = 0;
+        this.pendingIndex = 0;
+        yield rest;
+        n++;
+      }
+      while (n < count) {
+        this.buf.length = 0;
+        this.pendingIndex = 0;
+        this.step();
+        const batch = this.buf.slice();
+        this.buf.length = 0;
+        yield batch;
+        n++;
+      }
+    } finally {
+      this.record = false;
+    }
+  }
+
+  /**
    * The stream as trade prints only.
    * @param options - `count`: how many trades to yield
    * @returns a lazy iterator

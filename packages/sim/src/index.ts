@@ -8,6 +8,7 @@ export {
   type BookListener,
   type BookReject,
   type BookTimeInForce,
+  type RestingOrder,
   type SelfTradePrevention,
   type SubmitOutcome,
   TickBook,

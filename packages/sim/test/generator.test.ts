@@ -6,7 +6,7 @@ import {
   validateL2Snapshot,
 } from '@x/core';
 import { describe, expect, it } from 'vitest';
-import { cst2010Rates, OrderFlowGenerator } from '../src/index.js';
+import { cst2010Rates, OrderFlowGenerator, TickBook } from '../src/index.js';
 
 describe('OrderFlowGenerator: reproducibility and stream shapes', () => {
   it('the same seed gives the same events; another seed differs', () => {
@@ -262,5 +262,50 @@ describe('OrderFlowGenerator: input validation', () => {
       { seed: 1, informed: { rate: 0, volatilityTicks: 1 } },
     ];
     for (const c of bad) expect(() => new OrderFlowGenerator(c)).toThrow(ValidationError);
+  });
+});
+
+describe('OrderFlowGenerator.steps', () => {
+  it('yields per-step batches after which the book equals the L3 replay', () => {
+    const gen = new OrderFlowGenerator({ seed: 21, rates: cst2010Rates(5), orderSizeLots: 2 });
+    const replay = new TickBook();
+    let batches = 0;
+    let events = 0;
+    for (const batch of gen.steps({ count: 5000 })) {
+      batches++;
+      for (const e of batch) {
+        events++;
+        if (e.type === 'add') replay.submit(e.orderId, e.side, e.price, e.qty);
+        else if (e.type === 'cancel') replay.cancel(e.orderId);
+        else if (e.type === 'execute') {
+          const left = replay.remainingLots(e.makerOrderId) - e.qty;
+          if (left === 0) replay.cancel(e.makerOrderId);
+          else replay.amend(e.makerOrderId, replay.order(e.makerOrderId)!.priceTicks, left);
+        }
+      }
+      expect(replay.size()).toBe(gen.book.size());
+      expect(replay.bestBid()).toBe(gen.book.bestBid());
+      expect(replay.bestAsk()).toBe(gen.book.bestAsk());
+      expect(replay.sideLots('buy')).toBe(gen.book.sideLots('buy'));
+      expect(replay.sideLots('sell')).toBe(gen.book.sideLots('sell'));
+    }
+    expect(batches).toBe(5000);
+    expect(events).toBeGreaterThan(5000);
+    // the same seed through events() gives the same flattened stream
+    const again = [
+      ...new OrderFlowGenerator({ seed: 21, rates: cst2010Rates(5), orderSizeLots: 2 }).events({
+        count: 100,
+      }),
+    ];
+    const viaSteps: unknown[] = [];
+    for (const b of new OrderFlowGenerator({
+      seed: 21,
+      rates: cst2010Rates(5),
+      orderSizeLots: 2,
+    }).steps()) {
+      viaSteps.push(...b);
+      if (viaSteps.length >= 100) break;
+    }
+    expect(viaSteps.slice(0, 100)).toEqual(again);
   });
 });
