@@ -279,7 +279,7 @@ export class TickBook {
 
   /**
    * @param options - listener, self-trade prevention and initial capacity
-   * @throws {@link ValidationError} for an unknown self-trade prevention mode or a bad capacity
+   * @throws `ValidationError` (from `@x/core`) for an unknown self-trade prevention mode or a bad capacity
    */
   constructor(options: TickBookOptions = {}) {
     this.listener = options.listener ?? NO_LISTENER;

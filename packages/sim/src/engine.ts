@@ -16,7 +16,11 @@ import {
   type DecimalLike,
   type Instrument,
   type L2Snapshot,
+  type L3Add,
+  type L3Cancel,
   type L3Event,
+  type L3Execute,
+  type L3Modify,
   type Liquidity,
   type OrderId,
   type OrderStatus,
@@ -254,8 +258,57 @@ export type ExecutionReport =
 /** Market data: L3 book events and trade prints, in plain numbers. */
 export type MarketDataEvent = L3Event | TradeEvent;
 
+/** An L3 `add` from the engine (string order id). */
+export interface EngineL3Add extends L3Add {
+  /** The engine's order id. */
+  readonly orderId: string;
+}
+
+/** An L3 `modify` from the engine (string order id). */
+export interface EngineL3Modify extends L3Modify {
+  /** The engine's order id. */
+  readonly orderId: string;
+}
+
+/** An L3 `cancel` from the engine (string order id). */
+export interface EngineL3Cancel extends L3Cancel {
+  /** The engine's order id. */
+  readonly orderId: string;
+}
+
+/** An L3 `execute` from the engine (string order and trade ids). */
+export interface EngineL3Execute extends L3Execute {
+  /** The resting order's id. */
+  readonly makerOrderId: string;
+  /** The incoming order's id. */
+  readonly takerOrderId: string;
+  /** The trade id, the same as on the two fills. */
+  readonly tradeId: string;
+}
+
+/** A trade print from the engine (string order and trade ids). */
+export interface EngineTradeEvent extends TradeEvent {
+  /** The resting order's id. */
+  readonly makerOrderId: string;
+  /** The incoming order's id. */
+  readonly takerOrderId: string;
+  /** The trade id, the same as on the two fills. */
+  readonly tradeId: string;
+}
+
+/**
+ * Market data as the engine emits it: L3 events and trades whose order and trade ids are the
+ * engine's string ids.
+ */
+export type EngineMarketDataEvent =
+  | EngineL3Add
+  | EngineL3Modify
+  | EngineL3Cancel
+  | EngineL3Execute
+  | EngineTradeEvent;
+
 /** Everything the engine reports. Switch on `type`. */
-export type EngineEvent = ExecutionReport | MarketDataEvent;
+export type EngineEvent = ExecutionReport | EngineMarketDataEvent;
 
 /**
  * True for execution reports (accepted, rejected, fill, canceled, amended, triggered).
@@ -277,7 +330,7 @@ export function isExecutionReport(event: EngineEvent): event is ExecutionReport 
  * True for market-data events (L3 add/modify/cancel/execute and trade prints).
  * @param event - an engine event
  */
-export function isMarketDataEvent(event: EngineEvent): event is MarketDataEvent {
+export function isMarketDataEvent(event: EngineEvent): event is EngineMarketDataEvent {
   return !isExecutionReport(event);
 }
 
@@ -403,7 +456,7 @@ export class MatchingEngine {
   /**
    * @param instrument - the instrument's rules (tick, lot, minimum quantity and notional)
    * @param options - clock, self-trade prevention, listener, id prefixes
-   * @throws {@link ValidationError} for an unknown self-trade prevention mode
+   * @throws `ValidationError` (from `@x/core`) for an unknown self-trade prevention mode
    */
   constructor(instrument: Instrument, options: MatchingEngineOptions = {}) {
     this.instrument = instrument;
@@ -1028,7 +1081,7 @@ export class MatchingEngine {
         this.emit({
           type: 'add',
           ts: this.ts,
-          orderId,
+          orderId: orderId as string,
           side,
           price: unitsToNumber(priceTicks, tickN),
           qty: unitsToNumber(lots, lotN),
@@ -1038,7 +1091,7 @@ export class MatchingEngine {
         this.emit({
           type: 'modify',
           ts: this.ts,
-          orderId,
+          orderId: orderId as string,
           side,
           price: unitsToNumber(priceTicks, tickN),
           qty: unitsToNumber(lots, lotN),
@@ -1049,7 +1102,7 @@ export class MatchingEngine {
         this.emit({
           type: 'cancel',
           ts: this.ts,
-          orderId,
+          orderId: orderId as string,
           side,
           price: unitsToNumber(priceTicks, tickN),
           qty: unitsToNumber(lots, lotN),
@@ -1067,8 +1120,8 @@ export class MatchingEngine {
         this.emit({
           type: 'execute',
           ts: this.ts,
-          makerOrderId: makerId,
-          takerOrderId: takerId,
+          makerOrderId: makerId as string,
+          takerOrderId: takerId as string,
           side: makerSide,
           price: priceN,
           qty: qtyN,
@@ -1081,8 +1134,8 @@ export class MatchingEngine {
           price: priceN,
           qty: qtyN,
           aggressor: makerSide === 'buy' ? 'sell' : 'buy',
-          makerOrderId: makerId,
-          takerOrderId: takerId,
+          makerOrderId: makerId as string,
+          takerOrderId: takerId as string,
         });
         const price = this.ticksToPrice(priceTicks);
         const maker = this.orders.get(String(makerId));

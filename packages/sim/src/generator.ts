@@ -59,7 +59,7 @@ export const CST2010_RATES: OrderFlowRates = Object.freeze({
  *
  * @param levels - K, the number of price levels orders arrive at (>= 1)
  * @returns the rates
- * @throws {@link ValidationError} when `levels` is not a positive integer
+ * @throws `ValidationError` (from `@x/core`) when `levels` is not a positive integer
  */
 export function cst2010Rates(levels = 5): OrderFlowRates {
   if (!Number.isSafeInteger(levels) || levels < 1) {
@@ -169,7 +169,7 @@ const EV_CANCEL = 5;
 
 /**
  * A continuous-time simulation of the Cont–Stoikov–Talreja (2010) order book, driven by one
- * seeded {@link Rng}: the same config (seed included) gives the same stream, event for event.
+ * seeded `Rng` (from `@x/core`): the same config (seed included) gives the same stream, event for event.
  *
  * Events are drawn with the Gillespie algorithm: the next event time is exponential with the
  * total rate R = 2Σλ(i) + 2μ + Σθ(i)·(orders at distance i) [+ informed rate], and its kind is
@@ -229,7 +229,7 @@ export class OrderFlowGenerator {
 
   /**
    * @param config - seed, rates, sizes, initial book, informed trader
-   * @throws {@link ValidationError} for rates that are negative, non-finite, of different
+   * @throws `ValidationError` (from `@x/core`) for rates that are negative, non-finite, of different
    *   lengths or all zero, and for non-integer sizes or prices
    */
   constructor(config: OrderFlowConfig) {

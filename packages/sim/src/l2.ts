@@ -6,7 +6,7 @@
 import { createL2Snapshot, type L2Delta, type L2Snapshot, type Side } from '@x/core';
 
 /**
- * Produces, for each new N-level snapshot, the minimal {@link L2Delta}s that bring a book kept
+ * Produces, for each new N-level snapshot, the minimal `L2Delta`s that bring a book kept
  * with core's `applyL2Delta` from the previous snapshot to the new one, exactly.
  *
  * `applyL2Delta` drops levels pushed beyond N and cannot know a deeper level that moves up into
