@@ -5,6 +5,18 @@
  */
 
 export {
+  type CancelBurst,
+  CancelBurstDetector,
+  type CancelBurstOptions,
+} from './cancel-burst.js';
+export {
+  BookFeatures,
+  type BookFeaturesOptions,
+  depthImbalance,
+  depthImbalanceBatch,
+  type ImbalanceOptions,
+} from './imbalance.js';
+export {
   fitIntegratedOfi,
   IntegratedOfi,
   type IntegratedOfiFit,
@@ -53,3 +65,10 @@ export {
   TopOfBookSurvival,
   type TopOfBookSurvivalOptions,
 } from './survival.js';
+export {
+  executionSlippage,
+  priceDeviation,
+  RollingTwap,
+  RollingVwap,
+  type RollingWindowOptions,
+} from './vwap.js';

@@ -20,7 +20,9 @@ const km = JSON.parse(readFileSync(new URL('./fixtures/km.json', import.meta.url
 describe('KaplanMeier (Kaplan & Meier 1958)', () => {
   it('matches statsmodels SurvfuncRight on censored data with ties', () => {
     const k = new KaplanMeier();
-    km.time.forEach((t, i) => k.add(t, km.status[i] === 1));
+    km.time.forEach((t, i) => {
+      k.add(t, km.status[i] === 1);
+    });
     const c = k.curve();
     expectArraysClose(c.times, km.surv_times, {}, 'times');
     expectArraysClose(c.survival, km.surv_prob, { atol: 1e-12 }, 'survival');

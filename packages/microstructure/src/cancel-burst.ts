@@ -1,0 +1,394 @@
+/**
+ * Cancel-burst detection per side and level.
+ *
+ * Each channel (side × level, level 0 = the best) keeps two rates, updated at each cancel in O(1):
+ * - an exponentially-weighted rate r(t) = (1/τ) Σ wᵢ e^{−(t − tᵢ)/τ} (cancels per ms, weights
+ *   wᵢ = 1 or the cancelled quantity);
+ * - a Hawkes-style self-exciting intensity λ(t) = μ + Σ α e^{−β(t − tᵢ)} (Hawkes 1971, eq. for the
+ *   exponential kernel; parameters given, not fitted).
+ *
+ * **Burst rule.** At each cancel the channel's EWMA rate just after the event is compared with a
+ * robust threshold from the rates observed at that channel's previous `window` cancels:
+ * median + k · 1.4826 · MAD (the MAD scaled to a normal's σ), and at least `minRate`. The threshold
+ * uses only past rates observed outside bursts (the current one joins the window after the test,
+ * unless it is part of a burst, so a long burst does not raise its own bar). A burst starts at the
+ * first cancel above the threshold and ends at the first later cancel below it, or when
+ * {@link CancelBurstDetector.advance} finds the decayed rate below it; start, end, number of
+ * cancels, cancelled quantity and peak rate are reported for bursts of at least `minCancels`
+ * cancels (default 3). No burst is flagged before `window`
+ * past rates exist.
+ *
+ * @module
+ */
+import { type Side, ValidationError } from '@x/core';
+
+/** A detected burst. */
+export interface CancelBurst {
+  /** `'buy'` (bid side) or `'sell'` (ask side). */
+  readonly side: Side;
+  /** Level index (0 = best). */
+  readonly level: number;
+  /** Time of the first cancel above the threshold (ms). */
+  readonly startMs: number;
+  /** Time the rate fell back below the threshold (ms). */
+  readonly endMs: number;
+  /** Cancels during the burst. */
+  readonly cancels: number;
+  /** Quantity cancelled during the burst. */
+  readonly qty: number;
+  /** Highest EWMA rate seen during the burst (per ms). */
+  readonly peakRate: number;
+}
+
+/** Options of {@link CancelBurstDetector}. */
+export interface CancelBurstOptions {
+  /** Levels per side tracked (cancels at deeper levels are ignored), default 10. */
+  readonly levels?: number;
+  /** EWMA time constant τ in ms (default 1000). */
+  readonly tauMs?: number;
+  /** Weight each cancel by its quantity instead of 1 (default false). */
+  readonly weightByQty?: boolean;
+  /** Hawkes baseline μ per ms (default 0). */
+  readonly hawkesMu?: number;
+  /** Hawkes jump α per cancel (default 0.5 / tauMs). */
+  readonly hawkesAlpha?: number;
+  /** Hawkes decay β per ms (default 1 / tauMs). */
+  readonly hawkesBeta?: number;
+  /** Past rates in the robust threshold (default 100). */
+  readonly window?: number;
+  /** Multiple of the scaled MAD above the median (default 5). */
+  readonly k?: number;
+  /** Floor of the threshold, per ms (default 0). */
+  readonly minRate?: number;
+  /** Bursts with fewer cancels are not reported (default 3): one unlucky cancel is not a burst. */
+  readonly minCancels?: number;
+  /** Called when a burst ends. */
+  readonly onBurst?: (burst: CancelBurst) => void;
+  /** Bursts kept in {@link CancelBurstDetector.bursts} (default 1000, oldest dropped). */
+  readonly keepBursts?: number;
+}
+
+function num(
+  v: number | undefined,
+  def: number,
+  field: string,
+  min: number,
+  strict = false,
+): number {
+  const x = v ?? def;
+  if (!Number.isFinite(x) || (strict ? !(x > min) : !(x >= min))) {
+    throw new ValidationError(`${field} must be finite and ${strict ? '>' : '>='} ${min}`, {
+      field,
+      value: x,
+    });
+  }
+  return x;
+}
+
+/**
+ * Streaming cancel-rate estimator and burst detector (see the module notes). O(window) per cancel
+ * (sorted-window update and MAD by a merge), no allocation except when a burst is reported.
+ *
+ * @example
+ * ```ts
+ * const d = new CancelBurstDetector({ tauMs: 500, k: 6, onBurst: (b) => log(b) });
+ * d.onCancel(ts, 'buy', 0, qty);
+ * d.rate('buy', 0, ts); d.intensity('buy', 0, ts);
+ * ```
+ */
+export class CancelBurstDetector {
+  /** Levels per side. */
+  readonly levels: number;
+  /** Completed bursts, oldest first. */
+  readonly bursts: CancelBurst[] = [];
+  /** Cancels accepted. */
+  accepted = 0;
+  readonly #tau: number;
+  readonly #byQty: boolean;
+  readonly #mu: number;
+  readonly #alpha: number;
+  readonly #beta: number;
+  readonly #w: number;
+  readonly #k: number;
+  readonly #min: number;
+  readonly #onBurst: ((b: CancelBurst) => void) | undefined;
+  readonly #keep: number;
+  readonly #minCancels: number;
+  // per channel state, channel = side * levels + level
+  readonly #ewma: Float64Array;
+  readonly #hawkes: Float64Array;
+  readonly #last: Float64Array;
+  readonly #ring: Float64Array; // channels × window, insertion order
+  readonly #sorted: Float64Array; // channels × window, ascending
+  readonly #count: Int32Array;
+  readonly #pos: Int32Array;
+  readonly #inBurst: Uint8Array;
+  readonly #bStart: Float64Array;
+  readonly #bCancels: Float64Array;
+  readonly #bQty: Float64Array;
+  readonly #bPeak: Float64Array;
+  readonly #thr: Float64Array;
+  #lastTs = Number.NEGATIVE_INFINITY;
+
+  /**
+   * @param options - rates, threshold and reporting options
+   * @throws {@link ValidationError} on bad options
+   */
+  constructor(options: CancelBurstOptions = {}) {
+    const levels = options.levels ?? 10;
+    if (!Number.isInteger(levels) || levels < 1) {
+      throw new ValidationError('levels must be an integer >= 1', {
+        field: 'levels',
+        value: levels,
+      });
+    }
+    const w = options.window ?? 100;
+    if (!Number.isInteger(w) || w < 3) {
+      throw new ValidationError('window must be an integer >= 3', { field: 'window', value: w });
+    }
+    this.levels = levels;
+    this.#tau = num(options.tauMs, 1000, 'tauMs', 0, true);
+    this.#byQty = options.weightByQty === true;
+    this.#mu = num(options.hawkesMu, 0, 'hawkesMu', 0);
+    this.#alpha = num(options.hawkesAlpha, 0.5 / this.#tau, 'hawkesAlpha', 0);
+    this.#beta = num(options.hawkesBeta, 1 / this.#tau, 'hawkesBeta', 0, true);
+    this.#w = w;
+    this.#k = num(options.k, 5, 'k', 0);
+    this.#min = num(options.minRate, 0, 'minRate', 0);
+    this.#onBurst = options.onBurst;
+    this.#keep = num(options.keepBursts, 1000, 'keepBursts', 0);
+    this.#minCancels = num(options.minCancels, 3, 'minCancels', 1);
+    const c = 2 * levels;
+    this.#ewma = new Float64Array(c);
+    this.#hawkes = new Float64Array(c);
+    this.#last = new Float64Array(c).fill(Number.NaN);
+    this.#ring = new Float64Array(c * w);
+    this.#sorted = new Float64Array(c * w);
+    this.#count = new Int32Array(c);
+    this.#pos = new Int32Array(c);
+    this.#inBurst = new Uint8Array(c);
+    this.#bStart = new Float64Array(c);
+    this.#bCancels = new Float64Array(c);
+    this.#bQty = new Float64Array(c);
+    this.#bPeak = new Float64Array(c);
+    this.#thr = new Float64Array(c);
+  }
+
+  #channel(side: Side, level: number): number {
+    if (side !== 'buy' && side !== 'sell') {
+      throw new ValidationError("side must be 'buy' or 'sell'", { field: 'side', value: side });
+    }
+    if (!Number.isInteger(level) || level < 0) {
+      throw new ValidationError('level must be an integer >= 0', { field: 'level', value: level });
+    }
+    return (side === 'buy' ? 0 : this.levels) + level;
+  }
+
+  /**
+   * Records a cancel.
+   * @param ts - time in ms, non-decreasing across all channels
+   * @param side - side of the cancelled order
+   * @param level - its level (0 = best); levels beyond `levels` are ignored
+   * @param qty - cancelled quantity (> 0)
+   * @returns true when this cancel is inside a burst
+   * @throws {@link ValidationError} on bad input (nothing is recorded)
+   */
+  onCancel(ts: number, side: Side, level: number, qty: number): boolean {
+    if (!(Number.isFinite(ts) && ts >= this.#lastTs)) {
+      throw new ValidationError('ts must be finite and non-decreasing', { field: 'ts', value: ts });
+    }
+    if (!(Number.isFinite(qty) && qty > 0)) {
+      throw new ValidationError('qty must be finite and > 0', { field: 'qty', value: qty });
+    }
+    const ch = this.#channel(side, level);
+    this.#lastTs = ts;
+    if (level >= this.levels) return false;
+    this.accepted++;
+    this.#decay(ch, ts);
+    const wgt = this.#byQty ? qty : 1;
+    const r = this.#ewma[ch] + wgt / this.#tau;
+    this.#ewma[ch] = r;
+    this.#hawkes[ch] += this.#alpha * wgt;
+    // threshold from past rates only
+    const n = this.#count[ch];
+    let above = false;
+    if (n >= this.#w) {
+      const thr = Math.max(this.#threshold(ch), this.#min);
+      this.#thr[ch] = thr;
+      above = r > thr;
+    }
+    if (this.#inBurst[ch] === 1) {
+      if (above) {
+        this.#bCancels[ch]++;
+        this.#bQty[ch] += qty;
+        if (r > this.#bPeak[ch]) this.#bPeak[ch] = r;
+      } else this.#end(ch, ts);
+    } else if (above) {
+      this.#inBurst[ch] = 1;
+      this.#bStart[ch] = ts;
+      this.#bCancels[ch] = 1;
+      this.#bQty[ch] = qty;
+      this.#bPeak[ch] = r;
+    }
+    // the baseline learns from quiet periods only, so a long burst does not raise its own bar
+    if (this.#inBurst[ch] === 0) this.#push(ch, r);
+    return this.#inBurst[ch] === 1;
+  }
+
+  /**
+   * Lets time pass: ends bursts whose decayed rate fell below their threshold by `ts`.
+   * @param ts - time in ms, non-decreasing
+   * @throws {@link ValidationError} when ts is not finite or goes back
+   */
+  advance(ts: number): void {
+    if (!(Number.isFinite(ts) && ts >= this.#lastTs)) {
+      throw new ValidationError('ts must be finite and non-decreasing', { field: 'ts', value: ts });
+    }
+    this.#lastTs = ts;
+    for (let ch = 0; ch < this.#inBurst.length; ch++) {
+      if (this.#inBurst[ch] === 0) continue;
+      // EWMA decays as r·e^{-dt/τ}: time at which it crosses the threshold
+      const r0 = this.#ewma[ch];
+      const thr = this.#thr[ch];
+      const cross = thr > 0 ? this.#last[ch] + this.#tau * Math.log(r0 / thr) : ts;
+      if (cross <= ts) this.#end(ch, Math.max(cross, this.#bStart[ch]));
+    }
+  }
+
+  /**
+   * The EWMA cancel rate of a channel at `ts` (per ms).
+   * @param side - the side
+   * @param level - the level
+   * @param ts - time in ms (default: the last event's)
+   * @returns the rate
+   */
+  rate(side: Side, level: number, ts = this.#lastTs): number {
+    const ch = this.#channel(side, level);
+    if (level >= this.levels || Number.isNaN(this.#last[ch])) return 0;
+    return this.#ewma[ch] * Math.exp(-Math.max(0, ts - this.#last[ch]) / this.#tau);
+  }
+
+  /**
+   * The Hawkes intensity λ(ts) = μ + excitation of a channel (per ms).
+   * @param side - the side
+   * @param level - the level
+   * @param ts - time in ms (default: the last event's)
+   * @returns the intensity
+   */
+  intensity(side: Side, level: number, ts = this.#lastTs): number {
+    const ch = this.#channel(side, level);
+    if (level >= this.levels || Number.isNaN(this.#last[ch])) return this.#mu;
+    return this.#mu + this.#hawkes[ch] * Math.exp(-this.#beta * Math.max(0, ts - this.#last[ch]));
+  }
+
+  /**
+   * The current burst threshold of a channel (0 until the window has filled).
+   * @param side - the side
+   * @param level - the level
+   * @returns the threshold per ms
+   */
+  threshold(side: Side, level: number): number {
+    const ch = this.#channel(side, level);
+    return level >= this.levels ? 0 : this.#thr[ch];
+  }
+
+  /**
+   * Whether a channel is in a burst.
+   * @param side - the side
+   * @param level - the level
+   * @returns true inside a burst
+   */
+  inBurst(side: Side, level: number): boolean {
+    const ch = this.#channel(side, level);
+    return level < this.levels && this.#inBurst[ch] === 1;
+  }
+
+  #decay(ch: number, ts: number): void {
+    const last = this.#last[ch];
+    if (!Number.isNaN(last)) {
+      const dt = ts - last;
+      this.#ewma[ch] *= Math.exp(-dt / this.#tau);
+      this.#hawkes[ch] *= Math.exp(-this.#beta * dt);
+    }
+    this.#last[ch] = ts;
+  }
+
+  #end(ch: number, ts: number): void {
+    this.#inBurst[ch] = 0;
+    if (this.#bCancels[ch] < this.#minCancels) return;
+    const b: CancelBurst = {
+      side: ch < this.levels ? 'buy' : 'sell',
+      level: ch % this.levels,
+      startMs: this.#bStart[ch],
+      endMs: ts,
+      cancels: this.#bCancels[ch],
+      qty: this.#bQty[ch],
+      peakRate: this.#bPeak[ch],
+    };
+    if (this.#keep > 0) {
+      this.bursts.push(b);
+      if (this.bursts.length > this.#keep) this.bursts.shift();
+    }
+    this.#onBurst?.(b);
+  }
+
+  /** Adds r to the channel's window (ring + sorted copy), evicting the oldest when full. */
+  #push(ch: number, r: number): void {
+    const w = this.#w;
+    const base = ch * w;
+    const s = this.#sorted;
+    const n = this.#count[ch];
+    let len = n;
+    if (n === w) {
+      // remove the oldest value from the sorted copy
+      const old = this.#ring[base + this.#pos[ch]];
+      let i = 0;
+      while (i < w - 1 && s[base + i] !== old) i++;
+      for (let j = i; j < w - 1; j++) s[base + j] = s[base + j + 1];
+      len = w - 1;
+    } else this.#count[ch] = n + 1;
+    let i = len;
+    while (i > 0 && s[base + i - 1] > r) {
+      s[base + i] = s[base + i - 1];
+      i--;
+    }
+    s[base + i] = r;
+    this.#ring[base + this.#pos[ch]] = r;
+    this.#pos[ch] = (this.#pos[ch] + 1) % w;
+  }
+
+  /** median + k·1.4826·MAD of the channel's full window. */
+  #threshold(ch: number): number {
+    const w = this.#w;
+    const base = ch * w;
+    const s = this.#sorted;
+    const med = median(s, base, w);
+    // MAD: the deviations left of the median are decreasing, right of it increasing: merge
+    const half = w >> 1;
+    let l = (w - 1) >> 1; // last index <= median position on the left
+    let r = l + 1;
+    let m1 = 0;
+    let m2 = 0;
+    for (let c = 0; c <= half; c++) {
+      const dl = l >= 0 ? med - s[base + l] : Number.POSITIVE_INFINITY;
+      const dr = r < w ? s[base + r] - med : Number.POSITIVE_INFINITY;
+      let d: number;
+      if (dl <= dr) {
+        d = dl;
+        l--;
+      } else {
+        d = dr;
+        r++;
+      }
+      if (c === half - 1) m1 = d;
+      if (c === half) m2 = d;
+    }
+    const mad = (w & 1) === 1 ? m2 : 0.5 * (m1 + m2);
+    return med + this.#k * 1.4826 * mad;
+  }
+}
+
+function median(s: Float64Array, base: number, n: number): number {
+  const h = n >> 1;
+  return (n & 1) === 1 ? s[base + h] : 0.5 * (s[base + h - 1] + s[base + h]);
+}

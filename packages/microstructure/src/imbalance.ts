@@ -1,0 +1,264 @@
+/**
+ * Depth imbalance and liquidity ratios of an L2 book.
+ *
+ * **Depth imbalance** over the first k levels (m-th non-empty level convention of
+ * {@link L2Snapshot}), with level weights w_j (default 1; or w_j = exp(−decay·j), j = 0 at the best):
+ * ρ = (Σ w_j qb_j − Σ w_j qa_j) / (Σ w_j qb_j + Σ w_j qa_j), in [−1, 1]; the top-of-book
+ * imbalance is k = 1 (the volume imbalance of Cartea, Jaimungal & Penalva, "Algorithmic and
+ * High-Frequency Trading", 2015; Cao, Hansch & Wang 2009 for depth beyond the best). Empty levels count 0; an empty side gives
+ * ±1; an empty book gives 0.
+ *
+ * **Liquidity ratio**: the depth within a band of ±`bandTicks`·tick around the mid, divided by the
+ * quoted spread (in price), and the variant per tick of spread (depth / (spread / tick)). It needs
+ * a two-sided book; a one-sided book gives 0 with `twoSided` false.
+ *
+ * @module
+ */
+import { type L2Snapshot, ValidationError } from '@x/core';
+import { checkBook, checkPolicy, type InvalidPolicy, throwBookError } from './internal/book.js';
+import { checkRows, type L2Rows } from './ofi.js';
+
+/** Options of the imbalance functions and {@link BookFeatures}. */
+export interface ImbalanceOptions {
+  /** k, levels in the multi-level imbalance (default 5). */
+  readonly levels?: number;
+  /** Explicit weights of levels 0..k−1 (finite, >= 0). Overrides `decay`. */
+  readonly weights?: ArrayLike<number>;
+  /** Exponential decay per level: w_j = exp(−decay·j) (default 0: equal weights). */
+  readonly decay?: number;
+}
+
+function resolveWeights(o: ImbalanceOptions): Float64Array {
+  const k = o.levels ?? o.weights?.length ?? 5;
+  if (!Number.isInteger(k) || k < 1) {
+    throw new ValidationError('levels must be an integer >= 1', { field: 'levels', value: k });
+  }
+  const w = new Float64Array(k);
+  if (o.weights !== undefined) {
+    if (o.weights.length < k) {
+      throw new ValidationError(`weights must have ${k} elements`, {
+        field: 'weights',
+        value: o.weights.length,
+      });
+    }
+    for (let j = 0; j < k; j++) {
+      const v = o.weights[j];
+      if (!(Number.isFinite(v) && v >= 0)) {
+        throw new ValidationError(`weights[${j}] must be finite and >= 0`, {
+          field: `weights[${j}]`,
+          value: v,
+        });
+      }
+      w[j] = v;
+    }
+  } else {
+    const d = o.decay ?? 0;
+    if (!(Number.isFinite(d) && d >= 0)) {
+      throw new ValidationError('decay must be finite and >= 0', { field: 'decay', value: d });
+    }
+    for (let j = 0; j < k; j++) w[j] = Math.exp(-d * j);
+  }
+  return w;
+}
+
+function imbalanceKernel(
+  bs: Float64Array,
+  as: Float64Array,
+  off: number,
+  n: number,
+  w: Float64Array,
+): number {
+  let b = 0;
+  let a = 0;
+  const k = Math.min(n, w.length);
+  for (let j = 0; j < k; j++) {
+    b += w[j] * bs[off + j];
+    a += w[j] * as[off + j];
+  }
+  const s = b + a;
+  return s > 0 ? (b - a) / s : 0;
+}
+
+/**
+ * Weighted depth imbalance of one book over its first k levels (see the module notes).
+ * @param book - the book (validated)
+ * @param options - levels, weights or decay
+ * @returns ρ in [−1, 1]
+ * @throws {@link ValidationError} on an invalid book or bad options
+ *
+ * @example
+ * ```ts
+ * depthImbalance(book, { levels: 1 }); // top of book
+ * depthImbalance(book, { levels: 10, decay: 0.5 }); // exponentially decaying weights
+ * ```
+ */
+export function depthImbalance(book: L2Snapshot, options: ImbalanceOptions = {}): number {
+  const w = resolveWeights(options);
+  const n = book.bidPrice.length;
+  const reason = checkBook(book, n, Number.NEGATIVE_INFINITY, true);
+  if (reason !== null) throwBookError(reason, book, n, Number.NEGATIVE_INFINITY, true);
+  return imbalanceKernel(book.bidSize, book.askSize, 0, n, w);
+}
+
+/**
+ * Depth imbalance of every row of a batch (the same numbers as {@link BookFeatures} on each
+ * row). Rows are validated: an invalid row throws ({@link ValidationError} with `details.row`).
+ * @param rows - the books
+ * @param options - levels, weights or decay
+ * @returns ρ per row
+ * @throws {@link ValidationError} on a bad shape, options or row
+ */
+export function depthImbalanceBatch(rows: L2Rows, options: ImbalanceOptions = {}): Float64Array {
+  const w = resolveWeights(options);
+  checkRows(rows);
+  const { rows: r, levels: n, bidSize: bs, askSize: as } = rows;
+  const out = new Float64Array(r);
+  for (let i = 0; i < r; i++) {
+    const off = i * n;
+    for (let j = 0; j < n; j++) {
+      const b = bs[off + j];
+      const a = as[off + j];
+      if (!(b >= 0 && a >= 0 && b < Number.POSITIVE_INFINITY && a < Number.POSITIVE_INFINITY)) {
+        throw new ValidationError(`row ${i}: sizes must be finite and >= 0`, {
+          field: 'size',
+          value: b >= 0 ? a : b,
+          details: { row: i, level: j },
+        });
+      }
+    }
+    out[i] = imbalanceKernel(bs, as, off, n, w);
+  }
+  return out;
+}
+
+/** Options of {@link BookFeatures}. */
+export interface BookFeaturesOptions extends ImbalanceOptions {
+  /** Tick size (required for the liquidity ratio per tick and the band). */
+  readonly tickSize: number;
+  /** Half-width of the liquidity band around the mid, in ticks (default 5). */
+  readonly bandTicks?: number;
+  /** `'throw'` (default) or `'skip'` on an invalid book. */
+  readonly onInvalid?: InvalidPolicy;
+  /** Accept a locked book. False by default. */
+  readonly allowLocked?: boolean;
+}
+
+/**
+ * Streaming per-book features: top-of-book and weighted k-level depth imbalance, spread, mid,
+ * depth within the band and the liquidity ratios (see the module notes). O(levels), no
+ * allocation. One-sided books are accepted: spread, mid and liquidity ratios are then 0 and
+ * `twoSided` is false.
+ *
+ * @example
+ * ```ts
+ * const f = new BookFeatures({ tickSize: 0.01, levels: 10, decay: 0.3, bandTicks: 5 });
+ * f.update(book);
+ * f.imbalanceTop; f.imbalance; f.liquidityRatio; f.depthPerSpreadTick;
+ * ```
+ */
+export class BookFeatures {
+  /** Top-of-book imbalance (k = 1, unweighted). */
+  imbalanceTop = 0;
+  /** Weighted k-level imbalance. */
+  imbalance = 0;
+  /** Ask − bid in price (0 when one-sided). */
+  spread = 0;
+  /** Mid price (0 when one-sided). */
+  mid = 0;
+  /** Depth of both sides with |price − mid| ≤ bandTicks·tick. */
+  bandDepth = 0;
+  /** bandDepth / spread. */
+  liquidityRatio = 0;
+  /** bandDepth / (spread in ticks). */
+  depthPerSpreadTick = 0;
+  /** Whether the last accepted book had both sides. */
+  twoSided = false;
+  /** Accepted books. */
+  accepted = 0;
+  /** Skipped books. */
+  skipped = 0;
+  /** Time of the last accepted book. */
+  lastTs = Number.NEGATIVE_INFINITY;
+  readonly #w: Float64Array;
+  readonly #one = new Float64Array([1]);
+  readonly #tick: number;
+  readonly #band: number;
+  readonly #policy: InvalidPolicy;
+  readonly #allowLocked: boolean;
+  #levels = -1;
+
+  /**
+   * @param options - tick size, imbalance levels and weights, band, policy
+   * @throws {@link ValidationError} on bad options
+   */
+  constructor(options: BookFeaturesOptions) {
+    this.#w = resolveWeights(options);
+    if (!(Number.isFinite(options.tickSize) && options.tickSize > 0)) {
+      throw new ValidationError('tickSize must be finite and > 0', {
+        field: 'tickSize',
+        value: options.tickSize,
+      });
+    }
+    const band = options.bandTicks ?? 5;
+    if (!(Number.isFinite(band) && band >= 0)) {
+      throw new ValidationError('bandTicks must be finite and >= 0', {
+        field: 'bandTicks',
+        value: band,
+      });
+    }
+    this.#tick = options.tickSize;
+    this.#band = band * options.tickSize;
+    this.#policy = checkPolicy(options.onInvalid);
+    this.#allowLocked = options.allowLocked === true;
+  }
+
+  /**
+   * Consumes one book.
+   * @param book - the book
+   * @returns true when accepted
+   * @throws {@link ValidationError} on an invalid book under the `'throw'` policy
+   */
+  update(book: L2Snapshot): boolean {
+    const n = this.#levels < 0 ? book.bidPrice.length : this.#levels;
+    const reason = checkBook(book, n, this.lastTs, this.#allowLocked);
+    if (reason !== null) {
+      if (this.#policy === 'throw') throwBookError(reason, book, n, this.lastTs, this.#allowLocked);
+      this.skipped++;
+      return false;
+    }
+    this.#levels = n;
+    this.lastTs = book.ts;
+    this.accepted++;
+    const bs = book.bidSize;
+    const as = book.askSize;
+    this.imbalanceTop = imbalanceKernel(bs, as, 0, n, this.#one);
+    this.imbalance = imbalanceKernel(bs, as, 0, n, this.#w);
+    if (bs[0] > 0 && as[0] > 0) {
+      const bp = book.bidPrice;
+      const ap = book.askPrice;
+      const spread = ap[0] - bp[0];
+      const mid = 0.5 * (ap[0] + bp[0]);
+      // prices are within the band when |p - mid| <= band (a relative epsilon absorbs rounding)
+      const lo = mid - this.#band - 1e-9 * mid;
+      const hi = mid + this.#band + 1e-9 * mid;
+      let d = 0;
+      for (let j = 0; j < n && bs[j] > 0 && bp[j] >= lo; j++) d += bs[j];
+      for (let j = 0; j < n && as[j] > 0 && ap[j] <= hi; j++) d += as[j];
+      this.twoSided = true;
+      this.spread = spread;
+      this.mid = mid;
+      this.bandDepth = d;
+      this.liquidityRatio = spread > 0 ? d / spread : 0;
+      const ticks = Math.round(spread / this.#tick);
+      this.depthPerSpreadTick = ticks > 0 ? d / ticks : 0;
+    } else {
+      this.twoSided = false;
+      this.spread = 0;
+      this.mid = 0;
+      this.bandDepth = 0;
+      this.liquidityRatio = 0;
+      this.depthPerSpreadTick = 0;
+    }
+    return true;
+  }
+}

@@ -1,0 +1,97 @@
+import { ValidationError } from '@x/core';
+import { expectClose, fcParams } from '@x/test-utils';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { BookFeatures, depthImbalance, depthImbalanceBatch } from '../src/index.js';
+import { book, bookSpecArb, buildBooks, TICK, toRows } from './books.js';
+
+const b = book(
+  0,
+  [
+    [100, 30],
+    [99.99, 10],
+    [99.97, 20],
+  ],
+  [
+    [100.02, 10],
+    [100.03, 50],
+  ],
+  5,
+);
+
+describe('depth imbalance', () => {
+  it('hand-computed: top, k levels, decay and explicit weights', () => {
+    expectClose(depthImbalance(b, { levels: 1 }), (30 - 10) / 40);
+    expectClose(depthImbalance(b, { levels: 3 }), (60 - 60) / 120);
+    const w = [1, Math.exp(-1), Math.exp(-2)];
+    const bid = 30 * w[0] + 10 * w[1] + 20 * w[2];
+    const ask = 10 * w[0] + 50 * w[1];
+    expectClose(depthImbalance(b, { levels: 3, decay: 1 }), (bid - ask) / (bid + ask), {
+      atol: 1e-15,
+    });
+    expectClose(depthImbalance(b, { weights: [1, 0] }), (30 - 10) / 40);
+    expect(depthImbalance(book(0, [[100, 3]], [], 2), { levels: 2 })).toBe(1);
+    expect(depthImbalance(book(0, [], [], 2))).toBe(0);
+    expect(() => depthImbalance(b, { decay: -1 })).toThrow(ValidationError);
+  });
+
+  it('streaming BookFeatures equals the batch imbalance, always in [-1, 1]', () => {
+    fc.assert(
+      fc.property(
+        fc.array(bookSpecArb(4, 0), { maxLength: 40 }),
+        fc.double({ min: 0, max: 3, noNaN: true }),
+        (specs, decay) => {
+          const books = buildBooks(specs, 4);
+          const f = new BookFeatures({ tickSize: TICK, levels: 3, decay });
+          const batch = depthImbalanceBatch(toRows(books, 4), { levels: 3, decay });
+          books.forEach((x, i) => {
+            f.update(x);
+            expect(f.imbalance).toBe(batch[i]);
+            expect(Math.abs(f.imbalance)).toBeLessThanOrEqual(1);
+          });
+        },
+      ),
+      fcParams(),
+    );
+  });
+});
+
+describe('BookFeatures liquidity', () => {
+  it('hand-computed band depth and ratios', () => {
+    const f = new BookFeatures({ tickSize: TICK, levels: 2, bandTicks: 2 });
+    f.update(b);
+    // mid 100.01, band [99.99, 100.03]: bids 30 + 10, asks 10 + 50
+    expectClose(f.spread, 0.02, { atol: 1e-12 });
+    expectClose(f.mid, 100.01, { atol: 1e-12 });
+    expect(f.bandDepth).toBe(100);
+    expectClose(f.liquidityRatio, 100 / 0.02, { rtol: 1e-9 });
+    expect(f.depthPerSpreadTick).toBe(50);
+    expectClose(f.imbalanceTop, 0.5);
+    f.update(book(1, [[100, 1]], [], 5));
+    expect(f.twoSided).toBe(false);
+    expect(f.liquidityRatio).toBe(0);
+  });
+
+  it('skips invalid books without NaN', () => {
+    fc.assert(
+      fc.property(fc.array(bookSpecArb(4, 0.4), { maxLength: 40 }), (specs) => {
+        const f = new BookFeatures({ tickSize: TICK, levels: 4, decay: 0.5, onInvalid: 'skip' });
+        for (const x of buildBooks(specs, 4)) {
+          f.update(x);
+          for (const v of [
+            f.imbalance,
+            f.imbalanceTop,
+            f.spread,
+            f.mid,
+            f.bandDepth,
+            f.liquidityRatio,
+            f.depthPerSpreadTick,
+          ]) {
+            expect(Number.isFinite(v)).toBe(true);
+          }
+        }
+      }),
+      fcParams(),
+    );
+  });
+});
