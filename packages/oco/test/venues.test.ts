@@ -1,0 +1,273 @@
+import { Instrument, Rng } from '@x/core';
+import { FC_SEED, fcParams } from '@x/test-utils';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  bracket,
+  brokerOcaVenue,
+  DERIVATIVES_VENUE,
+  EMULATED_VENUE,
+  type GroupPolicies,
+  SPOT_OCO_VENUE,
+  type VenueProfile,
+} from '../src/index.js';
+import { Harness } from './helpers/harness.js';
+import { SimVenue } from './helpers/sim-venue.js';
+
+const XYZ = Instrument.create({ symbol: 'XYZ', tickSize: '0.01', lotSize: '1' });
+
+type Action = { kind: 'entry' | 'target'; lots: number } | { kind: 'stop' };
+
+/** Runs one script of venue-side executions, addressed by leg, and returns the ledger. */
+function runScript(
+  profile: VenueProfile,
+  policies: Partial<GroupPolicies>,
+  qty: number,
+  actions: readonly Action[],
+) {
+  const h = new Harness(XYZ, profile);
+  h.apply({
+    type: 'create',
+    spec: bracket({
+      id: 'b',
+      symbol: 'XYZ',
+      side: 'buy',
+      qty: String(qty),
+      entryPrice: '100',
+      stop: { price: '95' },
+      target: { price: '110' },
+      policies,
+    }),
+  });
+  h.settle();
+  for (const a of actions) {
+    const o = h.order('b', a.kind);
+    if (o === undefined || o.status !== 'live') continue;
+    if (a.kind === 'stop') h.venue.fill(o, 1_000_000);
+    else h.venue.fill(o, a.lots);
+    h.settle();
+  }
+  const l = h.om.ledger('b');
+  return {
+    entry: l.entryFilled.toString(),
+    avgEntry: l.avgEntryPrice?.toString(),
+    exit: l.exitFilled.toString(),
+    avgExit: l.avgExitPrice?.toString(),
+    open: l.openQty.toString(),
+    legs: l.legs.map((x) => [x.id, x.filled.toString()]),
+    status: l.status,
+    commands: h.commands.filter((c) => c.type === 'submit' && c.contingency !== undefined).length,
+  };
+}
+
+const actionArb: fc.Arbitrary<Action> = fc.oneof(
+  fc.record({ kind: fc.constant('entry' as const), lots: fc.integer({ min: 1, max: 8 }) }),
+  fc.record({ kind: fc.constant('target' as const), lots: fc.integer({ min: 1, max: 8 }) }),
+  fc.constant({ kind: 'stop' as const }),
+);
+
+describe('venue profiles: native and emulated handling give identical ledgers', () => {
+  const cases: [VenueProfile, Partial<GroupPolicies>][] = [
+    [SPOT_OCO_VENUE, {}],
+    [SPOT_OCO_VENUE, { exitSiblingOnFill: 'cancel' }],
+    [brokerOcaVenue('reduce-block'), {}],
+    [brokerOcaVenue('reduce-no-block'), {}],
+    [brokerOcaVenue('cancel'), { exitSiblingOnFill: 'cancel' }],
+    [DERIVATIVES_VENUE, {}],
+  ];
+  for (const [profile, policies] of cases) {
+    it(`${profile.name} ${JSON.stringify(policies)} == emulated (seed ${FC_SEED})`, () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 20 }),
+          fc.array(actionArb, { maxLength: 12 }),
+          (qty, actions) => {
+            const a = runScript(profile, policies, qty, actions);
+            const b = runScript(EMULATED_VENUE, policies, qty, actions);
+            expect({ ...a, commands: 0 }).toEqual({ ...b, commands: 0 });
+            expect(b.commands).toBe(0);
+          },
+        ),
+        fcParams({ numRuns: 300 }),
+      );
+    });
+  }
+
+  it('the spot venue cancels the stop on a partial limit fill and the manager re-protects R', () => {
+    const h = new Harness(XYZ, SPOT_OCO_VENUE);
+    h.apply({
+      type: 'create',
+      spec: bracket({
+        id: 'b',
+        symbol: 'XYZ',
+        side: 'buy',
+        qty: '10',
+        entryPrice: '100',
+        stop: { price: '95' },
+        target: { price: '110' },
+      }),
+    });
+    h.settle();
+    h.venue.fill(h.order('b', 'entry')!, 10);
+    h.settle();
+    const first = h.order('b', 'stop')!;
+    expect(first.listId).toBe('b');
+    h.venue.fill(h.order('b', 'target')!, 4);
+    h.settle();
+    expect(first.status).toBe('done');
+    const reprotect = h.order('b', 'stop')!;
+    expect(reprotect.id).toBe('b:stop:2');
+    expect(reprotect.qty - reprotect.filled).toBe(6);
+    expect(reprotect.listId).toBeNull();
+  });
+
+  it('broker OCA reduce: the venue reduces the sibling, the manager sends no modify', () => {
+    const h = new Harness(XYZ, brokerOcaVenue('reduce-block'));
+    h.apply({
+      type: 'create',
+      spec: bracket({
+        id: 'b',
+        symbol: 'XYZ',
+        side: 'buy',
+        qty: '10',
+        entryPrice: '100',
+        stop: { price: '95' },
+        target: { price: '110' },
+      }),
+    });
+    h.settle();
+    h.venue.fill(h.order('b', 'entry')!, 10);
+    h.settle();
+    const n = h.commands.length;
+    h.venue.fill(h.order('b', 'target')!, 4);
+    h.settle();
+    expect(h.commands.length).toBe(n);
+    const stop = h.order('b', 'stop')!;
+    expect(stop.qty - stop.filled).toBe(6);
+  });
+});
+
+describe('end to end through the @x/sim matching engine', () => {
+  it(`random street flow: ledger equals the engine's fills, exits never exceed R, groups end flat or cancelled (seed ${FC_SEED})`, () => {
+    let exitFills = 0;
+    let entryFills = 0;
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.boolean(), (seed, trailing) => {
+        const rng = Rng.fromSeed(seed);
+        const v = new SimVenue(XYZ);
+        // a two-sided book from the street
+        for (let i = 1; i <= 5; i++) {
+          v.other('buy', 'limit', String(5 + rng.int(0, 10 - 1)), (100 - i * 0.5).toFixed(2));
+          v.other('sell', 'limit', String(5 + rng.int(0, 10 - 1)), (100 + i * 0.5).toFixed(2));
+        }
+        for (let g = 0; g < 3; g++) {
+          const long = rng.float() < 0.5;
+          v.apply({
+            type: 'create',
+            spec: bracket({
+              id: `g${g}`,
+              symbol: 'XYZ',
+              side: long ? 'buy' : 'sell',
+              qty: String(1 + rng.int(0, 15 - 1)),
+              entryPrice: long ? '99.99' : '100.01',
+              stop: trailing
+                ? {
+                    offset: { kind: 'ticks', value: 15 },
+                    trailing: { distance: { kind: 'ticks', value: 15 } },
+                  }
+                : { offset: { kind: 'ticks', value: 15 } },
+              target: { offset: { kind: 'ticks', value: 15 } },
+            }),
+          });
+          v.pump();
+        }
+        const check = () => {
+          for (const id of v.om.groupIds()) {
+            const g = v.om.inspectGroup(id)!;
+            const r = Math.max(0, g.eF - g.xF);
+            for (const l of g.legs) {
+              if (l.cur === null || l.role === 'entry') continue;
+              const o = v.om.inspectOrder(l.cur)!;
+              if (o.why === '' && o.qty - o.filled > r)
+                throw new Error(`exit ${o.id} open above R`);
+            }
+          }
+        };
+        for (let step = 0; step < 120; step++) {
+          const side = rng.float() < 0.5 ? 'buy' : 'sell';
+          const u = rng.float();
+          if (u < 0.45) v.other(side, 'market', String(1 + rng.int(0, 15 - 1)));
+          else {
+            // limit orders around the last price, crossing it now and then
+            const mid = Number(v.engine.lastPrice()?.toString() ?? '100');
+            const px = Math.max(90, Math.min(110, mid + rng.normal(0, 0.6))).toFixed(2);
+            v.other(side, 'limit', String(1 + rng.int(0, 8 - 1)), px);
+          }
+          check();
+        }
+        for (const id of v.om.groupIds()) {
+          v.apply({ type: 'cancel-group', groupId: id, scope: 'all' });
+          v.pump(check);
+        }
+        // the engine's truth equals the manager's ledger
+        for (const id of v.om.groupIds()) {
+          const g = v.om.inspectGroup(id)!;
+          let eF = 0;
+          let xF = 0;
+          for (const [oid, q] of v.engineFilled) {
+            const o = v.om.inspectOrder(oid)!;
+            if (o.g !== id) continue;
+            if (g.legs[o.leg]!.role === 'entry') eF += q;
+            else xF += q;
+          }
+          expect([g.eF, g.xF]).toEqual([eF, xF]);
+          entryFills += eF;
+          exitFills += xF;
+          expect(g.st).toBe('done');
+        }
+        expect(v.engine.openOrders().filter((o) => o.owner === 'oco')).toEqual([]);
+      }),
+      fcParams({ numRuns: 60 }),
+    );
+    // the flow really exercised entries and exits
+    expect(entryFills).toBeGreaterThan(100);
+    expect(exitFills).toBeGreaterThan(50);
+  });
+
+  it('a bracket through the engine: partial entry, re-anchored exits, take-profit closes the position', () => {
+    const v = new SimVenue(XYZ);
+    v.other('sell', 'limit', '4', '100.00');
+    v.apply({
+      type: 'create',
+      spec: bracket({
+        id: 'b',
+        symbol: 'XYZ',
+        side: 'buy',
+        qty: '10',
+        entryPrice: '100.00',
+        stop: { offset: { kind: 'bps', value: 50 } },
+        target: { offset: { kind: 'bps', value: 50 } },
+      }),
+    });
+    v.pump();
+    let l = v.om.ledger('b');
+    expect(l.entryFilled.toString()).toBe('4');
+    expect(l.legs.find((x) => x.id === 'stop')?.stopPrice?.toString()).toBe('99.5');
+    expect(l.legs.find((x) => x.id === 'target')?.orderQty?.toString()).toBe('4');
+    v.other('sell', 'limit', '6', '99.90');
+    l = v.om.ledger('b');
+    expect(l.entryFilled.toString()).toBe('10');
+    // the street's sell at 99.90 trades at our resting 100.00 (maker price): avg stays 100
+    expect(l.avgEntryPrice?.toString()).toBe('100');
+    expect(l.legs.find((x) => x.id === 'stop')?.orderQty?.toString()).toBe('10');
+    expect(l.legs.find((x) => x.id === 'target')?.orderQty?.toString()).toBe('10');
+    expect(
+      v.engine.getOrder(l.legs.find((x) => x.id === 'stop')!.orderId!)?.leavesQty.toString(),
+    ).toBe('10');
+    v.other('buy', 'limit', '10', '100.50');
+    l = v.om.ledger('b');
+    expect(l.openQty.toString()).toBe('0');
+    expect(l.status).toBe('done');
+    expect(v.engine.openOrders().filter((o) => o.owner === 'oco')).toEqual([]);
+  });
+});
