@@ -11,10 +11,12 @@
  */
 import {
   type Clock,
+  createL2Snapshot,
   DECIMAL_ZERO,
   type Decimal,
   type DecimalLike,
   type Instrument,
+  type L2Delta,
   type L2Snapshot,
   type L3Add,
   type L3Cancel,
@@ -37,6 +39,7 @@ import {
   TickBook,
   unitsToNumber,
 } from './book.js';
+import { L2DeltaTracker } from './l2.js';
 
 /** Time in force accepted by the engine. */
 export type EngineTimeInForce = 'GTC' | 'IOC' | 'FOK';
@@ -447,6 +450,13 @@ export class MatchingEngine {
   private readonly tradePrefix: string;
   private idSeq = 0;
   private events: EngineEvent[] = [];
+  private readonly queue: EngineEvent[] = [];
+  private delivering = false;
+  private readonly l2Subs: {
+    snap: L2Snapshot;
+    tracker: L2DeltaTracker;
+    listener: (delta: L2Delta) => void;
+  }[] = [];
   private ts = 0;
   private taker: OrderRecord | undefined;
   private readonly tick: Decimal;
@@ -474,7 +484,10 @@ export class MatchingEngine {
   }
 
   /**
-   * Adds a listener that receives every event as it happens.
+   * Adds a listener that receives every event. Listeners are called synchronously when a command
+   * has finished (the engine is consistent, so a listener may issue commands; their events are
+   * delivered after the ones being delivered), in event order. An exception thrown by a listener
+   * propagates to the caller of the command, after the engine state is complete.
    * @param listener - the callback
    * @returns a function that removes the listener
    */
@@ -486,6 +499,27 @@ export class MatchingEngine {
     };
   }
 
+  /**
+   * Streams the top `levels` levels as L2 deltas: once now (the current book, from empty) and
+   * after every command that changed them. Applying the deltas in order to an empty
+   * `createL2Snapshot(levels)` with core's `applyL2Delta` reproduces {@link MatchingEngine.l2Snapshot}
+   * exactly.
+   * @param levels - N, levels per side
+   * @param listener - receives each delta
+   * @returns a function that ends the subscription
+   */
+  subscribeL2(levels: number, listener: (delta: L2Delta) => void): () => void {
+    const sub = { snap: createL2Snapshot(levels), tracker: new L2DeltaTracker(levels), listener };
+    this.l2Subs.push(sub);
+    this.book.fillL2(sub.snap, this.instrument.tickSizeNumber, this.instrument.lotSizeNumber);
+    sub.snap.ts = this.clock.now();
+    sub.tracker.diff(sub.snap, listener);
+    return () => {
+      const i = this.l2Subs.indexOf(sub);
+      if (i >= 0) this.l2Subs.splice(i, 1);
+    };
+  }
+
   // ------------------------------------------------------------------ commands
 
   /**
@@ -494,7 +528,13 @@ export class MatchingEngine {
    * @returns the order id, its state and every event caused (a reject is `ok: false`)
    */
   submit(request: OrderRequest): CommandResult {
-    this.begin();
+    return this.command(() => this.submitImpl(request));
+  }
+
+  private submitImpl(request: OrderRequest): CommandResult {
+    if (typeof request !== 'object' || request === null) {
+      return this.reject('submit', this.nextOrderId(), 'invalid-order', undefined);
+    }
     const orderId = request.orderId ?? this.nextOrderId();
     try {
       const check = this.validate(request, orderId);
@@ -538,10 +578,13 @@ export class MatchingEngine {
    * @returns the result; rejected with `unknown-order` or `order-closed`
    */
   cancel(orderId: string): CommandResult {
-    this.begin();
+    return this.command(() => this.cancelImpl(orderId));
+  }
+
+  private cancelImpl(orderId: string): CommandResult {
     const rec = this.orders.get(orderId);
     if (rec === undefined) {
-      return this.reject('cancel', orderId, 'unknown-order', `no order '${orderId}'`);
+      return this.reject('cancel', orderId, 'unknown-order', `no order '${String(orderId)}'`);
     }
     if (isClosed(rec.status)) {
       return this.reject('cancel', orderId, 'order-closed', `order '${orderId}' is ${rec.status}`);
@@ -570,11 +613,17 @@ export class MatchingEngine {
    *   `qty-below-filled`, instrument-rule reasons, `would-cross`
    */
   amend(orderId: string, amend: AmendRequest): CommandResult {
-    this.begin();
+    return this.command(() => this.amendImpl(orderId, amend));
+  }
+
+  private amendImpl(orderId: string, amend: AmendRequest): CommandResult {
     try {
       const rec = this.orders.get(orderId);
       if (rec === undefined) {
-        return this.reject('amend', orderId, 'unknown-order', `no order '${orderId}'`);
+        return this.reject('amend', orderId, 'unknown-order', `no order '${String(orderId)}'`);
+      }
+      if (typeof amend !== 'object' || amend === null) {
+        return this.reject('amend', orderId, 'invalid-order', 'the amend must be an object');
       }
       if (isClosed(rec.status)) {
         return this.reject('amend', orderId, 'order-closed', `order '${orderId}' is ${rec.status}`);
@@ -715,9 +764,56 @@ export class MatchingEngine {
 
   // ------------------------------------------------------------------ internals
 
-  private begin(): void {
+  /**
+   * Runs one command with its own event list, then publishes L2 deltas and delivers the events
+   * to listeners once the engine is consistent again. Commands issued by a listener nest: their
+   * events are delivered after the ones being delivered.
+   */
+  private command(fn: () => CommandResult): CommandResult {
+    const savedEvents = this.events;
+    const savedTs = this.ts;
+    const savedTaker = this.taker;
     this.events = [];
     this.ts = this.clock.now();
+    this.taker = undefined;
+    let result: CommandResult;
+    try {
+      result = fn();
+    } finally {
+      this.events = savedEvents;
+      this.taker = savedTaker;
+    }
+    const ts = this.ts;
+    this.ts = savedTs;
+    this.publishL2(ts);
+    this.deliver(result.events);
+    return result;
+  }
+
+  private deliver(events: readonly EngineEvent[]): void {
+    if (this.listeners.length === 0 || events.length === 0) return;
+    for (let i = 0; i < events.length; i++) this.queue.push(events[i]!);
+    if (this.delivering) return;
+    this.delivering = true;
+    try {
+      for (let i = 0; i < this.queue.length; i++) {
+        const e = this.queue[i]!;
+        const ls = this.listeners.slice();
+        for (let j = 0; j < ls.length; j++) ls[j]!(e);
+      }
+    } finally {
+      this.queue.length = 0;
+      this.delivering = false;
+    }
+  }
+
+  private publishL2(ts: number): void {
+    for (let i = 0; i < this.l2Subs.length; i++) {
+      const sub = this.l2Subs[i]!;
+      this.book.fillL2(sub.snap, this.instrument.tickSizeNumber, this.instrument.lotSizeNumber);
+      sub.snap.ts = ts;
+      sub.tracker.diff(sub.snap, sub.listener);
+    }
   }
 
   private finish(orderId: string, ok: boolean, reason: RejectReason | undefined): CommandResult {
@@ -730,7 +826,6 @@ export class MatchingEngine {
 
   private emit(e: EngineEvent): void {
     this.events.push(e);
-    for (let i = 0; i < this.listeners.length; i++) this.listeners[i]!(e);
   }
 
   private reject(

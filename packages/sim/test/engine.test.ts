@@ -1,4 +1,11 @@
-import { Dec, Instrument, ManualClock, validateL2Snapshot } from '@x/core';
+import {
+  applyL2Delta,
+  createL2Snapshot,
+  Dec,
+  Instrument,
+  ManualClock,
+  validateL2Snapshot,
+} from '@x/core';
 import { fcParams } from '@x/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -296,6 +303,8 @@ describe('MatchingEngine: properties', () => {
           const v = venue({ selfTradePrevention: stp });
           const events: EngineEvent[] = [];
           v.subscribe((e) => events.push(e));
+          const l2 = createL2Snapshot(50);
+          v.subscribeL2(50, (d) => applyL2Delta(l2, d));
           const ids: string[] = [];
           for (const c of cmds) {
             if (c.k === 'submit') ids.push(v.submit(c.req).orderId);
@@ -353,6 +362,11 @@ describe('MatchingEngine: properties', () => {
           }
           const snap = v.l2Snapshot(50);
           validateL2Snapshot(snap);
+          // the L2 delta stream rebuilt the same book
+          expect(Array.from(l2.bidPrice)).toEqual(Array.from(snap.bidPrice));
+          expect(Array.from(l2.bidSize)).toEqual(Array.from(snap.bidSize));
+          expect(Array.from(l2.askPrice)).toEqual(Array.from(snap.askPrice));
+          expect(Array.from(l2.askSize)).toEqual(Array.from(snap.askSize));
           const fromSnap = (p: Float64Array, s: Float64Array) => {
             const m = new Map<string, string>();
             for (let i = 0; i < p.length && s[i]! > 0; i++)
@@ -368,4 +382,57 @@ describe('MatchingEngine: properties', () => {
       );
     });
   }
+});
+
+describe('MatchingEngine: robustness', () => {
+  it('never throws on malformed input: every bad command is a reject', () => {
+    fc.assert(
+      fc.property(fc.anything(), fc.anything(), fc.anything(), (a, b, c) => {
+        const v = venue();
+        v.submit({ orderId: 'r', side: 'buy', type: 'limit', price: '10', qty: '1' });
+        const r1 = v.submit(a as Parameters<MatchingEngine['submit']>[0]);
+        const r2 = v.amend('r', b as Parameters<MatchingEngine['amend']>[1]);
+        const r3 = v.cancel(c as string);
+        const r4 = v.submit({
+          side: 'sell',
+          type: 'limit',
+          price: b as string,
+          qty: c as string,
+        });
+        for (const r of [r1, r2, r3, r4]) {
+          if (!r.ok) expect(r.events.map((e) => e.type)).toEqual(['rejected']);
+        }
+        validateL2Snapshot(v.l2Snapshot(5));
+      }),
+      fcParams({ numRuns: 300 }),
+    );
+  });
+
+  it('listeners may issue commands: events are delivered in order, after the state is complete', () => {
+    const v = venue();
+    const seen: string[] = [];
+    v.subscribe((e) => {
+      seen.push(`${e.type}${'orderId' in e ? `:${e.orderId}` : ''}`);
+      // react to a partial fill of 'bid' by canceling the rest (an OCO-style reaction)
+      if (e.type === 'fill' && e.orderId === 'bid' && e.status === 'partially-filled') {
+        expect(v.getOrder('bid')?.status).toBe('partially-filled');
+        v.cancel('bid');
+      }
+    });
+    v.submit({ orderId: 'bid', side: 'buy', type: 'limit', price: '10', qty: '2' });
+    const r = v.submit({ orderId: 'mkt', side: 'sell', type: 'market', qty: '0.5' });
+    expect(r.events.map((e) => e.type)).toEqual(['accepted', 'execute', 'trade', 'fill', 'fill']);
+    expect(v.getOrder('bid')?.status).toBe('canceled');
+    expect(seen).toEqual([
+      'accepted:bid',
+      'add:bid',
+      'accepted:mkt',
+      'execute',
+      'trade',
+      'fill:bid',
+      'fill:mkt',
+      'cancel:bid',
+      'canceled:bid',
+    ]);
+  });
 });
