@@ -124,7 +124,7 @@ export class AttentionLstmClassifier implements Classifier<Tensor>, ExportableMo
       throw new ValidationError('classification needs at least two classes', { field: 'y' });
     }
     const index = new Map<number, number>();
-    classes.forEach((c, i) => index.set(c, i));
+    for (let i = 0; i < classes.length; i++) index.set(classes[i]!, i);
     const encoded = Int32Array.from(y, (v) => index.get(v)!);
     const m = AttentionLstm.create({
       ...this.config,

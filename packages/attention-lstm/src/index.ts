@@ -12,6 +12,7 @@ export {
   type EstimatorModelConfig,
 } from './estimators.js';
 export type { FArray } from './internal/kernels.js';
+export { simdKernelsAvailable, useSimdKernels } from './internal/wasm.js';
 export {
   type ActivationStats,
   ATTENTION_LSTM_FORMAT_VERSION,

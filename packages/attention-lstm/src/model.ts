@@ -28,13 +28,9 @@ import {
   type ResolvedAttentionLstmConfig,
   resolveConfig,
 } from './config.js';
-import {
-  type FArray,
-  linearRows,
-  linearRowsBackward,
-  matvecAdd,
-  sigmoid,
-} from './internal/kernels.js';
+import { Kern } from './internal/kern.js';
+import { type FArray, linearRowsBackward } from './internal/kernels.js';
+import { WasmArena } from './internal/wasm.js';
 
 /** The `kind` of an exported attention-LSTM. */
 export const ATTENTION_LSTM_KIND = '@x/attention-lstm:AttentionLstm';
@@ -112,7 +108,11 @@ export class AttentionLstm implements ExportableModel {
   /** @hidden */ readonly offHeadB: number;
 
   private readonly dropoutRng: Rng;
+  private readonly arena: WasmArena | null;
+  private kern: Kern;
   private cap = 0;
+  private scratchCap = 0;
+  private staging: FArray = new Float64Array(0);
   // Workspace (sized for `cap` steps).
   private gates: FArray[] = [];
   private cells: FArray[] = [];
@@ -189,15 +189,25 @@ export class AttentionLstm implements ExportableModel {
     this.offHeadW = add('head.weight', [O, H]);
     this.offHeadB = add('head.bias', [O]);
     this.parameterInfo = info;
-    this.params = params ?? alloc(dtype, off);
+    // float32 models with H a multiple of 4 keep weights and activations in a fixed WebAssembly
+    // arena (sized for maxLength steps, never grown) so the SIMD kernels can run on them.
+    let arena: WasmArena | null = null;
+    if (dtype === 'float32' && H % 4 === 0 && params === undefined) {
+      const perStep = L * (9 * H) + 8 * H + D;
+      arena = WasmArena.create(off + L * 4 * H + H + O + config.maxLength * perStep, 16 + 8 * L);
+    }
+    this.arena = arena;
+    this.kern = new Kern(null);
+    this.params = params ?? (arena !== null ? arena.alloc(off) : alloc(dtype, off));
     this.grads = new Float64Array(off);
     const rng = Rng.fromSeed(config.seed);
     const initRng = rng.split();
     this.dropoutRng = rng.split();
     if (params === undefined) this.initialise(initRng);
-    this.biasSum = layers.map(() => alloc(dtype, 4 * H));
-    this.pooled = alloc(dtype, H);
-    this.outBuf = alloc(dtype, O);
+    const mk = (n: number): FArray => (arena !== null ? arena.alloc(n) : alloc(dtype, n));
+    this.biasSum = layers.map(() => mk(4 * H));
+    this.pooled = mk(H);
+    this.outBuf = mk(O);
     this.dhNext = new Float64Array(H);
     this.dcNext = new Float64Array(H);
     this.dPooled = new Float64Array(H);
@@ -253,6 +263,11 @@ export class AttentionLstm implements ExportableModel {
   /** The element type of the model. */
   get dtype(): DType {
     return this.config.dtype;
+  }
+
+  /** True when this model's forward pass runs on the WebAssembly SIMD kernels. */
+  get usesSimd(): boolean {
+    return this.kern.arena !== null || (this.cap === 0 && this.arena !== null);
   }
 
   /** Total number of scalar parameters. */
@@ -435,10 +450,38 @@ export class AttentionLstm implements ExportableModel {
 
   /** @hidden Sizes the workspace for sequences of up to `T` steps. */
   ensure(T: number): void {
-    const { hiddenSize: H, numLayers: L, numHeads: nh, dtype } = this.config;
+    const { hiddenSize: H, numLayers: L, numHeads: nh, dtype, inputSize: D } = this.config;
     if (T > this.peRows) this.fillPositional(T);
+    if (T > this.scratchCap) {
+      const cap = Math.max(T, Math.min(this.scratchCap * 2, 4096), 8);
+      this.scratchCap = cap;
+      this.probs = alloc(dtype, nh * cap * cap);
+      this.rstd = new Float64Array(cap);
+      this.alpha = new Float64Array(cap);
+      this.dG = new Float64Array(cap * 4 * H);
+      this.dH = new Float64Array(cap * H);
+      this.dX = new Float64Array(cap * Math.max(H, D));
+      this.dz = new Float64Array(cap * H);
+      this.dqkv = new Float64Array(cap * 3 * H);
+      this.dO = new Float64Array(cap * H);
+      this.dRow = new Float64Array(cap);
+    }
     if (T <= this.cap) return;
-    const cap = Math.max(T, this.cap * 2 > 4096 ? T : this.cap * 2, 8);
+    const drop = this.config.dropout > 0;
+    let mk: (n: number) => FArray;
+    let cap: number;
+    if (this.arena !== null && this.cap === 0 && T <= this.config.maxLength) {
+      // Once, at maxLength steps, inside the arena: the SIMD kernels run from now on.
+      const arena = this.arena;
+      mk = (n) => arena.alloc(n);
+      cap = this.config.maxLength;
+      this.kern = new Kern(arena);
+    } else {
+      // Plain JavaScript buffers (float64 models, or sequences past the arena's maxLength).
+      mk = (n) => alloc(dtype, n);
+      cap = Math.max(T, Math.min(this.cap * 2, 4096), 8);
+      this.kern = new Kern(null);
+    }
     this.cap = cap;
     this.gates = [];
     this.cells = [];
@@ -447,29 +490,20 @@ export class AttentionLstm implements ExportableModel {
     this.masks = [];
     this.dropped = [];
     for (let l = 0; l < L; l++) {
-      this.gates.push(alloc(dtype, cap * 4 * H));
-      this.cells.push(alloc(dtype, cap * H));
-      this.hs.push(alloc(dtype, cap * H));
-      this.tcs.push(alloc(dtype, cap * H));
-      this.masks.push(alloc(dtype, l > 0 && this.config.dropout > 0 ? cap * H : 0));
-      this.dropped.push(alloc(dtype, l > 0 && this.config.dropout > 0 ? cap * H : 0));
+      this.gates.push(mk(cap * 4 * H));
+      this.cells.push(mk(cap * H));
+      this.hs.push(mk(cap * H));
+      this.tcs.push(mk(cap * H));
+      this.masks.push(alloc(dtype, l > 0 && drop ? cap * H : 0));
+      this.dropped.push(l > 0 && drop ? mk(cap * H) : alloc(dtype, 0));
     }
-    this.z = alloc(dtype, cap * H);
-    this.qkv = alloc(dtype, cap * 3 * H);
-    this.probs = alloc(dtype, nh * cap * cap);
-    this.attO = alloc(dtype, cap * H);
-    this.resid = alloc(dtype, cap * H);
+    this.z = mk(cap * H);
+    this.qkv = mk(cap * 3 * H);
+    this.attO = mk(cap * H);
+    this.resid = mk(cap * H);
     this.xhat = alloc(dtype, cap * H);
-    this.rstd = new Float64Array(cap);
-    this.y = alloc(dtype, cap * H);
-    this.alpha = new Float64Array(cap);
-    this.dG = new Float64Array(cap * 4 * H);
-    this.dH = new Float64Array(cap * H);
-    this.dX = new Float64Array(cap * Math.max(H, this.config.inputSize));
-    this.dz = new Float64Array(cap * H);
-    this.dqkv = new Float64Array(cap * 3 * H);
-    this.dO = new Float64Array(cap * H);
-    this.dRow = new Float64Array(cap);
+    this.y = mk(cap * H);
+    this.staging = mk(cap * D);
   }
 
   private fillPositional(T: number): void {
@@ -520,8 +554,17 @@ export class AttentionLstm implements ExportableModel {
     const p = this.params;
     const H4 = 4 * H;
     // ---- LSTM stack (PyTorch nn.LSTM equations) ----
+    const kern = this.kern;
     let inp: FArray = x;
     let inOff = xOff;
+    if (kern.arena !== null && !kern.arena.owns(x)) {
+      // The SIMD kernels read from the arena: copy the sequence in.
+      const D = this.config.inputSize;
+      const st = this.staging;
+      for (let k = 0; k < T * D; k++) st[k] = x[xOff + k]!;
+      inp = st;
+      inOff = 0;
+    }
     for (let l = 0; l < L; l++) {
       const lp = this.layers[l]!;
       const G = this.gates[l]!;
@@ -543,35 +586,27 @@ export class AttentionLstm implements ExportableModel {
         inOff = 0;
       }
       // Input projection for all steps at once, both biases folded in.
-      linearRows(inp, inOff, lp.inDim, T, lp.inDim, p, lp.wih, H4, this.biasSum[l]!, 0, G, 0, H4);
-      let sat = 0;
+      kern.lin(inp, inOff, lp.inDim, T, lp.inDim, p, lp.wih, H4, this.biasSum[l]!, 0, G, 0, H4);
       for (let t = 0; t < T; t++) {
         const g0 = t * H4;
-        if (t > 0) matvecAdd(p, lp.whh, H4, H, Hs, (t - 1) * H, G, g0);
         const h0 = t * H;
-        for (let j = 0; j < H; j++) {
-          const ig = sigmoid(G[g0 + j]!);
-          const fg = sigmoid(G[g0 + H + j]!);
-          const gg = Math.tanh(G[g0 + 2 * H + j]!);
-          const og = sigmoid(G[g0 + 3 * H + j]!);
-          const cPrev = t > 0 ? C[h0 - H + j]! : 0;
-          const c = fg * cPrev + ig * gg;
-          const tc = Math.tanh(c);
-          G[g0 + j] = ig;
-          G[g0 + H + j] = fg;
-          G[g0 + 2 * H + j] = gg;
-          G[g0 + 3 * H + j] = og;
-          C[h0 + j] = c;
-          TC[h0 + j] = tc;
-          Hs[h0 + j] = og * tc;
-          if (stats !== undefined) {
+        // The four gate products fused into one (4H × H) matrix-vector product per step.
+        if (t > 0) kern.lin(Hs, h0 - H, H, 1, H, p, lp.whh, H4, G, g0, G, g0, H4);
+        kern.cell(G, g0, C, t > 0 ? h0 - H : -1, C, h0, TC, Hs, h0, H);
+      }
+      if (stats !== undefined) {
+        let sat = 0;
+        for (let t = 0; t < T; t++) {
+          const g0 = t * H4;
+          for (let j = 0; j < H; j++) {
+            const ig = G[g0 + j]!;
+            const fg = G[g0 + H + j]!;
+            const og = G[g0 + 3 * H + j]!;
             if (ig < 0.01 || ig > 0.99) sat++;
             if (fg < 0.01 || fg > 0.99) sat++;
             if (og < 0.01 || og > 0.99) sat++;
           }
         }
-      }
-      if (stats !== undefined) {
         stats.gateCount += 3 * T * H;
         stats.gateSaturated += sat;
       }
@@ -595,8 +630,8 @@ export class AttentionLstm implements ExportableModel {
     const H3 = 3 * H;
     const q0 = lastOnly ? T - 1 : 0;
     // K and V for every step; Q for the queries we need.
-    linearRows(z, 0, H, T, H, p, this.offInW + H * H, 2 * H, p, this.offInB + H, qkv, H, H3);
-    linearRows(z, q0 * H, H, T - q0, H, p, this.offInW, H, p, this.offInB, qkv, q0 * H3, H3);
+    kern.lin(z, 0, H, T, H, p, this.offInW + H * H, 2 * H, p, this.offInB + H, qkv, H, H3);
+    kern.lin(z, q0 * H, H, T - q0, H, p, this.offInW, H, p, this.offInB, qkv, q0 * H3, H3);
     const dh = H / nh;
     const scale = 1 / Math.sqrt(dh);
     const probs = this.probs;
@@ -642,7 +677,7 @@ export class AttentionLstm implements ExportableModel {
     }
     // out projection into resid, then residual + layer norm.
     const resid = this.resid;
-    linearRows(attO, q0 * H, H, T - q0, H, p, this.offOutW, H, p, this.offOutB, resid, q0 * H, H);
+    kern.lin(attO, q0 * H, H, T - q0, H, p, this.offOutW, H, p, this.offOutB, resid, q0 * H, H);
     const xhat = this.xhat;
     const y = this.y;
     const rstd = this.rstd;
@@ -704,7 +739,7 @@ export class AttentionLstm implements ExportableModel {
       }
     }
     // ---- head ----
-    linearRows(pooled, 0, H, 1, H, p, this.offHeadW, O, p, this.offHeadB, this.outBuf, 0, O);
+    kern.lin(pooled, 0, H, 1, H, p, this.offHeadW, O, p, this.offHeadB, this.outBuf, 0, O);
   }
 
   /**

@@ -6,7 +6,9 @@
  * @module
  */
 import { InvalidStateError, ValidationError } from '@x/core';
-import { type FArray, linearRows, matvecAdd, sigmoid } from './internal/kernels.js';
+import { Kern } from './internal/kern.js';
+import type { FArray } from './internal/kernels.js';
+import { WasmArena } from './internal/wasm.js';
 import { type AttentionLstm, writeSinusoid } from './model.js';
 
 /**
@@ -16,8 +18,9 @@ import { type AttentionLstm, writeSinusoid } from './model.js';
  * stream from a zero state, positions count from the stream's start, and attention covers the
  * last `attentionWindow` steps.
  *
- * The stream reads the model's weights live: training the model changes the stream's
- * subsequent outputs, but not the cached state (call {@link AttentionLstmStream.reset}).
+ * The stream works on a snapshot of the model's weights taken at construction (float32 models
+ * keep it in a WebAssembly SIMD arena); after training the model further, call
+ * {@link AttentionLstmStream.syncWeights} or create a new stream.
  *
  * @example
  * ```ts
@@ -33,6 +36,11 @@ export class AttentionLstmStream {
   readonly model: AttentionLstm;
   /** The attention window W (the model's `attentionWindow`). */
   readonly window: number;
+  private readonly kern: Kern;
+  private readonly p: FArray;
+  private readonly biasSum: FArray[];
+  private readonly tc: FArray;
+  private readonly xIn: FArray;
   private readonly h: FArray[];
   private readonly c: FArray[];
   private readonly gates: FArray;
@@ -57,8 +65,23 @@ export class AttentionLstmStream {
     const { hiddenSize: H, numLayers: L, outputSize: O, dtype } = model.config;
     const W = model.config.attentionWindow!;
     this.window = W;
+    const D = model.config.inputSize;
+    const P = model.params.length;
+    const arena =
+      dtype === 'float32' && H % 4 === 0
+        ? WasmArena.create(P + L * 5 * H + 2 * W * H + 12 * H + D + O, 16 + 3 * L)
+        : null;
+    this.kern = new Kern(arena);
     const mk = (n: number): FArray =>
-      dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+      arena !== null
+        ? arena.alloc(n)
+        : dtype === 'float32'
+          ? new Float32Array(n)
+          : new Float64Array(n);
+    this.p = mk(P);
+    this.biasSum = Array.from({ length: L }, () => mk(4 * H));
+    this.tc = mk(H);
+    this.xIn = mk(D);
     this.h = Array.from({ length: L }, () => mk(H));
     this.c = Array.from({ length: L }, () => mk(H));
     this.gates = mk(4 * H);
@@ -72,6 +95,22 @@ export class AttentionLstmStream {
     this.peRow = mk(H);
     this.out = mk(O);
     model.ensure(1);
+    this.syncWeights();
+  }
+
+  /**
+   * Copies the model's current weights into the stream (the cached state is kept; call
+   * {@link AttentionLstmStream.reset} too when the weights changed materially).
+   */
+  syncWeights(): void {
+    const m = this.model;
+    this.p.set(m.params);
+    const H4 = 4 * m.config.hiddenSize;
+    for (let l = 0; l < m.layers.length; l++) {
+      const lp = m.layers[l]!;
+      const bs = this.biasSum[l]!;
+      for (let o = 0; o < H4; o++) bs[o] = this.p[lp.bih + o]! + this.p[lp.bhh + o]!;
+    }
   }
 
   /** Number of steps consumed since creation or the last {@link AttentionLstmStream.reset}. */
@@ -123,35 +162,21 @@ export class AttentionLstmStream {
         { state: 'past-max-length' },
       );
     }
-    const p = m.params;
+    const p = this.p;
+    const kern = this.kern;
     const H4 = 4 * H;
     const G = this.gates;
-    // ---- LSTM step per layer ----
+    const xIn = this.xIn;
+    for (let k = 0; k < D; k++) xIn[k] = x[k]!;
+    // ---- LSTM step per layer: one fused (4H × in) and one (4H × H) product ----
     for (let l = 0; l < L; l++) {
       const lp = m.layers[l]!;
       const hl = this.h[l]!;
       const cl = this.c[l]!;
-      if (l === 0) {
-        for (let o = 0; o < H4; o++) {
-          let s = p[lp.bih + o]! + p[lp.bhh + o]!;
-          const w0 = lp.wih + o * D;
-          for (let k = 0; k < D; k++) s += x[k]! * p[w0 + k]!;
-          G[o] = s;
-        }
-      } else {
-        linearRows(this.h[l - 1]!, 0, H, 1, H, p, lp.wih, H4, p, lp.bih, G, 0, H4);
-        for (let o = 0; o < H4; o++) G[o] = G[o]! + p[lp.bhh + o]!;
-      }
-      matvecAdd(p, lp.whh, H4, H, hl, 0, G, 0);
-      for (let j = 0; j < H; j++) {
-        const ig = sigmoid(G[j]!);
-        const fg = sigmoid(G[H + j]!);
-        const gg = Math.tanh(G[2 * H + j]!);
-        const og = sigmoid(G[3 * H + j]!);
-        const c = fg * cl[j]! + ig * gg;
-        cl[j] = c;
-        hl[j] = og * Math.tanh(c);
-      }
+      const inp = l === 0 ? xIn : this.h[l - 1]!;
+      kern.lin(inp, 0, lp.inDim, 1, lp.inDim, p, lp.wih, H4, this.biasSum[l]!, 0, G, 0, H4);
+      kern.lin(hl, 0, H, 1, H, p, lp.whh, H4, G, 0, G, 0, H4);
+      kern.cell(G, 0, cl, 0, cl, 0, this.tc, hl, 0, H);
     }
     // ---- positional encoding ----
     const top = this.h[L - 1]!;
@@ -173,9 +198,9 @@ export class AttentionLstmStream {
     // ---- q for the new step; k, v into the ring slot ----
     const W = this.window;
     const slot = pos % W;
-    linearRows(z, 0, H, 1, H, p, m.offInW, H, p, m.offInB, this.q, 0, H);
-    linearRows(z, 0, H, 1, H, p, m.offInW + H * H, H, p, m.offInB + H, this.keys, slot * H, H);
-    linearRows(
+    kern.lin(z, 0, H, 1, H, p, m.offInW, H, p, m.offInB, this.q, 0, H);
+    kern.lin(z, 0, H, 1, H, p, m.offInW + H * H, H, p, m.offInB + H, this.keys, slot * H, H);
+    kern.lin(
       z,
       0,
       H,
@@ -224,7 +249,7 @@ export class AttentionLstmStream {
     }
     // ---- out projection, residual, layer norm ----
     const r = this.resid;
-    linearRows(attO, 0, H, 1, H, p, m.offOutW, H, p, m.offOutB, r, 0, H);
+    kern.lin(attO, 0, H, 1, H, p, m.offOutW, H, p, m.offOutB, r, 0, H);
     let mean = 0;
     for (let j = 0; j < H; j++) {
       const v = z[j]! + r[j]!;
@@ -240,7 +265,7 @@ export class AttentionLstmStream {
     const rs = 1 / Math.sqrt(varSum / H + 1e-5);
     for (let j = 0; j < H; j++) r[j] = (r[j]! - mean) * rs * p[m.offLnW + j]! + p[m.offLnB + j]!;
     // ---- head ----
-    linearRows(r, 0, H, 1, H, p, m.offHeadW, O, p, m.offHeadB, this.out, 0, O);
+    kern.lin(r, 0, H, 1, H, p, m.offHeadW, O, p, m.offHeadB, this.out, 0, O);
     this.position = pos + 1;
     return this.out;
   }

@@ -8,6 +8,8 @@ import {
   type AttentionLstmConfig,
   attentionLstmImporter,
   lossAndGradients,
+  simdKernelsAvailable,
+  useSimdKernels,
 } from '../src/index.js';
 import { decode, decodeAll, loadCases } from './fixtures.js';
 
@@ -44,6 +46,44 @@ describe('forward pass vs PyTorch 1.13 (nn.LSTM + nn.MultiheadAttention + nn.Lay
       expectArraysClose(out.data, decode(c.output, c.dtype).data, { atol }, `${c.name} output`);
     });
   }
+
+  it('float32 runs the same on the WebAssembly SIMD kernels and in plain JavaScript', () => {
+    expect(simdKernelsAvailable()).toBe(true);
+    for (const c of loadCases().filter((k) => k.dtype === 'float32')) {
+      const simd = fromCase(c);
+      useSimdKernels(false);
+      let js: AttentionLstm;
+      try {
+        js = fromCase(c);
+      } finally {
+        useSimdKernels(true);
+      }
+      const x = decode(c.input, c.dtype);
+      expect(js.usesSimd).toBe(false);
+      expect(simd.usesSimd).toBe((c.config.hiddenSize as number) % 4 === 0);
+      const want = decode(c.output, c.dtype).data;
+      expectArraysClose(js.forward(x).data, want, { atol: 1e-5 }, `${c.name} js`);
+      expectArraysClose(simd.forward(x).data, want, { atol: 1e-5 }, `${c.name} simd`);
+      expectArraysClose(
+        simd.forward(x).data,
+        js.forward(x).data,
+        { atol: 2e-6 },
+        `${c.name} simd vs js`,
+      );
+    }
+  });
+
+  it('sequences longer than maxLength move a SIMD model to JavaScript buffers, weights intact', () => {
+    const m = AttentionLstm.create({ inputSize: 2, hiddenSize: 8, maxLength: 6, seed: 3 });
+    const x = randomInput('float32', [1, 6, 2], 1);
+    const params = m.params;
+    const before = Array.from(m.forward(x).data);
+    expect(m.usesSimd).toBe(true);
+    m.forward(randomInput('float32', [1, 9, 2], 2));
+    expect(m.usesSimd).toBe(false);
+    expect(m.params).toBe(params);
+    expectArraysClose(m.forward(x).data, before, { atol: 2e-6 }, 'after the move');
+  });
 
   it('forwardInto writes the same values as forward and reuses its buffers', () => {
     const c = loadCases().find((k) => k.dtype === 'float32' && k.batch === 16)!;
