@@ -155,7 +155,6 @@ class SideLevels {
   prices = new Float64Array(64);
   slots = new Int32Array(64);
   count = 0;
-  readonly map = new Map<number, number>();
   /** total resting lots on this side */
   lots = 0;
   /** total resting orders on this side */
@@ -184,6 +183,15 @@ class SideLevels {
     return lo;
   }
 
+  /** The level slot at `price`, or -1 (best level first, then a binary search). */
+  find(price: number): number {
+    const n = this.count;
+    if (n === 0) return -1;
+    if (this.prices[n - 1] === price) return this.slots[n - 1];
+    const i = this.lowerBound(price);
+    return i < n && this.prices[i] === price ? this.slots[i] : -1;
+  }
+
   insert(price: number, slot: number): void {
     if (this.count === this.prices.length) {
       const np = new Float64Array(this.count * 2);
@@ -200,25 +208,42 @@ class SideLevels {
       this.slots[n] = slot;
     } else {
       const i = this.lowerBound(price);
-      this.prices.copyWithin(i + 1, i, n);
-      this.slots.copyWithin(i + 1, i, n);
-      this.prices[i] = price;
-      this.slots[i] = slot;
+      const p = this.prices;
+      const sl = this.slots;
+      if (n - i < 32) {
+        // short moves: a plain loop beats the typed-array copyWithin call
+        for (let k = n; k > i; k--) {
+          p[k] = p[k - 1];
+          sl[k] = sl[k - 1];
+        }
+      } else {
+        p.copyWithin(i + 1, i, n);
+        sl.copyWithin(i + 1, i, n);
+      }
+      p[i] = price;
+      sl[i] = slot;
     }
     this.count = n + 1;
-    this.map.set(price, slot);
   }
 
   remove(price: number): void {
     const n = this.count;
-    this.map.delete(price);
     if (this.prices[n - 1] === price) {
       this.count = n - 1;
       return;
     }
     const i = this.lowerBound(price);
-    this.prices.copyWithin(i, i + 1, n);
-    this.slots.copyWithin(i, i + 1, n);
+    const p = this.prices;
+    const sl = this.slots;
+    if (n - i < 32) {
+      for (let k = i; k < n - 1; k++) {
+        p[k] = p[k + 1];
+        sl[k] = sl[k + 1];
+      }
+    } else {
+      p.copyWithin(i, i + 1, n);
+      sl.copyWithin(i, i + 1, n);
+    }
     this.count = n - 1;
   }
 }
@@ -399,8 +424,8 @@ export class TickBook {
    * @param priceTicks - the price
    */
   levelLots(side: Side, priceTicks: number): number {
-    const slot = this.sides[side === 'buy' ? BUY : SELL].map.get(priceTicks);
-    return slot === undefined ? 0 : this.lLots[slot];
+    const slot = this.sides[side === 'buy' ? BUY : SELL].find(priceTicks);
+    return slot < 0 ? 0 : this.lLots[slot];
   }
 
   /**
@@ -409,8 +434,8 @@ export class TickBook {
    * @param priceTicks - the price
    */
   levelOrders(side: Side, priceTicks: number): number {
-    const slot = this.sides[side === 'buy' ? BUY : SELL].map.get(priceTicks);
-    return slot === undefined ? 0 : this.lCount[slot];
+    const slot = this.sides[side === 'buy' ? BUY : SELL].find(priceTicks);
+    return slot < 0 ? 0 : this.lCount[slot];
   }
 
   /**
@@ -503,8 +528,8 @@ export class TickBook {
    * @param fn - receives the order id and its resting lots
    */
   forEachOrderAt(side: Side, priceTicks: number, fn: (orderId: OrderId, lots: number) => void) {
-    const slot = this.sides[side === 'buy' ? BUY : SELL].map.get(priceTicks);
-    if (slot === undefined) return;
+    const slot = this.sides[side === 'buy' ? BUY : SELL].find(priceTicks);
+    if (slot < 0) return;
     let o = this.lHead[slot];
     while (o !== NONE) {
       const next = this.oNext[o];
@@ -520,8 +545,8 @@ export class TickBook {
    * @param index - 0-based queue position
    */
   orderAt(side: Side, priceTicks: number, index: number): OrderId | undefined {
-    const slot = this.sides[side === 'buy' ? BUY : SELL].map.get(priceTicks);
-    if (slot === undefined) return undefined;
+    const slot = this.sides[side === 'buy' ? BUY : SELL].find(priceTicks);
+    if (slot < 0) return undefined;
     let o = this.lHead[slot];
     for (let i = 0; i < index && o !== NONE; i++) o = this.oNext[o];
     return o === NONE ? undefined : this.oIds[o];
@@ -758,7 +783,6 @@ export class TickBook {
     this.levelTop = 0;
     for (const s of this.sides) {
       s.count = 0;
-      s.map.clear();
       s.lots = 0;
       s.orders = 0;
     }
@@ -903,8 +927,8 @@ export class TickBook {
   ): void {
     const o = this.allocOrder();
     const side = this.sides[s];
-    let lvl = side.map.get(price);
-    if (lvl === undefined) {
+    let lvl = side.find(price);
+    if (lvl < 0) {
       lvl = this.allocLevel();
       this.lHead[lvl] = NONE;
       this.lTail[lvl] = NONE;
