@@ -755,6 +755,19 @@ export class MatchingEngine {
     return this.book.fillL2(snap, this.instrument.tickSizeNumber, this.instrument.lotSizeNumber);
   }
 
+  /**
+   * Drops the record of a closed (filled, canceled) order to bound memory in long runs; later
+   * commands about it are rejected with `unknown-order` instead of `order-closed`.
+   * @param orderId - the order
+   * @returns true when a closed order was forgotten; false for an open or unknown order
+   */
+  forget(orderId: string): boolean {
+    const rec = this.orders.get(orderId);
+    if (rec === undefined || !isClosed(rec.status)) return false;
+    this.orders.delete(orderId);
+    return true;
+  }
+
   /** Open orders (resting or waiting stops), in no particular order. */
   openOrders(): OrderView[] {
     const res: OrderView[] = [];

@@ -186,6 +186,29 @@ describe('MatchingEngine: matching', () => {
     expect(v.bestAsk()?.toString()).toBe('99');
   });
 
+  it('a stop whose condition already holds triggers at entry; forget drops closed orders', () => {
+    const v = venue();
+    v.submit({ orderId: 'a', side: 'sell', type: 'limit', price: '100', qty: '2' });
+    v.submit({ orderId: 'b', side: 'buy', type: 'limit', price: '100', qty: '1' }); // last = 100
+    const r = v.submit({ orderId: 's', side: 'buy', type: 'stop', stopPrice: '99', qty: '1' });
+    expect(r.events.map((e) => e.type)).toEqual([
+      'accepted',
+      'triggered',
+      'execute',
+      'trade',
+      'fill',
+      'fill',
+    ]);
+    expect(v.getOrder('s')?.status).toBe('filled');
+    expect(v.forget('s')).toBe(true);
+    expect(v.forget('s')).toBe(false);
+    expect(v.cancel('s').reason).toBe('unknown-order');
+    expect(v.forget('a')).toBe(true); // filled too
+    v.submit({ orderId: 'c', side: 'sell', type: 'limit', price: '101', qty: '1' });
+    expect(v.forget('c')).toBe(false); // open
+    expect(v.openOrders().map((o) => o.orderId)).toEqual(['c']);
+  });
+
   it('self-trade prevention', () => {
     for (const mode of ['cancel-taker', 'cancel-maker', 'cancel-both'] as const) {
       const v = venue({ selfTradePrevention: mode });

@@ -5,6 +5,7 @@ import {
   ValidationError,
   validateL2Snapshot,
 } from '@x/core';
+import { expectArraysClose, expectClose } from '@x/test-utils';
 import { describe, expect, it } from 'vitest';
 import { cst2010Rates, OrderFlowGenerator, TickBook } from '../src/index.js';
 
@@ -307,5 +308,48 @@ describe('OrderFlowGenerator.steps', () => {
       if (viaSteps.length >= 100) break;
     }
     expect(viaSteps.slice(0, 100)).toEqual(again);
+  });
+});
+
+describe('OrderFlowGenerator: closed form', () => {
+  it('with μ = 0 and one level each queue is M/M/∞: Poisson(λ/θ) in the stationary state', () => {
+    // K = 1 and no market orders: bids only arrive at ask − 1 and asks at bid + 1, so prices never
+    // move and each queue is an M/M/∞ queue (arrivals λ, each order leaves at rate θ), whose
+    // stationary law is Poisson(λ/θ) (e.g. Kleinrock, Queueing Systems I, §3.2)
+    const lambda = 2;
+    const theta = 0.5;
+    const gen = new OrderFlowGenerator({
+      seed: 77,
+      rates: { lambda: [lambda], theta: [theta], mu: 0 },
+      initialBidTicks: 100,
+    });
+    const maxN = 20;
+    const hist = new Float64Array(maxN + 1);
+    let meanAcc = 0;
+    let t = gen.elapsedSeconds;
+    for (let k = 0; k < 400_000; k++) {
+      const nb = gen.book.levelOrders('buy', 100);
+      const na = gen.book.levelOrders('sell', 101);
+      gen.step();
+      const dt = gen.elapsedSeconds - t;
+      t = gen.elapsedSeconds;
+      if (k < 1000) continue; // burn-in
+      hist[Math.min(nb, maxN)]! += dt;
+      hist[Math.min(na, maxN)]! += dt;
+      meanAcc += (nb + na) * dt;
+    }
+    expect(gen.book.levels('buy')).toBeLessThanOrEqual(1);
+    let total = 0;
+    for (const h of hist) total += h;
+    const empirical = Array.from(hist, (h) => h / total);
+    const rho = lambda / theta;
+    const poisson: number[] = [];
+    let p = Math.exp(-rho);
+    for (let n = 0; n <= maxN; n++) {
+      poisson.push(p);
+      p *= rho / (n + 1);
+    }
+    expectArraysClose(empirical, poisson, { atol: 0.012 }, 'queue-length distribution');
+    expectClose(meanAcc / total, rho, { atol: 0.08 }, 'mean queue length');
   });
 });
