@@ -16,6 +16,7 @@ import {
   type Decimal,
   type DecimalLike,
   type Instrument,
+  IntegrityError,
   type L2Delta,
   type L2Snapshot,
   type L3Add,
@@ -30,7 +31,6 @@ import {
   type Side,
   systemClock,
   toDecimal,
-  ValidationError,
 } from '@x/core';
 import {
   type BookListener,
@@ -72,6 +72,8 @@ export interface AmendRequest {
   readonly price?: DecimalLike;
   /** New total order quantity including what has already filled; unchanged when absent. */
   readonly qty?: DecimalLike;
+  /** New trigger price of a stop or stop-limit order that has not triggered yet. */
+  readonly stopPrice?: DecimalLike;
 }
 
 /**
@@ -203,8 +205,10 @@ export interface OrderAmended {
   readonly ts: number;
   /** The order. */
   readonly orderId: string;
-  /** The limit price now. */
-  readonly price: Decimal;
+  /** The limit price now (absent for a stop order without a limit price). */
+  readonly price?: Decimal;
+  /** The trigger price now, for a stop order. */
+  readonly stopPrice?: Decimal;
   /** The total order quantity now. */
   readonly qty: Decimal;
   /** Quantity still open now (before any fills the amend itself causes). */
@@ -630,6 +634,20 @@ export class MatchingEngine {
       }
       let priceTicks = rec.priceTicks;
       let qtyLots = rec.qtyLots;
+      let stopTicks = rec.stopTicks;
+      if (amend.stopPrice !== undefined) {
+        if (rec.triggered) {
+          return this.reject(
+            'amend',
+            orderId,
+            'unexpected-price',
+            'only a stop order waiting for its trigger has a stop price to amend',
+          );
+        }
+        const p = this.parsePrice(amend.stopPrice);
+        if (typeof p === 'string') return this.reject('amend', orderId, p, undefined);
+        stopTicks = p;
+      }
       if (amend.price !== undefined) {
         if (Number.isNaN(rec.priceTicks)) {
           return this.reject('amend', orderId, 'unexpected-price', 'this order has no limit price');
@@ -643,7 +661,12 @@ export class MatchingEngine {
         if (typeof q === 'string') return this.reject('amend', orderId, q, undefined);
         qtyLots = q;
       }
-      if (priceTicks === rec.priceTicks && qtyLots === rec.qtyLots) {
+      if (
+        (priceTicks === rec.priceTicks ||
+          (Number.isNaN(priceTicks) && Number.isNaN(rec.priceTicks))) &&
+        qtyLots === rec.qtyLots &&
+        (stopTicks === rec.stopTicks || rec.triggered)
+      ) {
         return this.reject('amend', orderId, 'no-change', 'the amend changes nothing');
       }
       if (qtyLots <= rec.cumLots) {
@@ -660,7 +683,9 @@ export class MatchingEngine {
       if (!rec.triggered) {
         rec.priceTicks = priceTicks;
         rec.qtyLots = qtyLots;
+        rec.stopTicks = stopTicks;
         this.emit(this.amendedEvent(rec, false));
+        this.checkStops(); // a new stop price may already be reached
         return this.finish(orderId, true, undefined);
       }
       const oldPrice = rec.priceTicks;
@@ -676,8 +701,8 @@ export class MatchingEngine {
       this.taker = rec;
       const status = this.book.amend(orderId, priceTicks, leaves);
       if (status !== 'ok') {
-        // cannot happen after the checks above; keep the book consistent anyway
-        throw new ValidationError(`internal: book refused amend (${status})`);
+        // unreachable after the checks above: the book refused without changing anything
+        throw new IntegrityError(`internal: the book refused a checked amend (${status})`);
       }
       const out = this.book.outcome;
       if (crosses && out.canceledLots > 0) {
@@ -1118,15 +1143,20 @@ export class MatchingEngine {
   }
 
   private amendedEvent(rec: OrderRecord, keptPriority: boolean): OrderAmended {
-    return {
+    const base: OrderAmended = {
       type: 'amended',
       ts: this.ts,
       orderId: rec.orderId,
-      price: this.ticksToPrice(rec.priceTicks),
       qty: this.lotsToQty(rec.qtyLots),
       leavesQty: this.lotsToQty(rec.qtyLots - rec.cumLots),
       keptPriority,
     };
+    const withPrice = Number.isNaN(rec.priceTicks)
+      ? base
+      : { ...base, price: this.ticksToPrice(rec.priceTicks) };
+    return Number.isNaN(rec.stopTicks) || rec.triggered
+      ? withPrice
+      : { ...withPrice, stopPrice: this.ticksToPrice(rec.stopTicks) };
   }
 
   private view(rec: OrderRecord): OrderView {

@@ -209,6 +209,37 @@ describe('MatchingEngine: matching', () => {
     expect(v.openOrders().map((o) => o.orderId)).toEqual(['c']);
   });
 
+  it('amends a waiting stop: its stop price, limit price and size', () => {
+    const v = venue();
+    v.submit({ orderId: 'a', side: 'sell', type: 'limit', price: '100', qty: '5' });
+    v.submit({ side: 'buy', type: 'limit', price: '100', qty: '1' }); // last = 100
+    v.submit({ orderId: 'st', side: 'buy', type: 'stop', stopPrice: '105', qty: '1' });
+    const r1 = v.amend('st', { stopPrice: '106', qty: '2' });
+    expect(r1.events[0]).toMatchObject({ type: 'amended', keptPriority: false });
+    const am = r1.events[0]!;
+    expect(am.type === 'amended' && am.stopPrice?.toString()).toBe('106');
+    expect(am.type === 'amended' && am.price).toBeUndefined();
+    expect(v.amend('st', { price: '101' }).reason).toBe('unexpected-price');
+    expect(v.amend('st', { stopPrice: '106' }).reason).toBe('no-change');
+    expect(v.amend('st', { stopPrice: '106.001' }).reason).toBe('off-tick');
+    // moving the stop to a price already reached triggers it at once
+    const r2 = v.amend('st', { stopPrice: '99' });
+    expect(r2.events.map((e) => e.type).slice(0, 2)).toEqual(['amended', 'triggered']);
+    expect(v.getOrder('st')?.cumQty.toString()).toBe('2');
+    v.submit({
+      orderId: 'sl',
+      side: 'sell',
+      type: 'stop-limit',
+      stopPrice: '90',
+      price: '89',
+      qty: '1',
+    });
+    expect(v.amend('sl', { price: '88', stopPrice: '89' }).ok).toBe(true);
+    expect(v.getOrder('sl')?.price?.toString()).toBe('88');
+    expect(v.getOrder('sl')?.stopPrice?.toString()).toBe('89');
+    expect(v.amend('a', { stopPrice: '1' }).reason).toBe('unexpected-price');
+  });
+
   it('self-trade prevention', () => {
     for (const mode of ['cancel-taker', 'cancel-maker', 'cancel-both'] as const) {
       const v = venue({ selfTradePrevention: mode });
@@ -259,7 +290,7 @@ describe('MatchingEngine: matching', () => {
 type EngineCmd =
   | { k: 'submit'; req: Parameters<MatchingEngine['submit']>[0] }
   | { k: 'cancel'; pick: number }
-  | { k: 'amend'; pick: number; price?: string; qty?: string };
+  | { k: 'amend'; pick: number; price?: string; qty?: string; stopPrice?: string };
 
 const priceArb = fc.oneof(
   { weight: 9, arbitrary: fc.integer({ min: 996, max: 1004 }).map((c) => (c / 10).toFixed(2)) },
@@ -312,6 +343,7 @@ export const engineCmdArb: fc.Arbitrary<EngineCmd> = fc.oneof(
         pick: fc.nat(),
         price: priceArb,
         qty: qtyArb,
+        stopPrice: priceArb,
       },
       { requiredKeys: ['k', 'pick'] },
     ),
@@ -335,9 +367,10 @@ describe('MatchingEngine: properties', () => {
               const id = ids[c.pick % ids.length]!;
               if (c.k === 'cancel') v.cancel(id);
               else {
-                const a: { price?: string; qty?: string } = {};
+                const a: { price?: string; qty?: string; stopPrice?: string } = {};
                 if (c.price !== undefined) a.price = c.price;
                 if (c.qty !== undefined) a.qty = c.qty;
+                if (c.stopPrice !== undefined) a.stopPrice = c.stopPrice;
                 v.amend(id, a);
               }
             }
