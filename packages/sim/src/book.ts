@@ -589,9 +589,25 @@ export class TickBook {
   }
 
   /**
-   * Lots available to an incoming order on the opposite side up to a limit price, excluding
-   * orders self-trade prevention would skip, stopping once `needed` is reached.
+   * Lots an incoming order could fill right now: the opposite side's quantity up to its limit
+   * price, skipping or stopping at orders of the same owner as self-trade prevention would. This
+   * is the fill-or-kill test.
+   * @param side - the incoming order's side
+   * @param priceTicks - its limit price; `NaN` for a market order
+   * @param neededLots - stop counting once this many lots are found
+   * @param owner - its owner (0 = anonymous)
+   * @returns the fillable lots, capped near `neededLots`
    */
+  fillableLots(side: Side, priceTicks: number, neededLots: number, owner = 0): number {
+    const s = side === 'buy' ? BUY : SELL;
+    const limit = Number.isNaN(priceTicks)
+      ? s === BUY
+        ? Number.POSITIVE_INFINITY
+        : Number.NEGATIVE_INFINITY
+      : priceTicks;
+    return this.availableLots(s, limit, neededLots, owner);
+  }
+
   private availableLots(side: number, limit: number, needed: number, owner: number): number {
     const opp = this.sides[side ^ 1];
     const isBuy = side === BUY;

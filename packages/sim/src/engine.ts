@@ -465,7 +465,6 @@ export class MatchingEngine {
   private taker: OrderRecord | undefined;
   private readonly tick: Decimal;
   private readonly lot: Decimal;
-  private readonly stp: SelfTradePrevention;
 
   /**
    * @param instrument - the instrument's rules (tick, lot, minimum quantity and notional)
@@ -480,10 +479,10 @@ export class MatchingEngine {
     this.tick = instrument.tickSize;
     this.lot = instrument.lotSize;
     if (options.onEvent !== undefined) this.listeners.push(options.onEvent);
-    this.stp = options.selfTradePrevention ?? 'none';
+
     this.book = new TickBook({
       listener: this.bookListener(),
-      selfTradePrevention: this.stp,
+      selfTradePrevention: options.selfTradePrevention ?? 'none',
     });
   }
 
@@ -1036,36 +1035,7 @@ export class MatchingEngine {
   }
 
   private fokFillable(rec: OrderRecord, lots: number): boolean {
-    // ask the book without changing it: FOK is checked there too, but we must decide before ack
-    const probe = this.book;
-    const limit = rec.priceTicks;
-    const side: Side = rec.side === 'buy' ? 'sell' : 'buy';
-    let total = 0;
-    for (let r = 0; r < probe.levels(side) && total < lots; r++) {
-      const px = probe.levelPrice(side, r);
-      if (!Number.isNaN(limit) && (rec.side === 'buy' ? px > limit : px < limit)) break;
-      let blocked = false;
-      probe.forEachOrderAt(side, px, (id, l) => {
-        if (blocked || total >= lots) return;
-        const o = this.orders.get(String(id));
-        if (
-          rec.ownerKey !== 0 &&
-          o !== undefined &&
-          o.ownerKey === rec.ownerKey &&
-          this.stpMode() !== 'none'
-        ) {
-          if (this.stpMode() !== 'cancel-maker') blocked = true;
-          return;
-        }
-        total += l;
-      });
-      if (blocked) break;
-    }
-    return total >= lots;
-  }
-
-  private stpMode(): SelfTradePrevention {
-    return this.stp;
+    return this.book.fillableLots(rec.side, rec.priceTicks, lots, rec.ownerKey) >= lots;
   }
 
   private checkStops(): void {
