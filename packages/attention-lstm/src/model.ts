@@ -126,6 +126,7 @@ export class AttentionLstm implements ExportableModel {
   private z: FArray = new Float64Array(0);
   private qkv: FArray = new Float64Array(0);
   private probs: FArray = new Float64Array(0);
+  private attScores: FArray = new Float64Array(0);
   private attO: FArray = new Float64Array(0);
   private resid: FArray = new Float64Array(0);
   private xhat: FArray = new Float64Array(0);
@@ -193,7 +194,7 @@ export class AttentionLstm implements ExportableModel {
     // arena (sized for maxLength steps, never grown) so the SIMD kernels can run on them.
     let arena: WasmArena | null = null;
     if (dtype === 'float32' && H % 4 === 0 && params === undefined) {
-      const perStep = L * (9 * H) + 8 * H + D;
+      const perStep = L * (9 * H) + 8 * H + D + config.numHeads;
       arena = WasmArena.create(off + L * 4 * H + H + O + config.maxLength * perStep, 16 + 8 * L);
     }
     this.arena = arena;
@@ -504,6 +505,7 @@ export class AttentionLstm implements ExportableModel {
     this.xhat = alloc(dtype, cap * H);
     this.y = mk(cap * H);
     this.staging = mk(cap * D);
+    this.attScores = mk(nh * cap);
   }
 
   private fillPositional(T: number): void {
@@ -638,40 +640,63 @@ export class AttentionLstm implements ExportableModel {
     const attO = this.attO;
     const causal = this.config.causal;
     const win = this.config.attentionWindow;
-    for (let i = q0; i < T; i++) {
-      let lo = 0;
-      let hi = causal ? i : T - 1;
-      if (win !== null) {
-        lo = Math.max(0, i - win + 1);
-        if (!causal) hi = Math.min(T - 1, i + win - 1);
-      }
-      for (let h = 0; h < nh; h++) {
-        const pr = (h * T + i) * T;
-        const qo = i * H3 + h * dh;
-        let mx = Number.NEGATIVE_INFINITY;
-        for (let j = lo; j <= hi; j++) {
-          const ko = j * H3 + H + h * dh;
-          let s = 0;
-          for (let d = 0; d < dh; d++) s += qkv[qo + d]! * scale * qkv[ko + d]!;
-          probs[pr + j] = s;
-          if (s > mx) mx = s;
+    if (lastOnly) {
+      // Inference with last-step pooling: only the last query matters.
+      const i = T - 1;
+      const lo = win === null ? 0 : Math.max(0, i - win + 1);
+      kern.attend(
+        qkv,
+        i * H3,
+        qkv,
+        lo * H3 + H,
+        H3,
+        qkv,
+        lo * H3 + 2 * H,
+        H3,
+        i - lo + 1,
+        nh,
+        dh,
+        scale,
+        this.attScores,
+        attO,
+        i * H,
+      );
+    } else {
+      for (let i = q0; i < T; i++) {
+        let lo = 0;
+        let hi = causal ? i : T - 1;
+        if (win !== null) {
+          lo = Math.max(0, i - win + 1);
+          if (!causal) hi = Math.min(T - 1, i + win - 1);
         }
-        let sum = 0;
-        for (let j = lo; j <= hi; j++) {
-          const e = Math.exp(probs[pr + j]! - mx);
-          probs[pr + j] = e;
-          sum += e;
-        }
-        const inv = 1 / sum;
-        const oo = i * H + h * dh;
-        for (let d = 0; d < dh; d++) attO[oo + d] = 0;
-        for (let j = 0; j < lo; j++) probs[pr + j] = 0;
-        for (let j = hi + 1; j < T; j++) probs[pr + j] = 0;
-        for (let j = lo; j <= hi; j++) {
-          const a = probs[pr + j]! * inv;
-          probs[pr + j] = a;
-          const vo = j * H3 + 2 * H + h * dh;
-          for (let d = 0; d < dh; d++) attO[oo + d] = attO[oo + d]! + a * qkv[vo + d]!;
+        for (let h = 0; h < nh; h++) {
+          const pr = (h * T + i) * T;
+          const qo = i * H3 + h * dh;
+          let mx = Number.NEGATIVE_INFINITY;
+          for (let j = lo; j <= hi; j++) {
+            const ko = j * H3 + H + h * dh;
+            let s = 0;
+            for (let d = 0; d < dh; d++) s += qkv[qo + d]! * scale * qkv[ko + d]!;
+            probs[pr + j] = s;
+            if (s > mx) mx = s;
+          }
+          let sum = 0;
+          for (let j = lo; j <= hi; j++) {
+            const e = Math.exp(probs[pr + j]! - mx);
+            probs[pr + j] = e;
+            sum += e;
+          }
+          const inv = 1 / sum;
+          const oo = i * H + h * dh;
+          for (let d = 0; d < dh; d++) attO[oo + d] = 0;
+          for (let j = 0; j < lo; j++) probs[pr + j] = 0;
+          for (let j = hi + 1; j < T; j++) probs[pr + j] = 0;
+          for (let j = lo; j <= hi; j++) {
+            const a = probs[pr + j]! * inv;
+            probs[pr + j] = a;
+            const vo = j * H3 + 2 * H + h * dh;
+            for (let d = 0; d < dh; d++) attO[oo + d] = attO[oo + d]! + a * qkv[vo + d]!;
+          }
         }
       }
     }

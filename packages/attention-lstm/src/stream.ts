@@ -48,7 +48,7 @@ export class AttentionLstmStream {
   private readonly q: FArray;
   private readonly keys: FArray;
   private readonly values: FArray;
-  private readonly scores: Float64Array;
+  private readonly scores: FArray;
   private readonly attO: FArray;
   private readonly resid: FArray;
   private readonly peRow: FArray;
@@ -69,7 +69,10 @@ export class AttentionLstmStream {
     const P = model.params.length;
     const arena =
       dtype === 'float32' && H % 4 === 0
-        ? WasmArena.create(P + L * 5 * H + 2 * W * H + 12 * H + D + O, 16 + 3 * L)
+        ? WasmArena.create(
+            P + L * 5 * H + 2 * W * H + model.config.numHeads * W + 12 * H + D + O,
+            20 + 3 * L,
+          )
         : null;
     this.kern = new Kern(arena);
     const mk = (n: number): FArray =>
@@ -89,7 +92,7 @@ export class AttentionLstmStream {
     this.q = mk(H);
     this.keys = mk(W * H);
     this.values = mk(W * H);
-    this.scores = new Float64Array(W);
+    this.scores = mk(model.config.numHeads * W);
     this.attO = mk(H);
     this.resid = mk(H);
     this.peRow = mk(H);
@@ -218,35 +221,24 @@ export class AttentionLstmStream {
     const n = Math.min(pos + 1, W);
     const dh = H / nh;
     const scale = 1 / Math.sqrt(dh);
-    const q = this.q;
-    const K = this.keys;
-    const V = this.values;
-    const sc = this.scores;
     const attO = this.attO;
-    for (let h = 0; h < nh; h++) {
-      const ho = h * dh;
-      let mx = Number.NEGATIVE_INFINITY;
-      for (let s = 0; s < n; s++) {
-        const ko = s * H + ho;
-        let v = 0;
-        for (let d = 0; d < dh; d++) v += q[ho + d]! * scale * K[ko + d]!;
-        sc[s] = v;
-        if (v > mx) mx = v;
-      }
-      let sum = 0;
-      for (let s = 0; s < n; s++) {
-        const e = Math.exp(sc[s]! - mx);
-        sc[s] = e;
-        sum += e;
-      }
-      const inv = 1 / sum;
-      for (let d = 0; d < dh; d++) attO[ho + d] = 0;
-      for (let s = 0; s < n; s++) {
-        const a = sc[s]! * inv;
-        const vo = s * H + ho;
-        for (let d = 0; d < dh; d++) attO[ho + d] = attO[ho + d]! + a * V[vo + d]!;
-      }
-    }
+    kern.attend(
+      this.q,
+      0,
+      this.keys,
+      0,
+      H,
+      this.values,
+      0,
+      H,
+      n,
+      nh,
+      dh,
+      scale,
+      this.scores,
+      attO,
+      0,
+    );
     // ---- out projection, residual, layer norm ----
     const r = this.resid;
     kern.lin(attO, 0, H, 1, H, p, m.offOutW, H, p, m.offOutB, r, 0, H);

@@ -103,4 +103,39 @@ describe('WebAssembly SIMD kernels', () => {
       expectArraysClose(Hs, Hj, { atol: 2e-7 }, `h at scale ${scale}`);
     }
   });
+
+  it('single-query attention matches the JavaScript kernel (strided keys, any n, property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 23 }),
+        fc.constantFrom(1, 2, 4),
+        fc.constantFrom(4, 8),
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (n, nh, dh, pad, seed) => {
+          const H = nh * dh;
+          const stride = H + pad;
+          const arena = WasmArena.create(H + 2 * n * stride + 2 * nh * n + 2 * H, 10)!;
+          const q = arena.alloc(H);
+          const K = arena.alloc(n * stride);
+          const V = arena.alloc(n * stride);
+          const sc = arena.alloc(nh * n);
+          const out = arena.alloc(H);
+          for (let i = 0; i < H; i++) q[i] = Math.sin(seed + i) * 3;
+          for (let i = 0; i < n * stride; i++) {
+            K[i] = Math.cos(seed * 0.3 + i * 0.7) * 3;
+            V[i] = Math.sin(seed * 0.1 + i * 1.3);
+          }
+          const scJs = new Float32Array(nh * n);
+          const outJs = new Float32Array(H);
+          const scale = 1 / Math.sqrt(dh);
+          new Kern(arena).attend(q, 0, K, 0, stride, V, 0, stride, n, nh, dh, scale, sc, out, 0);
+          new Kern(null).attend(q, 0, K, 0, stride, V, 0, stride, n, nh, dh, scale, scJs, outJs, 0);
+          expectArraysClose(sc, scJs, { atol: 1e-6 }, 'probabilities');
+          expectArraysClose(out, outJs, { atol: 1e-6 }, 'output');
+        },
+      ),
+      fcParams({ numRuns: 60 }),
+    );
+  });
 });

@@ -170,4 +170,108 @@
         (local.set $j (i32.add (local.get $j) (i32.const 16)))
         (br $loop)))
   )
+
+  ;; Scaled dot-product attention of one query over n keys, per head (head size dh, a multiple
+  ;; of 4): sc[h*n + j] = softmax_j(scale * q_h . K_j,h), out_h = sum_j sc[h*n + j] V_j,h.
+  ;; K and V rows are kS and vS elements apart; softmax subtracts the row maximum.
+  (func (export "attend")
+    (param $q i32) (param $K i32) (param $kS i32) (param $V i32) (param $vS i32) (param $n i32)
+    (param $nh i32) (param $dh i32) (param $scale f32) (param $sc i32) (param $out i32)
+    (local $h i32) (local $j i32) (local $d i32) (local $dhB i32) (local $kSB i32) (local $vSB i32)
+    (local $qh i32) (local $kr i32) (local $vr i32) (local $sch i32) (local $oh i32) (local $n4B i32) (local $nB i32)
+    (local $acc v128) (local $mxv v128) (local $sumv v128) (local $pv v128) (local $e v128)
+    (local $s f32) (local $mx f32) (local $sum f32) (local $inv f32)
+    (local.set $dhB (i32.shl (local.get $dh) (i32.const 2)))
+    (local.set $kSB (i32.shl (local.get $kS) (i32.const 2)))
+    (local.set $vSB (i32.shl (local.get $vS) (i32.const 2)))
+    (local.set $nB (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $n4B (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (local.set $h (i32.const 0))
+    (block $hdone
+      (loop $hloop
+        (br_if $hdone (i32.ge_u (local.get $h) (local.get $nh)))
+        (local.set $qh (i32.add (local.get $q) (i32.mul (local.get $h) (local.get $dhB))))
+        (local.set $kr (i32.add (local.get $K) (i32.mul (local.get $h) (local.get $dhB))))
+        (local.set $sch (i32.add (local.get $sc) (i32.mul (local.get $h) (local.get $nB))))
+        (local.set $mx (f32.const -inf))
+        ;; scores
+        (local.set $j (i32.const 0))
+        (block $jdone
+          (loop $jloop
+            (br_if $jdone (i32.ge_u (local.get $j) (local.get $nB)))
+            (local.set $acc (v128.const i32x4 0 0 0 0))
+            (local.set $d (i32.const 0))
+            (block $ddone
+              (loop $dloop
+                (br_if $ddone (i32.ge_u (local.get $d) (local.get $dhB)))
+                (local.set $acc (f32x4.add (local.get $acc)
+                  (f32x4.mul (v128.load (i32.add (local.get $qh) (local.get $d)))
+                             (v128.load (i32.add (local.get $kr) (local.get $d))))))
+                (local.set $d (i32.add (local.get $d) (i32.const 16)))
+                (br $dloop)))
+            (local.set $s (f32.mul (local.get $scale)
+              (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
+                       (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc))))))
+            (f32.store (i32.add (local.get $sch) (local.get $j)) (local.get $s))
+            (local.set $mx (f32.max (local.get $mx) (local.get $s)))
+            (local.set $kr (i32.add (local.get $kr) (local.get $kSB)))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $jloop)))
+        ;; exp(s - max), four at a time, then the tail
+        (local.set $mxv (f32x4.splat (local.get $mx)))
+        (local.set $sumv (v128.const i32x4 0 0 0 0))
+        (local.set $j (i32.const 0))
+        (block $edone
+          (loop $eloop
+            (br_if $edone (i32.ge_u (local.get $j) (local.get $n4B)))
+            (local.set $e (call $exp4 (f32x4.sub (v128.load (i32.add (local.get $sch) (local.get $j))) (local.get $mxv))))
+            (v128.store (i32.add (local.get $sch) (local.get $j)) (local.get $e))
+            (local.set $sumv (f32x4.add (local.get $sumv) (local.get $e)))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $eloop)))
+        (local.set $sum
+          (f32.add (f32.add (f32x4.extract_lane 0 (local.get $sumv)) (f32x4.extract_lane 1 (local.get $sumv)))
+                   (f32.add (f32x4.extract_lane 2 (local.get $sumv)) (f32x4.extract_lane 3 (local.get $sumv)))))
+        (block $tdone
+          (loop $tloop
+            (br_if $tdone (i32.ge_u (local.get $j) (local.get $nB)))
+            (local.set $s (f32x4.extract_lane 0 (call $exp4 (f32x4.splat
+              (f32.sub (f32.load (i32.add (local.get $sch) (local.get $j))) (local.get $mx))))))
+            (f32.store (i32.add (local.get $sch) (local.get $j)) (local.get $s))
+            (local.set $sum (f32.add (local.get $sum) (local.get $s)))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $tloop)))
+        (local.set $inv (f32.div (f32.const 1) (local.get $sum)))
+        ;; out_h = sum_j p_j V_j
+        (local.set $oh (i32.add (local.get $out) (i32.mul (local.get $h) (local.get $dhB))))
+        (local.set $d (i32.const 0))
+        (block $zdone
+          (loop $zloop
+            (br_if $zdone (i32.ge_u (local.get $d) (local.get $dhB)))
+            (v128.store (i32.add (local.get $oh) (local.get $d)) (v128.const i32x4 0 0 0 0))
+            (local.set $d (i32.add (local.get $d) (i32.const 16)))
+            (br $zloop)))
+        (local.set $vr (i32.add (local.get $V) (i32.mul (local.get $h) (local.get $dhB))))
+        (local.set $j (i32.const 0))
+        (block $vdone
+          (loop $vloop
+            (br_if $vdone (i32.ge_u (local.get $j) (local.get $nB)))
+            (local.set $s (f32.mul (f32.load (i32.add (local.get $sch) (local.get $j))) (local.get $inv)))
+            (f32.store (i32.add (local.get $sch) (local.get $j)) (local.get $s))
+            (local.set $pv (f32x4.splat (local.get $s)))
+            (local.set $d (i32.const 0))
+            (block $d2done
+              (loop $d2loop
+                (br_if $d2done (i32.ge_u (local.get $d) (local.get $dhB)))
+                (v128.store (i32.add (local.get $oh) (local.get $d))
+                  (f32x4.add (v128.load (i32.add (local.get $oh) (local.get $d)))
+                    (f32x4.mul (local.get $pv) (v128.load (i32.add (local.get $vr) (local.get $d))))))
+                (local.set $d (i32.add (local.get $d) (i32.const 16)))
+                (br $d2loop)))
+            (local.set $vr (i32.add (local.get $vr) (local.get $vSB)))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $vloop)))
+        (local.set $h (i32.add (local.get $h) (i32.const 1)))
+        (br $hloop)))
+  )
 )

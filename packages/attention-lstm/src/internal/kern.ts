@@ -95,4 +95,70 @@ export class Kern {
       Hs[h0 + j] = og * tc;
     }
   }
+
+  /**
+   * Attention of one query over `n` keys, per head: sc[h·n + j] = softmax_j(scale·q_h·K_j,h)
+   * (max-subtracted), out_h = Σ_j sc[h·n + j]·V_j,h. K and V rows are `kS` / `vS` apart.
+   */
+  attend(
+    q: FArray,
+    qOff: number,
+    K: FArray,
+    kOff: number,
+    kS: number,
+    V: FArray,
+    vOff: number,
+    vS: number,
+    n: number,
+    nh: number,
+    dh: number,
+    scale: number,
+    sc: FArray,
+    out: FArray,
+    outOff: number,
+  ): void {
+    const a = this.arena;
+    if (a !== null && dh % 4 === 0) {
+      a.k.attend(
+        q.byteOffset + 4 * qOff,
+        K.byteOffset + 4 * kOff,
+        kS,
+        V.byteOffset + 4 * vOff,
+        vS,
+        n,
+        nh,
+        dh,
+        scale,
+        sc.byteOffset,
+        out.byteOffset + 4 * outOff,
+      );
+      return;
+    }
+    for (let h = 0; h < nh; h++) {
+      const ho = h * dh;
+      const so = h * n;
+      let mx = Number.NEGATIVE_INFINITY;
+      for (let j = 0; j < n; j++) {
+        const ko = kOff + j * kS + ho;
+        let v = 0;
+        for (let d = 0; d < dh; d++) v += q[qOff + ho + d]! * scale * K[ko + d]!;
+        sc[so + j] = v;
+        if (v > mx) mx = v;
+      }
+      let sum = 0;
+      for (let j = 0; j < n; j++) {
+        const e = Math.exp(sc[so + j]! - mx);
+        sc[so + j] = e;
+        sum += e;
+      }
+      const inv = 1 / sum;
+      for (let d = 0; d < dh; d++) out[outOff + ho + d] = 0;
+      for (let j = 0; j < n; j++) {
+        const p = sc[so + j]! * inv;
+        sc[so + j] = p;
+        const vo = vOff + j * vS + ho;
+        for (let d = 0; d < dh; d++) out[outOff + ho + d] = out[outOff + ho + d]! + p * V[vo + d]!;
+      }
+    }
+  }
 }

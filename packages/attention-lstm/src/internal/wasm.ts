@@ -28,6 +28,19 @@ interface KernelExports {
     h: number,
     H: number,
   ): void;
+  attend(
+    q: number,
+    K: number,
+    kS: number,
+    V: number,
+    vS: number,
+    n: number,
+    nh: number,
+    dh: number,
+    scale: number,
+    sc: number,
+    out: number,
+  ): void;
 }
 
 /** The slice of the WebAssembly JS API used here (the project's lib settings include no DOM types). */
