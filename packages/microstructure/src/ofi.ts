@@ -36,6 +36,8 @@
  */
 import { type L2Snapshot, ValidationError } from '@x/core';
 import {
+  askSideOk,
+  bidSideOk,
   checkBook,
   checkPolicy,
   type InvalidPolicy,
@@ -121,11 +123,14 @@ export function ofiContribution(
 }
 
 /**
- * Depth-mode kernel: writes e_n for levels [0, M) of the update from the book at offset `po` to
- * the book at offset `co` into `out[oo..]`. Returns the mean size over the 2M current levels.
+ * Depth-mode step, fused with validation: checks the current book at offset `co` (n levels per
+ * side: used levels first with finite size > 0 and finite price > 0, strictly sorted, then a
+ * tail of size exactly 0 with finite prices; not crossed) and writes e_n for levels [0, M) of the
+ * update from the book at offset `po` into `out[oo..]`. Returns the mean size over the 2M current
+ * levels, or -1 when the current book is invalid (then `out[oo..oo+M)` holds garbage).
  * @internal
  */
-function depthKernel(
+function depthStep(
   bp: Float64Array,
   bs: Float64Array,
   ap: Float64Array,
@@ -136,27 +141,55 @@ function depthKernel(
   cap: Float64Array,
   cas: Float64Array,
   co: number,
+  n: number,
   m: number,
   out: Float64Array,
   oo: number,
+  allowLocked: boolean,
 ): number {
+  const INF = Number.POSITIVE_INFINITY;
   let depth = 0;
-  for (let k = 0; k < m; k++) {
-    const qb0 = bs[po + k];
-    const qa0 = as[po + k];
+  let pb = INF; // previous used bid price (strictly decreasing)
+  let pa = 0; // previous used ask price (strictly increasing)
+  let bEnded = false;
+  let aEnded = false;
+  // one pass over both sides: the loads are shared by the checks and the kernel
+  for (let k = 0; k < n; k++) {
     const qb1 = cbs[co + k];
     const qa1 = cas[co + k];
-    const b0 = qb0 > 0 ? bp[po + k] : Number.NEGATIVE_INFINITY;
-    const a0 = qa0 > 0 ? ap[po + k] : Number.POSITIVE_INFINITY;
-    const b1 = qb1 > 0 ? cbp[co + k] : Number.NEGATIVE_INFINITY;
-    const a1 = qa1 > 0 ? cap[co + k] : Number.POSITIVE_INFINITY;
-    let e = 0;
-    if (b1 >= b0) e += qb1;
-    if (b1 <= b0) e -= qb0;
-    if (a1 <= a0) e -= qa1;
-    if (a1 >= a0) e += qa0;
-    out[oo + k] = e;
-    depth += qb1 + qa1;
+    const b1 = cbp[co + k];
+    const a1 = cap[co + k];
+    if (qb1 > 0) {
+      if (bEnded || !(b1 < pb) || !(b1 > 0) || qb1 === INF) return -1;
+      pb = b1;
+    } else if (qb1 !== 0 || b1 - b1 !== 0) return -1;
+    else bEnded = true;
+    if (qa1 > 0) {
+      if (aEnded || !(a1 > pa) || a1 === INF || qa1 === INF) return -1;
+      pa = a1;
+    } else if (qa1 !== 0 || a1 - a1 !== 0) return -1;
+    else aEnded = true;
+    if (k < m) {
+      const qb0 = bs[po + k];
+      const qa0 = as[po + k];
+      // empty levels: bid price -inf, ask price +inf
+      const xb1 = qb1 > 0 ? b1 : -INF;
+      const xa1 = qa1 > 0 ? a1 : INF;
+      const xb0 = qb0 > 0 ? bp[po + k] : -INF;
+      const xa0 = qa0 > 0 ? ap[po + k] : INF;
+      let e = 0;
+      if (xb1 >= xb0) e += qb1;
+      if (xb1 <= xb0) e -= qb0;
+      if (xa1 <= xa0) e -= qa1;
+      if (xa1 >= xa0) e += qa0;
+      out[oo + k] = e;
+      depth += qb1 + qa1;
+    }
+  }
+  if (cbs[co] > 0 && cas[co] > 0) {
+    const bb = cbp[co];
+    const ba = cap[co];
+    if (bb > ba || (bb === ba && !allowLocked)) return -1;
   }
   return depth / (2 * m);
 }
@@ -329,6 +362,8 @@ export class MultiLevelOfi {
   #ga1: Float64Array;
   #b0 = Number.NEGATIVE_INFINITY;
   #a0 = Number.POSITIVE_INFINITY;
+  readonly #scratch: Float64Array;
+  #fast = false;
 
   /**
    * @param options - levels, level convention, tick size, invalid-input policy
@@ -339,6 +374,7 @@ export class MultiLevelOfi {
     this.levels = this.#o.m;
     this.levelMode = this.#o.tick ? 'tick' : 'depth';
     this.last = new Float64Array(this.#o.m);
+    this.#scratch = new Float64Array(this.#o.m);
     const g = this.#o.tick ? this.#o.m : 0;
     this.#gb0 = new Float64Array(g);
     this.#ga0 = new Float64Array(g);
@@ -353,6 +389,12 @@ export class MultiLevelOfi {
    * @throws {@link ValidationError} on an invalid update under the `'throw'` policy
    */
   update(book: L2Snapshot): boolean {
+    // hot path first, in a small method the JIT can inline
+    if (this.#fast) return this.#depthUpdate(book, this.#n);
+    return this.#slowUpdate(book);
+  }
+
+  #slowUpdate(book: L2Snapshot): boolean {
     const o = this.#o;
     if (this.#n < 0) {
       const n = book.bidPrice.length;
@@ -374,6 +416,7 @@ export class MultiLevelOfi {
         this.lastDepth = d / (2 * o.m);
       }
       this.#n = n;
+      this.#fast = !o.tick;
       this.#pbp = Float64Array.from(book.bidPrice);
       this.#pbs = Float64Array.from(book.bidSize);
       this.#pap = Float64Array.from(book.askPrice);
@@ -384,9 +427,10 @@ export class MultiLevelOfi {
       return true;
     }
     const n = this.#n;
+    if (!o.tick) return this.#depthUpdate(book, n);
     const reason = checkBook(book, n, this.lastTs, o.allowLocked);
     if (reason !== null) return this.#reject(reason, book, n);
-    if (o.tick) {
+    {
       if (!this.#grid(book, this.#gb1, this.#ga1)) return this.#reject(R_OFFGRID, book, n);
       const b1 = book.bidSize[0] > 0 ? book.bidPrice[0] : Number.NEGATIVE_INFINITY;
       const a1 = book.askSize[0] > 0 ? book.askPrice[0] : Number.POSITIVE_INFINITY;
@@ -411,43 +455,72 @@ export class MultiLevelOfi {
       const ga = this.#ga0;
       this.#ga0 = this.#ga1;
       this.#ga1 = ga;
-    } else {
-      this.lastDepth = depthKernel(
-        this.#pbp,
-        this.#pbs,
-        this.#pap,
-        this.#pas,
-        0,
-        book.bidPrice,
-        book.bidSize,
-        book.askPrice,
-        book.askSize,
-        0,
-        o.m,
-        this.last,
-        0,
-      );
-      // only the first M levels are compared
-      const m = o.m;
-      const pbp = this.#pbp;
-      const pbs = this.#pbs;
-      const pap = this.#pap;
-      const pas = this.#pas;
-      for (let k = 0; k < m; k++) {
-        pbp[k] = book.bidPrice[k];
-        pbs[k] = book.bidSize[k];
-        pap[k] = book.askPrice[k];
-        pas[k] = book.askSize[k];
-      }
     }
     this.accepted++;
     this.lastTs = book.ts;
     return true;
   }
 
+  #depthUpdate(book: L2Snapshot, n: number): boolean {
+    const o = this.#o;
+    const ts = book.ts;
+    const bp = book.bidPrice;
+    const bs = book.bidSize;
+    const ap = book.askPrice;
+    const as = book.askSize;
+    if (
+      !(ts >= this.lastTs) ||
+      ts === Number.POSITIVE_INFINITY ||
+      bp.length !== n ||
+      bs.length !== n ||
+      ap.length !== n ||
+      as.length !== n
+    ) {
+      return this.#reject(checkBook(book, n, this.lastTs, o.allowLocked) ?? R_TS, book, n);
+    }
+    const m = o.m;
+    const scratch = this.#scratch;
+    const d = depthStep(
+      this.#pbp,
+      this.#pbs,
+      this.#pap,
+      this.#pas,
+      0,
+      bp,
+      bs,
+      ap,
+      as,
+      0,
+      n,
+      m,
+      scratch,
+      0,
+      o.allowLocked,
+    );
+    if (d < 0)
+      return this.#reject(checkBook(book, n, this.lastTs, o.allowLocked) ?? R_BOOK, book, n);
+    const last = this.last;
+    const pbp = this.#pbp;
+    const pbs = this.#pbs;
+    const pap = this.#pap;
+    const pas = this.#pas;
+    for (let k = 0; k < m; k++) {
+      last[k] = scratch[k];
+      pbp[k] = bp[k];
+      pbs[k] = bs[k];
+      pap[k] = ap[k];
+      pas[k] = as[k];
+    }
+    this.lastDepth = d;
+    this.accepted++;
+    this.lastTs = ts;
+    return true;
+  }
+
   /** Forgets the previous book and the counters (the next update is a first update again). */
   reset(): void {
     this.#n = -1;
+    this.#fast = false;
     this.last.fill(0);
     this.lastDepth = 0;
     this.accepted = 0;
@@ -579,7 +652,40 @@ export function multiLevelOfiBatch(
   for (let i = 0; i < r; i++) {
     const off = i * n;
     const t = ts === undefined ? (lastTs === Number.NEGATIVE_INFINITY ? 0 : lastTs) : ts[i];
-    let reason = checkRowAt(bp, bs, ap, as, off, n, t, lastTs, o.allowLocked);
+    let reason: string | null = null;
+    if (!o.tick && prev >= 0) {
+      // fused validation + kernel
+      if (!(t >= lastTs) || t === Number.POSITIVE_INFINITY) reason = R_TS;
+      else {
+        const d = depthStep(
+          bp,
+          bs,
+          ap,
+          as,
+          prev * n,
+          bp,
+          bs,
+          ap,
+          as,
+          off,
+          n,
+          m,
+          out,
+          i * m,
+          o.allowLocked,
+        );
+        if (d < 0) {
+          out.fill(0, i * m, (i + 1) * m);
+          reason = R_BOOK;
+        } else {
+          depth[i] = d;
+          acc[i] = 1;
+          prev = i;
+          lastTs = t;
+          continue;
+        }
+      }
+    } else reason = checkRowAt(bp, bs, ap, as, off, n, t, lastTs, o.allowLocked);
     if (reason === null && o.tick) {
       if (
         !gridSide(bp, bs, off, n, true, o.tickSize, m, gb1, 0) ||
@@ -638,8 +744,6 @@ export function multiLevelOfiBatch(
       let d = 0;
       for (let k = 0; k < m; k++) d += bs[off + k] + as[off + k];
       depth[i] = d / (2 * m);
-    } else {
-      depth[i] = depthKernel(bp, bs, ap, as, prev * n, bp, bs, ap, as, off, m, out, i * m);
     }
     prev = i;
     lastTs = t;
@@ -663,38 +767,13 @@ function checkRowAt(
   allowLocked: boolean,
 ): string | null {
   if (!Number.isFinite(ts) || ts < lastTs) return R_TS;
-  if (!rowSide(bp, bs, off, n, true) || !rowSide(ap, as, off, n, false)) return R_BOOK;
+  if (!bidSideOk(bp, bs, off, n) || !askSideOk(ap, as, off, n)) return R_BOOK;
   if (bs[off] > 0 && as[off] > 0) {
     const bb = bp[off];
     const ba = ap[off];
     if (bb > ba || (bb === ba && !allowLocked)) return R_BOOK;
   }
   return null;
-}
-
-function rowSide(
-  prices: Float64Array,
-  sizes: Float64Array,
-  off: number,
-  n: number,
-  isBid: boolean,
-): boolean {
-  let ended = false;
-  let prev = 0;
-  for (let i = 0; i < n; i++) {
-    const p = prices[off + i];
-    const s = sizes[off + i];
-    if (!(s >= 0) || s === Number.POSITIVE_INFINITY) return false;
-    if (!Number.isFinite(p)) return false;
-    if (s === 0) {
-      ended = true;
-      continue;
-    }
-    if (ended || !(p > 0)) return false;
-    if (i > 0 && (isBid ? !(p < prev) : !(p > prev))) return false;
-    prev = p;
-  }
-  return true;
 }
 
 /** Options of {@link OfiWindow}: exactly one of `events` or `ms`. */

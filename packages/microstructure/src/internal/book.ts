@@ -14,23 +14,52 @@ export const R_TS = 'timestamp is not finite or goes back in time';
 export const R_BOOK = 'invalid L2 book';
 export const R_OFFGRID = 'price is not on the tick grid';
 
-function checkSide(prices: Float64Array, sizes: Float64Array, isBid: boolean): boolean {
-  let ended = false;
-  let prev = 0;
-  const n = prices.length;
-  for (let i = 0; i < n; i++) {
-    const p = prices[i];
-    const s = sizes[i];
-    // NaN fails every comparison below, so `!(x >= 0)` style checks reject it
-    if (!(s >= 0) || s === Number.POSITIVE_INFINITY) return false;
-    if (!Number.isFinite(p)) return false;
-    if (s === 0) {
-      ended = true;
-      continue;
-    }
-    if (ended || !(p > 0)) return false;
-    if (i > 0 && (isBid ? !(p < prev) : !(p > prev))) return false;
+/**
+ * One side of a book at offset `off`: used levels first (size > 0 and finite, price > 0 and
+ * finite, strictly sorted), then a tail of size exactly 0 with finite prices. Three comparisons
+ * per level; NaN fails every comparison.
+ */
+export function bidSideOk(
+  prices: Float64Array,
+  sizes: Float64Array,
+  off: number,
+  n: number,
+): boolean {
+  let prev = Number.POSITIVE_INFINITY;
+  let i = 0;
+  for (; i < n; i++) {
+    const s = sizes[off + i];
+    if (!(s > 0)) break;
+    const p = prices[off + i];
+    if (!(p < prev && p > 0) || s === Number.POSITIVE_INFINITY) return false;
     prev = p;
+  }
+  for (; i < n; i++) {
+    const p = prices[off + i];
+    if (sizes[off + i] !== 0 || p - p !== 0) return false;
+  }
+  return true;
+}
+
+/** The ask side of {@link bidSideOk}: strictly increasing prices. */
+export function askSideOk(
+  prices: Float64Array,
+  sizes: Float64Array,
+  off: number,
+  n: number,
+): boolean {
+  let prev = 0;
+  let i = 0;
+  for (; i < n; i++) {
+    const s = sizes[off + i];
+    if (!(s > 0)) break;
+    const p = prices[off + i];
+    if (!(p > prev && p < Number.POSITIVE_INFINITY) || s === Number.POSITIVE_INFINITY) return false;
+    prev = p;
+  }
+  for (; i < n; i++) {
+    const p = prices[off + i];
+    if (sizes[off + i] !== 0 || p - p !== 0) return false;
   }
   return true;
 }
@@ -56,8 +85,8 @@ export function checkBook(
   }
   const ts = book.ts;
   if (!Number.isFinite(ts) || ts < lastTs) return R_TS;
-  if (!checkSide(book.bidPrice, book.bidSize, true)) return R_BOOK;
-  if (!checkSide(book.askPrice, book.askSize, false)) return R_BOOK;
+  if (!bidSideOk(book.bidPrice, book.bidSize, 0, levels)) return R_BOOK;
+  if (!askSideOk(book.askPrice, book.askSize, 0, levels)) return R_BOOK;
   if (book.bidSize[0] > 0 && book.askSize[0] > 0) {
     const bb = book.bidPrice[0];
     const ba = book.askPrice[0];
