@@ -443,7 +443,8 @@ export class OrderFlowGenerator {
   /**
    * The stream as N-level L2 snapshots: one each time the top N levels change (the first is the
    * current book). By default the same snapshot object is yielded every time, updated in place
-   * (no allocation per update); pass `copy: true` to get a fresh object each time.
+   * (no allocation per update); pass `copy: true` to get a fresh object each time. L3 events
+   * still pending from an interrupted {@link OrderFlowGenerator.events} are discarded.
    * @param levels - N, levels per side
    * @param options - `count` and `copy`
    * @returns a lazy iterator
