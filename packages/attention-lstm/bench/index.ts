@@ -100,7 +100,7 @@ rows.push({
   engine: '@x/attention-lstm full sequence',
   p50Us: fmt(ours.p50Ns),
   p99Us: fmt(ours.p99Ns),
-  note: 'float32, JS',
+  note: `float32, ${model.usesSimd ? 'WebAssembly SIMD' : 'plain JS (no WASM SIMD here)'}`,
 });
 
 const model64 = AttentionLstm.fromStateDict(
@@ -119,7 +119,7 @@ rows.push({
   engine: '@x/attention-lstm full sequence f64',
   p50Us: fmt(ours64.p50Ns),
   p99Us: fmt(ours64.p99Ns),
-  note: 'float64, JS',
+  note: 'float64, plain JS',
 });
 
 // Streaming: warm the stream over the reference input, then time one new tick at a time.
@@ -135,7 +135,7 @@ rows.push({
   engine: '@x/attention-lstm streaming step',
   p50Us: fmt(streamStats.p50Ns),
   p99Us: fmt(streamStats.p99Ns),
-  note: `window ${meta.config.attentionWindow}, cached K/V`,
+  note: `float32, window ${meta.config.attentionWindow}, cached K/V`,
 });
 
 // ---------------------------------------------------------------- onnxruntime-node
