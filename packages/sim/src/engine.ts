@@ -173,13 +173,20 @@ export interface OrderFilled {
   readonly status: OrderStatus;
 }
 
-/** Why an order's open quantity was canceled. */
+/**
+ * Why an order's open quantity was canceled:
+ * `user` (a cancel command), `ioc-remainder` (the unfilled part of an IOC limit order),
+ * `market-remainder` (a market order ran out of liquidity), `self-trade-prevention`,
+ * `post-only-would-cross` and `fok-unfillable` (a triggered stop-limit that could not enter the
+ * book under its flags).
+ */
 export type CancelReason =
   | 'user'
   | 'ioc-remainder'
   | 'market-remainder'
   | 'self-trade-prevention'
-  | 'amend-remainder';
+  | 'post-only-would-cross'
+  | 'fok-unfillable';
 
 /** An order's open quantity was canceled. */
 export interface OrderCanceled {
@@ -1062,11 +1069,11 @@ export class MatchingEngine {
         lastPrice: this.ticksToPrice(last),
       });
       if (rec.postOnly && this.wouldCross(rec.side, rec.priceTicks)) {
-        this.closeCanceled(rec, rec.qtyLots - rec.cumLots, 'ioc-remainder');
+        this.closeCanceled(rec, rec.qtyLots - rec.cumLots, 'post-only-would-cross');
         continue;
       }
       if (rec.timeInForce === 'FOK' && !this.fokFillable(rec, rec.qtyLots - rec.cumLots)) {
-        this.closeCanceled(rec, rec.qtyLots - rec.cumLots, 'ioc-remainder');
+        this.closeCanceled(rec, rec.qtyLots - rec.cumLots, 'fok-unfillable');
         continue;
       }
       this.enter(rec, false);

@@ -240,6 +240,25 @@ describe('MatchingEngine: matching', () => {
     expect(v.amend('a', { stopPrice: '1' }).reason).toBe('unexpected-price');
   });
 
+  it('a triggered post-only stop-limit that would cross is canceled, not matched', () => {
+    const v = venue();
+    v.submit({ orderId: 'a', side: 'sell', type: 'limit', price: '100', qty: '5' });
+    v.submit({
+      orderId: 'sl',
+      side: 'buy',
+      type: 'stop-limit',
+      stopPrice: '100',
+      price: '100',
+      qty: '1',
+      postOnly: true,
+    });
+    const r = v.submit({ side: 'buy', type: 'limit', price: '100', qty: '1' });
+    expect(r.events.find((e) => e.type === 'canceled' && e.orderId === 'sl')).toMatchObject({
+      reason: 'post-only-would-cross',
+    });
+    expect(v.restingQty('a').toString()).toBe('4');
+  });
+
   it('self-trade prevention', () => {
     for (const mode of ['cancel-taker', 'cancel-maker', 'cancel-both'] as const) {
       const v = venue({ selfTradePrevention: mode });
