@@ -66,6 +66,11 @@ interface LayerParams {
   readonly bhh: number;
 }
 
+/** Steps the SIMD arena's workspace holds: maxLength, at most 1024 (longer runs use JS buffers). */
+function arenaSteps(maxLength: number): number {
+  return Math.min(maxLength, 1024);
+}
+
 function alloc(dtype: DType, n: number): FArray {
   return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
 }
@@ -195,7 +200,10 @@ export class AttentionLstm implements ExportableModel {
     let arena: WasmArena | null = null;
     if (dtype === 'float32' && H % 4 === 0 && params === undefined) {
       const perStep = L * (9 * H) + 8 * H + D + config.numHeads;
-      arena = WasmArena.create(off + L * 4 * H + H + O + config.maxLength * perStep, 16 + 8 * L);
+      arena = WasmArena.create(
+        off + L * 4 * H + H + O + arenaSteps(config.maxLength) * perStep,
+        16 + 8 * L,
+      );
     }
     this.arena = arena;
     this.kern = new Kern(null);
@@ -471,11 +479,11 @@ export class AttentionLstm implements ExportableModel {
     const drop = this.config.dropout > 0;
     let mk: (n: number) => FArray;
     let cap: number;
-    if (this.arena !== null && this.cap === 0 && T <= this.config.maxLength) {
+    if (this.arena !== null && this.cap === 0 && T <= arenaSteps(this.config.maxLength)) {
       // Once, at maxLength steps, inside the arena: the SIMD kernels run from now on.
       const arena = this.arena;
       mk = (n) => arena.alloc(n);
-      cap = this.config.maxLength;
+      cap = arenaSteps(this.config.maxLength);
       this.kern = new Kern(arena);
     } else {
       // Plain JavaScript buffers (float64 models, or sequences past the arena's maxLength).
