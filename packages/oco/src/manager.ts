@@ -68,7 +68,7 @@ type OffsetRec =
   | { readonly kind: 'atr'; readonly v: string };
 
 type LegState = 'held' | 'idle' | 'active' | 'done';
-type CancelWhy = '' | 'resize' | 'final' | 'replace';
+type CancelWhy = '' | 'resize' | 'final';
 
 /** One order as the manager knows it (units: lots and ticks). */
 export interface OrderRecord {
@@ -964,21 +964,29 @@ export class OrderManager {
       if (l.st === 'active') l.st = 'idle';
       return;
     }
-    if (how === 'canceled' && why === '' && l.role === 'stop' && g.pol.reprotect && g.scope < 2) {
-      if (l.st === 'active') l.st = 'idle'; // unsolicited venue cancel of a stop: re-protect
+    if (
+      how === 'canceled' &&
+      why === '' &&
+      l.role === 'stop' &&
+      !o.trig &&
+      g.pol.reprotect &&
+      g.scope < 2
+    ) {
+      if (l.st === 'active') l.st = 'idle'; // unsolicited venue cancel of a waiting stop: re-protect
       return;
     }
-    if (how === 'rejected' && isExitRole(l.role)) {
-      const lot = this.info(g.sym).inst.lotSize;
+    if (l.role === 'stop' && (how === 'rejected' || o.trig)) {
+      // a rejected stop, or a triggered stop the venue ended unfilled (no liquidity, self-trade
+      // prevention): re-sending it would loop, so the position is reported instead
       const r = g.base + g.eF - g.xF;
-      if (l.role === 'stop' && r > 0) {
+      if (r > 0) {
+        g.unprot = r;
         this.note({
           type: 'unprotected',
           groupId: g.id,
-          qty: lot.times(r),
-          reason: 'stop rejected',
+          qty: this.info(g.sym).inst.lotSize.times(r),
+          reason: how === 'rejected' ? 'stop rejected' : 'triggered stop ended unfilled',
         });
-        g.unprot = r;
       }
     }
     if (l.st !== 'done') {
@@ -1235,11 +1243,15 @@ export class OrderManager {
           return;
         }
       }
-      if (o.noModify || this.venue.amend === 'cancel-replace') {
-        this.cancel(g, o, 'replace');
-        l.cur = null;
-        l.st = 'idle';
-        this.submit(g, i, want);
+      const stopMoved = o.stop !== legStop(l);
+      if (
+        o.noModify ||
+        this.venue.amend === 'cancel-replace' ||
+        (stopMoved && !this.venue.amendStopPrice)
+      ) {
+        // safe cancel-replace: the replacement is sent only once the venue confirms the cancel
+        // (or says it is too late), so the old and the new order can never both fill
+        this.cancel(g, o, 'resize');
         return;
       }
       this.modify(g, o, qty, legLimit(l), legStop(l));

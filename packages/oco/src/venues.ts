@@ -36,8 +36,14 @@ export interface VenueProfile {
   readonly reduceOnly: boolean;
   /** Whether post-only is available. */
   readonly postOnly: boolean;
-  /** `in-place` amends (keep priority on a size decrease), or `cancel-replace` (a new order id). */
+  /**
+   * `in-place` amends (keep priority on a size decrease), or `cancel-replace`: the manager cancels
+   * and sends the replacement (a new order id) only after the cancel is confirmed, so the two can
+   * never both fill (the cancel-replace overfill of naive engines).
+   */
   readonly amend: 'in-place' | 'cancel-replace';
+  /** Whether a stop's trigger price can be amended in place (otherwise it is cancel-replaced). */
+  readonly amendStopPrice: boolean;
   /** Quantity dialect of an amend: the new `total` quantity, or the new `open` (leaves) quantity. */
   readonly amendQty: 'total' | 'open';
   /**
@@ -55,6 +61,7 @@ export const EMULATED_VENUE: VenueProfile = Object.freeze({
   reduceOnly: false,
   postOnly: true,
   amend: 'in-place',
+  amendStopPrice: true,
   amendQty: 'total',
   ocoPriceRule: 'none',
 });
@@ -71,6 +78,7 @@ export const SPOT_OCO_VENUE: VenueProfile = Object.freeze({
   reduceOnly: false,
   postOnly: true,
   amend: 'cancel-replace',
+  amendStopPrice: false,
   amendQty: 'total',
   ocoPriceRule: 'tp-last-stop',
 });
@@ -86,6 +94,7 @@ export const DERIVATIVES_VENUE: VenueProfile = Object.freeze({
   reduceOnly: true,
   postOnly: true,
   amend: 'in-place',
+  amendStopPrice: true,
   amendQty: 'total',
   ocoPriceRule: 'none',
 });
@@ -109,6 +118,7 @@ export function brokerOcaVenue(kind: 'cancel' | 'reduce-block' | 'reduce-no-bloc
     reduceOnly: false,
     postOnly: false,
     amend: 'in-place',
+    amendStopPrice: true,
     amendQty: 'open',
     ocoPriceRule: 'none',
   } satisfies VenueProfile);

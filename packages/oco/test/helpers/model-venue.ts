@@ -132,6 +132,11 @@ export class ModelVenue {
     return true;
   }
 
+  /** Cancels a live order on the venue's own initiative (self-trade prevention, market remainder...). */
+  cancelUnsolicited(o: VenueOrder): void {
+    if (o.status === 'live') this.end(o, 'canceled');
+  }
+
   /** Expires a live order. */
   expire(o: VenueOrder): void {
     if (o.status === 'live') this.end(o, 'expired');

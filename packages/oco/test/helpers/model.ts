@@ -411,6 +411,25 @@ class Expire extends Cmd {
   }
 }
 
+class VenueCancel extends Cmd {
+  constructor(
+    readonly group: number,
+    readonly role: 'entry' | 'stop' | 'target',
+  ) {
+    super();
+  }
+  act(ctx: Ctx): void {
+    if (ctx.groups === 0) return;
+    const o = ctx.h.venue
+      .liveOrders(`g${this.group % ctx.groups}`)
+      .find((x) => x.role === this.role);
+    if (o !== undefined) ctx.h.venue.cancelUnsolicited(o);
+  }
+  toString(): string {
+    return `VenueCancel(${this.group},${this.role})`;
+  }
+}
+
 class Reject extends Cmd {
   act(ctx: Ctx): void {
     ctx.h.venue.rejectNext();
@@ -513,6 +532,9 @@ export const commandArbs = [
   fc.nat(3).map((g) => new Trigger(g)),
   fc.nat(3).map((g) => new Expire(g)),
   fc.constant(new Reject()),
+  fc
+    .tuple(fc.nat(3), fc.constantFrom('entry' as const, 'stop' as const, 'target' as const))
+    .map(([g, r]) => new VenueCancel(g, r)),
   fc.tuple(fc.nat(3), fc.boolean()).map(([g, a]) => new CancelGroup(g, a)),
   fc.tuple(fc.nat(3), fc.integer({ min: 0, max: 10 })).map(([g, e]) => new Amend(g, e)),
   fc.integer({ min: 9_000, max: 11_000 }).map((p) => new Market(p)),

@@ -1,7 +1,7 @@
 /**
  * An adapter between the OrderManager and the @x/sim MatchingEngine: commands become engine
  * calls, execution reports become manager events (queued, delivered in order). Stop-price changes
- * cannot be amended in place on the engine, so the manager runs with a cancel-replace profile.
+ * cannot be amended in place on the engine, so the profile says `amendStopPrice: false`.
  */
 import type { Instrument } from '@x/core';
 import { ManualClock } from '@x/core';
@@ -15,7 +15,8 @@ export const SIM_PROFILE: VenueProfile = Object.freeze({
   ocaBlock: false,
   reduceOnly: false,
   postOnly: true,
-  amend: 'cancel-replace',
+  amend: 'in-place',
+  amendStopPrice: false,
   amendQty: 'total',
   ocoPriceRule: 'none',
 });
