@@ -96,6 +96,7 @@ function load(d: L2Rows & { ts: Float64Array }, i: number): L2Snapshot {
 
 interface RunResult {
   nsPerUpdate: number;
+  cpuNsPerUpdate: number;
   gcEvents: number;
   heapDeltaKiB: number;
 }
@@ -114,19 +115,32 @@ async function run(
   await flushObserver();
   const heap0 = process.memoryUsage().heapUsed;
   const gc0 = gcCount;
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < rows; i++) body(i);
   const ns = Number(process.hrtime.bigint() - t0);
+  const c1 = process.cpuUsage(c0);
   await flushObserver();
   const gcs = gcCount - gc0;
   gc();
   const heap1 = process.memoryUsage().heapUsed;
   process.stdout.write(`  ${name}: done\n`);
-  return { nsPerUpdate: ns / rows, gcEvents: gcs, heapDeltaKiB: (heap1 - heap0) / 1024 };
+  return {
+    nsPerUpdate: ns / rows,
+    cpuNsPerUpdate: ((c1.user + c1.system) * 1000) / rows,
+    gcEvents: gcs,
+    heapDeltaKiB: (heap1 - heap0) / 1024,
+  };
 }
 
 async function main(): Promise<void> {
   console.log(`@x/microstructure benchmark — ${machineInfo()}`);
+  console.log(
+    `load average at start: ${(await import('node:os'))
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')} (a shared machine inflates wall time; CPU time is shown beside it)`,
+  );
   console.log(
     `generating ${ROWS.toLocaleString('en-US')} L2 updates of ${N} levels with @x/sim (CST 2010 rates, seed 2026)...`,
   );

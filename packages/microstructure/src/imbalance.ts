@@ -15,7 +15,14 @@
  * @module
  */
 import { type L2Snapshot, ValidationError } from '@x/core';
-import { checkBook, checkPolicy, type InvalidPolicy, throwBookError } from './internal/book.js';
+import {
+  checkBook,
+  checkPolicy,
+  checkShape,
+  type InvalidPolicy,
+  R_TS,
+  throwBookError,
+} from './internal/book.js';
 import { checkRows, type L2Rows } from './ofi.js';
 
 /** Options of the imbalance functions and {@link BookFeatures}. */
@@ -180,7 +187,6 @@ export class BookFeatures {
   /** Time of the last accepted book. */
   lastTs = Number.NEGATIVE_INFINITY;
   readonly #w: Float64Array;
-  readonly #one = new Float64Array([1]);
   readonly #tick: number;
   readonly #band: number;
   readonly #policy: InvalidPolicy;
@@ -220,7 +226,10 @@ export class BookFeatures {
    */
   update(book: L2Snapshot): boolean {
     const n = this.#levels < 0 ? book.bidPrice.length : this.#levels;
-    const reason = checkBook(book, n, this.lastTs, this.#allowLocked);
+    const reason =
+      book.ts >= this.lastTs && book.ts !== Number.POSITIVE_INFINITY
+        ? checkShape(book, n, this.#allowLocked)
+        : R_TS;
     if (reason !== null) {
       if (this.#policy === 'throw') throwBookError(reason, book, n, this.lastTs, this.#allowLocked);
       this.skipped++;
@@ -231,8 +240,18 @@ export class BookFeatures {
     this.accepted++;
     const bs = book.bidSize;
     const as = book.askSize;
-    this.imbalanceTop = imbalanceKernel(bs, as, 0, n, this.#one);
-    this.imbalance = imbalanceKernel(bs, as, 0, n, this.#w);
+    // both imbalances in one pass, inline (no double-returning call to box)
+    const w = this.#w;
+    const k = Math.min(n, w.length);
+    let vb = 0;
+    let va = 0;
+    for (let j = 0; j < k; j++) {
+      vb += w[j] * bs[j];
+      va += w[j] * as[j];
+    }
+    const top = bs[0] + as[0];
+    this.imbalanceTop = top > 0 ? (bs[0] - as[0]) / top : 0;
+    this.imbalance = vb + va > 0 ? (vb - va) / (vb + va) : 0;
     if (bs[0] > 0 && as[0] > 0) {
       const bp = book.bidPrice;
       const ap = book.askPrice;

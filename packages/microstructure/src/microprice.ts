@@ -24,7 +24,13 @@
  * @module
  */
 import { type L2Snapshot, ValidationError } from '@x/core';
-import { checkBook, checkPolicy, type InvalidPolicy, throwBookError } from './internal/book.js';
+import {
+  checkPolicy,
+  checkShape,
+  type InvalidPolicy,
+  R_TS,
+  throwBookError,
+} from './internal/book.js';
 import { solve } from './internal/linalg.js';
 
 /**
@@ -587,7 +593,10 @@ export class MicroPriceTracker {
    */
   update(book: L2Snapshot): boolean {
     const n = this.#levels < 0 ? book.bidPrice.length : this.#levels;
-    let reason = checkBook(book, n, this.#lastTs, false);
+    let reason =
+      book.ts >= this.#lastTs && book.ts !== Number.POSITIVE_INFINITY
+        ? checkShape(book, n, false)
+        : R_TS;
     if (reason === null && !(book.bidSize[0] > 0 && book.askSize[0] > 0)) reason = 'empty side';
     if (reason !== null) {
       if (this.#policy === 'throw') {
@@ -609,10 +618,26 @@ export class MicroPriceTracker {
     const as = book.askSize[0];
     this.mid = 0.5 * (bp + ap);
     this.weightedMid = (as * bp + bs * ap) / (bs + as);
-    const p =
-      this.#model === null
-        ? this.weightedMid
-        : this.mid + this.#model.adjustmentUnchecked(bp, bs, ap, as);
+    // Stoikov lookup inlined (no call with double arguments: nothing to box)
+    let p = this.weightedMid;
+    const model = this.#model;
+    if (model !== null) {
+      const st = Math.round((ap - bp) / model.tickSize);
+      let g = 0;
+      if (st >= 1 && st <= model.spreadStates) {
+        const x = bs / (bs + as);
+        const e = model.imbalanceEdges;
+        let lo = 0;
+        let hi = e.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (x <= e[mid]) hi = mid;
+          else lo = mid + 1;
+        }
+        g = model.adjustments[(st - 1) * model.imbalanceBuckets + lo];
+      }
+      p = this.mid + g;
+    }
     this.price = p;
     const ring = this.#ring;
     const len = ring.length;

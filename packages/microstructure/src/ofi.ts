@@ -127,7 +127,9 @@ export function ofiContribution(
  * side: used levels first with finite size > 0 and finite price > 0, strictly sorted, then a
  * tail of size exactly 0 with finite prices; not crossed) and writes e_n for levels [0, M) of the
  * update from the book at offset `po` into `out[oo..]`. Returns the mean size over the 2M current
- * levels, or -1 when the current book is invalid (then `out[oo..oo+M)` holds garbage).
+ * levels into `depthOut[di]`. Returns 1 when valid, 0 when the current book is invalid (then
+ * `out[oo..oo+M)` holds garbage). Returning a small integer rather than a double keeps V8 from
+ * boxing the result when the call is not inlined (no allocation per update).
  * @internal
  */
 function depthStep(
@@ -146,6 +148,8 @@ function depthStep(
   out: Float64Array,
   oo: number,
   allowLocked: boolean,
+  depthOut: Float64Array,
+  di: number,
 ): number {
   const INF = Number.POSITIVE_INFINITY;
   let depth = 0;
@@ -160,14 +164,14 @@ function depthStep(
     const b1 = cbp[co + k];
     const a1 = cap[co + k];
     if (qb1 > 0) {
-      if (bEnded || !(b1 < pb) || !(b1 > 0) || qb1 === INF) return -1;
+      if (bEnded || !(b1 < pb) || !(b1 > 0) || qb1 === INF) return 0;
       pb = b1;
-    } else if (qb1 !== 0 || b1 - b1 !== 0) return -1;
+    } else if (qb1 !== 0 || b1 - b1 !== 0) return 0;
     else bEnded = true;
     if (qa1 > 0) {
-      if (aEnded || !(a1 > pa) || a1 === INF || qa1 === INF) return -1;
+      if (aEnded || !(a1 > pa) || a1 === INF || qa1 === INF) return 0;
       pa = a1;
-    } else if (qa1 !== 0 || a1 - a1 !== 0) return -1;
+    } else if (qa1 !== 0 || a1 - a1 !== 0) return 0;
     else aEnded = true;
     if (k < m) {
       const qb0 = bs[po + k];
@@ -189,9 +193,10 @@ function depthStep(
   if (cbs[co] > 0 && cas[co] > 0) {
     const bb = cbp[co];
     const ba = cap[co];
-    if (bb > ba || (bb === ba && !allowLocked)) return -1;
+    if (bb > ba || (bb === ba && !allowLocked)) return 0;
   }
-  return depth / (2 * m);
+  depthOut[di] = depth / (2 * m);
+  return 1;
 }
 
 /**
@@ -364,6 +369,7 @@ export class MultiLevelOfi {
   #a0 = Number.POSITIVE_INFINITY;
   readonly #scratch: Float64Array;
   #fast = false;
+  readonly #depthBuf = new Float64Array(1);
 
   /**
    * @param options - levels, level convention, tick size, invalid-input policy
@@ -480,7 +486,7 @@ export class MultiLevelOfi {
     }
     const m = o.m;
     const scratch = this.#scratch;
-    const d = depthStep(
+    const ok = depthStep(
       this.#pbp,
       this.#pbs,
       this.#pap,
@@ -496,9 +502,12 @@ export class MultiLevelOfi {
       scratch,
       0,
       o.allowLocked,
+      this.#depthBuf,
+      0,
     );
-    if (d < 0)
+    if (ok === 0) {
       return this.#reject(checkBook(book, n, this.lastTs, o.allowLocked) ?? R_BOOK, book, n);
+    }
     const last = this.last;
     const pbp = this.#pbp;
     const pbs = this.#pbs;
@@ -511,7 +520,7 @@ export class MultiLevelOfi {
       pap[k] = ap[k];
       pas[k] = as[k];
     }
-    this.lastDepth = d;
+    this.lastDepth = this.#depthBuf[0];
     this.accepted++;
     this.lastTs = ts;
     return true;
@@ -657,7 +666,7 @@ export function multiLevelOfiBatch(
       // fused validation + kernel
       if (!(t >= lastTs) || t === Number.POSITIVE_INFINITY) reason = R_TS;
       else {
-        const d = depthStep(
+        const ok = depthStep(
           bp,
           bs,
           ap,
@@ -673,12 +682,13 @@ export function multiLevelOfiBatch(
           out,
           i * m,
           o.allowLocked,
+          depth,
+          i,
         );
-        if (d < 0) {
+        if (ok === 0) {
           out.fill(0, i * m, (i + 1) * m);
           reason = R_BOOK;
         } else {
-          depth[i] = d;
           acc[i] = 1;
           prev = i;
           lastTs = t;

@@ -7,7 +7,13 @@
  * @module
  */
 import { type L2Snapshot, ValidationError } from '@x/core';
-import { checkBook, checkPolicy, type InvalidPolicy, throwBookError } from './internal/book.js';
+import {
+  checkPolicy,
+  checkShape,
+  type InvalidPolicy,
+  R_TS,
+  throwBookError,
+} from './internal/book.js';
 
 /** A Kaplan–Meier curve at its distinct event times. */
 export interface SurvivalCurve {
@@ -231,7 +237,10 @@ export class TopOfBookSurvival {
    */
   update(book: L2Snapshot): boolean {
     const n = this.#levels < 0 ? book.bidPrice.length : this.#levels;
-    const reason = checkBook(book, n, this.lastTs, false);
+    const reason =
+      book.ts >= this.lastTs && book.ts !== Number.POSITIVE_INFINITY
+        ? checkShape(book, n, false)
+        : R_TS;
     if (reason !== null) {
       if (this.#policy === 'throw') throwBookError(reason, book, n, this.lastTs, false);
       this.skipped++;

@@ -96,6 +96,29 @@ export function checkBook(
 }
 
 /**
+ * {@link checkBook} without the timestamp: callers test `ts` inline so that no double crosses a
+ * call boundary on the hot path (V8 would box it). `null` when valid, else a static reason.
+ */
+export function checkShape(book: L2Snapshot, levels: number, allowLocked: boolean): string | null {
+  if (
+    book.bidPrice.length !== levels ||
+    book.bidSize.length !== levels ||
+    book.askPrice.length !== levels ||
+    book.askSize.length !== levels
+  ) {
+    return R_LEVELS;
+  }
+  if (!bidSideOk(book.bidPrice, book.bidSize, 0, levels)) return R_BOOK;
+  if (!askSideOk(book.askPrice, book.askSize, 0, levels)) return R_BOOK;
+  if (book.bidSize[0] > 0 && book.askSize[0] > 0) {
+    const bb = book.bidPrice[0];
+    const ba = book.askPrice[0];
+    if (bb > ba || (bb === ba && !allowLocked)) return R_BOOK;
+  }
+  return null;
+}
+
+/**
  * Throws the most specific {@link ValidationError} for a book that {@link checkBook} rejected.
  */
 export function throwBookError(
