@@ -472,6 +472,15 @@ export class MatchingEngine {
   private taker: OrderRecord | undefined;
   private readonly tick: Decimal;
   private readonly lot: Decimal;
+  /** ceil(minQty / lot): the smallest order in lots. */
+  private readonly minLots: number;
+  /** ceil(minNotional / (tick × lot)): the smallest priceTicks × lots. */
+  private readonly minNotionalUnits: number;
+  // bounded memo tables: decimals are immutable, so sharing them is safe
+  private readonly priceCache = new Map<number, Decimal>();
+  private readonly qtyCache = new Map<number, Decimal>();
+  private readonly priceParseCache = new Map<string | number, number | RejectReason>();
+  private readonly qtyParseCache = new Map<string | number, number | RejectReason>();
 
   /**
    * @param instrument - the instrument's rules (tick, lot, minimum quantity and notional)
@@ -485,6 +494,8 @@ export class MatchingEngine {
     this.tradePrefix = options.tradeIdPrefix ?? 'T';
     this.tick = instrument.tickSize;
     this.lot = instrument.lotSize;
+    this.minLots = instrument.minQty.div(this.lot).ceil().toNumber();
+    this.minNotionalUnits = instrument.minNotional.div(this.tick.times(this.lot)).ceil().toNumber();
     if (options.onEvent !== undefined) this.listeners.push(options.onEvent);
 
     this.book = new TickBook({
@@ -908,6 +919,17 @@ export class MatchingEngine {
   }
 
   private parsePrice(price: DecimalLike): number | RejectReason {
+    const primitive = typeof price === 'number' || typeof price === 'string';
+    if (primitive) {
+      const hit = this.priceParseCache.get(price);
+      if (hit !== undefined) return hit;
+    }
+    const r = this.parsePriceSlow(price);
+    if (primitive) cachePut(this.priceParseCache, price, r);
+    return r;
+  }
+
+  private parsePriceSlow(price: DecimalLike): number | RejectReason {
     let p: Decimal;
     try {
       p = toDecimal(price, 'price');
@@ -922,6 +944,17 @@ export class MatchingEngine {
   }
 
   private parseQty(qty: DecimalLike): number | RejectReason {
+    const primitive = typeof qty === 'number' || typeof qty === 'string';
+    if (primitive) {
+      const hit = this.qtyParseCache.get(qty);
+      if (hit !== undefined) return hit;
+    }
+    const r = this.parseQtySlow(qty);
+    if (primitive) cachePut(this.qtyParseCache, qty, r);
+    return r;
+  }
+
+  private parseQtySlow(qty: DecimalLike): number | RejectReason {
     let q: Decimal;
     try {
       q = toDecimal(qty, 'qty');
@@ -936,13 +969,18 @@ export class MatchingEngine {
   }
 
   private ruleCheck(priceTicks: number, lots: number): RejectReason | null {
-    const qty = this.lotsToQty(lots);
-    if (qty.lt(this.instrument.minQty)) return 'below-min-qty';
-    if (
-      !Number.isNaN(priceTicks) &&
-      this.ticksToPrice(priceTicks).times(qty).lt(this.instrument.minNotional)
-    ) {
-      return 'below-min-notional';
+    // qty >= minQty  <=>  lots >= ceil(minQty / lot);  price × qty >= minNotional  <=>
+    // ticks × lots >= ceil(minNotional / (tick × lot)): integer tests, exact
+    if (lots < this.minLots) return 'below-min-qty';
+    if (!Number.isNaN(priceTicks)) {
+      const units = priceTicks * lots;
+      if (Number.isSafeInteger(units)) {
+        if (units < this.minNotionalUnits) return 'below-min-notional';
+      } else if (
+        this.ticksToPrice(priceTicks).times(this.lotsToQty(lots)).lt(this.instrument.minNotional)
+      ) {
+        return 'below-min-notional';
+      }
     }
     return null;
   }
@@ -966,8 +1004,10 @@ export class MatchingEngine {
     if (r.owner !== undefined && typeof r.owner !== 'string') return 'invalid-order';
     const hasLimit = t === 'limit' || t === 'stop-limit';
     const isStop = t === 'stop' || t === 'stop-limit';
+    // the same order of checks as Instrument.checkOrder: quantity rules, then price rules
     const lots = this.parseQty(r.qty);
     if (typeof lots === 'string') return lots;
+    if (lots < this.minLots) return 'below-min-qty';
     let priceTicks = Number.NaN;
     if (hasLimit) {
       if (r.price === undefined) return 'missing-price';
@@ -1094,16 +1134,26 @@ export class MatchingEngine {
   }
 
   private ticksToPrice(t: number): Decimal {
-    return this.tick.times(t);
+    let d = this.priceCache.get(t);
+    if (d === undefined) {
+      d = this.tick.times(t);
+      cachePut(this.priceCache, t, d);
+    }
+    return d;
   }
 
   private lotsToQty(l: number): Decimal {
-    return this.lot.times(l);
+    let d = this.qtyCache.get(l);
+    if (d === undefined) {
+      d = this.lot.times(l);
+      cachePut(this.qtyCache, l, d);
+    }
+    return d;
   }
 
   private acceptedEvent(rec: OrderRecord): OrderAccepted {
-    const base = {
-      type: 'accepted' as const,
+    const e: Mutable<OrderAccepted> = {
+      type: 'accepted',
       ts: this.ts,
       orderId: rec.orderId,
       side: rec.side,
@@ -1111,16 +1161,13 @@ export class MatchingEngine {
       qty: this.lotsToQty(rec.qtyLots),
       timeInForce: rec.timeInForce,
     };
-    const withPrice = Number.isNaN(rec.priceTicks)
-      ? base
-      : { ...base, price: this.ticksToPrice(rec.priceTicks) };
-    return Number.isNaN(rec.stopTicks)
-      ? withPrice
-      : { ...withPrice, stopPrice: this.ticksToPrice(rec.stopTicks) };
+    if (!Number.isNaN(rec.priceTicks)) e.price = this.ticksToPrice(rec.priceTicks);
+    if (!Number.isNaN(rec.stopTicks)) e.stopPrice = this.ticksToPrice(rec.stopTicks);
+    return e;
   }
 
   private amendedEvent(rec: OrderRecord, keptPriority: boolean): OrderAmended {
-    const base: OrderAmended = {
+    const e: Mutable<OrderAmended> = {
       type: 'amended',
       ts: this.ts,
       orderId: rec.orderId,
@@ -1128,12 +1175,10 @@ export class MatchingEngine {
       leavesQty: this.lotsToQty(rec.qtyLots - rec.cumLots),
       keptPriority,
     };
-    const withPrice = Number.isNaN(rec.priceTicks)
-      ? base
-      : { ...base, price: this.ticksToPrice(rec.priceTicks) };
-    return Number.isNaN(rec.stopTicks) || rec.triggered
-      ? withPrice
-      : { ...withPrice, stopPrice: this.ticksToPrice(rec.stopTicks) };
+    if (!Number.isNaN(rec.priceTicks)) e.price = this.ticksToPrice(rec.priceTicks);
+    if (!Number.isNaN(rec.stopTicks) && !rec.triggered)
+      e.stopPrice = this.ticksToPrice(rec.stopTicks);
+    return e;
   }
 
   private view(rec: OrderRecord): OrderView {
@@ -1265,6 +1310,16 @@ export class MatchingEngine {
       },
     };
   }
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const CACHE_LIMIT = 8192;
+
+/** Map.set that empties the table first when it is full (a crude but allocation-light bound). */
+function cachePut<K, V>(map: Map<K, V>, key: K, value: V): void {
+  if (map.size >= CACHE_LIMIT) map.clear();
+  map.set(key, value);
 }
 
 function isClosed(status: OrderStatus): boolean {

@@ -511,3 +511,38 @@ describe('MatchingEngine: robustness', () => {
     ]);
   });
 });
+
+describe('MatchingEngine: instrument rules', () => {
+  it('rejects exactly what Instrument.checkOrder rejects (integer shortcuts are exact)', () => {
+    const steps = ['0.01', '0.05', '0.25', '1', '0.001', '5'];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...steps),
+        fc.constantFrom(...steps),
+        fc.integer({ min: 0, max: 30 }),
+        fc.integer({ min: 0, max: 400 }),
+        fc.integer({ min: -5, max: 20_000 }),
+        fc.integer({ min: -5, max: 2_000 }),
+        fc.integer({ min: 1, max: 4 }),
+        (tick, lot, minQtyLots, minNotional, priceUnits, qtyUnits, denom) => {
+          const inst = Instrument.create({
+            symbol: 'R',
+            tickSize: tick,
+            lotSize: lot,
+            minQty: Dec(lot).times(minQtyLots).div(2).toString(),
+            minNotional: Dec(minNotional).div(10).toString(),
+          });
+          // prices and quantities on and off the grid
+          const price = Dec(tick).times(priceUnits).div(denom).toString();
+          const qty = Dec(lot).times(qtyUnits).div(denom).toString();
+          const v = new MatchingEngine(inst, { clock: new ManualClock(0) });
+          const r = v.submit({ side: 'buy', type: 'limit', price, qty });
+          const expected = inst.checkOrder(price, qty);
+          if (expected === null) expect(r.ok).toBe(true);
+          else expect(r.reason).toBe(expected);
+        },
+      ),
+      fcParams({ numRuns: 500 }),
+    );
+  });
+});
