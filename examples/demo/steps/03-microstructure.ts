@@ -1,4 +1,3 @@
-import { cst2010Rates, OrderFlowGenerator } from '@x/sim';
 import {
   BookFeatures,
   CancelBurstDetector,
@@ -12,6 +11,7 @@ import {
   RollingTwap,
   TopOfBookSurvival,
 } from '@x/microstructure';
+import { cst2010Rates, OrderFlowGenerator } from '@x/sim';
 import type { DemoStep } from '../step.js';
 
 const LEVELS = 10;
@@ -40,7 +40,8 @@ function ols(x: ArrayLike<number>, y: ArrayLike<number>, n: number): { slope: nu
 }
 
 const step: DemoStep = {
-  title: '@x/microstructure: OFI, integrated OFI, Stoikov micro-price, queues and survival on @x/sim data',
+  title:
+    '@x/microstructure: OFI, integrated OFI, Stoikov micro-price, queues and survival on @x/sim data',
   run(progress) {
     const gen = new OrderFlowGenerator({ seed: 11, rates: cst2010Rates(LEVELS) });
     const ofi = new MultiLevelOfi({ levels: LEVELS });
@@ -86,7 +87,8 @@ const step: DemoStep = {
         w++;
       }
       i++;
-      if (i % 20_000 === 0) progress.update((0.8 * i) / UPDATES, 'streaming features over L2 updates');
+      if (i % 20_000 === 0)
+        progress.update((0.8 * i) / UPDATES, 'streaming features over L2 updates');
     }
     // integrated OFI: weights fitted on the first half of the windows only, applied to the second
     const half = Math.floor(w / 2);
@@ -98,7 +100,11 @@ const step: DemoStep = {
     const fitL1 = ols(rawL1.subarray(half), dMid.subarray(half), w - half);
     const fitI = ols(oos, dMid.subarray(half), w - half);
     progress.update(0.85, 'fitting the Stoikov micro-price');
-    const model = fitStoikovMicroPrice(quotes, { tickSize: 1, imbalanceBuckets: 5, spreadStates: 3 });
+    const model = fitStoikovMicroPrice(quotes, {
+      tickSize: 1,
+      imbalanceBuckets: 5,
+      spreadStates: 3,
+    });
 
     // exact queue position of one order from L3 events, and the L2 estimate beside it
     progress.update(0.9, 'tracking a queue from L3 events');
@@ -112,22 +118,35 @@ const step: DemoStep = {
     let cancels = 0;
     for (const ev of gen3.events({ count: 100_000 })) {
       if (ev.type === 'trade') {
-        if (l2est !== undefined && ours !== undefined && l3.has(ours)) l2est.onTrade(ev.price, ev.qty, ev.aggressor);
+        if (l2est !== undefined && ours !== undefined && l3.has(ours))
+          l2est.onTrade(ev.price, ev.qty, ev.aggressor);
         continue;
       }
       l3.apply(ev);
       if (ev.type === 'cancel') {
         const best = ev.side === 'buy' ? gen3.book.bestBid() : gen3.book.bestAsk();
         const level = Math.abs(best - ev.price);
-        if (Number.isFinite(level) && level < LEVELS) bursts.onCancel(ev.ts, ev.side, level, ev.qty);
+        if (Number.isFinite(level) && level < LEVELS)
+          bursts.onCancel(ev.ts, ev.side, level, ev.qty);
         cancels++;
       }
       if (ours === undefined && ev.type === 'add' && ev.side === 'buy' && ev.ts > 10_000) {
         ours = ev.orderId;
         l3.track(ours);
         aheadAtJoin = l3.queueAhead(ours);
-        l2est = new L2QueuePosition({ side: 'buy', price: ev.price, qty: ev.qty, depth: aheadAtJoin });
-      } else if (ours !== undefined && l2est !== undefined && l3.has(ours) && ev.price === l2est.price && ev.side === 'buy') {
+        l2est = new L2QueuePosition({
+          side: 'buy',
+          price: ev.price,
+          qty: ev.qty,
+          depth: aheadAtJoin,
+        });
+      } else if (
+        ours !== undefined &&
+        l2est !== undefined &&
+        l3.has(ours) &&
+        ev.price === l2est.price &&
+        ev.side === 'buy'
+      ) {
         // the L2 view: the level's depth without our own order
         l2est.onDepth(l3.levelQty('buy', ev.price) - (l2est.qty - l3.executedQty(ours)));
         exactAtEnd = l3.queueAhead(ours);

@@ -132,7 +132,7 @@ export class CancelBurstDetector {
 
   /**
    * @param options - rates, threshold and reporting options
-   * @throws {@link ValidationError} on bad options
+   * @throws `ValidationError` on bad options
    */
   constructor(options: CancelBurstOptions = {}) {
     const levels = options.levels ?? 10;
@@ -191,7 +191,7 @@ export class CancelBurstDetector {
    * @param level - its level (0 = best); levels beyond `levels` are ignored
    * @param qty - cancelled quantity (> 0)
    * @returns true when this cancel is inside a burst
-   * @throws {@link ValidationError} on bad input (nothing is recorded)
+   * @throws `ValidationError` on bad input (nothing is recorded)
    */
   onCancel(ts: number, side: Side, level: number, qty: number): boolean {
     if (!(Number.isFinite(ts) && ts >= this.#lastTs)) {
@@ -238,7 +238,7 @@ export class CancelBurstDetector {
   /**
    * Lets time pass: ends bursts whose decayed rate fell below their threshold by `ts`.
    * @param ts - time in ms, non-decreasing
-   * @throws {@link ValidationError} when ts is not finite or goes back
+   * @throws `ValidationError` when ts is not finite or goes back
    */
   advance(ts: number): void {
     if (!(Number.isFinite(ts) && ts >= this.#lastTs)) {

@@ -2,7 +2,7 @@
  * Depth imbalance and liquidity ratios of an L2 book.
  *
  * **Depth imbalance** over the first k levels (m-th non-empty level convention of
- * {@link L2Snapshot}), with level weights w_j (default 1; or w_j = exp(−decay·j), j = 0 at the best):
+ * `L2Snapshot`), with level weights w_j (default 1; or w_j = exp(−decay·j), j = 0 at the best):
  * ρ = (Σ w_j qb_j − Σ w_j qa_j) / (Σ w_j qb_j + Σ w_j qa_j), in [−1, 1]; the top-of-book
  * imbalance is k = 1 (the volume imbalance of Cartea, Jaimungal & Penalva, "Algorithmic and
  * High-Frequency Trading", 2015; Cao, Hansch & Wang 2009 for depth beyond the best). Empty levels count 0; an empty side gives
@@ -91,7 +91,7 @@ function imbalanceKernel(
  * @param book - the book (validated)
  * @param options - levels, weights or decay
  * @returns ρ in [−1, 1]
- * @throws {@link ValidationError} on an invalid book or bad options
+ * @throws `ValidationError` on an invalid book or bad options
  *
  * @example
  * ```ts
@@ -109,11 +109,11 @@ export function depthImbalance(book: L2Snapshot, options: ImbalanceOptions = {})
 
 /**
  * Depth imbalance of every row of a batch (the same numbers as {@link BookFeatures} on each
- * row). Rows are validated: an invalid row throws ({@link ValidationError} with `details.row`).
+ * row). Rows are validated: an invalid row throws (`ValidationError` with `details.row`).
  * @param rows - the books
  * @param options - levels, weights or decay
  * @returns ρ per row
- * @throws {@link ValidationError} on a bad shape, options or row
+ * @throws `ValidationError` on a bad shape, options or row
  */
 export function depthImbalanceBatch(rows: L2Rows, options: ImbalanceOptions = {}): Float64Array {
   const w = resolveWeights(options);
@@ -195,7 +195,7 @@ export class BookFeatures {
 
   /**
    * @param options - tick size, imbalance levels and weights, band, policy
-   * @throws {@link ValidationError} on bad options
+   * @throws `ValidationError` on bad options
    */
   constructor(options: BookFeaturesOptions) {
     this.#w = resolveWeights(options);
@@ -222,7 +222,7 @@ export class BookFeatures {
    * Consumes one book.
    * @param book - the book
    * @returns true when accepted
-   * @throws {@link ValidationError} on an invalid book under the `'throw'` policy
+   * @throws `ValidationError` on an invalid book under the `'throw'` policy
    */
   update(book: L2Snapshot): boolean {
     const n = this.#levels < 0 ? book.bidPrice.length : this.#levels;

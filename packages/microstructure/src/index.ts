@@ -67,6 +67,7 @@ export {
 } from './survival.js';
 export {
   executionSlippage,
+  type PriceDeviation,
   priceDeviation,
   RollingTwap,
   RollingVwap,

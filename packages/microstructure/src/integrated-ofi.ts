@@ -73,7 +73,7 @@ function checkMatrix(
  * @param levels - M
  * @param offset - index of the first element of the first row (default 0)
  * @returns the weights and the variance share of the first component
- * @throws {@link ValidationError} on a bad shape, a non-finite sample, or data with no variance
+ * @throws `ValidationError` on a bad shape, a non-finite sample, or data with no variance
  *
  * @example
  * ```ts
@@ -135,7 +135,7 @@ export function fitIntegratedOfi(
  * @param depth - the window's average depth Q (e.g. {@link OfiWindow.completedDepth}), >= 0
  * @param out - destination, at least as long as `ofi`
  * @returns `out`
- * @throws {@link ValidationError} when depth is negative or not finite
+ * @throws `ValidationError` when depth is negative or not finite
  */
 export function scaledOfi(
   ofi: ArrayLike<number>,
@@ -180,7 +180,7 @@ export class IntegratedOfi {
 
   /**
    * @param levels - M, the number of OFI levels
-   * @throws {@link ValidationError} when levels is not a positive integer
+   * @throws `ValidationError` when levels is not a positive integer
    */
   constructor(levels: number) {
     if (!Number.isInteger(levels) || levels < 1) {
@@ -197,7 +197,7 @@ export class IntegratedOfi {
    * @param scaledRows - rows × levels of scaled OFI from the training period only
    * @param rows - number of training windows
    * @returns this
-   * @throws {@link ValidationError} on bad training data
+   * @throws `ValidationError` on bad training data
    */
   fit(scaledRows: ArrayLike<number>, rows: number): this {
     this.#fit = fitIntegratedOfi(scaledRows, rows, this.levels);
@@ -214,7 +214,7 @@ export class IntegratedOfi {
    * @param ofi - per-level OFI of the window
    * @param depth - average depth over the window (>= 0; 0 gives 0)
    * @returns Σ w_m · OFI^m / depth
-   * @throws {@link InvalidStateError} before `fit`; {@link ValidationError} on non-finite input
+   * @throws `InvalidStateError` before `fit`; `ValidationError` on non-finite input
    */
   apply(ofi: ArrayLike<number>, depth: number): number {
     const f = this.#fit;
@@ -249,7 +249,7 @@ export interface IntegratedOfiWalkForward {
  * @param train - training windows per fit (>= 2)
  * @param refitEvery - refit every this many windows (default 1)
  * @returns the values and validity mask
- * @throws {@link ValidationError} on bad shapes or arguments
+ * @throws `ValidationError` on bad shapes or arguments
  */
 export function integratedOfiWalkForward(
   scaled: Float64Array,

@@ -42,7 +42,7 @@ import { solve } from './internal/linalg.js';
  * @param askPrice - best ask price, > bidPrice
  * @param askSize - best ask size, > 0
  * @returns the weighted mid
- * @throws {@link ValidationError} on a non-finite value, a non-positive size or a crossed quote
+ * @throws `ValidationError` on a non-finite value, a non-positive size or a crossed quote
  *
  * @example
  * ```ts
@@ -160,7 +160,7 @@ export class StoikovMicroPrice {
 
   /**
    * @param state - a state from {@link StoikovMicroPrice.toJSON} or the fitter
-   * @throws {@link ValidationError} on an inconsistent state
+   * @throws `ValidationError` on an inconsistent state
    */
   constructor(state: StoikovMicroPriceState) {
     const nb = state.imbalanceEdges.length + 1;
@@ -212,7 +212,7 @@ export class StoikovMicroPrice {
    * @param askPrice - best ask
    * @param askSize - best ask size
    * @returns the adjustment to add to the mid
-   * @throws {@link ValidationError} on an invalid quote
+   * @throws `ValidationError` on an invalid quote
    */
   adjustment(bidPrice: number, bidSize: number, askPrice: number, askSize: number): number {
     checkQuote(bidPrice, bidSize, askPrice, askSize);
@@ -226,7 +226,7 @@ export class StoikovMicroPrice {
    * @param askPrice - best ask
    * @param askSize - best ask size
    * @returns the micro-price
-   * @throws {@link ValidationError} on an invalid quote
+   * @throws `ValidationError` on an invalid quote
    */
   microPrice(bidPrice: number, bidSize: number, askPrice: number, askSize: number): number {
     checkQuote(bidPrice, bidSize, askPrice, askSize);
@@ -294,7 +294,7 @@ function posInt(v: number, field: string, min = 1): number {
  * @param quotes - best quotes on a regular grid
  * @param options - tick size, buckets, spread states, lag, tolerance
  * @returns the fitted micro-price
- * @throws {@link ValidationError} on bad options, too little data, or a singular I − Q (some state
+ * @throws `ValidationError` on bad options, too little data, or a singular I − Q (some state
  *   never leads to a mid move: use fewer buckets or more data)
  *
  * @example
@@ -564,7 +564,7 @@ export class MicroPriceTracker {
 
   /**
    * @param options - model, horizons, EWMA weight, invalid-input policy
-   * @throws {@link ValidationError} on bad options
+   * @throws `ValidationError` on bad options
    */
   constructor(options: MicroPriceTrackerOptions = {}) {
     const hs = options.horizons ?? [1, 10, 100];
@@ -589,7 +589,7 @@ export class MicroPriceTracker {
    * Consumes one book.
    * @param book - the book
    * @returns true when accepted
-   * @throws {@link ValidationError} on an invalid book under the `'throw'` policy
+   * @throws `ValidationError` on an invalid book under the `'throw'` policy
    */
   update(book: L2Snapshot): boolean {
     const n = this.#levels < 0 ? book.bidPrice.length : this.#levels;

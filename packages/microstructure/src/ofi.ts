@@ -12,7 +12,7 @@
  *
  * **Levels.** Two conventions:
  * - `'depth'` (default): level m is the m-th *non-empty* price level, the layout of
- *   {@link L2Snapshot}. Needs no tick size. A missing level (size 0) has price −∞ on the bid and
+ *   `L2Snapshot`. Needs no tick size. A missing level (size 0) has price −∞ on the bid and
  *   +∞ on the ask, so a level appearing counts its whole size and a level vanishing counts its
  *   whole previous size.
  * - `'tick'`: the paper's convention, level m is the price m ticks away from the best quote
@@ -28,7 +28,7 @@
  *
  * **Invalid updates** (wrong number of levels, NaN/∞, negative size, unsorted levels, a crossed
  * or, unless `allowLocked`, locked book, a timestamp before the previous accepted one, or an
- * off-grid price in tick mode): with `onInvalid: 'throw'` (default) a {@link ValidationError} is
+ * off-grid price in tick mode): with `onInvalid: 'throw'` (default) a `ValidationError` is
  * thrown and the state is unchanged; with `'skip'` the update is dropped (state unchanged,
  * `skipped` incremented, `update` returns false). Either way no NaN reaches an output.
  *
@@ -64,7 +64,7 @@ export type OfiLevelMode = 'depth' | 'tick';
  * @param askPrice - best ask price after the update
  * @param askSize - best ask size after the update
  * @returns e_n, positive for buying pressure
- * @throws {@link ValidationError} when a value is not finite or a size is negative
+ * @throws `ValidationError` when a value is not finite or a size is negative
  *
  * @example
  * ```ts
@@ -373,7 +373,7 @@ export class MultiLevelOfi {
 
   /**
    * @param options - levels, level convention, tick size, invalid-input policy
-   * @throws {@link ValidationError} on a bad option
+   * @throws `ValidationError` on a bad option
    */
   constructor(options: MultiLevelOfiOptions = {}) {
     this.#o = resolve(options);
@@ -392,7 +392,7 @@ export class MultiLevelOfi {
    * Consumes one book update.
    * @param book - the book after the update (not retained; its arrays may be reused)
    * @returns true when accepted, false when skipped under the `'skip'` policy
-   * @throws {@link ValidationError} on an invalid update under the `'throw'` policy
+   * @throws `ValidationError` on an invalid update under the `'throw'` policy
    */
   update(book: L2Snapshot): boolean {
     // hot path first, in a small method the JIT can inline
@@ -565,7 +565,7 @@ export class MultiLevelOfi {
 
 /**
  * A batch of L2 books on flat row-major typed arrays: row r, level j of a side is at index
- * r·levels + j. The layout per row is that of {@link L2Snapshot}.
+ * r·levels + j. The layout per row is that of `L2Snapshot`.
  */
 export interface L2Rows {
   /** Number of books. */
@@ -628,7 +628,7 @@ export function checkRows(rows: L2Rows): void {
  * @param rows - the books
  * @param options - levels, level convention, tick size, invalid-row policy
  * @returns per-row, per-level e_n, per-row depth and the accepted mask
- * @throws {@link ValidationError} on bad options, a bad shape, or (policy `'throw'`) the first
+ * @throws `ValidationError` on bad options, a bad shape, or (policy `'throw'`) the first
  *   invalid row, whose index is in `details.row`
  */
 export function multiLevelOfiBatch(
@@ -847,7 +847,7 @@ export class OfiWindow {
 
   /**
    * @param options - levels and exactly one of `events` or `ms`
-   * @throws {@link ValidationError} on bad options
+   * @throws `ValidationError` on bad options
    */
   constructor(options: OfiWindowOptions) {
     const m = options.levels ?? 10;
@@ -886,7 +886,7 @@ export class OfiWindow {
    * @param e - per-level contributions, at least `levels` long (e.g. {@link MultiLevelOfi.last})
    * @param depth - the update's depth (e.g. {@link MultiLevelOfi.lastDepth}), >= 0
    * @returns how many windows this update closed (the last of them is in `completed`)
-   * @throws {@link ValidationError} on a non-finite value, a short `e`, or time going back
+   * @throws `ValidationError` on a non-finite value, a short `e`, or time going back
    */
   add(ts: number, e: ArrayLike<number>, depth: number): number {
     const m = this.levels;

@@ -77,7 +77,7 @@ export class L3QueueTracker {
 
   /**
    * @param options - invalid-event policy
-   * @throws {@link ValidationError} on a bad option
+   * @throws `ValidationError` on a bad option
    */
   constructor(options: L3QueueTrackerOptions = {}) {
     this.#policy = checkPolicy(options.onInvalid);
@@ -108,7 +108,7 @@ export class L3QueueTracker {
    * Quantity resting ahead of a tracked order at its price.
    * @param orderId - a tracked order
    * @returns the quantity ahead (0 at the front)
-   * @throws {@link NotFoundError} when the order is not tracked or not resting
+   * @throws `NotFoundError` when the order is not tracked or not resting
    */
   queueAhead(orderId: OrderId): number {
     const t = this.#find(orderId);
@@ -121,7 +121,7 @@ export class L3QueueTracker {
    * Quantity of a tracked order executed so far.
    * @param orderId - a tracked order
    * @returns the executed quantity
-   * @throws {@link NotFoundError} when the order is not tracked
+   * @throws `NotFoundError` when the order is not tracked
    */
   executedQty(orderId: OrderId): number {
     const t = this.#find(orderId);
@@ -135,7 +135,7 @@ export class L3QueueTracker {
    * @param orderId - a resting order
    * @param nowMs - the current time in ms (default: the last event's time)
    * @returns the age in ms
-   * @throws {@link NotFoundError} when the order is not resting
+   * @throws `NotFoundError` when the order is not resting
    */
   queueAge(orderId: OrderId, nowMs = this.lastTs): number {
     const o = this.#orders.get(orderId);
@@ -166,7 +166,7 @@ export class L3QueueTracker {
    * Applies one L3 event.
    * @param ev - the event
    * @returns true when applied, false when skipped under the `'skip'` policy
-   * @throws {@link ValidationError}, {@link NotFoundError} or {@link ConflictError} for an invalid
+   * @throws `ValidationError`, `NotFoundError` or `ConflictError` for an invalid
    *   event under the `'throw'` policy (state unchanged)
    */
   apply(ev: L3Event): boolean {
@@ -315,9 +315,20 @@ export class L3QueueTracker {
 
 /** Queue model of {@link L2QueuePosition}. */
 export type L2QueueModel =
-  | { readonly type: 'risk-averse' }
-  | { readonly type: 'power'; readonly n: number }
-  | { readonly type: 'log' };
+  | {
+      /** Trades advance us; cancels are assumed to come from the back. */
+      readonly type: 'risk-averse';
+    }
+  | {
+      /** Probabilistic split with f(x) = xⁿ. */
+      readonly type: 'power';
+      /** The exponent n (> 0). */
+      readonly n: number;
+    }
+  | {
+      /** Probabilistic split with f(x) = log(1 + x). */
+      readonly type: 'log';
+    };
 
 /** Options of {@link L2QueuePosition}. */
 export interface L2QueuePositionOptions {
@@ -371,7 +382,7 @@ export class L2QueuePosition {
 
   /**
    * @param options - our order, the depth when it joined, the model
-   * @throws {@link ValidationError} on bad options
+   * @throws `ValidationError` on bad options
    */
   constructor(options: L2QueuePositionOptions) {
     const { side, price, qty, depth } = options;
@@ -428,7 +439,7 @@ export class L2QueuePosition {
    * @param price - trade price
    * @param qty - traded quantity (> 0)
    * @param aggressor - side of the liquidity taker
-   * @throws {@link ValidationError} on a non-finite or negative value
+   * @throws `ValidationError` on a non-finite or negative value
    */
   onTrade(price: number, qty: number, aggressor: Side): void {
     checkQty(qty, 'qty');
@@ -448,7 +459,7 @@ export class L2QueuePosition {
   /**
    * The level's new visible depth (excluding our order).
    * @param depth - new depth at our price, >= 0
-   * @throws {@link ValidationError} on a non-finite or negative value
+   * @throws `ValidationError` on a non-finite or negative value
    */
   onDepth(depth: number): void {
     checkQty(depth, 'depth');
@@ -517,7 +528,7 @@ export class DepletionRate {
 
   /**
    * @param options - the time constant
-   * @throws {@link ValidationError} when tauMs is not finite and > 0
+   * @throws `ValidationError` when tauMs is not finite and > 0
    */
   constructor(options: DepletionRateOptions) {
     if (!(Number.isFinite(options.tauMs) && options.tauMs > 0)) {
@@ -544,7 +555,7 @@ export class DepletionRate {
   /**
    * Records time passing without an event (so that quiet periods lower the rate).
    * @param ts - time in ms, non-decreasing
-   * @throws {@link ValidationError} when ts is not finite or goes back
+   * @throws `ValidationError` when ts is not finite or goes back
    */
   advance(ts: number): void {
     if (Number.isNaN(this.#last)) {
@@ -567,7 +578,7 @@ export class DepletionRate {
    * Records a depletion event.
    * @param ts - time in ms, non-decreasing
    * @param qty - quantity removed from the level (> 0)
-   * @throws {@link ValidationError} on bad input
+   * @throws `ValidationError` on bad input
    */
   observe(ts: number, qty: number): void {
     if (!(Number.isFinite(qty) && qty > 0)) {
@@ -620,7 +631,7 @@ function checkFillArgs(ahead: number, rate: number, meanSize: number): void {
  * @param meanSize - mean quantity per depletion event (> 0)
  * @param horizonMs - horizon in ms (>= 0)
  * @returns the probability in [0, 1]
- * @throws {@link ValidationError} on bad input
+ * @throws `ValidationError` on bad input
  */
 export function fillProbability(
   ahead: number,
@@ -658,7 +669,7 @@ export function fillProbability(
  * @param ratePerMs - depletion events per ms (>= 0)
  * @param meanSize - mean quantity per depletion event (> 0)
  * @returns the expected time in ms; `Infinity` when the rate is 0 (never fills)
- * @throws {@link ValidationError} on bad input
+ * @throws `ValidationError` on bad input
  */
 export function expectedTimeToFill(ahead: number, ratePerMs: number, meanSize: number): number {
   checkFillArgs(ahead, ratePerMs, meanSize);

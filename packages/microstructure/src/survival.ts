@@ -59,7 +59,7 @@ export class KaplanMeier {
    * Adds a duration.
    * @param duration - the duration (finite, >= 0)
    * @param observed - true for an observed event, false for a right-censored one (default true)
-   * @throws {@link ValidationError} on a negative or non-finite duration
+   * @throws `ValidationError` on a negative or non-finite duration
    */
   add(duration: number, observed = true): void {
     if (!(Number.isFinite(duration) && duration >= 0)) {
@@ -156,7 +156,7 @@ export class KaplanMeier {
    * @param p - in (0, 1), 0.5 for the median
    * @param extraCensored - durations censored now
    * @returns the quantile, or `undefined` when Ŝ never falls to 1 − p (too much censoring)
-   * @throws {@link ValidationError} when p is not in (0, 1)
+   * @throws `ValidationError` when p is not in (0, 1)
    */
   quantile(p: number, extraCensored: readonly number[] = []): number | undefined {
     if (!(p > 0 && p < 1))
@@ -223,7 +223,7 @@ export class TopOfBookSurvival {
 
   /**
    * @param options - invalid-book policy
-   * @throws {@link ValidationError} on a bad option
+   * @throws `ValidationError` on a bad option
    */
   constructor(options: TopOfBookSurvivalOptions = {}) {
     this.#policy = checkPolicy(options.onInvalid);
@@ -233,7 +233,7 @@ export class TopOfBookSurvival {
    * Consumes one book.
    * @param book - the book
    * @returns true when accepted
-   * @throws {@link ValidationError} on an invalid book under the `'throw'` policy
+   * @throws `ValidationError` on an invalid book under the `'throw'` policy
    */
   update(book: L2Snapshot): boolean {
     const n = this.#levels < 0 ? book.bidPrice.length : this.#levels;

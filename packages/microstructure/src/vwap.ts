@@ -50,7 +50,7 @@ export class RollingVwap {
 
   /**
    * @param options - window length and resync interval
-   * @throws {@link ValidationError} on bad options
+   * @throws `ValidationError` on bad options
    */
   constructor(options: RollingWindowOptions) {
     checkWindow(options.windowMs);
@@ -63,7 +63,7 @@ export class RollingVwap {
    * @param ts - time in ms, non-decreasing
    * @param price - trade price (finite, > 0)
    * @param qty - quantity (finite, > 0)
-   * @throws {@link ValidationError} on bad input (the trade is not added)
+   * @throws `ValidationError` on bad input (the trade is not added)
    */
   addTrade(ts: number, price: number, qty: number): void {
     if (!(Number.isFinite(ts) && ts >= this.#lastTs)) {
@@ -197,7 +197,7 @@ export class RollingTwap {
 
   /**
    * @param options - window length and resync interval
-   * @throws {@link ValidationError} on bad options
+   * @throws `ValidationError` on bad options
    */
   constructor(options: RollingWindowOptions) {
     checkWindow(options.windowMs);
@@ -209,7 +209,7 @@ export class RollingTwap {
    * Sets the value from `ts` on.
    * @param ts - time in ms, non-decreasing
    * @param value - finite value
-   * @throws {@link ValidationError} on bad input
+   * @throws `ValidationError` on bad input
    */
   update(ts: number, value: number): void {
     const last = this.#len > 0 ? this.#t[(this.#head + this.#len - 1) % this.#t.length] : -Infinity;
@@ -308,15 +308,23 @@ export class RollingTwap {
   }
 }
 
+/** A deviation from a reference price. */
+export interface PriceDeviation {
+  /** In price units. */
+  readonly price: number;
+  /** In basis points of the reference. */
+  readonly bps: number;
+}
+
 /**
  * Deviation of a price from a reference (TWAP, VWAP...): price − reference, and the same in basis
  * points of the reference.
  * @param price - the price (mid, last trade...)
  * @param reference - the reference price (> 0)
  * @returns `{ price, bps }` with bps = (price − reference) / reference · 10⁴
- * @throws {@link ValidationError} on a non-finite value or a non-positive reference
+ * @throws `ValidationError` on a non-finite value or a non-positive reference
  */
-export function priceDeviation(price: number, reference: number): { price: number; bps: number } {
+export function priceDeviation(price: number, reference: number): PriceDeviation {
   if (!Number.isFinite(price))
     throw new ValidationError('price must be finite', { field: 'price', value: price });
   if (!(Number.isFinite(reference) && reference > 0)) {
@@ -336,13 +344,9 @@ export function priceDeviation(price: number, reference: number): { price: numbe
  * @param price - execution price
  * @param benchmark - benchmark price (> 0)
  * @returns `{ price, bps }`, cost per unit and in basis points of the benchmark
- * @throws {@link ValidationError} on bad input
+ * @throws `ValidationError` on bad input
  */
-export function executionSlippage(
-  side: Side,
-  price: number,
-  benchmark: number,
-): { price: number; bps: number } {
+export function executionSlippage(side: Side, price: number, benchmark: number): PriceDeviation {
   if (side !== 'buy' && side !== 'sell') {
     throw new ValidationError("side must be 'buy' or 'sell'", { field: 'side', value: side });
   }

@@ -119,7 +119,7 @@ export function checkShape(book: L2Snapshot, levels: number, allowLocked: boolea
 }
 
 /**
- * Throws the most specific {@link ValidationError} for a book that {@link checkBook} rejected.
+ * Throws the most specific `ValidationError` for a book that {@link checkBook} rejected.
  */
 export function throwBookError(
   reason: string,
