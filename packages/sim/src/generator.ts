@@ -175,7 +175,8 @@ const EV_CANCEL = 5;
  * total rate R = 2Σλ(i) + 2μ + Σθ(i)·(orders at distance i) [+ informed rate], and its kind is
  * drawn with probability proportional to its rate. Distances are counted from the opposite best
  * quote (its last known value while that side is empty); a market order facing an empty side does
- * nothing (counted in {@link FlowStats.skippedMarketOrders}).
+ * nothing (counted in {@link FlowStats.skippedMarketOrders}), and a limit buy that would be priced
+ * at or below 0 ticks is dropped (start far enough from 0 with `initialBidTicks`).
  *
  * The stream methods share one simulation: each continues where the previous stopped. They are
  * lazy iterators and hold only the current book, never the stream.
@@ -558,8 +559,10 @@ export class OrderFlowGenerator {
       if (!buy) u -= L;
       const i = this.pickLevel(u);
       this.sLimit[i]++;
-      if (buy) book.submit(this.nextId++, 'buy', ra - i - 1, this.sizeLots);
-      else book.submit(this.nextId++, 'sell', rb + i + 1, this.sizeLots);
+      if (buy) {
+        // a bid at or below 0 ticks has no price: the arrival is dropped (documented)
+        if (ra - i - 1 >= 1) book.submit(this.nextId++, 'buy', ra - i - 1, this.sizeLots);
+      } else book.submit(this.nextId++, 'sell', rb + i + 1, this.sizeLots);
       return buy ? EV_LIMIT_BUY : EV_LIMIT_SELL;
     }
     u -= 2 * L;

@@ -353,3 +353,13 @@ describe('OrderFlowGenerator: closed form', () => {
     expectClose(meanAcc / total, rho, { atol: 0.08 }, 'mean queue length');
   });
 });
+
+describe('OrderFlowGenerator: near zero', () => {
+  it('never quotes at or below 0 ticks', () => {
+    const gen = new OrderFlowGenerator({ seed: 4, rates: cst2010Rates(5), initialBidTicks: 2 });
+    for (const snap of gen.l2Snapshots(10, { count: 20_000 })) validateL2Snapshot(snap);
+    expect(
+      gen.book.levelPrice('buy', gen.book.levels('buy') - 1) >= 1 || gen.book.levels('buy') === 0,
+    ).toBe(true);
+  });
+});
