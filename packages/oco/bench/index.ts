@@ -260,6 +260,7 @@ console.log(
 console.log(
   `\nmanager / naive-peer throughput ratio: ${(evPerSec / peerPerSec).toFixed(2)}x (the peer does far less work: no commands, rules or state machine)`,
 );
+console.log(`heap in use with the manager and the event log loaded: ${heapMiB.toFixed(0)} MiB`);
 console.log(
   `commands emitted per replay: ${commands.toLocaleString('en-US')}; sink ${sinkTotal()}`,
 );

@@ -29,6 +29,7 @@ import {
   toDecimal,
   ValidationError,
 } from '@x/core';
+import { type UnitParser, unitParser } from './internal/units.js';
 import type { RiskCheck, RiskRequest } from './risk.js';
 import {
   type ContingencyRule,
@@ -271,6 +272,10 @@ interface InstrumentInfo {
   readonly inst: Instrument;
   /** Smallest order in lots. */
   readonly minLots: number;
+  /** Decimal to lots, exact. */
+  readonly lots: UnitParser;
+  /** Decimal to ticks, exact. */
+  readonly ticks: UnitParser;
 }
 
 function isExitRole(role: LegRole | 'close'): boolean {
@@ -327,7 +332,12 @@ export class OrderManager {
       if (this.instruments.has(inst.symbol))
         fail('duplicate instrument symbol', 'instruments', inst.symbol);
       const minLots = Math.max(1, Math.ceil(inst.minQty.div(inst.lotSize).toNumber()));
-      this.instruments.set(inst.symbol, { inst, minLots });
+      this.instruments.set(inst.symbol, {
+        inst,
+        minLots,
+        lots: unitParser(inst.lotSize, (v) => inst.qtyToLots(v)),
+        ticks: unitParser(inst.tickSize, (v) => inst.priceToTicks(v)),
+      });
     }
     this.venue = options.venue ?? EMULATED_VENUE;
     this.risk = options.risk ?? [];
@@ -775,7 +785,8 @@ export class OrderManager {
     switch (e.type) {
       case 'accepted':
         if (o.st === 0) o.st = 1;
-        this.fire(g, o.leg, 'accepted');
+        // an ack changes nothing in the ledger; only a rule on 'accepted' can act
+        if (!this.fire(g, o.leg, 'accepted')) return;
         break;
       case 'fill':
         if (!this.onFill(g, o, e.tradeId, e.price, e.qty)) return;
@@ -792,12 +803,10 @@ export class OrderManager {
         this.fire(g, o.leg, 'triggered');
         this.onStopTriggered(g, o);
         break;
-      case 'modified': {
-        const q = this.info(g.sym).inst.qtyToLots(e.qty);
-        o.ack = q;
+      case 'modified':
+        o.ack = this.info(g.sym).lots(e.qty, 'qty');
         if (o.st === 0) o.st = 1;
-        break;
-      }
+        return; // nothing in the ledger changed
       case 'cancel-rejected':
         // the order is no longer live at the venue (too late to cancel): it has ended; fills
         // still in flight are absorbed when they arrive
@@ -824,9 +833,10 @@ export class OrderManager {
   ): boolean {
     const key = `${o.id}#${tradeId}`;
     if (this.seen.has(key)) return false;
-    const { inst } = this.info(g.sym);
-    const q = inst.qtyToLots(qty);
-    const p = inst.priceToTicks(price);
+    const info = this.info(g.sym);
+    const inst = info.inst;
+    const q = info.lots(qty, 'qty');
+    const p = info.ticks(price, 'price');
     if (q <= 0) fail('fill qty must be > 0', 'qty', qty);
     if (p < 0) fail('fill price must be >= 0', 'price', price);
     const n = p * q;
@@ -975,7 +985,7 @@ export class OrderManager {
       if (l.st === 'active') l.st = 'idle'; // unsolicited venue cancel of a waiting stop: re-protect
       return;
     }
-    if (l.role === 'stop' && (how === 'rejected' || o.trig)) {
+    if (l.role === 'stop' && (how !== 'canceled' || o.trig)) {
       // a rejected stop, or a triggered stop the venue ended unfilled (no liquidity, self-trade
       // prevention): re-sending it would loop, so the position is reported instead
       const r = g.base + g.eF - g.xF;
@@ -985,7 +995,7 @@ export class OrderManager {
           type: 'unprotected',
           groupId: g.id,
           qty: this.info(g.sym).inst.lotSize.times(r),
-          reason: how === 'rejected' ? 'stop rejected' : 'triggered stop ended unfilled',
+          reason: how === 'canceled' ? 'triggered stop ended unfilled' : `stop ${how}`,
         });
       }
     }
@@ -998,18 +1008,22 @@ export class OrderManager {
   // -------------------------------------------------------------------------------------------
   // rule graph
 
-  private fire(g: GroupRecord, leg: number, when: LegTrigger): void {
+  /** Fires a trigger once; returns whether a rule acted on it. */
+  private fire(g: GroupRecord, leg: number, when: LegTrigger): boolean {
     const l = g.legs[leg]!;
     const bit = TRIGGER_BIT[when];
-    if ((l.fired & bit) !== 0) return;
+    if ((l.fired & bit) !== 0) return false;
     l.fired |= bit;
+    let acted = false;
     for (const r of g.rules) {
       if (r.on !== leg || r.when !== when) continue;
+      acted = true;
       const t = g.legs[r.target]!;
       if (r.action === 'release') {
         if (t.st === 'held') t.st = g.scope > 0 ? 'done' : 'idle';
       } else if (r.action === 'cancel') this.finishLeg(g, r.target);
     }
+    return acted;
   }
 
   /** Ends a leg for good: cancels its working order (final) and marks it done. */
@@ -1134,10 +1148,12 @@ export class OrderManager {
     let stopsCovering = 0;
     let weightTotal = 0;
     let anyExit = false;
+    let anyStop = false;
     for (const l of legs) {
       if (!isExitRole(l.role)) continue;
       anyExit = true;
       if (l.role === 'target') weightTotal += l.weight;
+      else if (l.role === 'stop') anyStop = true;
     }
     if (!anyExit) return;
     const rp = Math.max(r, 0);
@@ -1189,8 +1205,7 @@ export class OrderManager {
     if (pair !== null && (legs[pair[0]]!.cur === null || legs[pair[1]]!.cur === null)) g.native = 2;
     // protection: R > 0 with no working stop
     if (rp > 0 && !dust && g.scope < 2 && g.winner < 0 && g.pol.exitSiblingOnFill === 'reduce') {
-      const hasStopLeg = legs.some((l) => l.role === 'stop');
-      if (hasStopLeg && stopsCovering === 0 && g.unprot !== rp) {
+      if (anyStop && stopsCovering === 0 && g.unprot !== rp) {
         g.unprot = rp;
         this.note({
           type: 'unprotected',
