@@ -29,7 +29,7 @@ import {
   resolveConfig,
 } from './config.js';
 import { Kern } from './internal/kern.js';
-import { type FArray, linearRowsBackward } from './internal/kernels.js';
+import { type FArray, gemmAccNT, linearRows, linearRowsBackward } from './internal/kernels.js';
 import { WasmArena } from './internal/wasm.js';
 
 /** The `kind` of an exported attention-LSTM. */
@@ -150,6 +150,9 @@ export class AttentionLstm implements ExportableModel {
   private dqkv: Float64Array = new Float64Array(0);
   private dO: Float64Array = new Float64Array(0);
   private dRow: Float64Array = new Float64Array(0);
+  private dGT: Float64Array = new Float64Array(0);
+  private actT: Float64Array = new Float64Array(0);
+  private readonly wT: Float64Array;
   private readonly dhNext: Float64Array;
   private readonly dcNext: Float64Array;
   private readonly dPooled: Float64Array;
@@ -218,6 +221,7 @@ export class AttentionLstm implements ExportableModel {
     this.pooled = mk(H);
     this.outBuf = mk(O);
     this.dhNext = new Float64Array(H);
+    this.wT = new Float64Array(4 * H * Math.max(H, D));
     this.dcNext = new Float64Array(H);
     this.dPooled = new Float64Array(H);
   }
@@ -474,6 +478,8 @@ export class AttentionLstm implements ExportableModel {
       this.dqkv = new Float64Array(cap * 3 * H);
       this.dO = new Float64Array(cap * H);
       this.dRow = new Float64Array(cap);
+      this.dGT = new Float64Array(cap * 4 * H);
+      this.actT = new Float64Array(cap * Math.max(H, D));
     }
     if (T <= this.cap) return;
     const drop = this.config.dropout > 0;
@@ -959,18 +965,27 @@ export class AttentionLstm implements ExportableModel {
       for (let k = 0; k < T * H; k++) g[po + k] = g[po + k]! + dz[k]!;
     }
     // ---- LSTM stack, top to bottom (BPTT) ----
+    // Per step only the elementwise gate derivatives and dh_{t-1} = W_hhᵀ·dG_t; the weight and
+    // bias gradients are products over all steps at the end (transposed copies keep every inner
+    // loop contiguous).
     let dHs: Float64Array = dz; // gradient w.r.t. the current layer's outputs
+    const dG = this.dG;
+    const dGT = this.dGT;
+    const aT = this.actT;
+    const wT = this.wT;
     for (let l = L - 1; l >= 0; l--) {
       const lp = this.layers[l]!;
       const G = this.gates[l]!;
       const C = this.cells[l]!;
       const Hs = this.hs[l]!;
       const TC = this.tcs[l]!;
-      const dG = this.dG;
       const dhN = this.dhNext;
       const dcN = this.dcNext;
       dhN.fill(0);
       dcN.fill(0);
+      for (let r = 0; r < H4; r++) {
+        for (let k = 0; k < H; k++) wT[k * H4 + r] = p[lp.whh + r * H + k]!;
+      }
       for (let t = T - 1; t >= 0; t--) {
         const g0 = t * H4;
         const h0 = t * H;
@@ -989,26 +1004,24 @@ export class AttentionLstm implements ExportableModel {
           dG[g0 + 3 * H + j] = dhv * tc * og * (1 - og);
           dcN[j] = dc * fg;
         }
-        // dh_{t-1} = W_hh^T · dG_t; dW_hh += dG_t ⊗ h_{t-1}
-        dhN.fill(0);
-        if (t > 0) {
-          const hp = (t - 1) * H;
-          for (let r = 0; r < H4; r++) {
-            const d = dG[g0 + r]!;
-            if (d === 0) continue;
-            const wr = lp.whh + r * H;
-            for (let k = 0; k < H; k++) {
-              dhN[k] = dhN[k]! + d * p[wr + k]!;
-              g[wr + k] = g[wr + k]! + d * Hs[hp + k]!;
-            }
-          }
-        }
-        for (let r = 0; r < H4; r++) {
-          const d = dG[g0 + r]!;
-          g[lp.bih + r] = g[lp.bih + r]! + d;
-          g[lp.bhh + r] = g[lp.bhh + r]! + d;
-        }
+        // dh_{t-1} = W_hhᵀ · dG_t
+        if (t > 0) linearRows(dG, g0, H4, 1, H4, wT, 0, H, null, 0, dhN, 0, H);
       }
+      // dGᵀ (4H × T); bias gradients are its row sums.
+      for (let t = 0; t < T; t++) {
+        for (let r = 0; r < H4; r++) dGT[r * T + t] = dG[t * H4 + r]!;
+      }
+      for (let r = 0; r < H4; r++) {
+        let sum = 0;
+        for (let t = 0; t < T; t++) sum += dGT[r * T + t]!;
+        g[lp.bih + r] = g[lp.bih + r]! + sum;
+        g[lp.bhh + r] = g[lp.bhh + r]! + sum;
+      }
+      // dW_hh += Σ_{t≥1} dG_t ⊗ h_{t-1}
+      for (let t = 0; t < T; t++) {
+        for (let k = 0; k < H; k++) aT[k * T + t] = Hs[t * H + k]!;
+      }
+      if (T > 1) gemmAccNT(dGT, 1, T, H4, T - 1, aT, 0, T, H, g, lp.whh, H);
       // dW_ih += Σ_t dG_t ⊗ x_t; dX = dG · W_ih
       let inp: FArray;
       let inOff: number;
@@ -1022,30 +1035,17 @@ export class AttentionLstm implements ExportableModel {
         inp = this.hs[l - 1]!;
         inOff = 0;
       }
-      const needDx = l > 0;
-      const dX = this.dX;
-      linearRowsBackward(
-        inp,
-        inOff,
-        lp.inDim,
-        T,
-        lp.inDim,
-        p,
-        lp.wih,
-        H4,
-        dG,
-        0,
-        H4,
-        g,
-        lp.wih,
-        null,
-        0,
-        needDx ? dX : null,
-        0,
-        lp.inDim,
-        false,
-      );
-      if (needDx) {
+      const inDim = lp.inDim;
+      for (let t = 0; t < T; t++) {
+        for (let k = 0; k < inDim; k++) aT[k * T + t] = inp[inOff + t * inDim + k]!;
+      }
+      gemmAccNT(dGT, 0, T, H4, T, aT, 0, T, inDim, g, lp.wih, inDim);
+      if (l > 0) {
+        for (let r = 0; r < H4; r++) {
+          for (let k = 0; k < inDim; k++) wT[k * H4 + r] = p[lp.wih + r * inDim + k]!;
+        }
+        const dX = this.dX;
+        linearRows(dG, 0, H4, T, H4, wT, 0, inDim, null, 0, dX, 0, inDim);
         if (this.dropoutActive) {
           const M = this.masks[l]!;
           for (let k = 0; k < T * H; k++) dX[k] = dX[k]! * M[k]!;

@@ -1,4 +1,11 @@
-import { type NamedTensors, type Tensor, tensor, tensorsBitEqual, ValidationError } from '@x/core';
+import {
+  type NamedTensors,
+  Rng,
+  type Tensor,
+  tensor,
+  tensorsBitEqual,
+  ValidationError,
+} from '@x/core';
 import { expectArraysClose, fcParams } from '@x/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -190,6 +197,66 @@ describe('gradients', () => {
       expect(checked).toBe(m.parameterCount);
     });
   }
+});
+
+describe('dropout between LSTM layers', () => {
+  it('backpropagates through the same inverted-dropout mask as the forward pass (finite differences)', () => {
+    const m = AttentionLstm.create({
+      inputSize: 2,
+      hiddenSize: 4,
+      numLayers: 3,
+      numHeads: 2,
+      dropout: 0.4,
+      dtype: 'float64',
+      seed: 1,
+    });
+    type Internals = {
+      dropoutRng: Rng;
+      setTraining(on: boolean): void;
+      ensure(T: number): void;
+      prepareBiases(): void;
+      zeroGrad(): void;
+      forwardSequence(x: Float64Array, off: number, T: number, lastOnly: boolean): void;
+      backwardSequence(x: Float64Array, off: number, T: number, dOut: Float64Array): void;
+      outBuf: Float64Array;
+    };
+    const mi = m as unknown as Internals;
+    const T = 5;
+    const x = randomInput('float64', [1, T, 2], 4).data as Float64Array;
+    const seed = Rng.fromSeed(77);
+    const run = (): number => {
+      mi.dropoutRng = seed.clone(); // the same mask every evaluation
+      mi.setTraining(true);
+      mi.ensure(T);
+      mi.prepareBiases();
+      mi.forwardSequence(x, 0, T, false);
+      return mi.outBuf[0]!;
+    };
+    const y0 = run();
+    mi.zeroGrad();
+    mi.backwardSequence(x, 0, T, new Float64Array([1]));
+    const analytic = Float64Array.from(m.grads);
+    // The mask really drops units: the training output differs from inference.
+    mi.setTraining(false);
+    expect(
+      Math.abs(m.forward(tensor('float64', [1, T, 2], x) as Tensor).data[0]! - y0),
+    ).toBeGreaterThan(1e-6);
+    const p = m.params;
+    const h = 1e-6;
+    for (let i = 0; i < p.length; i++) {
+      const keep = p[i]!;
+      p[i] = keep + h;
+      const up = run();
+      p[i] = keep - h;
+      const down = run();
+      p[i] = keep;
+      const fd = (up - down) / (2 * h);
+      if (Math.abs(analytic[i]! - fd) > 1e-7 + 1e-5 * Math.abs(fd)) {
+        throw new Error(`param ${i}: analytic ${analytic[i]}, finite difference ${fd}`);
+      }
+    }
+    mi.setTraining(false);
+  });
 });
 
 describe('initialisation', () => {

@@ -109,9 +109,21 @@ export function matvecAdd(
   }
 }
 
+let tA = new Float64Array(0);
+let tB = new Float64Array(0);
+function scratch(n: number, which: 0 | 1): Float64Array {
+  if (which === 0) {
+    if (tA.length < n) tA = new Float64Array(Math.max(n, tA.length * 2));
+    return tA;
+  }
+  if (tB.length < n) tB = new Float64Array(Math.max(n, tB.length * 2));
+  return tB;
+}
+
 /**
  * Backward of {@link linearRows} for one block: dW[o, k] += Σ_r dY[r, o] · X[r, k],
  * db[o] += Σ_r dY[r, o], and (when dX is given) dX[r, k] (+)= Σ_o dY[r, o] · W[o, k].
+ * Transposed copies (in module scratch that only grows) keep the inner loops contiguous.
  */
 export function linearRowsBackward(
   x: FArray,
@@ -134,30 +146,96 @@ export function linearRowsBackward(
   dxStride: number,
   accumulateDx: boolean,
 ): void {
+  // dYᵀ (out × rows) and Xᵀ (in × rows)
+  const dyT = scratch(outDim * rows, 0);
+  const xT = scratch(inDim * rows, 1);
+  for (let r = 0; r < rows; r++) {
+    const dr = dyOff + r * dyStride;
+    for (let o = 0; o < outDim; o++) dyT[o * rows + r] = dy[dr + o]!;
+  }
+  if (db !== null) {
+    for (let o = 0; o < outDim; o++) {
+      let s = 0;
+      for (let r = 0; r < rows; r++) s += dyT[o * rows + r]!;
+      db[dbOff + o] = db[dbOff + o]! + s;
+    }
+  }
   for (let r = 0; r < rows; r++) {
     const xr = xOff + r * xStride;
-    const dr = dyOff + r * dyStride;
+    for (let k = 0; k < inDim; k++) xT[k * rows + r] = x[xr + k]!;
+  }
+  gemmAccNT(dyT, 0, rows, outDim, rows, xT, 0, rows, inDim, dw, dwOff, inDim);
+  if (dx !== null) {
+    // Wᵀ (in × out), reusing the Xᵀ scratch.
+    const wT = scratch(inDim * outDim, 1);
     for (let o = 0; o < outDim; o++) {
-      const g = dy[dr + o]!;
-      if (g === 0) continue;
-      const wr = dwOff + o * inDim;
-      for (let k = 0; k < inDim; k++) dw[wr + k] = dw[wr + k]! + g * x[xr + k]!;
-      if (db !== null) db[dbOff + o] = db[dbOff + o]! + g;
+      const wr = wOff + o * inDim;
+      for (let k = 0; k < inDim; k++) wT[k * outDim + o] = w[wr + k]!;
     }
-    if (dx !== null) {
-      const xo = dxOff + r * dxStride;
-      if (!accumulateDx) for (let k = 0; k < inDim; k++) dx[xo + k] = 0;
-      for (let o = 0; o < outDim; o++) {
-        const g = dy[dr + o]!;
-        if (g === 0) continue;
-        const wr = wOff + o * inDim;
-        for (let k = 0; k < inDim; k++) dx[xo + k] = dx[xo + k]! + g * w[wr + k]!;
+    if (!accumulateDx) {
+      for (let r = 0; r < rows; r++) {
+        const xo = dxOff + r * dxStride;
+        for (let k = 0; k < inDim; k++) dx[xo + k] = 0;
       }
     }
+    gemmAccNT(dy, dyOff, dyStride, rows, outDim, wT, 0, outDim, inDim, dx, dxOff, dxStride);
   }
 }
 
 /** The logistic sigmoid. */
 export function sigmoid(v: number): number {
   return 1 / (1 + Math.exp(-v));
+}
+
+/**
+ * C[m, n] += Σ_k A[m, k] · B[n, k] with explicit row strides (A: M×K, B: N×K, C: M×N), four
+ * columns of C at a time. Used for weight gradients as (4H × T)·(T × in)ᵀ products.
+ */
+export function gemmAccNT(
+  a: FArray,
+  aOff: number,
+  aStride: number,
+  M: number,
+  K: number,
+  b: FArray,
+  bOff: number,
+  bStride: number,
+  N: number,
+  c: Float64Array,
+  cOff: number,
+  cStride: number,
+): void {
+  const n4 = N - (N % 4);
+  for (let m = 0; m < M; m++) {
+    const ar = aOff + m * aStride;
+    const cr = cOff + m * cStride;
+    let n = 0;
+    for (; n < n4; n += 4) {
+      const b0 = bOff + n * bStride;
+      const b1 = b0 + bStride;
+      const b2 = b1 + bStride;
+      const b3 = b2 + bStride;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let k = 0; k < K; k++) {
+        const av = a[ar + k]!;
+        s0 += av * b[b0 + k]!;
+        s1 += av * b[b1 + k]!;
+        s2 += av * b[b2 + k]!;
+        s3 += av * b[b3 + k]!;
+      }
+      c[cr + n] = c[cr + n]! + s0;
+      c[cr + n + 1] = c[cr + n + 1]! + s1;
+      c[cr + n + 2] = c[cr + n + 2]! + s2;
+      c[cr + n + 3] = c[cr + n + 3]! + s3;
+    }
+    for (; n < N; n++) {
+      const b0 = bOff + n * bStride;
+      let s = 0;
+      for (let k = 0; k < K; k++) s += a[ar + k]! * b[b0 + k]!;
+      c[cr + n] = c[cr + n]! + s;
+    }
+  }
 }
