@@ -890,6 +890,8 @@ export class MatchingEngine {
     message: string | undefined,
   ): CommandResult {
     const r = reason as RejectReason;
+    // a malformed request may carry a non-string id: report it as a string, as typed
+    if (typeof orderId !== 'string') orderId = String(orderId);
     this.emit({
       type: 'rejected',
       ts: this.ts,

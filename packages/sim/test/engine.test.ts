@@ -476,6 +476,8 @@ describe('MatchingEngine: robustness', () => {
         });
         for (const r of [r1, r2, r3, r4]) {
           if (!r.ok) expect(r.events.map((e) => e.type)).toEqual(['rejected']);
+          expect(typeof r.orderId).toBe('string');
+          for (const e of r.events) if ('orderId' in e) expect(typeof e.orderId).toBe('string');
         }
         validateL2Snapshot(v.l2Snapshot(5));
       }),
