@@ -204,7 +204,14 @@ export class CancelBurstDetector {
     this.#lastTs = ts;
     if (level >= this.levels) return false;
     this.accepted++;
-    this.#decay(ch, ts);
+    // decay inline (no private call with a double argument: V8 would box it)
+    const lastCh = this.#last[ch];
+    if (!Number.isNaN(lastCh)) {
+      const dt = ts - lastCh;
+      this.#ewma[ch] *= Math.exp(-dt / this.#tau);
+      this.#hawkes[ch] *= Math.exp(-this.#beta * dt);
+    }
+    this.#last[ch] = ts;
     const wgt = this.#byQty ? qty : 1;
     const r = this.#ewma[ch] + wgt / this.#tau;
     this.#ewma[ch] = r;
@@ -213,8 +220,8 @@ export class CancelBurstDetector {
     const n = this.#count[ch];
     let above = false;
     if (n >= this.#w) {
-      const thr = Math.max(this.#threshold(ch), this.#min);
-      this.#thr[ch] = thr;
+      this.#threshold(ch); // writes #thr[ch]
+      const thr = this.#thr[ch];
       above = r > thr;
     }
     if (this.#inBurst[ch] === 1) {
@@ -231,7 +238,7 @@ export class CancelBurstDetector {
       this.#bPeak[ch] = r;
     }
     // the baseline learns from quiet periods only, so a long burst does not raise its own bar
-    if (this.#inBurst[ch] === 0) this.#push(ch, r);
+    if (this.#inBurst[ch] === 0) this.#push(ch);
     return this.#inBurst[ch] === 1;
   }
 
@@ -303,16 +310,6 @@ export class CancelBurstDetector {
     return level < this.levels && this.#inBurst[ch] === 1;
   }
 
-  #decay(ch: number, ts: number): void {
-    const last = this.#last[ch];
-    if (!Number.isNaN(last)) {
-      const dt = ts - last;
-      this.#ewma[ch] *= Math.exp(-dt / this.#tau);
-      this.#hawkes[ch] *= Math.exp(-this.#beta * dt);
-    }
-    this.#last[ch] = ts;
-  }
-
   #end(ch: number, ts: number): void {
     this.#inBurst[ch] = 0;
     if (this.#bCancels[ch] < this.#minCancels) return;
@@ -332,8 +329,9 @@ export class CancelBurstDetector {
     this.#onBurst?.(b);
   }
 
-  /** Adds r to the channel's window (ring + sorted copy), evicting the oldest when full. */
-  #push(ch: number, r: number): void {
+  /** Adds the channel's current rate to its window (ring + sorted copy), evicting the oldest when full. */
+  #push(ch: number): void {
+    const r = this.#ewma[ch];
     const w = this.#w;
     const base = ch * w;
     const s = this.#sorted;
@@ -357,12 +355,13 @@ export class CancelBurstDetector {
     this.#pos[ch] = (this.#pos[ch] + 1) % w;
   }
 
-  /** median + k·1.4826·MAD of the channel's full window. */
-  #threshold(ch: number): number {
+  /** Writes max(median + k·1.4826·MAD of the channel's full window, minRate) into #thr[ch]. */
+  #threshold(ch: number): void {
     const w = this.#w;
     const base = ch * w;
     const s = this.#sorted;
-    const med = median(s, base, w);
+    const h2 = w >> 1;
+    const med = (w & 1) === 1 ? s[base + h2] : 0.5 * (s[base + h2 - 1] + s[base + h2]);
     // MAD: the deviations left of the median are decreasing, right of it increasing: merge
     const half = w >> 1;
     let l = (w - 1) >> 1; // last index <= median position on the left
@@ -384,11 +383,6 @@ export class CancelBurstDetector {
       if (c === half) m2 = d;
     }
     const mad = (w & 1) === 1 ? m2 : 0.5 * (m1 + m2);
-    return med + this.#k * 1.4826 * mad;
+    this.#thr[ch] = Math.max(med + this.#k * 1.4826 * mad, this.#min);
   }
-}
-
-function median(s: Float64Array, base: number, n: number): number {
-  const h = n >> 1;
-  return (n & 1) === 1 ? s[base + h] : 0.5 * (s[base + h - 1] + s[base + h]);
 }

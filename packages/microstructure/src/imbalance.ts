@@ -109,7 +109,8 @@ export function depthImbalance(book: L2Snapshot, options: ImbalanceOptions = {})
 
 /**
  * Depth imbalance of every row of a batch (the same numbers as {@link BookFeatures} on each
- * row). Rows are validated: an invalid row throws (`ValidationError` with `details.row`).
+ * row). Only sizes are read, and every size is checked (finite, >= 0): an invalid row throws
+ * (`ValidationError` with `details.row` and `details.level`); prices are not read.
  * @param rows - the books
  * @param options - levels, weights or decay
  * @returns ρ per row
@@ -120,20 +121,38 @@ export function depthImbalanceBatch(rows: L2Rows, options: ImbalanceOptions = {}
   checkRows(rows);
   const { rows: r, levels: n, bidSize: bs, askSize: as } = rows;
   const out = new Float64Array(r);
+  const k = Math.min(n, w.length);
+  const INF = Number.POSITIVE_INFINITY;
   for (let i = 0; i < r; i++) {
     const off = i * n;
-    for (let j = 0; j < n; j++) {
+    // one pass: accumulate and check (NaN fails every comparison)
+    let vb = 0;
+    let va = 0;
+    let ok = true;
+    for (let j = 0; j < k; j++) {
       const b = bs[off + j];
       const a = as[off + j];
-      if (!(b >= 0 && a >= 0 && b < Number.POSITIVE_INFINITY && a < Number.POSITIVE_INFINITY)) {
-        throw new ValidationError(`row ${i}: sizes must be finite and >= 0`, {
-          field: 'size',
-          value: b >= 0 ? a : b,
-          details: { row: i, level: j },
-        });
-      }
+      if (!(b >= 0 && a >= 0 && b < INF && a < INF)) ok = false;
+      vb += w[j] * b;
+      va += w[j] * a;
     }
-    out[i] = imbalanceKernel(bs, as, off, n, w);
+    for (let j = k; j < n; j++) {
+      const b = bs[off + j];
+      const a = as[off + j];
+      if (!(b >= 0 && a >= 0 && b < INF && a < INF)) ok = false;
+    }
+    if (!ok) {
+      let j = 0;
+      while (bs[off + j] >= 0 && as[off + j] >= 0 && bs[off + j] < INF && as[off + j] < INF) j++;
+      const bad = bs[off + j] >= 0 && bs[off + j] < INF ? as[off + j] : bs[off + j];
+      throw new ValidationError(`row ${i}: sizes must be finite and >= 0`, {
+        field: 'size',
+        value: bad,
+        details: { row: i, level: j },
+      });
+    }
+    const sum = vb + va;
+    out[i] = sum > 0 ? (vb - va) / sum : 0;
   }
   return out;
 }

@@ -45,6 +45,7 @@ export class RollingVwap {
   #pq = 0;
   #qty = 0;
   #evicted = 0;
+  #now = 0;
   #lastTs = Number.NEGATIVE_INFINITY;
   readonly #resync: number;
 
@@ -76,7 +77,8 @@ export class RollingVwap {
       throw new ValidationError('qty must be finite and > 0', { field: 'qty', value: qty });
     }
     this.#lastTs = ts;
-    this.#evict(ts);
+    this.#now = ts;
+    this.#evict();
     if (this.#len === this.#ts.length) this.#grow();
     const cap = this.#ts.length;
     const i = (this.#head + this.#len) % cap;
@@ -122,8 +124,9 @@ export class RollingVwap {
     return this.#len === 0 ? 0 : this.#qty;
   }
 
-  #evict(now: number): void {
-    const cut = now - this.windowMs;
+  /** Evicts up to `#now` (a field, not an argument: no boxed double per call). */
+  #evict(): void {
+    const cut = this.#now - this.windowMs;
     const cap = this.#ts.length;
     while (this.#len > 0 && this.#ts[this.#head] <= cut) {
       const h = this.#head;
@@ -193,6 +196,7 @@ export class RollingTwap {
   #len = 0;
   #closedArea = 0; // Σ v·dt over closed segments in the buffer
   #evicted = 0;
+  #now = 0;
   readonly #resync: number;
 
   /**
@@ -228,7 +232,8 @@ export class RollingTwap {
     this.#t[i] = ts;
     this.#v[i] = value;
     this.#len++;
-    this.#evict(ts);
+    this.#now = ts;
+    this.#evict();
   }
 
   /**
@@ -268,8 +273,9 @@ export class RollingTwap {
     return area / span;
   }
 
-  #evict(now: number): void {
-    const cut = now - this.windowMs;
+  /** Evicts up to `#now` (a field, not an argument: no boxed double per call). */
+  #evict(): void {
+    const cut = this.#now - this.windowMs;
     const cap = this.#t.length;
     // drop the head while the next segment also starts at or before the cut
     while (this.#len > 1 && this.#t[(this.#head + 1) % cap] <= cut) {

@@ -35,6 +35,18 @@ describe('depth imbalance', () => {
     expect(() => depthImbalance(b, { decay: -1 })).toThrow(ValidationError);
   });
 
+  it('batch names the row and level of a bad size', () => {
+    const rows = toRows([b, b, b], 5);
+    rows.askSize[2 * 5 + 3] = Number.NaN;
+    try {
+      depthImbalanceBatch(rows, { levels: 2 });
+      expect.unreachable();
+    } catch (e) {
+      expect(ValidationError.isInstance(e)).toBe(true);
+      expect((e as ValidationError).details).toEqual({ row: 2, level: 3 });
+    }
+  });
+
   it('streaming BookFeatures equals the batch imbalance, always in [-1, 1]', () => {
     fc.assert(
       fc.property(
