@@ -73,6 +73,40 @@ describe('AttentionLstmStream', () => {
     );
   });
 
+  it('matches on the SIMD kernels (float32, head size 8)', () => {
+    const cfg: AttentionLstmConfig = {
+      inputSize: 3,
+      hiddenSize: 16,
+      numLayers: 2,
+      numHeads: 2,
+      causal: true,
+      attentionWindow: 7,
+      dtype: 'float32',
+      seed: 6,
+    };
+    expect(AttentionLstm.create(cfg).usesSimd).toBe(true);
+    checkEquivalence(cfg, 25, 8);
+  });
+
+  it('snapshots the weights; syncWeights picks up later training', () => {
+    const m = AttentionLstm.create({
+      inputSize: 2,
+      hiddenSize: 8,
+      numHeads: 2,
+      causal: true,
+      attentionWindow: 4,
+      seed: 3,
+    });
+    const s = new AttentionLstmStream(m);
+    const before = s.step([0.5, -0.5])[0]!;
+    m.params[m.params.length - 1] = m.params[m.params.length - 1]! + 1; // head bias += 1
+    s.reset();
+    expect(s.step([0.5, -0.5])[0]).toBe(before);
+    s.syncWeights();
+    s.reset();
+    expect(s.step([0.5, -0.5])[0]).toBeCloseTo(before + 1, 5);
+  });
+
   it('matches for random configurations (property)', () => {
     fc.assert(
       fc.property(
