@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Rng, ValidationError } from '@x/core';
 import { expectArraysClose, expectClose, fcParams } from '@x/test-utils';
 import fc from 'fast-check';
@@ -40,6 +41,72 @@ function simulateChain(n: number, p: number, q: number, r: number, tick: number,
   }
   return { bidPrice, bidSize, askPrice, askSize };
 }
+
+const chain = JSON.parse(
+  readFileSync(new URL('./fixtures/stoikov_chain.json', import.meta.url), 'utf8'),
+) as {
+  buckets: number;
+  spreads: number;
+  moves: number[];
+  kernel: number[][];
+  g1_ticks: number[];
+  gstar_ticks: number[];
+};
+
+/** Quotes simulated from the fixture's (spread, imbalance) chain (see make_stoikov_chain.py). */
+function simulateFixtureChain(n: number, tick: number, seed: number) {
+  const rng = Rng.fromSeed(seed);
+  const nb = chain.buckets;
+  const nm = chain.moves.length;
+  const q = {
+    bidPrice: new Float64Array(n),
+    askPrice: new Float64Array(n),
+    bidSize: new Float64Array(n),
+    askSize: new Float64Array(n),
+  };
+  let x = 0;
+  let midHalfTicks = 20_001; // mid in half ticks; odd for a 1-tick spread
+  for (let i = 0; i < n; i++) {
+    const s = Math.floor(x / nb) + 1;
+    const b = x % nb;
+    const imb = rng.uniform(b / nb + 0.01, (b + 1) / nb - 0.01);
+    q.bidPrice[i] = ((midHalfTicks - s) / 2) * tick;
+    q.askPrice[i] = ((midHalfTicks + s) / 2) * tick;
+    q.bidSize[i] = 100 * imb;
+    q.askSize[i] = 100 * (1 - imb);
+    const j = rng.categorical(chain.kernel[x]);
+    x = Math.floor(j / nm);
+    midHalfTicks += Math.round(2 * chain.moves[j % nm]);
+  }
+  return q;
+}
+
+describe('fitStoikovMicroPrice on a known spread × imbalance chain (numpy fixture)', () => {
+  it('recovers the exact G* and G1 of the chain', () => {
+    const tick = 0.01;
+    const quotes = simulateFixtureChain(400_000, tick, 7);
+    const mp = fitStoikovMicroPrice(quotes, {
+      tickSize: tick,
+      imbalanceBuckets: chain.buckets,
+      bucketing: 'uniform',
+      spreadStates: chain.spreads,
+    });
+    expect(mp.converged).toBe(true);
+    expect(mp.unobservedStates).toBe(0);
+    expectArraysClose(
+      mp.adjustments,
+      chain.gstar_ticks.map((g) => g * tick),
+      { atol: 0.01 * tick },
+      'G*',
+    );
+    expectArraysClose(
+      mp.firstOrder,
+      chain.g1_ticks.map((g) => g * tick),
+      { atol: 0.01 * tick },
+      'G1',
+    );
+  });
+});
 
 describe('imbalanceWeightedMid', () => {
   it('hand-computed', () => {
