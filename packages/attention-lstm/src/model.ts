@@ -157,7 +157,7 @@ export class AttentionLstm implements ExportableModel {
   private readonly dcNext: Float64Array;
   private readonly dPooled: Float64Array;
 
-  private constructor(config: ResolvedAttentionLstmConfig, params?: FArray) {
+  private constructor(config: ResolvedAttentionLstmConfig) {
     this.config = config;
     const { inputSize: D, hiddenSize: H, numLayers: L, outputSize: O, dtype } = config;
     const info: ParameterInfo[] = [];
@@ -201,7 +201,7 @@ export class AttentionLstm implements ExportableModel {
     // float32 models with H a multiple of 4 keep weights and activations in a fixed WebAssembly
     // arena (sized for maxLength steps, never grown) so the SIMD kernels can run on them.
     let arena: WasmArena | null = null;
-    if (dtype === 'float32' && H % 4 === 0 && params === undefined) {
+    if (dtype === 'float32' && H % 4 === 0) {
       const perStep = L * (9 * H) + 8 * H + D + config.numHeads;
       arena = WasmArena.create(
         off + L * 4 * H + H + O + arenaSteps(config.maxLength) * perStep,
@@ -210,12 +210,12 @@ export class AttentionLstm implements ExportableModel {
     }
     this.arena = arena;
     this.kern = new Kern(null);
-    this.params = params ?? (arena !== null ? arena.alloc(off) : alloc(dtype, off));
+    this.params = arena !== null ? arena.alloc(off) : alloc(dtype, off);
     this.grads = new Float64Array(off);
     const rng = Rng.fromSeed(config.seed);
     const initRng = rng.split();
     this.dropoutRng = rng.split();
-    if (params === undefined) this.initialise(initRng);
+    this.initialise(initRng);
     const mk = (n: number): FArray => (arena !== null ? arena.alloc(n) : alloc(dtype, n));
     this.biasSum = layers.map(() => mk(4 * H));
     this.pooled = mk(H);
@@ -1077,7 +1077,7 @@ export class AttentionLstm implements ExportableModel {
     this.grads.fill(0);
   }
 
-  /** @hidden Allocates a stream's view of this model; see `AttentionLstmStream`. */
+  /** @hidden Throws unless the model can stream (causal, finite window, last-step pooling). */
   assertStreamable(): void {
     if (!this.config.causal || this.config.attentionWindow === null) {
       throw new InvalidStateError(
