@@ -6,13 +6,21 @@
  * @packageDocumentation
  */
 export {
+  type BreakEvenRecord,
+  type CancelWhy,
   type GroupLedger,
   type GroupRecord,
+  type LegLedger,
   type LegRecord,
+  type LegState,
+  type MarketRecord,
+  type OffsetRecord,
   OrderManager,
   type OrderManagerOptions,
   type OrderManagerSnapshot,
   type OrderRecord,
+  type RuleRecord,
+  type TrailRecord,
 } from './manager.js';
 export {
   bracket,
@@ -37,6 +45,8 @@ export {
 export {
   type AcceptedEvent,
   type AmendEntryEvent,
+  type AtrDistance,
+  type BpsDistance,
   type BreakEvenSpec,
   type CancelCommand,
   type CanceledEvent,
@@ -62,11 +72,13 @@ export {
   type OcoCommand,
   type OcoEvent,
   type OcoNotice,
+  type PriceDistance,
   type PriceOffset,
   type RejectedEvent,
   type RuleAction,
   type Step,
   type SubmitCommand,
+  type TickDistance,
   type TrailingSpec,
   type TriggeredEvent,
 } from './types.js';

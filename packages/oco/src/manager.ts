@@ -63,13 +63,54 @@ export interface OrderManagerOptions {
 // ---------------------------------------------------------------------------------------------
 // Serializable state (exported as types only through OrderManagerSnapshot)
 
-type OffsetRec =
-  | { readonly kind: 'ticks'; readonly v: string }
-  | { readonly kind: 'bps'; readonly v: string }
-  | { readonly kind: 'atr'; readonly v: string };
+/** An offset as stored in the state: ticks, basis points or an ATR multiple, as a decimal string. */
+export interface OffsetRecord {
+  /** Unit of `v` (price offsets are stored converted to ticks). */
+  readonly kind: 'ticks' | 'bps' | 'atr';
+  /** The amount, as a decimal string. */
+  readonly v: string;
+}
 
-type LegState = 'held' | 'idle' | 'active' | 'done';
-type CancelWhy = '' | 'resize' | 'final';
+/** Trailing parameters as stored in the state. */
+export interface TrailRecord {
+  /** Distance from the best price. */
+  dist: OffsetRecord;
+  /** Activation price in ticks, or null for immediate. */
+  act: number | null;
+}
+
+/** Break-even parameters as stored in the state. */
+export interface BreakEvenRecord {
+  /** Profit that arms the move. */
+  after: OffsetRecord;
+  /** Ticks beyond the average entry. */
+  plus: number;
+}
+
+/** Market state of one symbol, in ticks. */
+export interface MarketRecord {
+  /** Last price, ticks (may be fractional when off grid). */
+  last: number | null;
+  /** Volatility input, ticks. */
+  atr: number | null;
+}
+
+/** A rule as stored in the state (leg indices). */
+export interface RuleRecord {
+  /** Trigger leg index. */
+  on: number;
+  /** The trigger. */
+  when: LegTrigger;
+  /** The action. */
+  action: RuleAction;
+  /** Target leg index. */
+  target: number;
+}
+
+/** A leg's state: held (waiting for a trigger), idle (no working order), active (one working order), done. */
+export type LegState = 'held' | 'idle' | 'active' | 'done';
+/** Why the manager cancels an order: '' none, 'resize' (re-arm the leg after), 'final' (the leg is done). */
+export type CancelWhy = '' | 'resize' | 'final';
 
 /** One order as the manager knows it (units: lots and ticks). */
 export interface OrderRecord {
@@ -130,13 +171,13 @@ export interface LegRecord {
   /** Desired stop price, ticks. */
   stop: number | null;
   /** Anchor offset, ticks / bps / ATR multiple, as decimal strings. */
-  offset: OffsetRec | null;
+  offset: OffsetRecord | null;
   /** Target weight (integer parts). */
   weight: number;
   /** Trailing distance and activation (ticks). */
-  trail: { dist: OffsetRec; act: number | null } | null;
+  trail: TrailRecord | null;
   /** Break-even trigger and extra ticks. */
-  be: { after: OffsetRec; plus: number } | null;
+  be: BreakEvenRecord | null;
   /** State. */
   st: LegState;
   /** Current order id. */
@@ -159,13 +200,6 @@ export interface LegRecord {
   denied: string;
 }
 
-interface RuleRec {
-  on: number;
-  when: LegTrigger;
-  action: RuleAction;
-  target: number;
-}
-
 /** One group as the manager knows it. */
 export interface GroupRecord {
   /** Group id. */
@@ -177,7 +211,7 @@ export interface GroupRecord {
   /** Legs. */
   legs: LegRecord[];
   /** Rules (leg indices). */
-  rules: RuleRec[];
+  rules: RuleRecord[];
   /** Policies. */
   pol: GroupPolicies;
   /** Pre-existing position, lots, and its notional, tick·lots. */
@@ -223,7 +257,27 @@ export interface OrderManagerSnapshot {
   /** Seen fills as `orderId#tradeId`. */
   readonly seen: string[];
   /** Market state per symbol: last price and volatility input, in ticks. */
-  readonly market: [string, { last: number | null; atr: number | null }][];
+  readonly market: [string, MarketRecord][];
+}
+
+/** One leg in a {@link GroupLedger}. */
+export interface LegLedger {
+  /** Leg id. */
+  readonly id: string;
+  /** Role. */
+  readonly role: LegRole | 'close';
+  /** State. */
+  readonly state: LegState;
+  /** Filled over all the leg's orders. */
+  readonly filled: Decimal;
+  /** The working order's id, or null. */
+  readonly orderId: string | null;
+  /** The working order's commanded total quantity. */
+  readonly orderQty: Decimal | null;
+  /** The working order's limit price. */
+  readonly price: Decimal | null;
+  /** The working order's stop price. */
+  readonly stopPrice: Decimal | null;
 }
 
 /** A read-only view of a group's ledger, in decimals. */
@@ -243,16 +297,7 @@ export interface GroupLedger {
   /** The open remainder R = entry filled − exit filled (negative after a position overfill). */
   readonly openQty: Decimal;
   /** Per leg: id, role, state, filled quantity and the current order's id, quantity and prices. */
-  readonly legs: readonly {
-    readonly id: string;
-    readonly role: LegRole | 'close';
-    readonly state: LegState;
-    readonly filled: Decimal;
-    readonly orderId: string | null;
-    readonly orderQty: Decimal | null;
-    readonly price: Decimal | null;
-    readonly stopPrice: Decimal | null;
-  }[];
+  readonly legs: readonly LegLedger[];
 }
 
 const EMPTY_STEP: Step = Object.freeze({
@@ -315,7 +360,7 @@ export class OrderManager {
   private groups = new Map<string, GroupRecord>();
   private orders = new Map<string, OrderRecord>();
   private seen = new Set<string>();
-  private market = new Map<string, { last: number | null; atr: number | null }>();
+  private market = new Map<string, MarketRecord>();
   /** Groups with trailing or break-even stops, per symbol (derived state). */
   private reactive = new Map<string, Set<string>>();
   private cmds: OcoCommand[] | null = null;
@@ -323,7 +368,7 @@ export class OrderManager {
 
   /**
    * @param options - instruments, venue profile, risk checks and default policies
-   * @throws {@link ValidationError} when no instrument is given or two share a symbol
+   * @throws `ValidationError` (from `@x/core`) when no instrument is given or two share a symbol
    */
   constructor(options: OrderManagerOptions) {
     if (options.instruments.length === 0)
@@ -349,7 +394,7 @@ export class OrderManager {
    * @param snapshot - from {@link OrderManager.snapshot}
    * @param options - the same options the snapshotted manager had
    * @returns the restored manager
-   * @throws {@link ValidationError} when the snapshot version is unknown
+   * @throws `ValidationError` (from `@x/core`) when the snapshot version is unknown
    */
   static restore(snapshot: OrderManagerSnapshot, options: OrderManagerOptions): OrderManager {
     if (snapshot.version !== 1) fail('unknown snapshot version', 'version', snapshot.version);
@@ -383,7 +428,7 @@ export class OrderManager {
    * The ledger of one group, in decimals.
    * @param groupId - the group id
    * @returns the ledger view
-   * @throws {@link NotFoundError} when the group is unknown
+   * @throws `NotFoundError` (from `@x/core`) when the group is unknown
    */
   ledger(groupId: string): GroupLedger {
     const g = this.groups.get(groupId);
@@ -451,10 +496,10 @@ export class OrderManager {
    * Applies one event and returns the commands to send and the notices to report.
    * @param event - the event
    * @returns the step (shared empty arrays when there is nothing to do)
-   * @throws {@link ValidationError} on malformed input (off-grid quantity or price, unknown
+   * @throws `ValidationError` (from `@x/core`) on malformed input (off-grid quantity or price, unknown
    *   symbol, invalid spec); the state is then unchanged
-   * @throws {@link NotFoundError} when a user intent names an unknown group or leg
-   * @throws {@link InvalidStateError} when a user intent is not allowed (amend below filled)
+   * @throws `NotFoundError` (from `@x/core`) when a user intent names an unknown group or leg
+   * @throws `InvalidStateError` (from `@x/core`) when a user intent is not allowed (amend below filled)
    */
   apply(event: OcoEvent): Step {
     this.cmds = null;
@@ -588,7 +633,7 @@ export class OrderManager {
         denied: '',
       });
     }
-    const rules: RuleRec[] = [];
+    const rules: RuleRecord[] = [];
     for (const r of spec.rules ?? ([] as readonly ContingencyRule[])) {
       const on = ids.get(r.on);
       const target = ids.get(r.target);
@@ -1520,7 +1565,7 @@ function intOr0(v: number | undefined, field: string): number {
   return v;
 }
 
-function offsetRec(o: PriceOffset, inst: Instrument): OffsetRec {
+function offsetRec(o: PriceOffset, inst: Instrument): OffsetRecord {
   switch (o.kind) {
     case 'price': {
       const t = toDecimal(o.value, 'offset').div(inst.tickSize);
@@ -1545,7 +1590,7 @@ function offsetRec(o: PriceOffset, inst: Instrument): OffsetRec {
 }
 
 /** An offset in ticks at a given anchor (ticks), or null when the ATR input is missing. */
-function offsetTicks(o: OffsetRec, anchor: number, atr: number | null): number | null {
+function offsetTicks(o: OffsetRecord, anchor: number, atr: number | null): number | null {
   if (o.kind === 'ticks') return Number(o.v);
   if (o.kind === 'bps') return (anchor * Number(o.v)) / 10_000;
   return atr === null ? null : atr * Number(o.v);
@@ -1557,7 +1602,7 @@ function offsetTicks(o: OffsetRec, anchor: number, atr: number | null): number |
  * up (stays above); mirrored for a short.
  */
 function anchoredPrice(
-  o: OffsetRec,
+  o: OffsetRecord,
   notional: number,
   filled: number,
   atr: number | null,

@@ -67,11 +67,36 @@ export interface ContingencyRule {
  * - `bps`: basis points of the anchor.
  * - `atr`: a multiple of the last volatility input (`atr` of a `market` event).
  */
-export type PriceOffset =
-  | { readonly kind: 'price'; readonly value: DecimalLike }
-  | { readonly kind: 'ticks'; readonly value: number }
-  | { readonly kind: 'bps'; readonly value: number }
-  | { readonly kind: 'atr'; readonly multiple: number };
+export type PriceOffset = PriceDistance | TickDistance | BpsDistance | AtrDistance;
+
+/** An absolute distance in price units. */
+export interface PriceDistance {
+  /** Discriminator. */
+  readonly kind: 'price';
+  /** The distance, >= 0. */
+  readonly value: DecimalLike;
+}
+/** A distance in ticks. */
+export interface TickDistance {
+  /** Discriminator. */
+  readonly kind: 'ticks';
+  /** Number of ticks, >= 0. */
+  readonly value: number;
+}
+/** A distance in basis points of the anchor. */
+export interface BpsDistance {
+  /** Discriminator. */
+  readonly kind: 'bps';
+  /** Basis points, >= 0. */
+  readonly value: number;
+}
+/** A multiple of the last volatility input (`atr` of a `market` event). */
+export interface AtrDistance {
+  /** Discriminator. */
+  readonly kind: 'atr';
+  /** The multiple, >= 0. */
+  readonly multiple: number;
+}
 
 /** A trailing stop: follows the market at `distance` once the market has reached `activation`. */
 export interface TrailingSpec {
