@@ -676,41 +676,39 @@ export class AttentionLstm implements ExportableModel {
         i * H,
       );
     } else {
-      for (let i = q0; i < T; i++) {
+      // Every query (training, or mean / attention pooling); the probabilities are kept in
+      // `probs` ([head, query, key], zero where masked) for the backward pass.
+      const sc = this.attScores;
+      for (let i = 0; i < T; i++) {
         let lo = 0;
         let hi = causal ? i : T - 1;
         if (win !== null) {
           lo = Math.max(0, i - win + 1);
           if (!causal) hi = Math.min(T - 1, i + win - 1);
         }
+        const n = hi - lo + 1;
+        kern.attend(
+          qkv,
+          i * H3,
+          qkv,
+          lo * H3 + H,
+          H3,
+          qkv,
+          lo * H3 + 2 * H,
+          H3,
+          n,
+          nh,
+          dh,
+          scale,
+          sc,
+          attO,
+          i * H,
+        );
         for (let h = 0; h < nh; h++) {
           const pr = (h * T + i) * T;
-          const qo = i * H3 + h * dh;
-          let mx = Number.NEGATIVE_INFINITY;
-          for (let j = lo; j <= hi; j++) {
-            const ko = j * H3 + H + h * dh;
-            let s = 0;
-            for (let d = 0; d < dh; d++) s += qkv[qo + d]! * scale * qkv[ko + d]!;
-            probs[pr + j] = s;
-            if (s > mx) mx = s;
-          }
-          let sum = 0;
-          for (let j = lo; j <= hi; j++) {
-            const e = Math.exp(probs[pr + j]! - mx);
-            probs[pr + j] = e;
-            sum += e;
-          }
-          const inv = 1 / sum;
-          const oo = i * H + h * dh;
-          for (let d = 0; d < dh; d++) attO[oo + d] = 0;
           for (let j = 0; j < lo; j++) probs[pr + j] = 0;
+          for (let j = 0; j < n; j++) probs[pr + lo + j] = sc[h * n + j]!;
           for (let j = hi + 1; j < T; j++) probs[pr + j] = 0;
-          for (let j = lo; j <= hi; j++) {
-            const a = probs[pr + j]! * inv;
-            probs[pr + j] = a;
-            const vo = j * H3 + 2 * H + h * dh;
-            for (let d = 0; d < dh; d++) attO[oo + d] = attO[oo + d]! + a * qkv[vo + d]!;
-          }
         }
       }
     }

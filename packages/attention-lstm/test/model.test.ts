@@ -80,6 +80,46 @@ describe('forward pass vs PyTorch 1.13 (nn.LSTM + nn.MultiheadAttention + nn.Lay
     }
   });
 
+  it('SIMD and JavaScript agree on every pooling, with and without windows and causal masks', () => {
+    for (const pooling of ['last', 'mean', 'attention'] as const) {
+      for (const [causal, attentionWindow] of [
+        [false, null],
+        [true, null],
+        [false, 3],
+        [true, 4],
+      ] as const) {
+        const cfg: AttentionLstmConfig = {
+          inputSize: 3,
+          hiddenSize: 8,
+          numHeads: 2,
+          numLayers: 2,
+          pooling,
+          causal,
+          attentionWindow,
+          outputSize: 2,
+          seed: 12,
+        };
+        const simd = AttentionLstm.create(cfg);
+        useSimdKernels(false);
+        let js: AttentionLstm;
+        try {
+          js = AttentionLstm.create(cfg);
+        } finally {
+          useSimdKernels(true);
+        }
+        expect(simd.usesSimd && !js.usesSimd).toBe(true);
+        const x = randomInput('float32', [3, 9, 3], 5);
+        const label = `${pooling} causal=${causal} window=${attentionWindow}`;
+        expectArraysClose(simd.forward(x).data, js.forward(x).data, { atol: 2e-6 }, label);
+        const y = Float64Array.from({ length: 6 }, (_, i) => Math.cos(i));
+        const la = lossAndGradients(simd, x, y);
+        const lb = lossAndGradients(js, x, y);
+        expectArraysClose([la], [lb], { atol: 1e-6 }, `${label} loss`);
+        expectArraysClose(simd.grads, js.grads, { atol: 1e-5, rtol: 1e-3 }, `${label} grads`);
+      }
+    }
+  });
+
   it('sequences longer than maxLength move a SIMD model to JavaScript buffers, weights intact', () => {
     const m = AttentionLstm.create({ inputSize: 2, hiddenSize: 8, maxLength: 6, seed: 3 });
     const x = randomInput('float32', [1, 6, 2], 1);
