@@ -128,7 +128,8 @@ export function ofiContribution(
  * tail of size exactly 0 with finite prices; not crossed) and writes e_n for levels [0, M) of the
  * update from the book at offset `po` into `out[oo..]`. Returns the mean size over the 2M current
  * levels into `depthOut[di]`. Returns 1 when valid, 0 when the current book is invalid (then
- * `out[oo..oo+M)` holds garbage). Returning a small integer rather than a double keeps V8 from
+ * `out[oo..oo+M)` holds garbage). The first M current levels are also written to `nbp`, `nbs`,
+ * `nap`, `nas` (index 0..M). Returning a small integer rather than a double keeps V8 from
  * boxing the result when the call is not inlined (no allocation per update).
  * @internal
  */
@@ -150,6 +151,10 @@ function depthStep(
   allowLocked: boolean,
   depthOut: Float64Array,
   di: number,
+  nbp: Float64Array,
+  nbs: Float64Array,
+  nap: Float64Array,
+  nas: Float64Array,
 ): number {
   const INF = Number.POSITIVE_INFINITY;
   let depth = 0;
@@ -188,6 +193,11 @@ function depthStep(
       if (xa1 >= xa0) e += qa0;
       out[oo + k] = e;
       depth += qb1 + qa1;
+      // the current levels, saved for the next step (double-buffered by the streaming caller)
+      nbp[k] = b1;
+      nbs[k] = qb1;
+      nap[k] = a1;
+      nas[k] = qa1;
     }
   }
   if (cbs[co] > 0 && cas[co] > 0) {
@@ -341,7 +351,10 @@ export class MultiLevelOfi {
   readonly levels: number;
   /** The level convention in use. */
   readonly levelMode: OfiLevelMode;
-  /** e_n per level of the last accepted update (zeros before the second one). */
+  /**
+   * e_n per level of the last update: zeros for the first accepted update and after a rejected
+   * (thrown) or skipped one, like the rows of {@link multiLevelOfiBatch}.
+   */
   readonly last: Float64Array;
   /** Mean size over the first M bid and M ask levels of the last accepted book (the depth used to normalise OFI). */
   lastDepth = 0;
@@ -356,10 +369,10 @@ export class MultiLevelOfi {
 
   readonly #o: Resolved;
   #n = -1;
-  #pbp = new Float64Array(0);
-  #pbs = new Float64Array(0);
-  #pap = new Float64Array(0);
-  #pas = new Float64Array(0);
+  #pbp: Float64Array = new Float64Array(0);
+  #pbs: Float64Array = new Float64Array(0);
+  #pap: Float64Array = new Float64Array(0);
+  #pas: Float64Array = new Float64Array(0);
   // tick mode grids: previous and current, bid and ask
   #gb0: Float64Array;
   #ga0: Float64Array;
@@ -367,7 +380,10 @@ export class MultiLevelOfi {
   #ga1: Float64Array;
   #b0 = Number.NEGATIVE_INFINITY;
   #a0 = Number.POSITIVE_INFINITY;
-  readonly #scratch: Float64Array;
+  #nbp: Float64Array;
+  #nbs: Float64Array;
+  #nap: Float64Array;
+  #nas: Float64Array;
   #fast = false;
   readonly #depthBuf = new Float64Array(1);
 
@@ -380,7 +396,10 @@ export class MultiLevelOfi {
     this.levels = this.#o.m;
     this.levelMode = this.#o.tick ? 'tick' : 'depth';
     this.last = new Float64Array(this.#o.m);
-    this.#scratch = new Float64Array(this.#o.m);
+    this.#nbp = new Float64Array(this.#o.m);
+    this.#nbs = new Float64Array(this.#o.m);
+    this.#nap = new Float64Array(this.#o.m);
+    this.#nas = new Float64Array(this.#o.m);
     const g = this.#o.tick ? this.#o.m : 0;
     this.#gb0 = new Float64Array(g);
     this.#ga0 = new Float64Array(g);
@@ -484,8 +503,7 @@ export class MultiLevelOfi {
     ) {
       return this.#reject(checkBook(book, n, this.lastTs, o.allowLocked) ?? R_TS, book, n);
     }
-    const m = o.m;
-    const scratch = this.#scratch;
+    const last = this.last;
     const ok = depthStep(
       this.#pbp,
       this.#pbs,
@@ -498,28 +516,33 @@ export class MultiLevelOfi {
       as,
       0,
       n,
-      m,
-      scratch,
+      o.m,
+      last,
       0,
       o.allowLocked,
       this.#depthBuf,
       0,
+      this.#nbp,
+      this.#nbs,
+      this.#nap,
+      this.#nas,
     );
     if (ok === 0) {
       return this.#reject(checkBook(book, n, this.lastTs, o.allowLocked) ?? R_BOOK, book, n);
     }
-    const last = this.last;
-    const pbp = this.#pbp;
-    const pbs = this.#pbs;
-    const pap = this.#pap;
-    const pas = this.#pas;
-    for (let k = 0; k < m; k++) {
-      last[k] = scratch[k];
-      pbp[k] = bp[k];
-      pbs[k] = bs[k];
-      pap[k] = ap[k];
-      pas[k] = as[k];
-    }
+    // swap the double buffers: the current levels become the previous ones
+    let t: Float64Array = this.#pbp;
+    this.#pbp = this.#nbp;
+    this.#nbp = t;
+    t = this.#pbs;
+    this.#pbs = this.#nbs;
+    this.#nbs = t;
+    t = this.#pap;
+    this.#pap = this.#nap;
+    this.#nap = t;
+    t = this.#pas;
+    this.#pas = this.#nas;
+    this.#nas = t;
     this.lastDepth = this.#depthBuf[0];
     this.accepted++;
     this.lastTs = ts;
@@ -548,6 +571,7 @@ export class MultiLevelOfi {
   }
 
   #reject(reason: string, book: L2Snapshot, n: number): false {
+    this.last.fill(0);
     if (this.#o.policy === 'throw') {
       if (reason === R_OFFGRID) {
         throw new ValidationError(`${reason} (tickSize ${this.#o.tickSize})`, {
@@ -652,6 +676,11 @@ export function multiLevelOfiBatch(
   let prev = -1;
   let lastTs = Number.NEGATIVE_INFINITY;
   const ts = rows.ts;
+  // where depthStep saves the current levels; the batch reads the previous row in place instead
+  const sbp = new Float64Array(m);
+  const sbs = new Float64Array(m);
+  const sap = new Float64Array(m);
+  const sas = new Float64Array(m);
   let gb0 = new Float64Array(o.tick ? m : 0);
   let ga0 = new Float64Array(o.tick ? m : 0);
   let gb1 = new Float64Array(o.tick ? m : 0);
@@ -684,6 +713,10 @@ export function multiLevelOfiBatch(
           o.allowLocked,
           depth,
           i,
+          sbp,
+          sbs,
+          sap,
+          sas,
         );
         if (ok === 0) {
           out.fill(0, i * m, (i + 1) * m);

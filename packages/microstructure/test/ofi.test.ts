@@ -264,6 +264,9 @@ describe('MultiLevelOfi (Xu, Gould & Howison 2019)', () => {
     expect(ofi.accepted).toBe(1);
     ofi.update(b1);
     expectArraysClose(ofi.last, [0, -5, -4]);
+    // a rejected update leaves zeros in `last` (like a skipped batch row), not stale values
+    expect(() => ofi.update(crossed)).toThrow(ValidationError);
+    expect(Array.from(ofi.last)).toEqual([0, 0, 0]);
   });
 
   it('batch reports the first invalid row under the throw policy', () => {
