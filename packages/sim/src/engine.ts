@@ -605,7 +605,7 @@ export class MatchingEngine {
   private cancelImpl(orderId: string): CommandResult {
     const rec = this.orders.get(orderId);
     if (rec === undefined) {
-      return this.reject('cancel', orderId, 'unknown-order', `no order '${String(orderId)}'`);
+      return this.reject('cancel', orderId, 'unknown-order', `no order '${safeId(orderId)}'`);
     }
     if (isClosed(rec.status)) {
       return this.reject('cancel', orderId, 'order-closed', `order '${orderId}' is ${rec.status}`);
@@ -641,7 +641,7 @@ export class MatchingEngine {
     try {
       const rec = this.orders.get(orderId);
       if (rec === undefined) {
-        return this.reject('amend', orderId, 'unknown-order', `no order '${String(orderId)}'`);
+        return this.reject('amend', orderId, 'unknown-order', `no order '${safeId(orderId)}'`);
       }
       if (typeof amend !== 'object' || amend === null) {
         return this.reject('amend', orderId, 'invalid-order', 'the amend must be an object');
@@ -891,7 +891,7 @@ export class MatchingEngine {
   ): CommandResult {
     const r = reason as RejectReason;
     // a malformed request may carry a non-string id: report it as a string, as typed
-    if (typeof orderId !== 'string') orderId = String(orderId);
+    if (typeof orderId !== 'string') orderId = safeId(orderId);
     this.emit({
       type: 'rejected',
       ts: this.ts,
@@ -1315,6 +1315,16 @@ export class MatchingEngine {
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Any value as a string id, without throwing (malformed input must still get a reject). */
+function safeId(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return String(value);
+  } catch {
+    return '[unprintable id]';
+  }
+}
 
 const CACHE_LIMIT = 8192;
 
