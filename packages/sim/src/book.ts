@@ -15,8 +15,10 @@ import { type L2Snapshot, type OrderId, type Side, ValidationError } from '@x/co
 export type SelfTradePrevention = 'none' | 'cancel-taker' | 'cancel-maker' | 'cancel-both';
 
 /**
- * Receives every change of a {@link TickBook}, synchronously, in the order it happens.
- * Arguments are primitives so that a listener that only counts or copies allocates nothing.
+ * Receives every change of a {@link TickBook}, synchronously, in the order it happens (in the
+ * middle of matching). Arguments are primitives so that a listener that only counts or copies
+ * allocates nothing. A listener must neither throw nor call back into the book's commands:
+ * record what you need and act after the command returns ({@link MatchingEngine} does this).
  */
 export interface BookListener {
   /**

@@ -393,6 +393,23 @@ describe('MatchingEngine: properties', () => {
                 v.amend(id, a);
               }
             }
+            // stops: none left waiting whose condition the last trade already meets
+            const last = v.lastPrice();
+            if (last !== undefined) {
+              for (const o of v.openOrders()) {
+                if (o.triggered) continue;
+                const met = o.side === 'buy' ? last.gte(o.stopPrice!) : last.lte(o.stopPrice!);
+                expect(met, `stop ${o.orderId} should have triggered at ${last}`).toBe(false);
+              }
+            }
+          }
+          // every trigger happened at a last price that met the condition
+          for (const e of events) {
+            if (e.type !== 'triggered') continue;
+            const o = v.getOrder(e.orderId)!;
+            expect(
+              o.side === 'buy' ? e.lastPrice.gte(e.stopPrice) : e.lastPrice.lte(e.stopPrice),
+            ).toBe(true);
           }
           const all = fills(events);
           let buy = Dec(0);
