@@ -78,7 +78,7 @@ const step: DemoStep = {
       quotes.askPrice[i] = book.askPrice[0];
       quotes.askSize[i] = book.askSize[0];
       if (Number.isNaN(midOpen) && feats.twoSided) midOpen = feats.mid;
-      if (win.add(book.ts, ofi.last, ofi.lastDepth) > 0 && w < nWin) {
+      if (win.addFrom(ofi) > 0 && w < nWin) {
         const d = win.completedDepth;
         for (let k = 0; k < LEVELS; k++) scaled[w * LEVELS + k] = d > 0 ? win.completed[k] / d : 0;
         rawL1[w] = win.completed[0];

@@ -228,7 +228,7 @@ async function main(): Promise<void> {
       return (i: number) => {
         const b = load(data, i);
         ofi2.update(b);
-        if (win.add(b.ts, ofi2.last, ofi2.lastDepth) > 0) {
+        if (win.addFrom(ofi2) > 0) {
           iofiSum += iofi.apply(win.completed, win.completedDepth);
         }
         feats.update(b);
@@ -264,13 +264,13 @@ async function main(): Promise<void> {
   // to a call that is not inlined is boxed (transient garbage, no heap growth)
   const alone: [string, () => (i: number) => void][] = [
     [
-      'OfiWindow.add (after MultiLevelOfi)',
+      'MultiLevelOfi + OfiWindow.addFrom',
       () => {
         const o = new MultiLevelOfi({ levels: N });
         const w = new OfiWindow({ levels: N, events: 100 });
         return (i) => {
           const b = load(data, i);
-          if (o.update(b)) w.add(b.ts, o.last, o.lastDepth);
+          if (o.update(b)) w.addFrom(o);
         };
       },
     ],
@@ -433,13 +433,6 @@ async function main(): Promise<void> {
   const noAlloc = ofiRun.gcEvents === 0 && fullRun.gcEvents === 0;
   console.log(
     `  no allocation per update: ${noAlloc ? 'YES (no GC event during the timed runs)' : 'NOT PROVEN: minor GCs ran during a timed run (transient allocation, e.g. doubles boxed at call boundaries V8 did not inline)'}; heap growth ${Math.max(ofiRun.heapDeltaKiB, fullRun.heapDeltaKiB).toFixed(1)} KiB over ${ROWS.toLocaleString('en-US')} updates`,
-  );
-  console.log(
-    'each calculator alone (CPU ns per update including the row copy; GC events; heap Δ after GC in KiB)',
-  );
-  console.log(table(['calculator', 'CPU ns/update', 'GC events', 'heap Δ (KiB)'], aloneRows));
-  console.log(
-    '  TopOfBookSurvival keeps every ended lifetime for Kaplan–Meier: its storage doubles when full (amortised, not per update).',
   );
   console.log('');
   console.log(

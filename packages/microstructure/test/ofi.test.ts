@@ -239,7 +239,7 @@ describe('MultiLevelOfi (Xu, Gould & Howison 2019)', () => {
                 expect(onInvalid).toBe('throw');
                 expect(ValidationError.isInstance(e)).toBe(true);
               }
-              if (ok) win.add(b.ts, ofi.last, ofi.lastDepth);
+              if (ok) win.addFrom(ofi);
               for (const v of ofi.last) expect(Number.isFinite(v)).toBe(true);
               for (const v of win.completed) expect(Number.isFinite(v)).toBe(true);
               expect(Number.isFinite(ofi.lastDepth)).toBe(true);
@@ -314,6 +314,31 @@ describe('OfiWindow', () => {
     expect(w.completed[0]).toBe(4 + 5 + 6);
     expect(w.completedStart).toBe(3);
     expect(Array.from(w.current)).toEqual([7]);
+  });
+
+  it('addFrom equals add with the calculator fields', () => {
+    const a = new OfiWindow({ levels: 2, ms: 3 });
+    const b = new OfiWindow({ levels: 2, ms: 3 });
+    const ofi = new MultiLevelOfi({ levels: 2 });
+    for (let t = 0; t < 12; t++) {
+      ofi.update(
+        book(
+          t,
+          [
+            [100, 1 + (t % 4)],
+            [99, 2],
+          ],
+          [
+            [101, 3],
+            [102, 1 + (t % 3)],
+          ],
+          2,
+        ),
+      );
+      expect(a.addFrom(ofi)).toBe(b.add(t, ofi.last, ofi.lastDepth));
+      expect(Array.from(a.completed)).toEqual(Array.from(b.completed));
+      expect(a.completedDepth).toBe(b.completedDepth);
+    }
   });
 
   it('rejects bad input', () => {
