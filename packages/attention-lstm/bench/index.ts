@@ -293,6 +293,7 @@ await benchTf('wasm');
 
 // ---------------------------------------------------------------- PyTorch eager
 const python = '/usr/bin/python3';
+let torchTrain: number | undefined;
 if (existsSync(python)) {
   const r = spawnSync(python, [join(here, 'torch_timing.py'), String(Math.max(100, SAMPLES / 4))], {
     encoding: 'utf8',
@@ -305,7 +306,9 @@ if (existsSync(python)) {
       p50Us: number;
       p99Us: number;
       output: number[];
+      trainSeqPerS: number;
     };
+    torchTrain = res.trainSeqPerS;
     check('PyTorch eager', res.output[0]!);
     rows.push({
       engine: 'PyTorch eager',
@@ -371,6 +374,9 @@ console.log(
       : `; per new tick vs onnxruntime-node recomputing the ${T}-step window: ${(ortP50 / 1000 / stepUs).toFixed(1)}x faster (goal 10x: ${ortP50 / 1000 / stepUs >= 10 ? 'met' : 'NOT met'})`),
 );
 console.log(
-  `training throughput (reference config, batch 16, Adam, clip 1, float32): ${seqPerSec.toFixed(1)} sequences/s`,
+  `training throughput (reference config, batch 16, Adam, clip 1, float32): ${seqPerSec.toFixed(1)} sequences/s` +
+    (torchTrain === undefined
+      ? ''
+      : `; PyTorch eager (1 thread, same setup): ${torchTrain.toFixed(1)} sequences/s (ours / PyTorch: ${(seqPerSec / torchTrain).toFixed(2)}x)`),
 );
 console.log(`(sink ${sinkTotal().toFixed(3)})`);
