@@ -966,11 +966,18 @@ export class OrderManager {
           mode === 'oca-cancel' ||
           (mode === 'spot-oco' && g.legs[o.leg]!.role === 'target')
         ) {
+          // the venue cancels it; we send our own cancel too (idempotent: at worst the venue
+          // answers cancel-rejected), so nothing hangs if the venue did not have it yet
           so.expect = true;
-          so.why =
-            g.pol.exitSiblingOnFill === 'reduce' && g.pol.reprotect && s.role === 'stop'
-              ? 'resize'
-              : 'final';
+          if (so.why === '') {
+            this.cancel(
+              g,
+              so,
+              g.pol.exitSiblingOnFill === 'reduce' && g.pol.reprotect && s.role === 'stop'
+                ? 'resize'
+                : 'final',
+            );
+          }
           g.native = 2;
         }
       }
@@ -995,11 +1002,9 @@ export class OrderManager {
       if (i === o.leg || !isExitRole(s.role) || s.role === 'close') continue;
       if (nativeSpot && s.cur !== null) {
         const so = this.orders.get(s.cur)!;
-        if (so.st !== 2) {
-          so.expect = true;
-          so.why = 'final';
-        }
-      } else this.finishLeg(g, i);
+        if (so.st !== 2) so.expect = true;
+      }
+      this.finishLeg(g, i);
     }
     if (nativeSpot) g.native = 2;
   }
@@ -1078,7 +1083,7 @@ export class OrderManager {
     if (l.cur !== null) {
       const o = this.orders.get(l.cur)!;
       if (o.st !== 2) {
-        if (o.why === '' && !o.expect) this.cancel(g, o, 'final');
+        if (o.why === '') this.cancel(g, o, 'final');
         else o.why = 'final';
       }
     }
@@ -1490,6 +1495,7 @@ export class OrderManager {
     stop: number | null,
   ): void {
     const inst = this.info(g.sym).inst;
+    const delta = qty - o.qty;
     o.qty = qty;
     if (o.price !== null) o.price = price;
     if (o.stop !== null) o.stop = stop;
@@ -1499,6 +1505,7 @@ export class OrderManager {
       groupId: g.id,
       qty: inst.lotSize.times(qty),
       openQty: inst.lotSize.times(qty - o.filled),
+      qtyDelta: inst.lotSize.times(delta),
       price: o.price === null ? undefined : inst.tickSize.times(o.price),
       stopPrice: o.stop === null ? undefined : inst.tickSize.times(o.stop),
     });

@@ -390,9 +390,12 @@ export interface CancelCommand {
   readonly groupId: string;
 }
 /**
- * Modify an order. Both quantity dialects are given: `qty` is the new total (including what has
- * filled), `openQty` the new open quantity. Under a cancel-replace venue profile the manager
- * sends a cancel and a submit instead.
+ * Modify an order. `qty` is the new total (including what has filled, FIX OrderQty semantics) and
+ * `qtyDelta` the change of that total. `openQty` is the new open quantity as the manager knows it:
+ * with fills in flight it is stale, so an adapter for a venue that amends open (leaves) quantity
+ * must send the venue's current open quantity plus `qtyDelta`, which is exact whatever is in
+ * flight. Under a cancel-replace venue profile the manager sends a cancel (and later a submit)
+ * instead.
  */
 export interface ModifyCommand {
   /** Discriminator. */
@@ -403,8 +406,10 @@ export interface ModifyCommand {
   readonly groupId: string;
   /** New total quantity. */
   readonly qty: Decimal;
-  /** New open quantity (total minus filled, as the manager knows it). */
+  /** New open quantity (total minus filled, as the manager knows it; stale with fills in flight). */
   readonly openQty: Decimal;
+  /** Change of the total quantity (negative for a reduction): race-free for open-quantity venues. */
+  readonly qtyDelta: Decimal;
   /** New limit price. */
   readonly price: Decimal | undefined;
   /** New stop price. */

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   bracket,
+  brokerOcaVenue,
   DERIVATIVES_VENUE,
   EMULATED_VENUE,
   maxPosition,
@@ -14,6 +15,7 @@ import {
   oto,
   ouo,
   priceBand,
+  SPOT_OCO_VENUE,
 } from '../src/index.js';
 import { Harness } from './helpers/harness.js';
 import { modelRun, scriptArb } from './helpers/model.js';
@@ -608,11 +610,27 @@ describe('policies for dust, risk and presets', () => {
 
 describe('model-based: random sequences against the model venue and a reference ledger', () => {
   const runs = Number(process.env.OCO_MODEL_RUNS ?? 10_000);
-  for (const profile of [EMULATED_VENUE, DERIVATIVES_VENUE]) {
-    it(`keeps every invariant after every step (${profile.name}, ${runs} sequences, seed ${FC_SEED})`, () => {
+  for (const [profile, n] of [
+    [EMULATED_VENUE, runs],
+    [DERIVATIVES_VENUE, runs / 2],
+  ] as const) {
+    it(`keeps every invariant after every step (${profile.name}, ${n} sequences, seed ${FC_SEED})`, () => {
       fc.assert(
         fc.property(scriptArb, ([creates, cmds]) => modelRun(profile, creates, cmds)),
-        fcParams({ numRuns: runs }),
+        fcParams({ numRuns: n }),
+      );
+    });
+  }
+  // native contingencies (venue-side cancels and reductions) under the same random scripts
+  for (const profile of [
+    SPOT_OCO_VENUE,
+    brokerOcaVenue('reduce-block'),
+    brokerOcaVenue('cancel'),
+  ]) {
+    it(`keeps every invariant with native handling (${profile.name}, ${runs / 10} sequences, seed ${FC_SEED})`, () => {
+      fc.assert(
+        fc.property(scriptArb, ([creates, cmds]) => modelRun(profile, creates, cmds)),
+        fcParams({ numRuns: runs / 10 }),
       );
     });
   }

@@ -55,6 +55,14 @@ export class ModelVenue {
     const c = this.inbox.shift();
     if (c === undefined) return false;
     this.process(c);
+    // a native list is placed atomically: its other orders arrive with it
+    const list = c.type === 'submit' ? c.contingency?.listId : undefined;
+    while (list !== undefined) {
+      const next = this.inbox[0];
+      if (next?.type !== 'submit' || next.contingency?.listId !== list) break;
+      this.inbox.shift();
+      this.process(next);
+    }
     return true;
   }
 
@@ -97,9 +105,11 @@ export class ModelVenue {
       this.outbox.push({ type: 'modify-rejected', orderId: o.id, reason: 'order not live' });
       return;
     }
-    const q = this.inst.qtyToLots(this.profile.amendQty === 'open' ? c.openQty : c.qty);
-    // an 'open' dialect amend is relative to what the venue has filled now
-    const total = this.profile.amendQty === 'open' ? o.filled + q : q;
+    // an open-quantity venue: the adapter sends the venue's current open + qtyDelta (race-free)
+    const total =
+      this.profile.amendQty === 'open'
+        ? o.filled + (o.qty - o.filled + this.inst.qtyToLots(c.qtyDelta))
+        : this.inst.qtyToLots(c.qty);
     if (c.price !== undefined) o.price = this.inst.priceToTicks(c.price);
     if (c.stopPrice !== undefined) o.stop = this.inst.priceToTicks(c.stopPrice);
     if (total <= o.filled) {

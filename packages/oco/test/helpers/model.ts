@@ -164,6 +164,15 @@ export function checkInvariants(ctx: Ctx): void {
     if (ctx.noOverfill && (h.venue.position.get(id) ?? 0) < 0)
       fail(`venue position of ${id} flipped`);
   }
+  // at most one live venue order per leg: a replacement is never sent before the old order is dead
+  const perLeg = new Map<string, number>();
+  for (const o of h.venue.orders.values()) {
+    if (o.status !== 'live') continue;
+    const leg = o.id.slice(0, o.id.lastIndexOf(':'));
+    const n = (perLeg.get(leg) ?? 0) + 1;
+    if (n > 1) fail(`two live venue orders for leg ${leg}`);
+    perLeg.set(leg, n);
+  }
   for (const o of h.venue.orders.values()) {
     const mo = h.om.inspectOrder(o.id);
     if (mo === undefined) continue;
