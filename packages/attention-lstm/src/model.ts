@@ -153,6 +153,14 @@ export class AttentionLstm implements ExportableModel {
   private dGT: Float64Array = new Float64Array(0);
   private actT: Float64Array = new Float64Array(0);
   private readonly wT: Float64Array;
+  // float32 mirrors in the arena for the backward products on the SIMD kernels
+  private bG32: FArray = new Float32Array(0);
+  private bGT32: FArray = new Float32Array(0);
+  private bAT32: FArray = new Float32Array(0);
+  private bWT32: FArray = new Float32Array(0);
+  private bOut32: FArray = new Float32Array(0);
+  private bZero32: FArray = new Float32Array(0);
+  private bDhN32: FArray = new Float32Array(0);
   private readonly dhNext: Float64Array;
   private readonly dcNext: Float64Array;
   private readonly dPooled: Float64Array;
@@ -202,11 +210,11 @@ export class AttentionLstm implements ExportableModel {
     // arena (sized for maxLength steps, never grown) so the SIMD kernels can run on them.
     let arena: WasmArena | null = null;
     if (dtype === 'float32' && H % 4 === 0) {
-      const perStep = L * (9 * H) + 8 * H + D + config.numHeads;
-      arena = WasmArena.create(
-        off + L * 4 * H + H + O + arenaSteps(config.maxLength) * perStep,
-        16 + 8 * L,
-      );
+      const E = Math.max(H, D);
+      // forward workspace + float32 mirrors for the backward products (dG, dGᵀ, activationsᵀ, out)
+      const perStep = L * (9 * H) + 8 * H + D + config.numHeads + 8 * H + 2 * E;
+      const fixed = off + L * 4 * H + H + O + 2 * 4 * H * E + 4 * H + E + H;
+      arena = WasmArena.create(fixed + arenaSteps(config.maxLength) * perStep, 24 + 8 * L);
     }
     this.arena = arena;
     this.kern = new Kern(null);
@@ -520,6 +528,16 @@ export class AttentionLstm implements ExportableModel {
     this.y = mk(cap * H);
     this.staging = mk(cap * D);
     this.attScores = mk(nh * cap);
+    if (this.kern.arena !== null) {
+      const E = Math.max(H, D);
+      this.bG32 = mk(cap * 4 * H);
+      this.bGT32 = mk(cap * 4 * H);
+      this.bAT32 = mk(cap * E);
+      this.bWT32 = mk(4 * H * E);
+      this.bOut32 = mk(Math.max(4 * H * E, cap * E));
+      this.bZero32 = mk(Math.max(4 * H, E));
+      this.bDhN32 = mk(H);
+    }
   }
 
   private fillPositional(T: number): void {
@@ -971,6 +989,15 @@ export class AttentionLstm implements ExportableModel {
     const dGT = this.dGT;
     const aT = this.actT;
     const wT = this.wT;
+    const kern = this.kern;
+    const simd = kern.arena !== null && this.bG32.length > 0;
+    const bG = this.bG32;
+    const bGT = this.bGT32;
+    const bAT = this.bAT32;
+    const bWT = this.bWT32;
+    const bOut = this.bOut32;
+    const bZero = this.bZero32;
+    const bDhN = this.bDhN32;
     for (let l = L - 1; l >= 0; l--) {
       const lp = this.layers[l]!;
       const G = this.gates[l]!;
@@ -981,8 +1008,9 @@ export class AttentionLstm implements ExportableModel {
       const dcN = this.dcNext;
       dhN.fill(0);
       dcN.fill(0);
+      const wTl: FArray = simd ? bWT : wT;
       for (let r = 0; r < H4; r++) {
-        for (let k = 0; k < H; k++) wT[k * H4 + r] = p[lp.whh + r * H + k]!;
+        for (let k = 0; k < H; k++) wTl[k * H4 + r] = p[lp.whh + r * H + k]!;
       }
       for (let t = T - 1; t >= 0; t--) {
         const g0 = t * H4;
@@ -1003,7 +1031,17 @@ export class AttentionLstm implements ExportableModel {
           dcN[j] = dc * fg;
         }
         // dh_{t-1} = W_hhᵀ · dG_t
-        if (t > 0) linearRows(dG, g0, H4, 1, H4, wT, 0, H, null, 0, dhN, 0, H);
+        if (t > 0) {
+          if (simd) {
+            for (let r = 0; r < H4; r++) bG[g0 + r] = dG[g0 + r]!;
+            kern.lin(bG, g0, H4, 1, H4, bWT, 0, H, bZero, 0, bDhN, 0, H);
+            for (let j = 0; j < H; j++) dhN[j] = bDhN[j]!;
+          } else {
+            linearRows(dG, g0, H4, 1, H4, wT, 0, H, null, 0, dhN, 0, H);
+          }
+        } else if (simd) {
+          for (let r = 0; r < H4; r++) bG[r] = dG[r]!;
+        }
       }
       // dGᵀ (4H × T); bias gradients are its row sums.
       for (let t = 0; t < T; t++) {
@@ -1016,10 +1054,22 @@ export class AttentionLstm implements ExportableModel {
         g[lp.bhh + r] = g[lp.bhh + r]! + sum;
       }
       // dW_hh += Σ_{t≥1} dG_t ⊗ h_{t-1}
-      for (let t = 0; t < T; t++) {
-        for (let k = 0; k < H; k++) aT[k * T + t] = Hs[t * H + k]!;
+      if (simd) {
+        for (let k = 0; k < T * H4; k++) bGT[k] = dGT[k]!;
+        if (T > 1) {
+          const K = T - 1;
+          for (let t = 0; t < K; t++) {
+            for (let k = 0; k < H; k++) bAT[k * K + t] = Hs[t * H + k]!;
+          }
+          kern.lin(bGT, 1, T, H4, K, bAT, 0, H, bZero, 0, bOut, 0, H);
+          for (let k = 0; k < H4 * H; k++) g[lp.whh + k] = g[lp.whh + k]! + bOut[k]!;
+        }
+      } else {
+        for (let t = 0; t < T; t++) {
+          for (let k = 0; k < H; k++) aT[k * T + t] = Hs[t * H + k]!;
+        }
+        if (T > 1) gemmAccNT(dGT, 1, T, H4, T - 1, aT, 0, T, H, g, lp.whh, H);
       }
-      if (T > 1) gemmAccNT(dGT, 1, T, H4, T - 1, aT, 0, T, H, g, lp.whh, H);
       // dW_ih += Σ_t dG_t ⊗ x_t; dX = dG · W_ih
       let inp: FArray;
       let inOff: number;
@@ -1034,16 +1084,27 @@ export class AttentionLstm implements ExportableModel {
         inOff = 0;
       }
       const inDim = lp.inDim;
+      const aTl: FArray = simd ? bAT : aT;
       for (let t = 0; t < T; t++) {
-        for (let k = 0; k < inDim; k++) aT[k * T + t] = inp[inOff + t * inDim + k]!;
+        for (let k = 0; k < inDim; k++) aTl[k * T + t] = inp[inOff + t * inDim + k]!;
       }
-      gemmAccNT(dGT, 0, T, H4, T, aT, 0, T, inDim, g, lp.wih, inDim);
+      if (simd) {
+        kern.lin(bGT, 0, T, H4, T, bAT, 0, inDim, bZero, 0, bOut, 0, inDim);
+        for (let k = 0; k < H4 * inDim; k++) g[lp.wih + k] = g[lp.wih + k]! + bOut[k]!;
+      } else {
+        gemmAccNT(dGT, 0, T, H4, T, aT, 0, T, inDim, g, lp.wih, inDim);
+      }
       if (l > 0) {
         for (let r = 0; r < H4; r++) {
-          for (let k = 0; k < inDim; k++) wT[k * H4 + r] = p[lp.wih + r * inDim + k]!;
+          for (let k = 0; k < inDim; k++) wTl[k * H4 + r] = p[lp.wih + r * inDim + k]!;
         }
         const dX = this.dX;
-        linearRows(dG, 0, H4, T, H4, wT, 0, inDim, null, 0, dX, 0, inDim);
+        if (simd) {
+          kern.lin(bG, 0, H4, T, H4, bWT, 0, inDim, bZero, 0, bOut, 0, inDim);
+          for (let k = 0; k < T * inDim; k++) dX[k] = bOut[k]!;
+        } else {
+          linearRows(dG, 0, H4, T, H4, wT, 0, inDim, null, 0, dX, 0, inDim);
+        }
         if (this.dropoutActive) {
           const M = this.masks[l]!;
           for (let k = 0; k < T * H; k++) dX[k] = dX[k]! * M[k]!;
