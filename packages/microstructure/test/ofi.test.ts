@@ -161,6 +161,33 @@ describe('MultiLevelOfi (Xu, Gould & Howison 2019)', () => {
     );
   });
 
+  it('tick and depth conventions agree on gap-free books', () => {
+    fc.assert(
+      fc.property(fc.array(bookSpecArb(6, 0), { minLength: 2, maxLength: 40 }), (specs) => {
+        // contiguous levels on both sides, full to the 6th level: the m-th non-empty level is the
+        // level m ticks from the best
+        const books = buildBooks(
+          specs.map((x) => ({
+            ...x,
+            nb: 6,
+            na: 6,
+            bidGaps: [1, 1, 1, 1, 1, 1],
+            askGaps: [1, 1, 1, 1, 1, 1],
+          })),
+          6,
+        );
+        const d = new MultiLevelOfi({ levels: 4 });
+        const t = new MultiLevelOfi({ levels: 4, levelMode: 'tick', tickSize: TICK });
+        for (const b of books) {
+          d.update(b);
+          t.update(b);
+          expect(Array.from(t.last)).toEqual(Array.from(d.last));
+        }
+      }),
+      fcParams(),
+    );
+  });
+
   it('with fixed prices the OFI of a level telescopes to Δqb - Δqa', () => {
     fc.assert(
       fc.property(
