@@ -1221,8 +1221,16 @@ export class OrderManager {
       if (pair !== null) {
         const a = legs[pair[0]]!;
         const b = legs[pair[1]]!;
-        if (a.st === 'idle' && b.st === 'idle' && a.n === 0 && b.n === 0 && !dust) g.native = 1;
-        else pair = null;
+        if (
+          a.st === 'idle' &&
+          b.st === 'idle' &&
+          a.n === 0 &&
+          b.n === 0 &&
+          !dust &&
+          this.ocoPricesOk(g, a, b)
+        ) {
+          g.native = 1;
+        } else pair = null;
       }
     }
     let cum = 0;
@@ -1450,6 +1458,20 @@ export class OrderManager {
       postOnly: l.post && this.venue.postOnly,
       contingency,
     });
+  }
+
+  /**
+   * The venue's OCO price relationship (sell OCO: take-profit above last above stop; mirrored for
+   * a buy OCO). When it does not hold the pair is emulated instead.
+   */
+  private ocoPricesOk(g: GroupRecord, stop: LegRecord, target: LegRecord): boolean {
+    if (this.venue.ocoPriceRule === 'none') return true;
+    const m = this.market.get(g.sym);
+    if (m === undefined || m.last === null) return true;
+    const tp = target.price;
+    const sp = stop.stop;
+    if (tp === null || sp === null) return false;
+    return g.side === 'buy' ? tp > m.last && m.last > sp : tp < m.last && m.last < sp;
   }
 
   /** The native contingency of an exit of an intact native pair. */
