@@ -148,6 +148,27 @@ export interface FlowStats {
   readonly informedIdle: number;
 }
 
+/**
+ * A block of N-level L2 snapshots in row-major typed arrays: row r, level m is at index
+ * `r * levels + m` (the layout of core's `L2Snapshot`, one row per snapshot).
+ */
+export interface L2Series {
+  /** Number of snapshots (rows). */
+  readonly rows: number;
+  /** N, levels per side. */
+  readonly levels: number;
+  /** Time of each row, in milliseconds. */
+  readonly ts: Float64Array;
+  /** Bid prices, `rows × levels`. */
+  readonly bidPrice: Float64Array;
+  /** Bid sizes, `rows × levels`. */
+  readonly bidSize: Float64Array;
+  /** Ask prices, `rows × levels`. */
+  readonly askPrice: Float64Array;
+  /** Ask sizes, `rows × levels`. */
+  readonly askSize: Float64Array;
+}
+
 /** Options of the stream methods. */
 export interface StreamOptions {
   /** Stop after this many items (unbounded by default: break out of the loop yourself). */
@@ -483,6 +504,39 @@ export class OrderFlowGenerator {
       yield copy ? cloneSnap(cur) : cur;
       n++;
     }
+  }
+
+  /**
+   * The next `rows` snapshots of {@link OrderFlowGenerator.l2Snapshots} collected into typed
+   * arrays, for benchmarks and model training (the memory is `4 × rows × levels` doubles).
+   * @param levels - N, levels per side
+   * @param rows - how many snapshots
+   * @returns the series
+   * @throws `ValidationError` (from `@x/core`) when `levels` or `rows` is not a positive integer
+   */
+  collectL2(levels: number, rows: number): L2Series {
+    checkPosInt(levels, 'levels');
+    checkPosInt(rows, 'rows');
+    const out: L2Series = {
+      rows,
+      levels,
+      ts: new Float64Array(rows),
+      bidPrice: new Float64Array(rows * levels),
+      bidSize: new Float64Array(rows * levels),
+      askPrice: new Float64Array(rows * levels),
+      askSize: new Float64Array(rows * levels),
+    };
+    let r = 0;
+    for (const s of this.l2Snapshots(levels, { count: rows })) {
+      const o = r * levels;
+      out.ts[r] = s.ts;
+      out.bidPrice.set(s.bidPrice, o);
+      out.bidSize.set(s.bidSize, o);
+      out.askPrice.set(s.askPrice, o);
+      out.askSize.set(s.askSize, o);
+      r++;
+    }
+    return out;
   }
 
   /**

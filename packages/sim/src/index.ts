@@ -50,6 +50,7 @@ export {
   type FlowEvent,
   type FlowStats,
   type InformedTraderConfig,
+  type L2Series,
   type OrderFlowConfig,
   OrderFlowGenerator,
   type OrderFlowRates,

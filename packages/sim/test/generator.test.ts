@@ -266,6 +266,27 @@ describe('OrderFlowGenerator: input validation', () => {
   });
 });
 
+describe('OrderFlowGenerator.collectL2', () => {
+  it('collects exactly the snapshot stream into row-major arrays', () => {
+    const series = new OrderFlowGenerator({ seed: 12, rates: cst2010Rates(10) }).collectL2(10, 500);
+    let r = 0;
+    for (const s of new OrderFlowGenerator({ seed: 12, rates: cst2010Rates(10) }).l2Snapshots(10, {
+      count: 500,
+    })) {
+      expect(series.ts[r]).toBe(s.ts);
+      expect(Array.from(series.bidPrice.subarray(r * 10, r * 10 + 10))).toEqual(
+        Array.from(s.bidPrice),
+      );
+      expect(Array.from(series.askSize.subarray(r * 10, r * 10 + 10))).toEqual(
+        Array.from(s.askSize),
+      );
+      r++;
+    }
+    expect(r).toBe(500);
+    expect(() => new OrderFlowGenerator({ seed: 1 }).collectL2(10, 0)).toThrow(ValidationError);
+  });
+});
+
 describe('OrderFlowGenerator.steps', () => {
   it('yields per-step batches after which the book equals the L3 replay', () => {
     const gen = new OrderFlowGenerator({ seed: 21, rates: cst2010Rates(5), orderSizeLots: 2 });
