@@ -891,21 +891,17 @@ export class AttentionLstm implements ExportableModel {
     for (let k = 0; k < T * H; k++) dz[k] = dr[k]!;
     // out projection: dAttO = dr · W_o  (into dX scratch)
     const dAttO = this.dX;
-    linearRowsBackward(
+    this.projBackward(
       this.attO,
       0,
       H,
       T,
       H,
-      p,
       this.offOutW,
       H,
       dr,
       0,
       H,
-      g,
-      this.offOutW,
-      g,
       this.offOutB,
       dAttO,
       0,
@@ -955,21 +951,17 @@ export class AttentionLstm implements ExportableModel {
       }
     }
     // in projection: dz += dqkv · W_in
-    linearRowsBackward(
+    this.projBackward(
       this.z,
       0,
       H,
       T,
       H,
-      p,
       this.offInW,
       H3,
       dqkv,
       0,
       H3,
-      g,
-      this.offInW,
-      g,
       this.offInB,
       dz,
       0,
@@ -1114,6 +1106,88 @@ export class AttentionLstm implements ExportableModel {
         for (let k = 0; k < T * H; k++) next[k] = dX[k]!;
         dHs = next;
       }
+    }
+  }
+
+  /**
+   * Backward of one projection Y = X·Wᵀ + b inside the model (weights at `wOff`, bias at
+   * `bOff` in the flat buffers): accumulates dW and db into the gradients and writes (or adds)
+   * dX. Float32 models run the two products on the SIMD kernels through float32 mirrors.
+   */
+  private projBackward(
+    x: FArray,
+    xOff: number,
+    xStride: number,
+    rows: number,
+    inDim: number,
+    wOff: number,
+    outDim: number,
+    dy: Float64Array,
+    dyOff: number,
+    dyStride: number,
+    bOff: number,
+    dx: Float64Array,
+    dxOff: number,
+    dxStride: number,
+    accumulateDx: boolean,
+  ): void {
+    const p = this.params;
+    const g = this.grads;
+    const kern = this.kern;
+    if (kern.arena === null || this.bG32.length === 0) {
+      linearRowsBackward(
+        x,
+        xOff,
+        xStride,
+        rows,
+        inDim,
+        p,
+        wOff,
+        outDim,
+        dy,
+        dyOff,
+        dyStride,
+        g,
+        wOff,
+        g,
+        bOff,
+        dx,
+        dxOff,
+        dxStride,
+        accumulateDx,
+      );
+      return;
+    }
+    const dyT = this.bGT32;
+    const dy32 = this.bG32;
+    const xT = this.bAT32;
+    const wT = this.bWT32;
+    const out = this.bOut32;
+    const zero = this.bZero32;
+    for (let r = 0; r < rows; r++) {
+      const dr = dyOff + r * dyStride;
+      for (let o = 0; o < outDim; o++) {
+        const v = dy[dr + o]!;
+        g[bOff + o] = g[bOff + o]! + v;
+        dyT[o * rows + r] = v;
+        dy32[r * outDim + o] = v;
+      }
+      const xr = xOff + r * xStride;
+      for (let k = 0; k < inDim; k++) xT[k * rows + r] = x[xr + k]!;
+    }
+    // dW (out × in) = dYᵀ·X
+    kern.lin(dyT, 0, rows, outDim, rows, xT, 0, inDim, zero, 0, out, 0, inDim);
+    for (let k = 0; k < outDim * inDim; k++) g[wOff + k] = g[wOff + k]! + out[k]!;
+    // dX (rows × in) = dY·W
+    for (let o = 0; o < outDim; o++) {
+      for (let k = 0; k < inDim; k++) wT[k * outDim + o] = p[wOff + o * inDim + k]!;
+    }
+    kern.lin(dy32, 0, outDim, rows, outDim, wT, 0, inDim, zero, 0, out, 0, inDim);
+    for (let r = 0; r < rows; r++) {
+      const xo = dxOff + r * dxStride;
+      if (accumulateDx)
+        for (let k = 0; k < inDim; k++) dx[xo + k] = dx[xo + k]! + out[r * inDim + k]!;
+      else for (let k = 0; k < inDim; k++) dx[xo + k] = out[r * inDim + k]!;
     }
   }
 
