@@ -41,8 +41,11 @@ import {
 } from './book.js';
 import { L2DeltaTracker } from './l2.js';
 
-/** Time in force accepted by the engine. */
-export type EngineTimeInForce = 'GTC' | 'IOC' | 'FOK';
+/**
+ * Time in force accepted by the engine: good till canceled, immediate or cancel, fill or kill,
+ * or good till date (`GTD`, with `expireAtMs`; limit and stop-limit orders only).
+ */
+export type EngineTimeInForce = 'GTC' | 'IOC' | 'FOK' | 'GTD';
 
 /** A new order. Prices and quantities are exact decimals (numbers and strings are accepted). */
 export interface OrderRequest {
@@ -58,6 +61,12 @@ export interface OrderRequest {
   readonly stopPrice?: DecimalLike;
   /** `'GTC'` by default for limit orders; market orders are always immediate (IOC unless FOK). */
   readonly timeInForce?: EngineTimeInForce;
+  /**
+   * Expiry time in milliseconds on the engine's clock, required with `timeInForce: 'GTD'` and
+   * later than the submission time. The order expires once the clock reaches it: at the start of
+   * the next command, or when {@link MatchingEngine.expireOrders} is called.
+   */
+  readonly expireAtMs?: number;
   /** Reject the order instead of letting it take liquidity. */
   readonly postOnly?: boolean;
   /** Your id for the order (unique per engine); generated (`'O1'`, `'O2'`...) when absent. */
@@ -125,6 +134,8 @@ export interface OrderAccepted {
   readonly qty: Decimal;
   /** Time in force. */
   readonly timeInForce: EngineTimeInForce;
+  /** Expiry of a GTD order, in milliseconds. */
+  readonly expireAtMs?: number;
 }
 
 /** A command was refused; nothing changed. */
@@ -178,7 +189,8 @@ export interface OrderFilled {
  * `user` (a cancel command), `ioc-remainder` (the unfilled part of an IOC limit order),
  * `market-remainder` (a market order ran out of liquidity), `self-trade-prevention`,
  * `post-only-would-cross` and `fok-unfillable` (a triggered stop-limit that could not enter the
- * book under its flags).
+ * book under its flags), `expired` (a GTD order reached its `expireAtMs`; its status is then
+ * `'expired'`).
  */
 export type CancelReason =
   | 'user'
@@ -186,7 +198,8 @@ export type CancelReason =
   | 'market-remainder'
   | 'self-trade-prevention'
   | 'post-only-would-cross'
-  | 'fok-unfillable';
+  | 'fok-unfillable'
+  | 'expired';
 
 /** An order's open quantity was canceled. */
 export interface OrderCanceled {
@@ -378,6 +391,8 @@ export interface OrderView {
   readonly notional: Decimal;
   /** The owner given at entry. */
   readonly owner: string | undefined;
+  /** Expiry of a GTD order in milliseconds, `undefined` otherwise. */
+  readonly expireAtMs: number | undefined;
 }
 
 /** The result of a command: the order it concerned, its state after, and every event it caused. */
@@ -416,6 +431,7 @@ interface OrderRecord {
   readonly postOnly: boolean;
   readonly owner: string | undefined;
   readonly ownerKey: number;
+  readonly expireAtMs: number; // NaN unless GTD
   status: OrderStatus;
   priceTicks: number; // NaN for market / stop
   stopTicks: number; // NaN unless stop
@@ -457,6 +473,7 @@ export class MatchingEngine {
   private readonly orders = new Map<string, OrderRecord>();
   private readonly owners = new Map<string, number>();
   private readonly stops: OrderRecord[] = [];
+  private readonly gtd: OrderRecord[] = [];
   private readonly idPrefix: string;
   private readonly tradePrefix: string;
   private idSeq = 0;
@@ -576,16 +593,19 @@ export class MatchingEngine {
         qtyLots: lots,
         cumLots: 0,
         notional: DECIMAL_ZERO,
+        expireAtMs: check.expireAtMs,
       };
       if (!rec.triggered) {
         this.orders.set(orderId, rec);
         this.emit(this.acceptedEvent(rec));
         this.stops.push(rec);
+        if (!Number.isNaN(rec.expireAtMs)) this.gtd.push(rec);
         this.checkStops();
         return this.finish(orderId, true, undefined);
       }
       const status = this.enter(rec, true);
       if (status !== 'ok') return this.reject('submit', orderId, status, undefined);
+      if (!Number.isNaN(rec.expireAtMs) && !isClosed(rec.status)) this.gtd.push(rec);
       this.checkStops();
       return this.finish(orderId, true, undefined);
     } finally {
@@ -732,6 +752,17 @@ export class MatchingEngine {
     }
   }
 
+  /**
+   * Expires the GTD orders whose `expireAtMs` the clock has reached (every command also does this
+   * first). Call it after advancing a manual clock to see expiries without another command.
+   * @returns the events: for each expired order an L3 `cancel` (if it rested) and a `canceled`
+   *   report with reason `'expired'`
+   */
+  expireOrders(): readonly EngineEvent[] {
+    return this.command(() => ({ orderId: '', ok: true, order: undefined, events: this.events }))
+      .events;
+  }
+
   // ------------------------------------------------------------------ queries
 
   /**
@@ -833,6 +864,7 @@ export class MatchingEngine {
     this.taker = undefined;
     let result: CommandResult;
     try {
+      this.expireDue();
       result = fn();
     } finally {
       this.events = savedEvents;
@@ -843,6 +875,29 @@ export class MatchingEngine {
     this.publishL2(ts);
     this.deliver(result.events);
     return result;
+  }
+
+  /** Expires every GTD order whose time has come (events go to the current command). */
+  private expireDue(): void {
+    if (this.gtd.length === 0) return;
+    const now = this.ts;
+    let kept = 0;
+    for (let i = 0; i < this.gtd.length; i++) {
+      const rec = this.gtd[i]!;
+      if (isClosed(rec.status)) continue;
+      if (rec.expireAtMs > now) {
+        this.gtd[kept++] = rec;
+        continue;
+      }
+      if (!rec.triggered) this.stops.splice(this.stops.indexOf(rec), 1);
+      else {
+        this.taker = rec;
+        this.book.cancel(rec.orderId);
+        this.taker = undefined;
+      }
+      this.closeCanceled(rec, rec.qtyLots - rec.cumLots, 'expired');
+    }
+    this.gtd.length = kept;
   }
 
   private deliver(events: readonly EngineEvent[]): void {
@@ -992,7 +1047,13 @@ export class MatchingEngine {
     orderId: string,
   ):
     | RejectReason
-    | { priceTicks: number; stopTicks: number; lots: number; tif: EngineTimeInForce } {
+    | {
+        priceTicks: number;
+        stopTicks: number;
+        lots: number;
+        tif: EngineTimeInForce;
+        expireAtMs: number;
+      } {
     if (typeof r !== 'object' || r === null) return 'invalid-order';
     if (typeof orderId !== 'string' || orderId.length === 0) return 'invalid-order';
     if (this.orders.has(orderId)) return 'duplicate-order-id';
@@ -1001,8 +1062,16 @@ export class MatchingEngine {
     if (t !== 'limit' && t !== 'market' && t !== 'stop' && t !== 'stop-limit')
       return 'invalid-order';
     const tif = r.timeInForce ?? (t === 'market' || t === 'stop' ? 'IOC' : 'GTC');
-    if (tif !== 'GTC' && tif !== 'IOC' && tif !== 'FOK') return 'invalid-order';
-    if ((t === 'market' || t === 'stop') && tif === 'GTC') return 'invalid-order';
+    if (tif !== 'GTC' && tif !== 'IOC' && tif !== 'FOK' && tif !== 'GTD') return 'invalid-order';
+    if ((t === 'market' || t === 'stop') && (tif === 'GTC' || tif === 'GTD')) {
+      return 'invalid-order';
+    }
+    let expireAtMs = Number.NaN;
+    if (tif === 'GTD') {
+      const x = r.expireAtMs;
+      if (typeof x !== 'number' || !Number.isFinite(x) || x <= this.ts) return 'invalid-order';
+      expireAtMs = x;
+    } else if (r.expireAtMs !== undefined) return 'invalid-order';
     if (r.owner !== undefined && typeof r.owner !== 'string') return 'invalid-order';
     const hasLimit = t === 'limit' || t === 'stop-limit';
     const isStop = t === 'stop' || t === 'stop-limit';
@@ -1027,7 +1096,7 @@ export class MatchingEngine {
     if (r.postOnly === true && !hasLimit) return 'invalid-order';
     const rule = this.ruleCheck(priceTicks, lots);
     if (rule !== null) return rule;
-    return { priceTicks, stopTicks, lots, tif };
+    return { priceTicks, stopTicks, lots, tif, expireAtMs };
   }
 
   private wouldCross(side: Side, priceTicks: number): boolean {
@@ -1061,7 +1130,7 @@ export class MatchingEngine {
       rec.side,
       rec.priceTicks,
       lots,
-      rec.timeInForce,
+      rec.timeInForce === 'GTD' ? 'GTC' : rec.timeInForce,
       rec.postOnly,
       rec.ownerKey,
     );
@@ -1124,7 +1193,7 @@ export class MatchingEngine {
   }
 
   private closeCanceled(rec: OrderRecord, lots: number, reason: CancelReason): void {
-    rec.status = 'canceled';
+    rec.status = reason === 'expired' ? 'expired' : 'canceled';
     this.emit({
       type: 'canceled',
       ts: this.ts,
@@ -1165,6 +1234,7 @@ export class MatchingEngine {
     };
     if (!Number.isNaN(rec.priceTicks)) e.price = this.ticksToPrice(rec.priceTicks);
     if (!Number.isNaN(rec.stopTicks)) e.stopPrice = this.ticksToPrice(rec.stopTicks);
+    if (!Number.isNaN(rec.expireAtMs)) e.expireAtMs = rec.expireAtMs;
     return e;
   }
 
@@ -1201,6 +1271,7 @@ export class MatchingEngine {
       avgPrice: rec.cumLots === 0 ? undefined : rec.notional.div(cum),
       notional: rec.notional,
       owner: rec.owner,
+      expireAtMs: Number.isNaN(rec.expireAtMs) ? undefined : rec.expireAtMs,
     };
   }
 

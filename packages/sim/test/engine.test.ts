@@ -336,15 +336,22 @@ export const engineCmdArb: fc.Arbitrary<EngineCmd> = fc.oneof(
         price: priceArb,
         stopPrice: priceArb,
         qty: qtyArb,
-        tif: fc.constantFrom<'GTC' | 'IOC' | 'FOK' | undefined>(undefined, 'IOC', 'FOK'),
+        tif: fc.constantFrom<'GTC' | 'IOC' | 'FOK' | 'GTD' | undefined>(
+          undefined,
+          'IOC',
+          'FOK',
+          'GTD',
+        ),
+        life: fc.integer({ min: 1, max: 60 }),
         postOnly: fc.boolean(),
         owner: fc.constantFrom<string | undefined>(undefined, 'A', 'B'),
       })
-      .map(({ side, type, price, stopPrice, qty, tif, postOnly, owner }) => {
+      .map(({ side, type, price, stopPrice, qty, tif, life, postOnly, owner }) => {
         const req: Record<string, unknown> = { side, type, qty };
         if (type === 'limit' || type === 'stop-limit') req.price = price;
         if (type === 'stop' || type === 'stop-limit') req.stopPrice = stopPrice;
         if (tif !== undefined) req.timeInForce = tif;
+        if (tif === 'GTD') req.expireAtMs = life; // relative here; made absolute when sent
         if (postOnly && type === 'limit') req.postOnly = true;
         if (owner !== undefined) req.owner = owner;
         return {
@@ -374,15 +381,22 @@ describe('MatchingEngine: properties', () => {
     it(`fills balance, never exceed order size, and the book matches open orders (STP ${stp})`, () => {
       fc.assert(
         fc.property(fc.array(engineCmdArb, { minLength: 10, maxLength: 80 }), (cmds) => {
-          const v = venue({ selfTradePrevention: stp });
+          const clock = new ManualClock(1000);
+          const v = venue({ selfTradePrevention: stp, clock });
           const events: EngineEvent[] = [];
           v.subscribe((e) => events.push(e));
           const l2 = createL2Snapshot(50);
           v.subscribeL2(50, (d) => applyL2Delta(l2, d));
           const ids: string[] = [];
           for (const c of cmds) {
-            if (c.k === 'submit') ids.push(v.submit(c.req).orderId);
-            else if (ids.length > 0) {
+            clock.advance(7); // time passes: GTD orders expire along the way
+            if (c.k === 'submit') {
+              const req =
+                c.req.expireAtMs === undefined
+                  ? c.req
+                  : { ...c.req, expireAtMs: clock.now() + c.req.expireAtMs };
+              ids.push(v.submit(req).orderId);
+            } else if (ids.length > 0) {
               const id = ids[c.pick % ids.length]!;
               if (c.k === 'cancel') v.cancel(id);
               else {
@@ -563,5 +577,69 @@ describe('MatchingEngine: instrument rules', () => {
       ),
       fcParams({ numRuns: 500 }),
     );
+  });
+});
+
+describe('MatchingEngine: good-till-date orders', () => {
+  it('a GTD order rests until the clock reaches its expiry, then expires', () => {
+    const clock = new ManualClock(1000);
+    const v = new MatchingEngine(inst, { clock });
+    const seen: EngineEvent[] = [];
+    v.subscribe((e) => seen.push(e));
+    const r = v.submit({
+      orderId: 'g',
+      side: 'buy',
+      type: 'limit',
+      price: '10',
+      qty: '2',
+      timeInForce: 'GTD',
+      expireAtMs: 5000,
+    });
+    expect(r.events[0]).toMatchObject({ type: 'accepted', timeInForce: 'GTD', expireAtMs: 5000 });
+    expect(v.getOrder('g')?.expireAtMs).toBe(5000);
+    v.submit({ side: 'sell', type: 'market', qty: '0.5' }); // partial fill before expiry
+    clock.set(4999);
+    expect(v.expireOrders()).toEqual([]);
+    clock.set(5000);
+    const ex = v.expireOrders();
+    expect(ex.map((e) => e.type)).toEqual(['cancel', 'canceled']);
+    expect(ex[1]).toMatchObject({ type: 'canceled', orderId: 'g', reason: 'expired' });
+    expect(ex[1]!.type === 'canceled' && ex[1]!.canceledQty.toString()).toBe('1.5');
+    expect(v.getOrder('g')?.status).toBe('expired');
+    expect(v.getOrder('g')?.cumQty.toString()).toBe('0.5');
+    expect(v.bestBid()).toBeUndefined();
+    expect(seen.slice(-2)).toEqual(ex);
+    expect(v.amend('g', { qty: '3' }).reason).toBe('order-closed');
+  });
+
+  it('any command first expires due orders, stops included; bad GTD requests are rejected', () => {
+    const clock = new ManualClock(0);
+    const v = new MatchingEngine(inst, { clock });
+    v.submit({
+      orderId: 's',
+      side: 'sell',
+      type: 'stop-limit',
+      stopPrice: '9',
+      price: '9',
+      qty: '1',
+      timeInForce: 'GTD',
+      expireAtMs: 10,
+    });
+    clock.set(10);
+    const r = v.submit({ orderId: 'x', side: 'buy', type: 'limit', price: '8', qty: '1' });
+    expect(r.events.map((e) => e.type)).toEqual(['canceled', 'accepted', 'add']);
+    expect(v.getOrder('s')?.status).toBe('expired');
+    const bad: Parameters<MatchingEngine['submit']>[0][] = [
+      { side: 'buy', type: 'limit', price: '8', qty: '1', timeInForce: 'GTD' },
+      { side: 'buy', type: 'limit', price: '8', qty: '1', timeInForce: 'GTD', expireAtMs: 10 },
+      { side: 'buy', type: 'market', qty: '1', timeInForce: 'GTD', expireAtMs: 99 },
+      { side: 'buy', type: 'limit', price: '8', qty: '1', expireAtMs: 99 },
+    ];
+    for (const b of bad) expect(v.submit(b).reason).toBe('invalid-order');
+    // a GTD order that fills at once never expires later
+    v.submit({ orderId: 'a', side: 'sell', type: 'limit', price: '8', qty: '1' });
+    expect(v.getOrder('x')?.status).toBe('filled');
+    clock.set(1000);
+    expect(v.expireOrders()).toEqual([]);
   });
 });
