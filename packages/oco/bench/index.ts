@@ -18,7 +18,7 @@ import { machineInfo, percentile, sink, sinkTotal, table } from '@x/test-utils/b
 import { bracket, type OcoEvent, OrderManager } from '../src/index.js';
 
 const GROUPS = Number(process.env.OCO_BENCH_GROUPS ?? 100_000);
-const EVENTS = Number(process.env.OCO_BENCH_EVENTS ?? 1_000_000);
+const EVENTS = Number(process.env.OCO_BENCH_EVENTS ?? 500_000);
 
 const inst = Instrument.create({ symbol: 'BTC-USD', tickSize: '0.01', lotSize: '0.001' });
 // wire-like payloads: decimal strings, as a venue feed delivers them

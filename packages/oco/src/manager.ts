@@ -144,6 +144,8 @@ export interface OrderRecord {
   noModify: boolean;
   /** Overfill already reported, lots. */
   ovf: number;
+  /** Trade ids of its fills (a repeated trade id is the same fill). */
+  trades: string[];
   /** How it ended. */
   end: string;
 }
@@ -249,13 +251,11 @@ export interface GroupRecord {
 /** A JSON-serialisable snapshot of the whole manager state. */
 export interface OrderManagerSnapshot {
   /** Format version. */
-  readonly version: 1;
+  readonly version: 2;
   /** Groups, in creation order. */
   readonly groups: GroupRecord[];
   /** Orders, in submission order. */
   readonly orders: OrderRecord[];
-  /** Seen fills as `orderId#tradeId`. */
-  readonly seen: string[];
   /** Market state per symbol: last price and volatility input, in ticks. */
   readonly market: [string, MarketRecord][];
 }
@@ -359,7 +359,8 @@ export class OrderManager {
   private readonly instruments = new Map<string, InstrumentInfo>();
   private groups = new Map<string, GroupRecord>();
   private orders = new Map<string, OrderRecord>();
-  private seen = new Set<string>();
+  /** Trade-id sets of orders with many fills (derived from `OrderRecord.trades`, not state). */
+  private tradeSets = new Map<string, Set<string>>();
   private market = new Map<string, MarketRecord>();
   /** Groups with trailing or break-even stops, per symbol (derived state). */
   private reactive = new Map<string, Set<string>>();
@@ -397,7 +398,7 @@ export class OrderManager {
    * @throws `ValidationError` (from `@x/core`) when the snapshot version is unknown
    */
   static restore(snapshot: OrderManagerSnapshot, options: OrderManagerOptions): OrderManager {
-    if (snapshot.version !== 1) fail('unknown snapshot version', 'version', snapshot.version);
+    if (snapshot.version !== 2) fail('unknown snapshot version', 'version', snapshot.version);
     const om = new OrderManager(options);
     const copy = structuredClone(snapshot);
     for (const g of copy.groups) {
@@ -405,7 +406,6 @@ export class OrderManager {
       om.index(g);
     }
     for (const o of copy.orders) om.orders.set(o.id, o);
-    om.seen = new Set(copy.seen);
     om.market = new Map(copy.market);
     return om;
   }
@@ -416,10 +416,9 @@ export class OrderManager {
    */
   snapshot(): OrderManagerSnapshot {
     return structuredClone({
-      version: 1 as const,
+      version: 2 as const,
       groups: [...this.groups.values()],
       orders: [...this.orders.values()],
-      seen: [...this.seen],
       market: [...this.market.entries()],
     });
   }
@@ -876,8 +875,7 @@ export class OrderManager {
     price: DecimalLike,
     qty: DecimalLike,
   ): boolean {
-    const key = `${o.id}#${tradeId}`;
-    if (this.seen.has(key)) return false;
+    if (this.hasTrade(o, tradeId)) return false;
     const info = this.info(g.sym);
     const inst = info.inst;
     const q = info.lots(qty, 'qty');
@@ -895,7 +893,7 @@ export class OrderManager {
     ) {
       fail('fill notional exceeds the exact integer range', 'qty', qty);
     }
-    this.seen.add(key);
+    this.addTrade(o, tradeId);
     o.filled += q;
     o.notional += n;
     l.filled += q;
@@ -940,6 +938,26 @@ export class OrderManager {
     }
     if (l.role === 'entry') this.reanchor(g);
     return true;
+  }
+
+  /** Whether this order already has a fill with this trade id (idempotence). */
+  private hasTrade(o: OrderRecord, tradeId: string): boolean {
+    const t = o.trades;
+    if (t.length <= 16) {
+      for (let i = 0; i < t.length; i++) if (t[i] === tradeId) return true;
+      return false;
+    }
+    let set = this.tradeSets.get(o.id);
+    if (set === undefined) {
+      set = new Set(t);
+      this.tradeSets.set(o.id, set);
+    }
+    return set.has(tradeId);
+  }
+
+  private addTrade(o: OrderRecord, tradeId: string): void {
+    o.trades.push(tradeId);
+    this.tradeSets.get(o.id)?.add(tradeId);
   }
 
   /** Ends an order that the venue has finished (filled, or too late to cancel). */
@@ -1397,7 +1415,13 @@ export class OrderManager {
       reference: last === null ? undefined : tick.times(last),
     };
     for (const c of this.risk) {
-      const reason = c(req);
+      let reason: string | null;
+      try {
+        reason = c(req);
+      } catch (e) {
+        // a failing check must not leave the group half-updated: it denies
+        reason = `risk check failed: ${e instanceof Error ? e.message : String(e)}`;
+      }
       if (reason !== null) {
         this.deny(g, l, reason);
         return reason;
@@ -1431,6 +1455,7 @@ export class OrderManager {
       trig: false,
       noModify: false,
       ovf: 0,
+      trades: [],
       end: '',
     };
     this.orders.set(id, o);

@@ -36,7 +36,7 @@ export interface RiskRequest {
   readonly reference: Decimal | undefined;
 }
 
-/** A pre-trade check: returns `null` to allow, or a short reason to deny. */
+/** A pre-trade check: returns `null` to allow, or a short reason to deny. A check that throws denies. */
 export type RiskCheck = (request: RiskRequest) => string | null;
 
 function isExit(role: RiskRequest['role']): boolean {

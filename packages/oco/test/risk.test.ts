@@ -105,6 +105,32 @@ describe('risk checks', () => {
   });
 });
 
+describe('a throwing risk check', () => {
+  it('denies instead of leaving the group half-updated', () => {
+    const h = new Harness(XYZ, undefined, {
+      risk: [
+        () => {
+          throw new Error('feed down');
+        },
+      ],
+    });
+    h.apply({
+      type: 'create',
+      spec: bracket({
+        id: 'b',
+        symbol: 'XYZ',
+        side: 'buy',
+        qty: '10',
+        entryPrice: '100',
+        stop: { price: '95' },
+        target: { price: '110' },
+      }),
+    });
+    expect(h.noticesOf('risk-denied')[0]?.reason).toBe('risk check failed: feed down');
+    expect(h.om.ledger('b').status).toBe('done');
+  });
+});
+
 describe('venue OCO price relationship', () => {
   it('a pair that breaks take-profit > last > stop is emulated instead of sent as a native list', () => {
     const inst = Instrument.create({ symbol: 'XYZ', tickSize: '0.01', lotSize: '1' });
