@@ -877,6 +877,7 @@ export class OfiWindow {
   #start = Number.NaN;
   #seen = 0;
   #lastTs = Number.NEGATIVE_INFINITY;
+  readonly #io = new Float64Array(2);
 
   /**
    * @param options - levels and exactly one of `events` or `ms`
@@ -922,7 +923,31 @@ export class OfiWindow {
    * @throws `ValidationError` on a non-finite value, a short `e`, or time going back
    */
   add(ts: number, e: ArrayLike<number>, depth: number): number {
+    const io = this.#io;
+    io[0] = ts;
+    io[1] = depth;
+    return this.#addCore(e);
+  }
+
+  /**
+   * Adds the last accepted update of a {@link MultiLevelOfi}: `add(ofi.lastTs, ofi.last,
+   * ofi.lastDepth)` without passing numbers across a call (nothing for V8 to box on a hot path).
+   * @param ofi - the calculator whose last update to add (call after an accepted `update`)
+   * @returns how many windows this update closed
+   * @throws `ValidationError` when time goes back or the calculator has fewer levels
+   */
+  addFrom(ofi: MultiLevelOfi): number {
+    const io = this.#io;
+    io[0] = ofi.lastTs;
+    io[1] = ofi.lastDepth;
+    return this.#addCore(ofi.last);
+  }
+
+  /** The body of `add`; ts and depth come through `#io` so no double crosses the call. */
+  #addCore(e: ArrayLike<number>): number {
     const m = this.levels;
+    const ts = this.#io[0];
+    const depth = this.#io[1];
     if (!Number.isFinite(ts) || ts < this.#lastTs) {
       throw new ValidationError('ts must be finite and non-decreasing', { field: 'ts', value: ts });
     }
@@ -966,17 +991,6 @@ export class OfiWindow {
       closed = 1;
     }
     return closed;
-  }
-
-  /**
-   * Adds the last accepted update of a {@link MultiLevelOfi}: `add(ofi.lastTs, ofi.last,
-   * ofi.lastDepth)` without passing numbers across the call (nothing for V8 to box on a hot path).
-   * @param ofi - the calculator whose last update to add (call after an accepted `update`)
-   * @returns how many windows this update closed
-   * @throws `ValidationError` when time goes back or the calculator has fewer levels
-   */
-  addFrom(ofi: MultiLevelOfi): number {
-    return this.add(ofi.lastTs, ofi.last, ofi.lastDepth);
   }
 
   /**
