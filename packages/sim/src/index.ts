@@ -45,6 +45,12 @@ export {
   type TradeEvent,
 } from './engine.js';
 export {
+  BackgroundFlow,
+  type BackgroundFlowConfig,
+  type BackgroundFlowStats,
+  type SettableClock,
+} from './flow.js';
+export {
   CST2010_RATES,
   cst2010Rates,
   type FlowEvent,

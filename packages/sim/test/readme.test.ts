@@ -2,7 +2,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Instrument, ManualClock } from '@x/core';
 import { describe, expect, it } from 'vitest';
-import { cst2010Rates, MatchingEngine, OrderFlowGenerator } from '../src/index.js';
+import { BackgroundFlow, cst2010Rates, MatchingEngine, OrderFlowGenerator } from '../src/index.js';
+
+/** The README's text between two marker comments of this file, de-indented. */
+function block(begin: string, end: string): string {
+  const self = readFileSync(join(import.meta.dirname, 'readme.test.ts'), 'utf8');
+  return self
+    .slice(self.indexOf(`// ${begin}\n`) + begin.length + 4, self.indexOf(`    // ${end}`))
+    .split('\n')
+    .map((l) => l.replace(/^ {4}/, ''))
+    .join('\n')
+    .trim();
+}
+const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
 
 describe('README quick start', () => {
   it('runs, gives the results its comments state, and is the code the README shows', () => {
@@ -33,14 +45,27 @@ describe('README quick start', () => {
     expect(venue.restingQty('ask2').toString()).toBe('0.5');
     expect(updates).toBeGreaterThan(900);
 
-    const self = readFileSync(join(import.meta.dirname, 'readme.test.ts'), 'utf8');
-    const body = self
-      .slice(self.indexOf('// README-BEGIN\n') + 16, self.indexOf('    // README-END'))
-      .split('\n')
-      .map((l) => l.replace(/^ {4}/, ''))
-      .join('\n')
-      .trim();
-    const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
-    expect(readme).toContain(body);
+    expect(readme).toContain(block('README-BEGIN', 'README-END'));
+  });
+
+  it('the background-flow example runs and is the code the README shows', () => {
+    const btc = Instrument.create({ symbol: 'BTC-USD', tickSize: '0.01', lotSize: '0.001' });
+    // FLOW-BEGIN
+    const clock = new ManualClock(0);
+    const venue = new MatchingEngine(btc, { clock });
+    const flow = new BackgroundFlow(venue, { seed: 7, clock, rates: cst2010Rates(10) });
+    flow.runFor(600_000); // ten minutes of market
+    venue.submit({
+      orderId: 'me',
+      side: 'buy',
+      type: 'limit',
+      price: venue.bestBid()!,
+      qty: '0.005',
+    });
+    flow.runFor(60_000); // 'me' may now be partly or fully filled
+    // FLOW-END
+    expect(clock.now()).toBeGreaterThanOrEqual(660_000);
+    expect(venue.getOrder('me')?.status).not.toBe('rejected');
+    expect(readme).toContain(block('FLOW-BEGIN', 'FLOW-END'));
   });
 });

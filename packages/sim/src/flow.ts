@@ -1,0 +1,390 @@
+/**
+ * Background order flow inside a {@link MatchingEngine}: the Cont–Stoikov–Talreja (2010) model
+ * trading live against the engine's book, so that your own orders queue behind, get filled by and
+ * move with a realistic stream of limit orders, cancellations and market orders.
+ *
+ * @module
+ */
+import { Rng, type Side, ValidationError } from '@x/core';
+import type { EngineEvent, MatchingEngine } from './engine.js';
+import { CST2010_RATES, type OrderFlowRates } from './generator.js';
+
+/** A clock the flow can move forward (core's `ManualClock` is one). */
+export interface SettableClock {
+  /** The current time in milliseconds. */
+  now(): number;
+  /** Moves the clock to a time not before the current one. */
+  set(ms: number): void;
+}
+
+/** Configuration of a {@link BackgroundFlow}. */
+export interface BackgroundFlowConfig {
+  /** Seed: with the same engine state and the same commands from you, the same flow. */
+  readonly seed: number;
+  /** The engine's clock (the same object given to the engine); the flow advances it. */
+  readonly clock: SettableClock;
+  /** Model rates per second; {@link CST2010_RATES} by default. */
+  readonly rates?: OrderFlowRates;
+  /** Size of every flow order in lots (1 by default). */
+  readonly orderSizeLots?: number;
+  /** Best bid in ticks to build the initial book around when the engine's book is empty (10 000 by default). */
+  readonly initialBidTicks?: number;
+  /** Orders per initial level i = 1..K on each side; round(λ(i)/θ(i)), at least 1, by default. */
+  readonly initialDepth?: readonly number[];
+  /** Cancellation rate of flow orders farther than K ticks from the opposite best; θ(K) by default. */
+  readonly thetaBeyond?: number;
+  /** Owner tag of the flow's orders ('flow' by default), for self-trade prevention. */
+  readonly owner?: string;
+  /** Prefix of the flow's order ids ('F' by default). */
+  readonly orderIdPrefix?: string;
+}
+
+/** Counts of what a {@link BackgroundFlow} did. */
+export interface BackgroundFlowStats {
+  /** Model events drawn. */
+  readonly steps: number;
+  /** Flow limit orders submitted. */
+  readonly limitOrders: number;
+  /** Flow cancellations. */
+  readonly cancels: number;
+  /** Flow market orders that traded. */
+  readonly marketOrders: number;
+  /** Flow market orders that found the opposite side empty. */
+  readonly skippedMarketOrders: number;
+  /** Flow orders resting now. */
+  readonly restingOrders: number;
+}
+
+const BUY = 0;
+const SELL = 1;
+
+/**
+ * The Cont–Stoikov–Talreja (2010) order flow run live inside a {@link MatchingEngine}.
+ *
+ * Each {@link BackgroundFlow.step} draws the next model event with the Gillespie algorithm from
+ * the engine's current book, moves the engine's clock to its time and sends it to the engine as an
+ * ordinary command: a limit order `i` ticks from the opposite best quote (rate λ(i) per side), a
+ * market order (rate μ per side), or the cancellation of one of the flow's own resting orders
+ * (rate θ(i) each, by distance from the opposite best). Best quotes include your orders; market
+ * orders trade against whatever rests, yours included; the flow never cancels orders it did not
+ * send. Everything the flow does is an engine event your listeners see.
+ *
+ * @example
+ * ```ts
+ * const clock = new ManualClock(0);
+ * const venue = new MatchingEngine(Instrument.create({ symbol: 'X', tickSize: 1, lotSize: 1 }), { clock });
+ * const flow = new BackgroundFlow(venue, { seed: 1, clock });
+ * venue.submit({ orderId: 'me', side: 'buy', type: 'limit', price: flow.bestBidTicks(), qty: 3 });
+ * flow.runFor(60_000); // a minute of market: 'me' may be filled, partly or fully
+ * ```
+ */
+export class BackgroundFlow {
+  private readonly engine: MatchingEngine;
+  private readonly clock: SettableClock;
+  private readonly rng: Rng;
+  private readonly K: number;
+  private readonly lambda: Float64Array;
+  private readonly lambdaCum: Float64Array;
+  private readonly lambdaTotal: number;
+  private readonly theta: Float64Array;
+  private readonly thetaBeyond: number;
+  private readonly mu: number;
+  private readonly sizeLots: number;
+  private readonly owner: string;
+  private readonly prefix: string;
+  private readonly xb: Float64Array;
+  private readonly xa: Float64Array;
+  /** flow orders: side → price (ticks) → ids (unordered, swap-remove) */
+  private readonly at: [Map<number, string[]>, Map<number, string[]>] = [new Map(), new Map()];
+  private readonly where = new Map<string, { s: number; p: number; i: number }>();
+  private readonly sideCount = [0, 0];
+  private refBid: number;
+  private refAsk: number;
+  private seq = 0;
+  private tMs: number;
+  private sSteps = 0;
+  private sLimit = 0;
+  private sCancel = 0;
+  private sMarket = 0;
+  private sSkipped = 0;
+
+  /**
+   * Builds the initial book (when the engine's is empty) and starts listening to the engine.
+   * @param engine - the venue to trade in
+   * @param config - seed, clock, rates, sizes, initial book
+   * @throws `ValidationError` (from `@x/core`) for invalid rates, sizes or prices
+   */
+  constructor(engine: MatchingEngine, config: BackgroundFlowConfig) {
+    this.engine = engine;
+    this.clock = config.clock;
+    const rates = config.rates ?? CST2010_RATES;
+    const K = rates.lambda.length;
+    if (K < 1 || rates.theta.length !== K) {
+      throw new ValidationError('rates.lambda and rates.theta must have the same length >= 1', {
+        field: 'rates',
+      });
+    }
+    this.K = K;
+    this.lambda = new Float64Array(K);
+    this.lambdaCum = new Float64Array(K);
+    this.theta = new Float64Array(K);
+    let cum = 0;
+    for (let i = 0; i < K; i++) {
+      const l = rates.lambda[i]!;
+      const th = rates.theta[i]!;
+      checkRate(l, `rates.lambda[${i}]`);
+      checkRate(th, `rates.theta[${i}]`);
+      this.lambda[i] = l;
+      this.theta[i] = th;
+      cum += l;
+      this.lambdaCum[i] = cum;
+    }
+    this.lambdaTotal = cum;
+    checkRate(rates.mu, 'rates.mu');
+    this.mu = rates.mu;
+    if (cum === 0 && rates.mu === 0) {
+      throw new ValidationError('at least one arrival rate must be > 0', { field: 'rates' });
+    }
+    this.thetaBeyond = config.thetaBeyond ?? this.theta[K - 1]!;
+    checkRate(this.thetaBeyond, 'thetaBeyond');
+    this.sizeLots = config.orderSizeLots ?? 1;
+    checkPosInt(this.sizeLots, 'orderSizeLots');
+    this.owner = config.owner ?? 'flow';
+    this.prefix = config.orderIdPrefix ?? 'F';
+    this.rng = Rng.fromSeed(config.seed);
+    this.xb = new Float64Array(K);
+    this.xa = new Float64Array(K);
+    this.tMs = this.clock.now();
+    engine.subscribe((e) => this.onEvent(e));
+    const book = engine.book;
+    const bid0 = config.initialBidTicks ?? 10_000;
+    checkPosInt(bid0, 'initialBidTicks');
+    this.refBid = Number.isNaN(book.bestBid()) ? bid0 : book.bestBid();
+    this.refAsk = Number.isNaN(book.bestAsk()) ? this.refBid + 1 : book.bestAsk();
+    if (book.size() === 0) {
+      for (let j = 0; j < K; j++) {
+        const d =
+          config.initialDepth?.[j] ??
+          Math.max(1, Math.round(this.theta[j]! > 0 ? this.lambda[j]! / this.theta[j]! : 1));
+        if (!Number.isSafeInteger(d) || d < 0) {
+          throw new ValidationError(`initialDepth[${j}] must be a non-negative integer`, {
+            field: `initialDepth[${j}]`,
+            value: d,
+          });
+        }
+        for (let q = 0; q < d; q++) {
+          if (bid0 - j >= 1) this.limit('buy', bid0 - j);
+          this.limit('sell', bid0 + 1 + j);
+        }
+      }
+    }
+  }
+
+  /** Current best bid of the engine in ticks (`NaN` when empty). */
+  bestBidTicks(): number {
+    return this.engine.book.bestBid();
+  }
+
+  /** Current best ask of the engine in ticks (`NaN` when empty). */
+  bestAskTicks(): number {
+    return this.engine.book.bestAsk();
+  }
+
+  /** What the flow has done so far. */
+  stats(): BackgroundFlowStats {
+    return {
+      steps: this.sSteps,
+      limitOrders: this.sLimit,
+      cancels: this.sCancel,
+      marketOrders: this.sMarket,
+      skippedMarketOrders: this.sSkipped,
+      restingOrders: this.where.size,
+    };
+  }
+
+  /**
+   * Runs model events until the clock has moved `ms` milliseconds (the last event may overshoot
+   * the target; the clock ends at that event's time).
+   * @param ms - how long, >= 0
+   * @returns the number of model events
+   * @throws `ValidationError` (from `@x/core`) when `ms` is negative or not finite
+   */
+  runFor(ms: number): number {
+    if (!Number.isFinite(ms) || ms < 0) {
+      throw new ValidationError('ms must be finite and >= 0', { field: 'ms', value: ms });
+    }
+    const end = this.clock.now() + ms;
+    let n = 0;
+    while (this.clock.now() < end) {
+      this.step();
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * Draws and sends the next model event: moves the clock by an exponential waiting time, then
+   * submits a limit or market order or cancels one of the flow's orders.
+   * @returns the kind: 0 limit buy, 1 limit sell, 2 market buy, 3 market sell, 5 cancel
+   */
+  step(): number {
+    const book = this.engine.book;
+    const K = this.K;
+    const a = book.bestAsk();
+    const b = book.bestBid();
+    if (!Number.isNaN(a)) this.refAsk = a;
+    if (!Number.isNaN(b)) this.refBid = b;
+    const ra = this.refAsk;
+    const rb = this.refBid;
+    const theta = this.theta;
+    let cancelRate = 0;
+    let nearB = 0;
+    let nearA = 0;
+    for (let i = 0; i < K; i++) {
+      const nb = this.at[BUY].get(ra - i - 1)?.length ?? 0;
+      const na = this.at[SELL].get(rb + i + 1)?.length ?? 0;
+      this.xb[i] = nb;
+      this.xa[i] = na;
+      nearB += nb;
+      nearA += na;
+      cancelRate += theta[i]! * (nb + na);
+    }
+    const deepB = this.sideCount[BUY]! - nearB;
+    const deepA = this.sideCount[SELL]! - nearA;
+    const deepRate = this.thetaBeyond * (deepB + deepA);
+    const L = this.lambdaTotal;
+    const mu = this.mu;
+    const total = 2 * L + 2 * mu + cancelRate + deepRate;
+    this.tMs = Math.max(this.tMs, this.clock.now()) + this.rng.exponential(total) * 1000;
+    this.clock.set(this.tMs);
+    this.sSteps++;
+    let u = this.rng.float() * total;
+    if (u < 2 * L) {
+      const buy = u < L;
+      if (!buy) u -= L;
+      let i = 0;
+      while (i < K - 1 && u >= this.lambdaCum[i]!) i++;
+      this.sLimit++;
+      if (buy) {
+        if (ra - i - 1 >= 1) this.limit('buy', ra - i - 1);
+      } else this.limit('sell', rb + i + 1);
+      return buy ? 0 : 1;
+    }
+    u -= 2 * L;
+    if (u < 2 * mu) {
+      const buy = u < mu;
+      const r = this.engine.submit({
+        orderId: `${this.prefix}${++this.seq}`,
+        owner: this.owner,
+        side: buy ? 'buy' : 'sell',
+        type: 'market',
+        qty: this.engine.instrument.lotsToQty(this.sizeLots),
+      });
+      if (r.ok) this.sMarket++;
+      else this.sSkipped++;
+      return buy ? 2 : 3;
+    }
+    u -= 2 * mu;
+    for (let i = 0; i < K; i++) {
+      const wb = theta[i]! * this.xb[i]!;
+      if (u < wb) {
+        this.cancelAt(BUY, ra - i - 1, Math.min(this.xb[i]! - 1, Math.floor(u / theta[i]!)));
+        return 5;
+      }
+      u -= wb;
+      const wa = theta[i]! * this.xa[i]!;
+      if (u < wa) {
+        this.cancelAt(SELL, rb + i + 1, Math.min(this.xa[i]! - 1, Math.floor(u / theta[i]!)));
+        return 5;
+      }
+      u -= wa;
+    }
+    if (deepB + deepA > 0) {
+      let k = Math.min(deepB + deepA - 1, Math.floor((u / deepRate) * (deepB + deepA)));
+      const s = k < deepB ? BUY : SELL;
+      if (s === SELL) k -= deepB;
+      // the k-th deep flow order of that side, in price order
+      const prices = [...this.at[s].keys()]
+        .filter((p) => (s === BUY ? p < ra - K : p > rb + K))
+        .sort((x, y) => x - y);
+      for (const p of prices) {
+        const ids = this.at[s].get(p)!;
+        if (k < ids.length) {
+          this.cancelAt(s, p, k);
+          break;
+        }
+        k -= ids.length;
+      }
+    }
+    return 5;
+  }
+
+  private limit(side: Side, priceTicks: number): void {
+    const id = `${this.prefix}${++this.seq}`;
+    const r = this.engine.submit({
+      orderId: id,
+      owner: this.owner,
+      side,
+      type: 'limit',
+      price: this.engine.instrument.ticksToPrice(priceTicks),
+      qty: this.engine.instrument.lotsToQty(this.sizeLots),
+    });
+    // a limit order placed away from the opposite best never crosses: it rests in full
+    if (r.ok && this.engine.book.has(id)) this.track(id, side === 'buy' ? BUY : SELL, priceTicks);
+  }
+
+  private cancelAt(s: number, price: number, index: number): void {
+    const ids = this.at[s].get(price);
+    if (ids === undefined || index < 0 || index >= ids.length) return;
+    this.sCancel++;
+    this.engine.cancel(ids[index]!);
+  }
+
+  private track(id: string, s: number, p: number): void {
+    let ids = this.at[s].get(p);
+    if (ids === undefined) {
+      ids = [];
+      this.at[s].set(p, ids);
+    }
+    this.where.set(id, { s, p, i: ids.length });
+    ids.push(id);
+    this.sideCount[s]!++;
+  }
+
+  private untrack(id: string): void {
+    const w = this.where.get(id);
+    if (w === undefined) return;
+    const ids = this.at[w.s].get(w.p)!;
+    const last = ids.pop()!;
+    if (last !== id) {
+      ids[w.i] = last;
+      this.where.get(last)!.i = w.i;
+    }
+    if (ids.length === 0) this.at[w.s].delete(w.p);
+    this.where.delete(id);
+    this.sideCount[w.s]!--;
+  }
+
+  private onEvent(e: EngineEvent): void {
+    if (
+      (e.type === 'fill' && e.status === 'filled') ||
+      e.type === 'canceled' ||
+      (e.type === 'amended' && this.where.has(e.orderId))
+    ) {
+      // a flow order left the book (or someone amended it: stop tracking it)
+      this.untrack(e.orderId);
+    }
+  }
+}
+
+function checkRate(x: number, field: string): void {
+  if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) {
+    throw new ValidationError(`${field} must be finite and >= 0`, { field, value: x });
+  }
+}
+
+function checkPosInt(x: number, field: string): void {
+  if (!Number.isSafeInteger(x) || x < 1) {
+    throw new ValidationError(`${field} must be a positive integer`, { field, value: x });
+  }
+}
