@@ -1,5 +1,5 @@
 import { Dec, Instrument, InvalidStateError, ValidationError } from '@x/core';
-import { FC_SEED, fcParams } from '@x/test-utils';
+import { FC_SEED, fcParams, HEAVY } from '@x/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -610,11 +610,12 @@ describe('policies for dust, risk and presets', () => {
 
 describe('model-based: random sequences against the model venue and a reference ledger', () => {
   const runs = Number(process.env.OCO_MODEL_RUNS ?? 10_000);
+  const shown = (n: number) => (HEAVY ? n * 100 : n).toLocaleString('en-US');
   for (const [profile, n] of [
     [EMULATED_VENUE, runs],
     [DERIVATIVES_VENUE, runs / 2],
   ] as const) {
-    it(`keeps every invariant after every step (${profile.name}, ${n} sequences, seed ${FC_SEED})`, () => {
+    it(`keeps every invariant after every step (${profile.name}, ${shown(n)} sequences, seed ${FC_SEED})`, () => {
       fc.assert(
         fc.property(scriptArb, ([creates, cmds]) => modelRun(profile, creates, cmds)),
         fcParams({ numRuns: n }),
@@ -627,11 +628,58 @@ describe('model-based: random sequences against the model venue and a reference 
     brokerOcaVenue('reduce-block'),
     brokerOcaVenue('cancel'),
   ]) {
-    it(`keeps every invariant with native handling (${profile.name}, ${runs / 10} sequences, seed ${FC_SEED})`, () => {
+    it(`keeps every invariant with native handling (${profile.name}, ${shown(runs / 10)} sequences, seed ${FC_SEED})`, () => {
       fc.assert(
         fc.property(scriptArb, ([creates, cmds]) => modelRun(profile, creates, cmds)),
         fcParams({ numRuns: runs / 10 }),
       );
     });
   }
+});
+
+describe('idempotence and out-of-order convergence', () => {
+  it(`the same venue events in any order, with duplicates, give the same ledger (seed ${FC_SEED})`, () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 4 }),
+        fc.infiniteStream(fc.nat()),
+        (entryFills, targetFills, picks) => {
+          // the venue events of one run, delivered in order
+          const h = new Harness(XYZ);
+          longBracket(h);
+          for (const q of entryFills) {
+            const e = h.order('b', 'entry');
+            if (e?.status === 'live') h.venue.fill(e, q, 10_000 - q);
+            h.settle();
+          }
+          for (const q of targetFills) {
+            const t = h.order('b', 'target');
+            if (t?.status === 'live') h.venue.fill(t, q);
+            h.settle();
+          }
+          const venueEvents = h.log.slice(1);
+          // the same events shuffled (causally: an order's events only once it was submitted),
+          // with every fill delivered twice, into a fresh manager
+          const it = picks[Symbol.iterator]();
+          const pool = [...venueEvents, ...venueEvents.filter((e) => e.type === 'fill')];
+          const om = new OrderManager({ instruments: [XYZ] });
+          om.apply(h.log[0]!);
+          while (pool.length > 0) {
+            const ready = pool.filter(
+              (e) => 'orderId' in e && om.inspectOrder(e.orderId) !== undefined,
+            );
+            expect(ready.length).toBeGreaterThan(0);
+            const e = ready[it.next().value % ready.length]!;
+            pool.splice(pool.indexOf(e), 1);
+            om.apply(e);
+          }
+          const a = h.om.inspectGroup('b')!;
+          const b = om.inspectGroup('b')!;
+          expect([b.eF, b.eN, b.xF, b.xN]).toEqual([a.eF, a.eN, a.xF, a.xN]);
+        },
+      ),
+      fcParams({ numRuns: 300 }),
+    );
+  });
 });

@@ -107,7 +107,8 @@ function applyChecked(ctx: Ctx, e: OcoEvent): void {
       }
       ctx.lastStop.set(c.orderId, s);
     }
-    if (stop !== undefined && leg.trail !== null) {
+    // once a trailing stop is active it only ratchets (before that it follows its anchor)
+    if (stop !== undefined && leg.trail !== null && leg.trailOn) {
       const key = `${g.id}:${leg.id}`;
       const s = INST.priceToTicks(stop);
       const prev = ctx.lastTrail.get(key);
@@ -134,7 +135,25 @@ export function checkInvariants(ctx: Ctx): void {
     const rp = Math.max(0, r);
     let stopCovers = false;
     let stopHeld = false;
+    const pos = g.base + g.eF;
     for (const l of g.legs) {
+      // anchored exits sit on the right side of the average entry
+      if (l.offset !== null && pos > 0) {
+        const avg = (g.baseN + g.eN) / pos;
+        const long = g.side === 'buy';
+        if (l.role === 'target' && l.price !== null && (long ? l.price <= avg : l.price >= avg)) {
+          fail(`target ${l.price} on the wrong side of the average entry ${avg}`);
+        }
+        if (
+          l.role === 'stop' &&
+          l.stop !== null &&
+          !l.trailOn &&
+          !l.beDone &&
+          (long ? l.stop >= avg : l.stop <= avg)
+        ) {
+          fail(`stop ${l.stop} on the wrong side of the average entry ${avg}`);
+        }
+      }
       const exit = l.role === 'stop' || l.role === 'target' || l.role === 'close';
       if (l.role === 'stop' && l.st === 'held') stopHeld = true;
       if (l.cur === null) continue;
@@ -281,10 +300,15 @@ class Create extends Cmd {
   act(ctx: Ctx): void {
     const id = `g${ctx.groups++}`;
     const long = this.side === 'buy';
+    // odd policy draws anchor the exits to the average entry (re-anchored on every entry fill)
+    const anchored = this.policy % 2 === 1;
     const stop = {
-      price: long ? '95' : '105',
+      ...(anchored
+        ? { offset: { kind: 'bps' as const, value: 300 } }
+        : { price: long ? '95' : '105' }),
       ...(this.trailing ? { trailing: { distance: { kind: 'ticks' as const, value: 150 } } } : {}),
     };
+    const target = anchored ? { offset: { kind: 'ticks' as const, value: 700 } } : undefined;
     const policies = POLICY_SETS[this.policy % POLICY_SETS.length]!;
     const spec = this.multi
       ? multiLeg({
@@ -297,8 +321,8 @@ class Create extends Cmd {
           ],
           stops: [stop],
           targets: [
-            { price: long ? '105' : '95', weight: 1 },
-            { price: long ? '110' : '90', weight: 2 },
+            target ?? { price: long ? '105' : '95', weight: 1 },
+            { ...(target ?? { price: long ? '110' : '90' }), weight: 2 },
           ],
           policies,
         })
@@ -309,7 +333,7 @@ class Create extends Cmd {
           qty: String(this.qty),
           entryPrice: '100',
           stop,
-          target: { price: long ? '110' : '90' },
+          target: target ?? { price: long ? '110' : '90' },
           policies,
         });
     applyChecked(ctx, { type: 'create', spec });
