@@ -37,6 +37,11 @@ export interface BackgroundFlowConfig {
   readonly owner?: string;
   /** Prefix of the flow's order ids ('F' by default). */
   readonly orderIdPrefix?: string;
+  /**
+   * Drop the engine's records of the flow's orders once they close (`MatchingEngine.forget`), so
+   * memory stays bounded in long runs; true by default.
+   */
+  readonly forgetClosed?: boolean;
 }
 
 /** Counts of what a {@link BackgroundFlow} did. */
@@ -92,6 +97,7 @@ export class BackgroundFlow {
   private readonly sizeLots: number;
   private readonly owner: string;
   private readonly prefix: string;
+  private readonly forgetClosed: boolean;
   private readonly xb: Float64Array;
   private readonly xa: Float64Array;
   /** flow orders: side → price (ticks) → ids (unordered, swap-remove) */
@@ -151,6 +157,7 @@ export class BackgroundFlow {
     checkPosInt(this.sizeLots, 'orderSizeLots');
     this.owner = config.owner ?? 'flow';
     this.prefix = config.orderIdPrefix ?? 'F';
+    this.forgetClosed = config.forgetClosed ?? true;
     this.rng = Rng.fromSeed(config.seed);
     this.xb = new Float64Array(K);
     this.xa = new Float64Array(K);
@@ -366,14 +373,30 @@ export class BackgroundFlow {
   }
 
   private onEvent(e: EngineEvent): void {
-    if (
-      (e.type === 'fill' && e.status === 'filled') ||
-      e.type === 'canceled' ||
-      (e.type === 'amended' && this.where.has(e.orderId))
-    ) {
+    const closed = (e.type === 'fill' && e.status === 'filled') || e.type === 'canceled';
+    if (closed || (e.type === 'amended' && this.where.has(e.orderId))) {
       // a flow order left the book (or someone amended it: stop tracking it)
       this.untrack(e.orderId);
     }
+    if (
+      closed &&
+      this.forgetClosed &&
+      e.orderId.startsWith(this.prefix) &&
+      this.isOurs(e.orderId)
+    ) {
+      this.engine.forget(e.orderId);
+    }
+  }
+
+  /** Whether an id is one this flow generated (prefix followed by its sequence number). */
+  private isOurs(id: string): boolean {
+    const n = Number(id.slice(this.prefix.length));
+    return (
+      Number.isSafeInteger(n) &&
+      n >= 1 &&
+      n <= this.seq &&
+      this.engine.getOrder(id)?.owner === this.owner
+    );
   }
 }
 

@@ -112,6 +112,11 @@ describe('BackgroundFlow', () => {
       if (o.cumQty.gt(0)) filled++;
     }
     expect(filled).toBeGreaterThan(10);
+    // closed flow orders were forgotten: the engine keeps only open ones and ours
+    const known = [...Array(flow.stats().steps + 1000).keys()].filter(
+      (i) => engine.getOrder(`F${i + 1}`) !== undefined,
+    ).length;
+    expect(known).toBe(flow.stats().restingOrders);
   });
 
   it('is reproducible from its seed', () => {
