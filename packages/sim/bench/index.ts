@@ -9,6 +9,7 @@
 import { Instrument, ManualClock, Rng } from '@x/core';
 import { machineInfo, sink, sinkTotal, table } from '@x/test-utils/bench';
 import {
+  BackgroundFlow,
   type BookListener,
   cst2010Rates,
   MatchingEngine,
@@ -262,7 +263,27 @@ console.log('goal: >= 1,000,000 matching-engine events per second on one core\n'
     ),
   );
   console.log(
-    `MatchingEngine is ${(en.ms / tb.ms).toFixed(1)}x slower than the integer core it wraps\n`,
+    `MatchingEngine is ${(en.ms / tb.ms).toFixed(1)}x slower than the integer core it wraps`,
+  );
+  const steps = quick ? 50_000 : 200_000;
+  const fl = best(
+    () => {
+      const inst = Instrument.create({ symbol: 'SIM', tickSize: '0.01', lotSize: '1' });
+      const clock = new ManualClock(0);
+      const engine = new MatchingEngine(inst, { clock });
+      let events = 0;
+      engine.subscribe(() => {
+        events++;
+      });
+      const flow = new BackgroundFlow(engine, { seed: 3, clock, rates: cst2010Rates(10) });
+      for (let i = 0; i < steps; i++) flow.step();
+      return events;
+    },
+    quick ? 1 : 3,
+  );
+  console.log(
+    `BackgroundFlow inside the engine: ${Math.round((steps / fl.ms) * 1000).toLocaleString('en-US')} model events/s, ` +
+      `${Math.round((fl.out / fl.ms) * 1000).toLocaleString('en-US')} engine events/s\n`,
   );
 }
 
