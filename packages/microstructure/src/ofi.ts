@@ -186,12 +186,10 @@ function depthStep(
       const xa1 = qa1 > 0 ? a1 : INF;
       const xb0 = qb0 > 0 ? bp[po + k] : -INF;
       const xa0 = qa0 > 0 ? ap[po + k] : INF;
-      let e = 0;
-      if (xb1 >= xb0) e += qb1;
-      if (xb1 <= xb0) e -= qb0;
-      if (xa1 <= xa0) e -= qa1;
-      if (xa1 >= xa0) e += qa0;
-      out[oo + k] = e;
+      // indicator arithmetic rather than branches: price moves are data-dependent and
+      // mispredict (sizes are finite here, so 0·q is 0)
+      out[oo + k] =
+        +(xb1 >= xb0) * qb1 - +(xb1 <= xb0) * qb0 - +(xa1 <= xa0) * qa1 + +(xa1 >= xa0) * qa0;
       depth += qb1 + qa1;
       // the current levels, saved for the next step (double-buffered by the streaming caller)
       nbp[k] = b1;
