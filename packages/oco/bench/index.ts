@@ -8,6 +8,7 @@
  * 2. Throughput: the log is replayed into a fresh manager in a tight loop (the manager is
  *    deterministic, so the replay takes exactly the same paths).
  * 3. Latency: the stream is replayed again with one high-resolution timing per event.
+ *    Both read every command's quantity as a decimal, as a venue adapter must.
  * 4. Peer, same run: a naive reference ledger that recomputes each group's remainder from all of
  *    its fills on every fill (what the ledger does without incremental state).
  *
@@ -15,7 +16,7 @@
  */
 import { Dec, Instrument, Rng } from '@x/core';
 import { machineInfo, percentile, sink, sinkTotal, table } from '@x/test-utils/bench';
-import { bracket, type OcoEvent, OrderManager } from '../src/index.js';
+import { bracket, type OcoCommand, type OcoEvent, OrderManager } from '../src/index.js';
 
 const GROUPS = Number(process.env.OCO_BENCH_GROUPS ?? 100_000);
 const EVENTS = Number(process.env.OCO_BENCH_EVENTS ?? 500_000);
@@ -172,6 +173,16 @@ class NaiveLedger {
   }
 }
 
+/** Reads what a venue adapter must read of every command (its quantity), as a decimal. */
+let qtyExponents = 0;
+function consume(commands: readonly OcoCommand[]): number {
+  for (let i = 0; i < commands.length; i++) {
+    const c = commands[i]!;
+    if (c.type !== 'cancel') qtyExponents += c.qty.e;
+  }
+  return commands.length;
+}
+
 function replay(creates: readonly OcoEvent[]) {
   const om = new OrderManager({ instruments: [inst] });
   for (const e of creates) om.apply(e);
@@ -196,7 +207,7 @@ for (let rep = 0; rep < 3; rep++) {
   const om = replay(creates);
   const t0 = process.hrtime.bigint();
   let c = 0;
-  for (let i = 0; i < stream.length; i++) c += om.apply(stream[i]!).commands.length;
+  for (let i = 0; i < stream.length; i++) c += consume(om.apply(stream[i]!).commands);
   const ns = Number(process.hrtime.bigint() - t0);
   if (ns < bestNs) bestNs = ns;
   commands = c;
@@ -209,8 +220,19 @@ const heapMiB = process.memoryUsage().heapUsed / 2 ** 20;
 const lat = new Float64Array(stream.length);
 for (let i = 0; i < stream.length; i++) {
   const s = process.hrtime.bigint();
-  om.apply(stream[i]!);
+  consume(om.apply(stream[i]!).commands);
   lat[i] = Number(process.hrtime.bigint() - s);
+}
+// p50 per event type (before sorting the whole array)
+const byType = new Map<string, number[]>();
+for (let i = 0; i < stream.length; i++) {
+  const t = stream[i]!.type;
+  let a = byType.get(t);
+  if (a === undefined) {
+    a = [];
+    byType.set(t, a);
+  }
+  a.push(lat[i]!);
 }
 lat.sort();
 
@@ -260,6 +282,15 @@ console.log(
 console.log(
   `\nmanager / naive-peer throughput ratio: ${(evPerSec / peerPerSec).toFixed(2)}x (the peer does far less work: no commands, rules or state machine)`,
 );
+console.log(
+  `\nper event type (p50 / p99 µs): ${[...byType]
+    .map(([t, a]) => {
+      const f = Float64Array.from(a).sort();
+      return `${t} ${(percentile(f, 50) / 1e3).toFixed(2)} / ${(percentile(f, 99) / 1e3).toFixed(2)}`;
+    })
+    .join(', ')}`,
+);
+sink(qtyExponents);
 console.log(`heap in use with the manager and the event log loaded: ${heapMiB.toFixed(0)} MiB`);
 console.log(
   `commands emitted per replay: ${commands.toLocaleString('en-US')}; sink ${sinkTotal()}`,

@@ -29,6 +29,7 @@ import {
   toDecimal,
   ValidationError,
 } from '@x/core';
+import { LazyModify, LazySubmit } from './internal/commands.js';
 import { type UnitParser, unitParser } from './internal/units.js';
 import type { RiskCheck, RiskRequest } from './risk.js';
 import {
@@ -1466,23 +1467,25 @@ export class OrderManager {
     let contingency: NativeContingency | undefined;
     if (exit && l.role !== 'close') contingency = this.nativeFor(g);
     const inst = this.info(g.sym).inst;
-    this.cmd({
-      type: 'submit',
-      orderId: id,
-      groupId: g.id,
-      legId: l.id,
-      role: l.role,
-      symbol: g.sym,
-      side: l.side,
-      orderType: l.type,
-      qty: inst.lotSize.times(lots),
-      price: o.price === null ? undefined : inst.tickSize.times(o.price),
-      stopPrice: o.stop === null ? undefined : inst.tickSize.times(o.stop),
-      timeInForce: l.tif,
-      reduceOnly: exit && this.venue.reduceOnly,
-      postOnly: l.post && this.venue.postOnly,
-      contingency,
-    });
+    this.cmd(
+      new LazySubmit(
+        id,
+        g.id,
+        l.id,
+        l.role,
+        g.sym,
+        l.side,
+        l.type,
+        l.tif,
+        exit && this.venue.reduceOnly,
+        l.post && this.venue.postOnly,
+        contingency,
+        inst,
+        lots,
+        o.price,
+        o.stop,
+      ),
+    );
   }
 
   /**
@@ -1546,16 +1549,7 @@ export class OrderManager {
     o.qty = qty;
     if (o.price !== null) o.price = price;
     if (o.stop !== null) o.stop = stop;
-    this.cmd({
-      type: 'modify',
-      orderId: o.id,
-      groupId: g.id,
-      qty: inst.lotSize.times(qty),
-      openQty: inst.lotSize.times(qty - o.filled),
-      qtyDelta: inst.lotSize.times(delta),
-      price: o.price === null ? undefined : inst.tickSize.times(o.price),
-      stopPrice: o.stop === null ? undefined : inst.tickSize.times(o.stop),
-    });
+    this.cmd(new LazyModify(o.id, g.id, inst, qty, qty - o.filled, delta, o.price, o.stop));
   }
 
   private endOrder(g: GroupRecord, o: OrderRecord, how: string): void {
@@ -1663,6 +1657,24 @@ function anchoredPrice(
   long: boolean,
   stop: boolean,
 ): number | null {
+  const below = long === stop; // long stop and short target sit below the anchor
+  // exact integer fast path: floor/ceil of an integer quotient a / b is exact in doubles while
+  // |a| < 2^53 (a non-integer quotient is at least 1/b away from the next integer)
+  if (o.kind !== 'atr') {
+    const v = Number(o.v);
+    if (Number.isSafeInteger(v)) {
+      if (o.kind === 'ticks') {
+        const a = below ? notional - v * filled : notional + v * filled;
+        if (Number.isSafeInteger(a)) return below ? Math.floor(a / filled) : Math.ceil(a / filled);
+      } else {
+        const a = notional * (below ? 10_000 - v : 10_000 + v);
+        const b = filled * 10_000;
+        if (Number.isSafeInteger(a) && Number.isSafeInteger(b)) {
+          return below ? Math.floor(a / b) : Math.ceil(a / b);
+        }
+      }
+    }
+  }
   const avg = new Dec(notional).div(filled);
   let off: Decimal;
   if (o.kind === 'ticks') off = new Dec(o.v);
@@ -1671,7 +1683,6 @@ function anchoredPrice(
     if (atr === null) return null;
     off = new Dec(atr).times(o.v);
   }
-  const below = long === stop; // long stop and short target sit below the anchor
   const px = below ? avg.minus(off).floor() : avg.plus(off).ceil();
   return px.toNumber();
 }

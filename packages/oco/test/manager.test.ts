@@ -683,3 +683,60 @@ describe('idempotence and out-of-order convergence', () => {
     );
   });
 });
+
+describe('anchored prices: the integer fast path equals exact decimal arithmetic', () => {
+  it(`for ticks and bps offsets, long and short, stops and targets (seed ${FC_SEED})`, () => {
+    const inst = Instrument.create({ symbol: 'Q', tickSize: '0.01', lotSize: '0.001' });
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(fc.integer({ min: 1, max: 2_000_000 }), fc.integer({ min: 1, max: 5_000 })),
+          { minLength: 1, maxLength: 4 },
+        ),
+        fc.constantFrom('ticks' as const, 'bps' as const),
+        fc.integer({ min: 0, max: 2_000 }),
+        fc.constantFrom('buy' as const, 'sell' as const),
+        (fills, kind, v, side) => {
+          const om = new OrderManager({ instruments: [inst] });
+          const total = fills.reduce((a, [, q]) => a + q, 0);
+          om.apply({
+            type: 'create',
+            spec: bracket({
+              id: 'b',
+              symbol: 'Q',
+              side,
+              qty: inst.lotsToQty(total),
+              entryPrice: '20000',
+              stop: { offset: { kind, value: v } },
+              target: { offset: { kind, value: v } },
+            }),
+          });
+          fills.forEach(([px, q], i) =>
+            om.apply({
+              type: 'fill',
+              orderId: 'b:entry:1',
+              tradeId: `t${i}`,
+              price: inst.ticksToPrice(px),
+              qty: inst.lotsToQty(q),
+            }),
+          );
+          const l = om.ledger('b');
+          const avg = l.avgEntryPrice!;
+          const off = kind === 'ticks' ? inst.tickSize.times(v) : avg.times(v).div(10_000);
+          const down = (x: typeof avg) => inst.roundPrice(x, 'floor');
+          const up = (x: typeof avg) => inst.roundPrice(x, 'ceil');
+          const long = side === 'buy';
+          const stop = l.legs.find((x) => x.id === 'stop')!;
+          const target = l.legs.find((x) => x.id === 'target')!;
+          const wantStop = long ? down(avg.minus(off)) : up(avg.plus(off));
+          const wantTarget = long ? up(avg.plus(off)) : down(avg.minus(off));
+          if (wantStop.gt(0)) expect(stop.stopPrice?.toString()).toBe(wantStop.toString());
+          expect(target.price?.toString()).toBe(
+            wantTarget.gt(0) ? wantTarget.toString() : undefined,
+          );
+        },
+      ),
+      fcParams({ numRuns: 500 }),
+    );
+  });
+});
