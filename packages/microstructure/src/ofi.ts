@@ -51,6 +51,15 @@ import {
 /** Level convention of the multi-level OFI (see the module notes). */
 export type OfiLevelMode = 'depth' | 'tick';
 
+function checkArg(v: number, field: string, isSize: boolean): void {
+  if (!Number.isFinite(v) || (isSize && v < 0)) {
+    throw new ValidationError(`${field} must be finite${isSize ? ' and >= 0' : ''}`, {
+      field,
+      value: v,
+    });
+  }
+}
+
 /**
  * The best-level OFI contribution e_n of one book update (Cont, Kukanov & Stoikov 2014, Sec. 2).
  * Pass size 0 for an empty side (its price is then ignored).
@@ -82,34 +91,14 @@ export function ofiContribution(
   askPrice: number,
   askSize: number,
 ): number {
-  const args = [
-    prevBidPrice,
-    prevBidSize,
-    prevAskPrice,
-    prevAskSize,
-    bidPrice,
-    bidSize,
-    askPrice,
-    askSize,
-  ];
-  for (let i = 0; i < 8; i++) {
-    const v = args[i];
-    if (!Number.isFinite(v) || ((i & 1) === 1 && v < 0)) {
-      throw new ValidationError(`argument ${i} must be finite${(i & 1) === 1 ? ' and >= 0' : ''}`, {
-        field: [
-          'prevBidPrice',
-          'prevBidSize',
-          'prevAskPrice',
-          'prevAskSize',
-          'bidPrice',
-          'bidSize',
-          'askPrice',
-          'askSize',
-        ][i] as string,
-        value: v,
-      });
-    }
-  }
+  checkArg(prevBidPrice, 'prevBidPrice', false);
+  checkArg(prevBidSize, 'prevBidSize', true);
+  checkArg(prevAskPrice, 'prevAskPrice', false);
+  checkArg(prevAskSize, 'prevAskSize', true);
+  checkArg(bidPrice, 'bidPrice', false);
+  checkArg(bidSize, 'bidSize', true);
+  checkArg(askPrice, 'askPrice', false);
+  checkArg(askSize, 'askSize', true);
   const b0 = prevBidSize > 0 ? prevBidPrice : Number.NEGATIVE_INFINITY;
   const b1 = bidSize > 0 ? bidPrice : Number.NEGATIVE_INFINITY;
   const a0 = prevAskSize > 0 ? prevAskPrice : Number.POSITIVE_INFINITY;
