@@ -711,15 +711,15 @@ describe('anchored prices: the integer fast path equals exact decimal arithmetic
               target: { offset: { kind, value: v } },
             }),
           });
-          fills.forEach(([px, q], i) =>
+          for (const [i, [px, q]] of fills.entries()) {
             om.apply({
               type: 'fill',
               orderId: 'b:entry:1',
               tradeId: `t${i}`,
               price: inst.ticksToPrice(px),
               qty: inst.lotsToQty(q),
-            }),
-          );
+            });
+          }
           const l = om.ledger('b');
           const avg = l.avgEntryPrice!;
           const off = kind === 'ticks' ? inst.tickSize.times(v) : avg.times(v).div(10_000);
