@@ -99,6 +99,7 @@ export type BookTimeInForce = 'GTC' | 'IOC' | 'FOK';
  * - `fok-unfillable`: a fill-or-kill order cannot be filled completely at once
  * - `no-liquidity`: a market order found nothing to trade against
  * - `no-change`: an amend that changes neither price nor size
+ * - `invalid-order`: a side other than `'buy'`/`'sell'` or an unknown time in force
  */
 export type BookReject =
   | 'ok'
@@ -109,7 +110,8 @@ export type BookReject =
   | 'would-cross'
   | 'fok-unfillable'
   | 'no-liquidity'
-  | 'no-change';
+  | 'no-change'
+  | 'invalid-order';
 
 /** Options of a {@link TickBook}. */
 export interface TickBookOptions {
@@ -668,6 +670,8 @@ export class TickBook {
     out.restingLots = 0;
     out.canceledLots = 0;
     out.selfTradeCanceled = false;
+    if (side !== 'buy' && side !== 'sell') return this.refuse('invalid-order');
+    if (tif !== 'GTC' && tif !== 'IOC' && tif !== 'FOK') return this.refuse('invalid-order');
     const isMarket = Number.isNaN(priceTicks);
     if (!isMarket && !Number.isSafeInteger(priceTicks)) return this.refuse('invalid-price');
     if (!Number.isSafeInteger(lots) || lots <= 0) return this.refuse('invalid-qty');

@@ -371,6 +371,8 @@ describe('TickBook basics', () => {
     expect(book.submit('d', 'buy', 100, 0)).toBe('invalid-qty');
     expect(book.submit('d', 'buy', 103, 1, 'GTC', true)).toBe('would-cross');
     expect(book.submit('d', 'sell', Number.NaN, 10, 'FOK')).toBe('fok-unfillable');
+    expect(book.submit('d', 'up' as Side, 100, 1)).toBe('invalid-order');
+    expect(book.submit('d', 'buy', 100, 1, 'GTD' as BookTimeInForce)).toBe('invalid-order');
     const snap = book.fillL2(createL2Snapshot(3), 0.01, 0.001);
     expect(Array.from(snap.bidPrice)).toEqual([1, 0.98, 0]);
     expect(Array.from(snap.bidSize)).toEqual([0.003, 0.001, 0]);
