@@ -451,8 +451,8 @@ export class TickBook {
   levelRank(side: Side, priceTicks: number): number {
     const s = this.sides[side === 'buy' ? BUY : SELL];
     const i = s.lowerBound(priceTicks);
-    // elements at index >= i are not better... lowerBound gives first index with price >= (bid)
-    // levels better than price are those after position i (and excluding an equal one)
+    // levels are stored worst first: everything from index i on is at least as good as the
+    // price, so the strictly better ones are those minus an equal level at i
     let better = s.count - i;
     if (i < s.count && s.prices[i] === priceTicks) better--;
     return better;
