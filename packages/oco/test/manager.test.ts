@@ -380,6 +380,27 @@ describe('policies for dust, risk and presets', () => {
     expect(h.om.ledger('b').status).toBe('done');
   });
 
+  it('dust by notional: a remainder worth less than the minimum notional is flagged', () => {
+    const inst = Instrument.create({
+      symbol: 'XYZ',
+      tickSize: '0.01',
+      lotSize: '1',
+      minNotional: '250',
+    });
+    const h = new Harness(inst);
+    longBracket(h);
+    h.venue.fill(h.order('b', 'entry')!, 10);
+    h.settle();
+    h.venue.fill(h.order('b', 'target')!, 7); // R = 3 at avg 100: 300 >= 250, still protected
+    h.settle();
+    expect(h.noticesOf('dust')).toEqual([]);
+    expect(qtyOf(h, 'stop')).toBe(3);
+    h.venue.fill(h.order('b', 'target')!, 1); // R = 2: 200 < 250
+    h.settle();
+    expect(h.noticesOf('dust')[0]?.qty.toString()).toBe('2');
+    expect(h.venue.liveOrders('b')).toEqual([]);
+  });
+
   it('dust close: a reduce-only market order closes the remainder', () => {
     const h = new Harness(BTC, DERIVATIVES_VENUE);
     h.apply({
