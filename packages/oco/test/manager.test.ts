@@ -550,9 +550,11 @@ describe('policies for dust, risk and presets', () => {
   });
 
   it('OUO absolute and proportional reductions', () => {
+    // a fill of 4 on a 20-lot order: absolute takes 4 off the 10-lot sibling (6); proportional
+    // keeps (1 - 4/20) of its original 10 lots, rounded down (8)
     for (const [mode, expected] of [
       ['absolute', 6],
-      ['proportional', 7],
+      ['proportional', 8],
     ] as const) {
       const h = new Harness(XYZ);
       h.apply({
@@ -570,9 +572,11 @@ describe('policies for dust, risk and presets', () => {
       h.settle();
       h.venue.fill(h.order('b', 'a')!, 4);
       h.settle();
-      // absolute: 10 - 4; proportional: floor(10 × 16/20) = 8 → but a's fill fraction 4/20 → 8
-      const c = h.order('b', 'c')!;
-      expect(c.qty).toBe(mode === 'absolute' ? expected : 8);
+      expect(h.order('b', 'c')!.qty).toBe(expected);
+      // and the first fill of the sibling reduces the trigger leg the same way
+      h.venue.fill(h.order('b', 'c')!, 3);
+      h.settle();
+      expect(h.order('b', 'a')!.qty).toBe(mode === 'absolute' ? 17 : 14); // 20 - 3, or floor(20 × 7/10)
     }
   });
 
