@@ -100,6 +100,50 @@ describe('CancelBurstDetector', () => {
     );
   });
 
+  it('partly invalid input: only ValidationError escapes, every output stays finite', () => {
+    const num = fc.oneof(
+      fc.double({ min: 0.001, max: 10, noNaN: true }),
+      fc.constantFrom(Number.NaN, -1, 0, Number.POSITIVE_INFINITY),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: -5, max: 50 }),
+            fc.integer({ min: -1, max: 12 }),
+            num,
+            fc.boolean(),
+          ),
+          {
+            maxLength: 200,
+          },
+        ),
+        (evs) => {
+          const d = new CancelBurstDetector({ levels: 10, tauMs: 20, window: 5, k: 1 });
+          let ts = 0;
+          for (const [dt, level, qty, buy] of evs) {
+            ts += dt;
+            const side = buy ? 'buy' : 'sell';
+            try {
+              d.onCancel(ts, side, level, qty);
+            } catch (e) {
+              expect(ValidationError.isInstance(e)).toBe(true);
+            }
+            const l = Math.min(Math.max(level, 0), 9);
+            for (const v of [d.rate(side, l), d.intensity(side, l), d.threshold(side, l)]) {
+              expect(Number.isFinite(v)).toBe(true);
+            }
+          }
+          for (const b of d.bursts) {
+            for (const v of [b.startMs, b.endMs, b.cancels, b.qty, b.peakRate])
+              expect(Number.isFinite(v)).toBe(true);
+          }
+        },
+      ),
+      fcParams(),
+    );
+  });
+
   it('rejects bad input', () => {
     const d = new CancelBurstDetector();
     d.onCancel(5, 'buy', 0, 1);

@@ -242,6 +242,62 @@ describe('L3QueueTracker', () => {
   });
 });
 
+describe('L3QueueTracker on partly invalid streams', () => {
+  it('only typed errors escape, skipped events change nothing, outputs stay finite', () => {
+    const bad = fc.constantFrom(Number.NaN, -1, Number.POSITIVE_INFINITY);
+    const ev = fc.record({
+      kind: fc.constantFrom('add', 'cancel', 'execute', 'modify'),
+      id: fc.integer({ min: 0, max: 6 }),
+      price: fc.oneof(fc.constantFrom(100, 101), bad),
+      qty: fc.oneof(fc.integer({ min: 1, max: 5 }), bad),
+      dt: fc.integer({ min: -2, max: 3 }),
+      keep: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(ev, { maxLength: 80 }),
+        fc.constantFrom('throw', 'skip'),
+        (evs, onInvalid) => {
+          const q = new L3QueueTracker({ onInvalid });
+          q.track(0);
+          q.track(3);
+          let ts = 0;
+          for (const e of evs) {
+            ts += e.dt;
+            const base = { ts, side: 'buy' as const, price: e.price, qty: e.qty };
+            const l3: L3Event =
+              e.kind === 'execute'
+                ? { ...base, type: 'execute', makerOrderId: e.id, takerOrderId: 't', tradeId: ts }
+                : e.kind === 'modify'
+                  ? { ...base, type: 'modify', orderId: e.id, keptPriority: e.keep }
+                  : { ...base, type: e.kind as 'add' | 'cancel', orderId: e.id };
+            const before = q.accepted + q.skipped;
+            try {
+              q.apply(l3);
+            } catch (err) {
+              expect(onInvalid).toBe('throw');
+              expect(
+                ValidationError.isInstance(err) ||
+                  NotFoundError.isInstance(err) ||
+                  ConflictError.isInstance(err),
+              ).toBe(true);
+            }
+            if (onInvalid === 'skip') expect(q.accepted + q.skipped).toBe(before + 1);
+            for (const id of [0, 3]) {
+              if (!q.has(id)) continue;
+              expect(Number.isFinite(q.queueAhead(id))).toBe(true);
+              expect(q.queueAhead(id)).toBeGreaterThanOrEqual(0);
+              expect(Number.isFinite(q.queueAge(id))).toBe(true);
+            }
+            expect(Number.isFinite(q.levelQty('buy', 100))).toBe(true);
+          }
+        },
+      ),
+      fcParams(),
+    );
+  });
+});
+
 describe('L2QueuePosition', () => {
   it('risk-averse: trades advance, cancels come from the back', () => {
     const q = new L2QueuePosition({ side: 'buy', price: 100, qty: 2, depth: 10 });

@@ -52,6 +52,40 @@ describe('RollingVwap', () => {
   });
 });
 
+describe('partly invalid input', () => {
+  it('only ValidationError escapes and results stay finite (or undefined)', () => {
+    const num = fc.oneof(
+      fc.double({ min: 1, max: 200, noNaN: true }),
+      fc.constantFrom(Number.NaN, -1, 0, Number.POSITIVE_INFINITY),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: -3, max: 20 }), num, num), { maxLength: 100 }),
+        (evs) => {
+          const v = new RollingVwap({ windowMs: 30 });
+          const t = new RollingTwap({ windowMs: 30 });
+          let ts = 0;
+          for (const [dt, p, q] of evs) {
+            ts += dt;
+            for (const f of [() => v.addTrade(ts, p, q), () => t.update(ts, p)]) {
+              try {
+                f();
+              } catch (e) {
+                expect(ValidationError.isInstance(e)).toBe(true);
+              }
+            }
+            const x = v.vwap();
+            const y = t.twap();
+            if (x !== undefined) expect(Number.isFinite(x)).toBe(true);
+            if (y !== undefined) expect(Number.isFinite(y)).toBe(true);
+          }
+        },
+      ),
+      fcParams(),
+    );
+  });
+});
+
 describe('RollingTwap', () => {
   it('hand-computed step function', () => {
     const t = new RollingTwap({ windowMs: 10 });
