@@ -137,7 +137,7 @@ export interface OrderRecord {
   st: 0 | 1 | 2;
   /** Why we cancel it ('' when no cancel is pending). */
   why: CancelWhy;
-  /** A venue-side cancel is expected (native contingency), no command was sent. */
+  /** The venue cancels it natively (a native contingency fired); our own idempotent cancel is sent too. */
   expect: boolean;
   /** Stop triggered. */
   trig: boolean;

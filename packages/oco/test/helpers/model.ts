@@ -253,7 +253,7 @@ export function finish(ctx: Ctx): void {
   if (JSON.stringify(replay.snapshot()) !== JSON.stringify(final))
     fail('replaying the log gives a different state');
   if (ctx.mid !== null) {
-    const restored = OrderManager.restore(ctx.mid.snap, h.options);
+    const restored = OrderManager.restore(JSON.parse(JSON.stringify(ctx.mid.snap)), h.options);
     for (const e of h.log.slice(ctx.mid.at)) restored.apply(e);
     if (JSON.stringify(restored.snapshot()) !== JSON.stringify(final))
       fail('snapshot + tail gives a different state');
