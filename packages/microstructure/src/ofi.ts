@@ -29,8 +29,9 @@
  * **Invalid updates** (wrong number of levels, NaN/∞, negative size, unsorted levels, a crossed
  * or, unless `allowLocked`, locked book, a timestamp before the previous accepted one, or an
  * off-grid price in tick mode): with `onInvalid: 'throw'` (default) a `ValidationError` is
- * thrown and the state is unchanged; with `'skip'` the update is dropped (state unchanged,
- * `skipped` incremented, `update` returns false). Either way no NaN reaches an output.
+ * thrown; with `'skip'` the update is dropped (`skipped` incremented, `update` returns false).
+ * Either way the previous book is kept (the next valid update is compared with it), `last` reads
+ * zeros, and no NaN reaches an output.
  *
  * @module
  */
