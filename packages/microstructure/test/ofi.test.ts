@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { ValidationError } from '@x/core';
 import { expectArraysClose, fcParams } from '@x/test-utils';
 import fc from 'fast-check';
@@ -313,6 +314,53 @@ describe('MultiLevelOfi (Xu, Gould & Howison 2019)', () => {
     expect(() => new MultiLevelOfi({ onInvalid: 'ignore' as 'skip' })).toThrow(ValidationError);
     expect(() => new MultiLevelOfi({ levels: 10 }).update(b0)).toThrow(/levels/);
   });
+});
+
+describe('multi-level OFI against an independent numpy implementation (fixture)', () => {
+  const fx = JSON.parse(
+    readFileSync(new URL('./fixtures/mlofi.json', import.meta.url), 'utf8'),
+  ) as {
+    rows: number;
+    levels: number;
+    ofiLevels: number;
+    bidPrice: number[];
+    bidSize: number[];
+    askPrice: number[];
+    askSize: number[];
+    depthMode: number[];
+    tickMode: number[];
+  };
+  const rows = {
+    rows: fx.rows,
+    levels: fx.levels,
+    bidPrice: Float64Array.from(fx.bidPrice),
+    bidSize: Float64Array.from(fx.bidSize),
+    askPrice: Float64Array.from(fx.askPrice),
+    askSize: Float64Array.from(fx.askSize),
+  };
+  for (const mode of ['depth', 'tick'] as const) {
+    it(`${mode} convention: batch and streaming equal the fixture exactly`, () => {
+      const want = mode === 'depth' ? fx.depthMode : fx.tickMode;
+      const opts = { levels: fx.ofiLevels, levelMode: mode, tickSize: 1 } as const;
+      const batch = multiLevelOfiBatch(rows, opts);
+      expect(batch.skipped).toBe(0);
+      expectArraysClose(batch.ofi, want, { atol: 0 }, `${mode} batch`);
+      const ofi = new MultiLevelOfi(opts);
+      const got = new Float64Array(fx.rows * fx.ofiLevels);
+      const n = fx.levels;
+      for (let r = 0; r < fx.rows; r++) {
+        ofi.update({
+          ts: r,
+          bidPrice: rows.bidPrice.subarray(r * n, (r + 1) * n),
+          bidSize: rows.bidSize.subarray(r * n, (r + 1) * n),
+          askPrice: rows.askPrice.subarray(r * n, (r + 1) * n),
+          askSize: rows.askSize.subarray(r * n, (r + 1) * n),
+        });
+        got.set(ofi.last, r * fx.ofiLevels);
+      }
+      expectArraysClose(got, want, { atol: 0 }, `${mode} streaming`);
+    });
+  }
 });
 
 describe('OfiWindow', () => {
