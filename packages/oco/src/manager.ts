@@ -1281,7 +1281,7 @@ export class OrderManager {
     }
     if (pair !== null && (legs[pair[0]]!.cur === null || legs[pair[1]]!.cur === null)) g.native = 2;
     // protection: R > 0 with no working stop
-    if (rp > 0 && !dust && g.scope < 2 && g.winner < 0 && g.pol.exitSiblingOnFill === 'reduce') {
+    if (rp > 0 && !dust && g.scope < 2 && g.winner < 0) {
       if (anyStop && stopsCovering === 0 && g.unprot !== rp) {
         g.unprot = rp;
         this.note({

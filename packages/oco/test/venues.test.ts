@@ -12,6 +12,7 @@ import {
   type VenueProfile,
 } from '../src/index.js';
 import { Harness } from './helpers/harness.js';
+import { simCommands, simRun } from './helpers/sim-model.js';
 import { SimVenue } from './helpers/sim-venue.js';
 
 const XYZ = Instrument.create({ symbol: 'XYZ', tickSize: '0.01', lotSize: '1' });
@@ -269,5 +270,18 @@ describe('end to end through the @x/sim matching engine', () => {
     expect(l.openQty.toString()).toBe('0');
     expect(l.status).toBe('done');
     expect(v.engine.openOrders().filter((o) => o.owner === 'oco')).toEqual([]);
+  });
+});
+
+describe('model-based against the @x/sim engine', () => {
+  it(`street flow, brackets, amends and cancels keep the ledger equal to the engine's fills after every step (seed ${FC_SEED})`, () => {
+    const stats: { fills: number; groups?: number } = { fills: 0 };
+    fc.assert(
+      fc.property(fc.commands(simCommands, { maxCommands: 50, size: 'large' }), (cmds) =>
+        simRun(cmds, stats),
+      ),
+      fcParams({ numRuns: 300 }),
+    );
+    expect(stats.fills).toBeGreaterThan(300);
   });
 });

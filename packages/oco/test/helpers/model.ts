@@ -167,7 +167,6 @@ export function checkInvariants(ctx: Ctx): void {
     if (
       g.st === 'working' &&
       rp > 0 &&
-      g.pol.exitSiblingOnFill === 'reduce' &&
       g.scope < 2 &&
       g.winner < 0 &&
       !stopHeld &&

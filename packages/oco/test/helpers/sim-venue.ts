@@ -31,7 +31,7 @@ export class SimVenue {
   readonly engineFilled = new Map<string, number>();
   constructor(
     readonly inst: Instrument,
-    profile: VenueProfile = SIM_PROFILE,
+    readonly profile: VenueProfile = SIM_PROFILE,
   ) {
     this.engine = new MatchingEngine(inst, {
       clock: new ManualClock(0),
@@ -129,11 +129,11 @@ export class SimVenue {
 
   /** Another trader's order (never ours). */
   other(side: 'buy' | 'sell', type: 'limit' | 'market', qty: string, price?: string): void {
+    // no owner: street orders trade with each other (self-trade prevention is for our orders)
     this.engine.submit({
       side,
       type,
       qty,
-      owner: 'street',
       ...(price === undefined ? {} : { price }),
     });
     const last = this.engine.lastPrice();

@@ -1,0 +1,279 @@
+/**
+ * fast-check model-based commands against the @x/sim matching engine as the venue: street flow
+ * (market and limit orders), brackets with anchored and trailing exits, amends, group cancels and
+ * market data, with the ledger checked against the engine's own fills after every step.
+ */
+import { Instrument } from '@x/core';
+import fc from 'fast-check';
+import { bracket, type GroupPolicies, OrderManager } from '../../src/index.js';
+import { SimVenue } from './sim-venue.js';
+
+export const SIM_INST = Instrument.create({ symbol: 'XYZ', tickSize: '0.01', lotSize: '1' });
+
+interface SimCtx {
+  readonly v: SimVenue;
+  groups: number;
+  readonly stats: { fills: number; groups?: number };
+}
+type SimModel = { groups: number };
+
+function fail(msg: string): never {
+  throw new Error(msg);
+}
+
+/** Invariants after every step (everything is delivered synchronously, so no race is pending). */
+export function checkSim(ctx: SimCtx): void {
+  const v = ctx.v;
+  const last = v.engine.lastPrice();
+  const lastTicks = last === undefined ? null : SIM_INST.priceToTicks(last);
+  for (const id of v.om.groupIds()) {
+    const g = v.om.inspectGroup(id)!;
+    // ledger == the engine's own fills
+    let eF = 0;
+    let xF = 0;
+    for (const [oid, q] of v.engineFilled) {
+      const o = v.om.inspectOrder(oid)!;
+      if (o.g !== id) continue;
+      if (g.legs[o.leg]!.role === 'entry') eF += q;
+      else xF += q;
+    }
+    if (g.eF !== eF || g.xF !== xF) fail(`ledger of ${id} ${[g.eF, g.xF]} != engine ${[eF, xF]}`);
+    const r = Math.max(0, g.eF - g.xF);
+    let stopCovers = false;
+    for (const l of g.legs) {
+      if (l.cur === null) continue;
+      const o = v.om.inspectOrder(l.cur)!;
+      const eng = v.engine.getOrder(o.id);
+      if (l.role !== 'entry' && o.why === '' && o.qty - o.filled > r) fail(`exit ${o.id} above R`);
+      // the engine agrees on the quantity of every working order the manager is not changing
+      if (
+        o.why === '' &&
+        eng !== undefined &&
+        eng.status !== 'filled' &&
+        eng.status !== 'canceled'
+      ) {
+        if (SIM_INST.qtyToLots(eng.qty) !== o.qty)
+          fail(`engine qty of ${o.id} ${eng.qty} != ${o.qty}`);
+      }
+      if (l.role === 'stop' && (o.why !== '' || o.qty - o.filled === r)) stopCovers = true;
+      if (l.role === 'stop' && o.why === '' && !o.trig && lastTicks !== null && o.stop !== null) {
+        // a waiting stop at the engine is on the right side of the last trade (else it triggered)
+        if (
+          eng?.triggered === false &&
+          (g.side === 'buy' ? o.stop >= lastTicks : o.stop <= lastTicks)
+        ) {
+          fail(`waiting stop ${o.id} through the market`);
+        }
+      }
+    }
+    if (
+      g.st === 'working' &&
+      r > 0 &&
+      g.scope < 2 &&
+      g.winner < 0 &&
+      g.unprot !== r &&
+      g.dust !== r
+    ) {
+      const stopLeg = g.legs.find((l) => l.role === 'stop')!;
+      if (stopLeg.st !== 'held' && !stopCovers)
+        fail(`group ${id}: R ${r} unprotected and not flagged`);
+    }
+  }
+  // at most one live engine order per leg
+  const seen = new Set<string>();
+  for (const o of v.engine.openOrders()) {
+    if (o.owner !== 'oco') continue;
+    const leg = o.orderId.slice(0, o.orderId.lastIndexOf(':'));
+    if (seen.has(leg)) fail(`two live engine orders for ${leg}`);
+    seen.add(leg);
+  }
+}
+
+abstract class SimCmd implements fc.Command<SimModel, SimCtx> {
+  check(_m: Readonly<SimModel>): boolean {
+    return true;
+  }
+  abstract act(ctx: SimCtx): void;
+  run(m: SimModel, ctx: SimCtx): void {
+    this.act(ctx);
+    m.groups = ctx.groups;
+    checkSim(ctx);
+  }
+  abstract toString(): string;
+}
+
+const POLICIES: readonly Partial<GroupPolicies>[] = [
+  {},
+  { otoTrigger: 'full' },
+  { exitSiblingOnFill: 'cancel' },
+];
+
+class Create extends SimCmd {
+  constructor(
+    readonly long: boolean,
+    readonly qty: number,
+    readonly trailing: boolean,
+    readonly policy: number,
+  ) {
+    super();
+  }
+  override check(m: Readonly<SimModel>): boolean {
+    return m.groups < 4;
+  }
+  act(ctx: SimCtx): void {
+    const v = ctx.v;
+    const bb = v.engine.bestBid();
+    const ba = v.engine.bestAsk();
+    const ref = (this.long ? bb : ba) ?? v.engine.lastPrice();
+    if (ref === undefined) return;
+    v.apply({
+      type: 'create',
+      spec: bracket({
+        id: `g${ctx.groups++}`,
+        symbol: 'XYZ',
+        side: this.long ? 'buy' : 'sell',
+        qty: String(this.qty),
+        entryPrice: ref,
+        stop: this.trailing
+          ? {
+              offset: { kind: 'ticks', value: 20 },
+              trailing: { distance: { kind: 'ticks', value: 20 } },
+            }
+          : { offset: { kind: 'ticks', value: 20 } },
+        target: { offset: { kind: 'ticks', value: 25 } },
+        policies: POLICIES[this.policy % POLICIES.length]!,
+      }),
+    });
+    v.pump();
+  }
+  toString(): string {
+    return `Create(${this.long},${this.qty},${this.trailing},${this.policy})`;
+  }
+}
+
+class StreetMarket extends SimCmd {
+  constructor(
+    readonly buy: boolean,
+    readonly qty: number,
+  ) {
+    super();
+  }
+  act(ctx: SimCtx): void {
+    ctx.v.other(this.buy ? 'buy' : 'sell', 'market', String(this.qty));
+  }
+  toString(): string {
+    return `StreetMarket(${this.buy},${this.qty})`;
+  }
+}
+
+class StreetLimit extends SimCmd {
+  constructor(
+    readonly buy: boolean,
+    readonly qty: number,
+    readonly offsetTicks: number,
+  ) {
+    super();
+  }
+  act(ctx: SimCtx): void {
+    const last = ctx.v.engine.lastPrice() ?? SIM_INST.ticksToPrice(10_000);
+    const px = Math.max(100, SIM_INST.priceToTicks(last) + this.offsetTicks);
+    ctx.v.other(
+      this.buy ? 'buy' : 'sell',
+      'limit',
+      String(this.qty),
+      SIM_INST.ticksToPrice(px).toString(),
+    );
+  }
+  toString(): string {
+    return `StreetLimit(${this.buy},${this.qty},${this.offsetTicks})`;
+  }
+}
+
+class Cancel extends SimCmd {
+  constructor(
+    readonly group: number,
+    readonly all: boolean,
+  ) {
+    super();
+  }
+  act(ctx: SimCtx): void {
+    if (ctx.groups === 0) return;
+    ctx.v.apply({
+      type: 'cancel-group',
+      groupId: `g${this.group % ctx.groups}`,
+      scope: this.all ? 'all' : 'entries',
+    });
+    ctx.v.pump();
+  }
+  toString(): string {
+    return `Cancel(${this.group},${this.all})`;
+  }
+}
+
+class Amend extends SimCmd {
+  constructor(
+    readonly group: number,
+    readonly extra: number,
+  ) {
+    super();
+  }
+  act(ctx: SimCtx): void {
+    if (ctx.groups === 0) return;
+    const id = `g${this.group % ctx.groups}`;
+    const leg = ctx.v.om.inspectGroup(id)!.legs[0]!;
+    if (leg.st === 'done') return;
+    ctx.v.apply({
+      type: 'amend-entry',
+      groupId: id,
+      legId: 'entry',
+      qty: String(leg.filled + this.extra),
+    });
+    ctx.v.pump();
+  }
+  toString(): string {
+    return `Amend(${this.group},${this.extra})`;
+  }
+}
+
+export const simCommands = [
+  fc
+    .tuple(fc.boolean(), fc.integer({ min: 1, max: 12 }), fc.boolean(), fc.nat(2))
+    .map(([l, q, t, p]) => new Create(l, q, t, p)),
+  fc.tuple(fc.boolean(), fc.integer({ min: 1, max: 12 })).map(([b, q]) => new StreetMarket(b, q)),
+  fc.tuple(fc.boolean(), fc.integer({ min: 1, max: 12 })).map(([b, q]) => new StreetMarket(b, q)),
+  fc
+    .tuple(fc.boolean(), fc.integer({ min: 1, max: 10 }), fc.integer({ min: -40, max: 40 }))
+    .map(([b, q, o]) => new StreetLimit(b, q, o)),
+  fc
+    .tuple(fc.boolean(), fc.integer({ min: 1, max: 10 }), fc.integer({ min: -40, max: 40 }))
+    .map(([b, q, o]) => new StreetLimit(b, q, o)),
+  fc.tuple(fc.nat(3), fc.boolean()).map(([g, a]) => new Cancel(g, a)),
+  fc.tuple(fc.nat(3), fc.integer({ min: 0, max: 8 })).map(([g, e]) => new Amend(g, e)),
+];
+
+/** One run: a seeded two-sided book, then the commands, then cancel everything and check the end state. */
+export function simRun(
+  cmds: Iterable<fc.Command<SimModel, SimCtx>>,
+  stats: { fills: number; groups?: number },
+): void {
+  const v = new SimVenue(SIM_INST);
+  for (let i = 1; i <= 6; i++) {
+    v.other('buy', 'limit', String(3 + i), SIM_INST.ticksToPrice(10_000 - 5 * i).toString());
+    v.other('sell', 'limit', String(3 + i), SIM_INST.ticksToPrice(10_000 + 5 * i).toString());
+  }
+  const ctx: SimCtx = { v, groups: 0, stats };
+  fc.modelRun(() => ({ model: { groups: 0 }, real: ctx }), cmds);
+  for (const id of v.om.groupIds()) {
+    v.apply({ type: 'cancel-group', groupId: id, scope: 'all' });
+    v.pump();
+    checkSim(ctx);
+  }
+  for (const id of v.om.groupIds())
+    if (v.om.inspectGroup(id)!.st !== 'done') fail(`group ${id} not terminal`);
+  if (v.engine.openOrders().some((o) => o.owner === 'oco')) fail('orphan orders at the engine');
+  const replay = new OrderManager({ instruments: [SIM_INST], venue: v.profile });
+  for (const e of v.log) replay.apply(e);
+  if (JSON.stringify(replay.snapshot()) !== JSON.stringify(v.om.snapshot())) fail('replay differs');
+  stats.fills += v.engineFilled.size;
+  stats.groups = (stats.groups ?? 0) + ctx.groups;
+}
