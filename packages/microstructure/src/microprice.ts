@@ -518,6 +518,8 @@ export interface MicroPriceTrackerOptions {
   readonly model?: StoikovMicroPrice;
   /** Momentum horizons in accepted updates (default [1, 10, 100]). */
   readonly horizons?: readonly number[];
+  /** Momentum horizons in milliseconds (default none): price now − the price in force h ms ago. */
+  readonly horizonsMs?: readonly number[];
   /** EWMA weight of the newest momentum, in (0, 1] (default 0.05). */
   readonly ewmaAlpha?: number;
   /** `'throw'` (default) or `'skip'` on an invalid book or one with an empty side. */
@@ -527,7 +529,10 @@ export interface MicroPriceTrackerOptions {
 /**
  * Streaming micro-price and its momentum. Per accepted book: the imbalance-weighted mid, the
  * Stoikov micro-price (when a model is given), the tracked price's change over each horizon
- * (0 until the horizon has filled) and an EWMA of each. O(levels + horizons), no allocation.
+ * (0 until the horizon has filled) and an EWMA of each; optionally the same over time horizons
+ * (`horizonsMs`: the tracked price now minus the price in force h ms earlier, i.e. of the last
+ * book at or before ts − h; 0 until the stream is h ms old). O(levels + horizons) amortised; no
+ * allocation except the time-horizon history doubling when full (amortised).
  *
  * A book with an empty side has no micro-price: it is invalid for this tracker (policy applies).
  *
@@ -551,12 +556,24 @@ export class MicroPriceTracker {
   readonly momentum: Float64Array;
   /** EWMA of each momentum. */
   readonly momentumEwma: Float64Array;
+  /** Time horizons in ms. */
+  readonly horizonsMs: readonly number[];
+  /** price − price in force h ms ago, per time horizon (0 until the stream is h ms old). */
+  readonly momentumMs: Float64Array;
+  /** EWMA of each time-horizon momentum. */
+  readonly momentumMsEwma: Float64Array;
   /** Accepted updates. */
   accepted = 0;
   /** Skipped updates. */
   skipped = 0;
   readonly #model: StoikovMicroPrice | null;
   readonly #ring: Float64Array;
+  // time-horizon history: (ts, price) of accepted books, absolute indices [#hHead, #hEnd)
+  #hTs = new Float64Array(64);
+  #hPx = new Float64Array(64);
+  #hHead = 0;
+  #hEnd = 0;
+  readonly #hIdx: Float64Array; // per time horizon: absolute index of the price in force, or -1
   readonly #alpha: number;
   readonly #policy: InvalidPolicy;
   #levels = -1;
@@ -580,6 +597,19 @@ export class MicroPriceTracker {
     this.momentum = new Float64Array(hs.length);
     this.momentumEwma = new Float64Array(hs.length);
     this.#ring = new Float64Array(Math.max(1, ...hs) + 1);
+    const hms = options.horizonsMs ?? [];
+    for (const h of hms) {
+      if (!(Number.isFinite(h) && h > 0)) {
+        throw new ValidationError('horizonsMs[] must be finite and > 0', {
+          field: 'horizonsMs[]',
+          value: h,
+        });
+      }
+    }
+    this.horizonsMs = Object.freeze([...hms]);
+    this.momentumMs = new Float64Array(hms.length);
+    this.momentumMsEwma = new Float64Array(hms.length);
+    this.#hIdx = new Float64Array(hms.length).fill(-1);
     this.#alpha = alpha;
     this.#model = options.model ?? null;
     this.#policy = checkPolicy(options.onInvalid);
@@ -652,6 +682,49 @@ export class MicroPriceTracker {
       this.momentumEwma[i] =
         k === 0 ? mom : this.momentumEwma[i] + a * (mom - this.momentumEwma[i]);
     }
+    const nh = this.horizonsMs.length;
+    if (nh > 0) {
+      const ts = book.ts;
+      // append (ts, p) to the history, doubling it when full
+      if (this.#hEnd - this.#hHead === this.#hTs.length) this.#growHistory();
+      const cap = this.#hTs.length;
+      this.#hTs[this.#hEnd % cap] = ts;
+      this.#hPx[this.#hEnd % cap] = p;
+      this.#hEnd++;
+      let oldest = this.#hEnd - 1;
+      for (let i = 0; i < nh; i++) {
+        const cut = ts - this.horizonsMs[i];
+        let j = this.#hIdx[i];
+        if (j < this.#hHead) j = -1;
+        // advance to the last entry stamped at or before ts - h
+        let next = j < 0 ? this.#hHead : j + 1;
+        while (next < this.#hEnd && this.#hTs[next % cap] <= cut) {
+          j = next;
+          next++;
+        }
+        this.#hIdx[i] = j;
+        const mom = j < 0 ? 0 : p - this.#hPx[j % cap];
+        this.momentumMs[i] = mom;
+        this.momentumMsEwma[i] =
+          k === 0 ? mom : this.momentumMsEwma[i] + a * (mom - this.momentumMsEwma[i]);
+        if (j >= 0 && j < oldest) oldest = j;
+        else if (j < 0) oldest = this.#hHead;
+      }
+      // entries before the oldest one still in force are no longer needed
+      this.#hHead = oldest;
+    }
     return true;
+  }
+
+  #growHistory(): void {
+    const cap = this.#hTs.length;
+    const ts = new Float64Array(cap * 2);
+    const px = new Float64Array(cap * 2);
+    for (let j = this.#hHead; j < this.#hEnd; j++) {
+      ts[j % (cap * 2)] = this.#hTs[j % cap];
+      px[j % (cap * 2)] = this.#hPx[j % cap];
+    }
+    this.#hTs = ts;
+    this.#hPx = px;
   }
 }

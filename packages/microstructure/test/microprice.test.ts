@@ -229,6 +229,52 @@ describe('MicroPriceTracker', () => {
     expect(t.momentumEwma[0]).toBe(0.5 * (0.5 * -0.25) + 0.5 * 0.75);
   });
 
+  it('time-horizon momentum: price now minus the price in force h ms ago (hand-computed)', () => {
+    const t = new MicroPriceTracker({ horizons: [1], horizonsMs: [10] });
+    const mids: [number, number][] = [
+      [0, 100.5],
+      [5, 101.5],
+      [12, 102.5],
+      [15, 100.5],
+      [30, 103.5],
+    ];
+    const got: number[] = [];
+    for (const [ts, mid] of mids) {
+      t.update(book(ts, [[mid - 0.5, 10]], [[mid + 0.5, 10]], 1));
+      got.push(t.momentumMs[0]);
+    }
+    expect(got).toEqual([0, 0, 2, -1, 3]);
+  });
+
+  it('time-horizon momentum equals a brute-force lookup (with history growth)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: -3, max: 3 })), {
+          maxLength: 300,
+        }),
+        (steps) => {
+          const hs = [7, 150];
+          const t = new MicroPriceTracker({ horizons: [1], horizonsMs: hs });
+          const hist: [number, number][] = [];
+          let ts = 0;
+          let mid = 100.5;
+          for (const [dt, dm] of steps) {
+            ts += dt;
+            mid = Math.max(10.5, mid + dm);
+            t.update(book(ts, [[mid - 0.5, 10]], [[mid + 0.5, 10]], 1));
+            hist.push([ts, t.price]);
+            hs.forEach((h, i) => {
+              let ref: number | undefined;
+              for (const [s, p] of hist) if (s <= ts - h) ref = p;
+              expect(t.momentumMs[i]).toBe(ref === undefined ? 0 : t.price - ref);
+            });
+          }
+        },
+      ),
+      fcParams(),
+    );
+  });
+
   it('uses the Stoikov model when given', () => {
     const quotes = simulateChain(50_000, 0.3, 0.2, 0.7, 0.01, 3);
     const model = fitStoikovMicroPrice(quotes, {
@@ -244,12 +290,18 @@ describe('MicroPriceTracker', () => {
   it('never leaks NaN on partly invalid streams', () => {
     fc.assert(
       fc.property(fc.array(bookSpecArb(3, 0.4), { maxLength: 50 }), (specs) => {
-        const t = new MicroPriceTracker({ onInvalid: 'skip', horizons: [1, 3] });
+        const t = new MicroPriceTracker({
+          onInvalid: 'skip',
+          horizons: [1, 3],
+          horizonsMs: [5, 40],
+        });
         for (const b of buildBooks(specs, 3)) {
           t.update(b);
           expect(Number.isFinite(t.price)).toBe(true);
           for (const v of t.momentum) expect(Number.isFinite(v)).toBe(true);
           for (const v of t.momentumEwma) expect(Number.isFinite(v)).toBe(true);
+          for (const v of t.momentumMs) expect(Number.isFinite(v)).toBe(true);
+          for (const v of t.momentumMsEwma) expect(Number.isFinite(v)).toBe(true);
         }
       }),
       fcParams(),
