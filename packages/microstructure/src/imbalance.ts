@@ -6,7 +6,8 @@
  * ρ = (Σ w_j qb_j − Σ w_j qa_j) / (Σ w_j qb_j + Σ w_j qa_j), in [−1, 1]; the top-of-book
  * imbalance is k = 1 (the volume imbalance of Cartea, Jaimungal & Penalva, "Algorithmic and
  * High-Frequency Trading", 2015; Cao, Hansch & Wang 2009 for depth beyond the best). Empty levels count 0; an empty side gives
- * ±1; an empty book gives 0.
+ * ±1; an empty book gives 0. With `decayPerTick` λ each level's weight is also multiplied by
+ * exp(−λ·d), d its distance in ticks from the best price of its own side.
  *
  * **Liquidity ratio**: the depth within a band of ±`bandTicks`·tick around the mid, divided by the
  * quoted spread (in price), and the variant per tick of spread (depth / (spread / tick)). It needs
@@ -16,6 +17,8 @@
  */
 import { type L2Snapshot, ValidationError } from '@x/core';
 import {
+  askSideOk,
+  bidSideOk,
   checkBook,
   checkPolicy,
   checkShape,
@@ -33,6 +36,73 @@ export interface ImbalanceOptions {
   readonly weights?: ArrayLike<number>;
   /** Exponential decay per level: w_j = exp(−decay·j) (default 0: equal weights). */
   readonly decay?: number;
+  /**
+   * Exponential decay by price distance, per tick: each level's weight is further multiplied by
+   * exp(−decayPerTick·d), d = the level's distance in ticks from the best price of its own side
+   * (default 0: none). Needs `tickSize`.
+   */
+  readonly decayPerTick?: number;
+  /** Tick size, required with `decayPerTick`. */
+  readonly tickSize?: number;
+}
+
+/** [decayPerTick, tickSize] for the kernels (a typed array: no number crosses a call). */
+function resolveDistanceDecay(o: ImbalanceOptions): Float64Array {
+  const lam = o.decayPerTick ?? 0;
+  if (!(Number.isFinite(lam) && lam >= 0)) {
+    throw new ValidationError('decayPerTick must be finite and >= 0', {
+      field: 'decayPerTick',
+      value: lam,
+    });
+  }
+  const tick = o.tickSize ?? Number.NaN;
+  if (lam > 0 && !(Number.isFinite(tick) && tick > 0)) {
+    throw new ValidationError('decayPerTick needs a finite tickSize > 0', {
+      field: 'tickSize',
+      value: o.tickSize,
+    });
+  }
+  return new Float64Array([lam, lam > 0 ? tick : 1]);
+}
+
+/**
+ * Weighted depth of both sides of the book at row offset `off` into `out[0]` (bid), `out[1]`
+ * (ask): Σ w_j·q_j, times exp(−λ·d_j) when λ = decay[0] > 0 (d_j in ticks from the side's best).
+ * @internal
+ */
+function weightedDepths(
+  bp: Float64Array,
+  bs: Float64Array,
+  ap: Float64Array,
+  as: Float64Array,
+  off: number,
+  n: number,
+  w: Float64Array,
+  decay: Float64Array,
+  out: Float64Array,
+): void {
+  const k = Math.min(n, w.length);
+  const lam = decay[0];
+  let vb = 0;
+  let va = 0;
+  if (lam > 0) {
+    const perPrice = lam / decay[1];
+    const bb = bp[off];
+    const ba = ap[off];
+    for (let j = 0; j < k; j++) {
+      const qb = bs[off + j];
+      const qa = as[off + j];
+      if (qb > 0) vb += w[j] * qb * Math.exp(-perPrice * (bb - bp[off + j]));
+      if (qa > 0) va += w[j] * qa * Math.exp(-perPrice * (ap[off + j] - ba));
+    }
+  } else {
+    for (let j = 0; j < k; j++) {
+      vb += w[j] * bs[off + j];
+      va += w[j] * as[off + j];
+    }
+  }
+  out[0] = vb;
+  out[1] = va;
 }
 
 function resolveWeights(o: ImbalanceOptions): Float64Array {
@@ -68,24 +138,6 @@ function resolveWeights(o: ImbalanceOptions): Float64Array {
   return w;
 }
 
-function imbalanceKernel(
-  bs: Float64Array,
-  as: Float64Array,
-  off: number,
-  n: number,
-  w: Float64Array,
-): number {
-  let b = 0;
-  let a = 0;
-  const k = Math.min(n, w.length);
-  for (let j = 0; j < k; j++) {
-    b += w[j] * bs[off + j];
-    a += w[j] * as[off + j];
-  }
-  const s = b + a;
-  return s > 0 ? (b - a) / s : 0;
-}
-
 /**
  * Weighted depth imbalance of one book over its first k levels (see the module notes).
  * @param book - the book (validated)
@@ -101,16 +153,21 @@ function imbalanceKernel(
  */
 export function depthImbalance(book: L2Snapshot, options: ImbalanceOptions = {}): number {
   const w = resolveWeights(options);
+  const decay = resolveDistanceDecay(options);
   const n = book.bidPrice.length;
   const reason = checkBook(book, n, Number.NEGATIVE_INFINITY, true);
   if (reason !== null) throwBookError(reason, book, n, Number.NEGATIVE_INFINITY, true);
-  return imbalanceKernel(book.bidSize, book.askSize, 0, n, w);
+  const v = new Float64Array(2);
+  weightedDepths(book.bidPrice, book.bidSize, book.askPrice, book.askSize, 0, n, w, decay, v);
+  const sum = v[0] + v[1];
+  return sum > 0 ? (v[0] - v[1]) / sum : 0;
 }
 
 /**
  * Depth imbalance of every row of a batch (the same numbers as {@link BookFeatures} on each
- * row). Only sizes are read, and every size is checked (finite, >= 0): an invalid row throws
- * (`ValidationError` with `details.row` and `details.level`); prices are not read.
+ * row). Without `decayPerTick` only sizes are read, and every size is checked (finite, >= 0):
+ * an invalid row throws (`ValidationError` with `details.row` and `details.level`). With
+ * `decayPerTick` prices are read too and each row is checked as a whole book (not for crossing).
  * @param rows - the books
  * @param options - levels, weights or decay
  * @returns ρ per row
@@ -118,9 +175,28 @@ export function depthImbalance(book: L2Snapshot, options: ImbalanceOptions = {})
  */
 export function depthImbalanceBatch(rows: L2Rows, options: ImbalanceOptions = {}): Float64Array {
   const w = resolveWeights(options);
+  const decay = resolveDistanceDecay(options);
   checkRows(rows);
   const { rows: r, levels: n, bidSize: bs, askSize: as } = rows;
   const out = new Float64Array(r);
+  if (decay[0] > 0) {
+    // distance weights read prices: every row is validated as a whole book
+    const { bidPrice: bp, askPrice: ap } = rows;
+    const v = new Float64Array(2);
+    for (let i = 0; i < r; i++) {
+      const off = i * n;
+      if (!bidSideOk(bp, bs, off, n) || !askSideOk(ap, as, off, n)) {
+        throw new ValidationError(`row ${i}: invalid L2 book`, {
+          field: 'book',
+          details: { row: i },
+        });
+      }
+      weightedDepths(bp, bs, ap, as, off, n, w, decay, v);
+      const sum = v[0] + v[1];
+      out[i] = sum > 0 ? (v[0] - v[1]) / sum : 0;
+    }
+    return out;
+  }
   const k = Math.min(n, w.length);
   const INF = Number.POSITIVE_INFINITY;
   for (let i = 0; i < r; i++) {
@@ -206,6 +282,8 @@ export class BookFeatures {
   /** Time of the last accepted book. */
   lastTs = Number.NEGATIVE_INFINITY;
   readonly #w: Float64Array;
+  readonly #decay: Float64Array;
+  readonly #v = new Float64Array(2);
   readonly #tick: number;
   readonly #band: number;
   readonly #policy: InvalidPolicy;
@@ -218,6 +296,7 @@ export class BookFeatures {
    */
   constructor(options: BookFeaturesOptions) {
     this.#w = resolveWeights(options);
+    this.#decay = resolveDistanceDecay(options);
     if (!(Number.isFinite(options.tickSize) && options.tickSize > 0)) {
       throw new ValidationError('tickSize must be finite and > 0', {
         field: 'tickSize',
@@ -259,15 +338,11 @@ export class BookFeatures {
     this.accepted++;
     const bs = book.bidSize;
     const as = book.askSize;
-    // both imbalances in one pass, inline (no double-returning call to box)
-    const w = this.#w;
-    const k = Math.min(n, w.length);
-    let vb = 0;
-    let va = 0;
-    for (let j = 0; j < k; j++) {
-      vb += w[j] * bs[j];
-      va += w[j] * as[j];
-    }
+    // weighted depths through a typed scratch (no double-returning call to box)
+    const v = this.#v;
+    weightedDepths(book.bidPrice, bs, book.askPrice, as, 0, n, this.#w, this.#decay, v);
+    const vb = v[0];
+    const va = v[1];
     const top = bs[0] + as[0];
     this.imbalanceTop = top > 0 ? (bs[0] - as[0]) / top : 0;
     this.imbalance = vb + va > 0 ? (vb - va) / (vb + va) : 0;

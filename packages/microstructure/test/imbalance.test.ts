@@ -35,6 +35,21 @@ describe('depth imbalance', () => {
     expect(() => depthImbalance(b, { decay: -1 })).toThrow(ValidationError);
   });
 
+  it('hand-computed decay by price distance from the side best', () => {
+    // bids 100 (30), 99.99 (10, 1 tick away), 99.97 (20, 3 ticks); asks 100.02 (10), 100.03 (50, 1 tick)
+    const lam = 0.5;
+    const bid = 30 + 10 * Math.exp(-lam) + 20 * Math.exp(-3 * lam);
+    const ask = 10 + 50 * Math.exp(-lam);
+    expectClose(
+      depthImbalance(b, { levels: 3, decayPerTick: lam, tickSize: TICK }),
+      (bid - ask) / (bid + ask),
+      {
+        atol: 1e-9,
+      },
+    );
+    expect(() => depthImbalance(b, { decayPerTick: 1 })).toThrow(/tickSize/);
+  });
+
   it('batch names the row and level of a bad size', () => {
     const rows = toRows([b, b, b], 5);
     rows.askSize[2 * 5 + 3] = Number.NaN;
@@ -52,10 +67,16 @@ describe('depth imbalance', () => {
       fc.property(
         fc.array(bookSpecArb(4, 0), { maxLength: 40 }),
         fc.double({ min: 0, max: 3, noNaN: true }),
-        (specs, decay) => {
+        fc.constantFrom(0, 0.7),
+        (specs, decay, decayPerTick) => {
           const books = buildBooks(specs, 4);
-          const f = new BookFeatures({ tickSize: TICK, levels: 3, decay });
-          const batch = depthImbalanceBatch(toRows(books, 4), { levels: 3, decay });
+          const f = new BookFeatures({ tickSize: TICK, levels: 3, decay, decayPerTick });
+          const batch = depthImbalanceBatch(toRows(books, 4), {
+            levels: 3,
+            decay,
+            decayPerTick,
+            tickSize: TICK,
+          });
           books.forEach((x, i) => {
             f.update(x);
             expect(f.imbalance).toBe(batch[i]);
@@ -87,7 +108,13 @@ describe('BookFeatures liquidity', () => {
   it('skips invalid books without NaN', () => {
     fc.assert(
       fc.property(fc.array(bookSpecArb(4, 0.4), { maxLength: 40 }), (specs) => {
-        const f = new BookFeatures({ tickSize: TICK, levels: 4, decay: 0.5, onInvalid: 'skip' });
+        const f = new BookFeatures({
+          tickSize: TICK,
+          levels: 4,
+          decay: 0.5,
+          decayPerTick: 0.3,
+          onInvalid: 'skip',
+        });
         for (const x of buildBooks(specs, 4)) {
           f.update(x);
           for (const v of [
