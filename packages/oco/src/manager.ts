@@ -1178,20 +1178,21 @@ export class OrderManager {
       let release = false;
       let drop = false;
       if (g.scope === 2) drop = true;
+      else if (entriesOver && !fully && g.eF > 0 && g.pol.parentCancel === 'cancel-all')
+        drop = true;
       else if (g.pol.otoTrigger === 'partial' ? g.eF > 0 : fully) release = true;
       else if (entriesOver) {
-        if (g.eF > 0 && g.pol.parentCancel === 'keep-filled') release = true;
+        if (g.eF > 0)
+          release = true; // keep-filled: exits sized to what was filled
         else drop = true;
       }
       if (release || drop) {
         for (let i = 0; i < legs.length; i++) {
           const l = legs[i]!;
-          if (!isExitRole(l.role) || l.st !== 'held') continue;
-          if (release) l.st = 'idle';
-          else {
-            l.st = 'done';
-            this.fire(g, i, 'canceled');
-          }
+          if (!isExitRole(l.role)) continue;
+          if (release) {
+            if (l.st === 'held') l.st = 'idle';
+          } else this.finishLeg(g, i); // held, idle or working: the exits end
         }
         if (drop && r > 0 && g.unprot !== r) {
           g.unprot = r;

@@ -94,6 +94,19 @@ describe('bracket ledger under partial fills', () => {
     expect(h.om.ledger('b').status).toBe('done');
   });
 
+  it('parentCancel cancel-all also ends exits already released by a partial fill', () => {
+    const h = new Harness(XYZ);
+    longBracket(h, { policies: { parentCancel: 'cancel-all' } });
+    h.venue.fill(h.order('b', 'entry')!, 3);
+    h.settle();
+    expect(qtyOf(h, 'stop')).toBe(3);
+    h.apply({ type: 'cancel-group', groupId: 'b' });
+    h.settle();
+    expect(h.venue.liveOrders('b')).toEqual([]);
+    expect(h.noticesOf('unprotected')[0]?.reason).toMatch(/cancel-all/);
+    expect(h.om.ledger('b').status).toBe('done');
+  });
+
   it('otoTrigger full: exits wait for the full entry fill', () => {
     const h = new Harness(XYZ);
     longBracket(h, { policies: { otoTrigger: 'full' } });

@@ -281,6 +281,7 @@ const POLICY_SETS: readonly Partial<GroupPolicies>[] = [
   { parentCancel: 'cancel-all', otoTrigger: 'full' },
   { exitSiblingOnFill: 'cancel' },
   { reprotect: false },
+  { parentCancel: 'cancel-all' },
 ];
 
 class Create extends Cmd {
@@ -299,8 +300,8 @@ class Create extends Cmd {
   act(ctx: Ctx): void {
     const id = `g${ctx.groups++}`;
     const long = this.side === 'buy';
-    // odd policy draws anchor the exits to the average entry (re-anchored on every entry fill)
-    const anchored = this.policy % 2 === 1;
+    // half of the policy draws anchor the exits to the average entry (re-anchored on every entry fill)
+    const anchored = Math.floor(this.policy / POLICY_SETS.length) % 2 === 1;
     const stop = {
       ...(anchored
         ? { offset: { kind: 'bps' as const, value: 300 } }
@@ -531,7 +532,7 @@ class Market extends Cmd {
 const createArb = fc
   .tuple(
     fc.integer({ min: 1, max: 20 }),
-    fc.nat(4),
+    fc.nat(11),
     fc.boolean(),
     fc.boolean(),
     fc.constantFrom('buy' as const, 'sell' as const),
