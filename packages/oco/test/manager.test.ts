@@ -169,6 +169,26 @@ describe('bracket ledger under partial fills', () => {
     expect(h.om.ledger('b').status).toBe('done');
   });
 
+  it('safe cancel-replace: the replacement waits for the cancel, so a racing fill cannot double up', () => {
+    const h = new Harness(XYZ, { ...EMULATED_VENUE, name: 'cr', amend: 'cancel-replace' });
+    longBracket(h);
+    h.venue.fill(h.order('b', 'entry')!, 10);
+    h.settle();
+    const stop1 = h.order('b', 'stop')!;
+    h.venue.fill(h.order('b', 'target')!, 4);
+    // deliver the target fill: the manager cancels stop 1 to resize it to 6 ...
+    h.venue.processAll();
+    while (h.venue.outbox.length > 0) h.deliver(0);
+    expect(h.venue.inbox.map((c) => `${c.type} ${c.orderId}`)).toEqual(['cancel b:stop:1']);
+    // ... but the stop triggers and fills in full before the cancel reaches the venue
+    h.venue.fill(stop1, 10);
+    h.settle();
+    // no replacement was ever sent: the only overfill is the race itself (4 = target fill)
+    expect(h.commands.some((c) => c.type === 'submit' && c.orderId === 'b:stop:2')).toBe(false);
+    expect(h.om.ledger('b').openQty.toString()).toBe('-4');
+    expect(h.venue.liveOrders('b')).toEqual([]);
+  });
+
   it('reject of the stop leg flags the position as unprotected; the target still tracks R', () => {
     const h = new Harness(XYZ);
     longBracket(h);
