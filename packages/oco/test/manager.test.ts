@@ -668,17 +668,23 @@ describe('policies for dust, risk and presets', () => {
 
 describe('model-based: random sequences against the model venue and a reference ledger', () => {
   const runs = Number(process.env.OCO_MODEL_RUNS ?? 10_000);
+  // the heavy run (100x) takes minutes to hours: no per-test time limit then
+  const timeout = HEAVY ? 24 * 3_600_000 : 60_000;
   const shown = (n: number) => (HEAVY ? n * 100 : n).toLocaleString('en-US');
   for (const [profile, n] of [
     [EMULATED_VENUE, runs],
     [DERIVATIVES_VENUE, runs / 2],
   ] as const) {
-    it(`keeps every invariant after every step (${profile.name}, ${shown(n)} sequences, seed ${FC_SEED})`, () => {
-      fc.assert(
-        fc.property(scriptArb, ([creates, cmds]) => modelRun(profile, creates, cmds)),
-        fcParams({ numRuns: n }),
-      );
-    });
+    it(
+      `keeps every invariant after every step (${profile.name}, ${shown(n)} sequences, seed ${FC_SEED})`,
+      () => {
+        fc.assert(
+          fc.property(scriptArb, ([creates, cmds]) => modelRun(profile, creates, cmds)),
+          fcParams({ numRuns: n }),
+        );
+      },
+      timeout,
+    );
   }
   // native contingencies (venue-side cancels and reductions) under the same random scripts
   for (const profile of [
@@ -686,12 +692,16 @@ describe('model-based: random sequences against the model venue and a reference 
     brokerOcaVenue('reduce-block'),
     brokerOcaVenue('cancel'),
   ]) {
-    it(`keeps every invariant with native handling (${profile.name}, ${shown(runs / 10)} sequences, seed ${FC_SEED})`, () => {
-      fc.assert(
-        fc.property(scriptArb, ([creates, cmds]) => modelRun(profile, creates, cmds)),
-        fcParams({ numRuns: runs / 10 }),
-      );
-    });
+    it(
+      `keeps every invariant with native handling (${profile.name}, ${shown(runs / 10)} sequences, seed ${FC_SEED})`,
+      () => {
+        fc.assert(
+          fc.property(scriptArb, ([creates, cmds]) => modelRun(profile, creates, cmds)),
+          fcParams({ numRuns: runs / 10 }),
+        );
+      },
+      timeout,
+    );
   }
 });
 
