@@ -357,10 +357,10 @@ export class MultiLevelOfi {
 
   readonly #o: Resolved;
   #n = -1;
-  #pbp: Float64Array = new Float64Array(0);
-  #pbs: Float64Array = new Float64Array(0);
-  #pap: Float64Array = new Float64Array(0);
-  #pas: Float64Array = new Float64Array(0);
+  // depth mode: previous and spare current levels, interleaved per level as
+  // [bid price (−∞ when empty), bid size, ask price (+∞ when empty), ask size]
+  #prev: Float64Array;
+  #next: Float64Array;
   // tick mode grids: previous and current, bid and ask
   #gb0: Float64Array;
   #ga0: Float64Array;
@@ -368,12 +368,7 @@ export class MultiLevelOfi {
   #ga1: Float64Array;
   #b0 = Number.NEGATIVE_INFINITY;
   #a0 = Number.POSITIVE_INFINITY;
-  #nbp: Float64Array;
-  #nbs: Float64Array;
-  #nap: Float64Array;
-  #nas: Float64Array;
   #fast = false;
-  readonly #depthBuf = new Float64Array(1);
 
   /**
    * @param options - levels, level convention, tick size, invalid-input policy
@@ -384,10 +379,8 @@ export class MultiLevelOfi {
     this.levels = this.#o.m;
     this.levelMode = this.#o.tick ? 'tick' : 'depth';
     this.last = new Float64Array(this.#o.m);
-    this.#nbp = new Float64Array(this.#o.m);
-    this.#nbs = new Float64Array(this.#o.m);
-    this.#nap = new Float64Array(this.#o.m);
-    this.#nas = new Float64Array(this.#o.m);
+    this.#prev = new Float64Array(this.#o.tick ? 0 : 4 * this.#o.m);
+    this.#next = new Float64Array(this.#o.tick ? 0 : 4 * this.#o.m);
     const g = this.#o.tick ? this.#o.m : 0;
     this.#gb0 = new Float64Array(g);
     this.#ga0 = new Float64Array(g);
@@ -430,10 +423,18 @@ export class MultiLevelOfi {
       }
       this.#n = n;
       this.#fast = !o.tick;
-      this.#pbp = Float64Array.from(book.bidPrice);
-      this.#pbs = Float64Array.from(book.bidSize);
-      this.#pap = Float64Array.from(book.askPrice);
-      this.#pas = Float64Array.from(book.askSize);
+      // previous levels, encoded for #depthUpdate: empty bid level −∞, empty ask level +∞
+      if (!o.tick) {
+        const p = this.#prev;
+        for (let k = 0; k < o.m; k++) {
+          const qb = book.bidSize[k];
+          const qa = book.askSize[k];
+          p[4 * k] = qb > 0 ? book.bidPrice[k] : Number.NEGATIVE_INFINITY;
+          p[4 * k + 1] = qb;
+          p[4 * k + 2] = qa > 0 ? book.askPrice[k] : Number.POSITIVE_INFINITY;
+          p[4 * k + 3] = qa;
+        }
+      }
       this.last.fill(0);
       this.accepted++;
       this.lastTs = book.ts;
@@ -474,8 +475,15 @@ export class MultiLevelOfi {
     return true;
   }
 
+  /**
+   * The depth-mode hot path: validation of the whole book fused with the kernel of the first M
+   * levels in one pass, everything in locals (no call, no double crossing a call boundary). The
+   * previous levels are kept *encoded* (price −∞ on an empty bid level, +∞ on an empty ask
+   * level), so the previous side costs two loads per level and no test. The current levels are
+   * written to the spare buffers, swapped in only when the whole book is valid, so a rejected
+   * update leaves the previous book untouched.
+   */
   #depthUpdate(book: L2Snapshot, n: number): boolean {
-    const o = this.#o;
     const ts = book.ts;
     const bp = book.bidPrice;
     const bs = book.bidSize;
@@ -489,49 +497,82 @@ export class MultiLevelOfi {
       ap.length !== n ||
       as.length !== n
     ) {
-      return this.#reject(checkBook(book, n, this.lastTs, o.allowLocked) ?? R_TS, book, n);
+      return this.#reject(checkBook(book, n, this.lastTs, this.#o.allowLocked) ?? R_TS, book, n);
     }
+    const m = this.levels;
     const last = this.last;
-    const ok = depthStep(
-      this.#pbp,
-      this.#pbs,
-      this.#pap,
-      this.#pas,
-      0,
-      bp,
-      bs,
-      ap,
-      as,
-      0,
-      n,
-      o.m,
-      last,
-      0,
-      o.allowLocked,
-      this.#depthBuf,
-      0,
-      this.#nbp,
-      this.#nbs,
-      this.#nap,
-      this.#nas,
-    );
-    if (ok === 0) {
-      return this.#reject(checkBook(book, n, this.lastTs, o.allowLocked) ?? R_BOOK, book, n);
+    const prev = this.#prev;
+    const next = this.#next;
+    const INF = Number.POSITIVE_INFINITY;
+    let depth = 0;
+    let pb = INF; // previous used bid price (strictly decreasing)
+    let pa = 0; // previous used ask price (strictly increasing)
+    let bEnded = false;
+    let aEnded = false;
+    let ok = true;
+    let k = 0;
+    for (; k < m; k++) {
+      const qb1 = bs[k];
+      const qa1 = as[k];
+      const b1 = bp[k];
+      const a1 = ap[k];
+      let xb1 = -INF;
+      let xa1 = INF;
+      if (qb1 > 0) {
+        if (bEnded || !(b1 < pb) || !(b1 > 0) || qb1 === INF) ok = false;
+        pb = b1;
+        xb1 = b1;
+      } else if (qb1 !== 0 || b1 - b1 !== 0) ok = false;
+      else bEnded = true;
+      if (qa1 > 0) {
+        if (aEnded || !(a1 > pa) || a1 === INF || qa1 === INF) ok = false;
+        pa = a1;
+        xa1 = a1;
+      } else if (qa1 !== 0 || a1 - a1 !== 0) ok = false;
+      else aEnded = true;
+      const j = 4 * k;
+      const xb0 = prev[j];
+      const qb0 = prev[j + 1];
+      const xa0 = prev[j + 2];
+      const qa0 = prev[j + 3];
+      // indicator arithmetic rather than branches: price moves are data-dependent and
+      // mispredict. On an invalid book `last` may hold garbage here; #reject zeroes it.
+      last[k] =
+        +(xb1 >= xb0) * qb1 - +(xb1 <= xb0) * qb0 - +(xa1 <= xa0) * qa1 + +(xa1 >= xa0) * qa0;
+      depth += qb1 + qa1;
+      next[j] = xb1;
+      next[j + 1] = qb1;
+      next[j + 2] = xa1;
+      next[j + 3] = qa1;
+    }
+    // the tail beyond M: validation only
+    for (; k < n; k++) {
+      const qb1 = bs[k];
+      const qa1 = as[k];
+      const b1 = bp[k];
+      const a1 = ap[k];
+      if (qb1 > 0) {
+        if (bEnded || !(b1 < pb) || !(b1 > 0) || qb1 === INF) ok = false;
+        pb = b1;
+      } else if (qb1 !== 0 || b1 - b1 !== 0) ok = false;
+      else bEnded = true;
+      if (qa1 > 0) {
+        if (aEnded || !(a1 > pa) || a1 === INF || qa1 === INF) ok = false;
+        pa = a1;
+      } else if (qa1 !== 0 || a1 - a1 !== 0) ok = false;
+      else aEnded = true;
+    }
+    // crossed (or, unless allowed, locked): nbp/nap[0] hold ∓∞ for an empty side
+    const bb = next[0];
+    const ba = next[2];
+    if (bb > ba || (bb === ba && !this.#o.allowLocked)) ok = false;
+    if (!ok) {
+      return this.#reject(checkBook(book, n, this.lastTs, this.#o.allowLocked) ?? R_BOOK, book, n);
     }
     // swap the double buffers: the current levels become the previous ones
-    let t: Float64Array = this.#pbp;
-    this.#pbp = this.#nbp;
-    this.#nbp = t;
-    t = this.#pbs;
-    this.#pbs = this.#nbs;
-    this.#nbs = t;
-    t = this.#pap;
-    this.#pap = this.#nap;
-    this.#nap = t;
-    t = this.#pas;
-    this.#pas = this.#nas;
-    this.#nas = t;
-    this.lastDepth = this.#depthBuf[0];
+    this.#prev = next;
+    this.#next = prev;
+    this.lastDepth = depth / (2 * m);
     this.accepted++;
     this.lastTs = ts;
     return true;
