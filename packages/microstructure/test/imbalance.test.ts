@@ -62,6 +62,39 @@ describe('depth imbalance', () => {
     }
   });
 
+  it('batch names the first bad size wherever it is (blocks of four rows, tail levels, zero weights)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 11 }),
+        fc.nat(),
+        fc.nat(),
+        fc.boolean(),
+        fc.constantFrom(Number.NaN, -1, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY),
+        fc.constantFrom(1, 2, 5),
+        fc.boolean(),
+        (nRows, rowSeed, levelSeed, onAsk, bad, k, zeroWeight) => {
+          const rows = toRows(
+            Array.from({ length: nRows }, () => b),
+            5,
+          );
+          const row = rowSeed % nRows;
+          const level = levelSeed % 5;
+          (onAsk ? rows.askSize : rows.bidSize)[row * 5 + level] = bad;
+          const weights = Array.from({ length: k }, (_, j) => (zeroWeight && j === level ? 0 : 1));
+          try {
+            depthImbalanceBatch(rows, { levels: k, weights });
+            expect.unreachable();
+          } catch (e) {
+            expect(ValidationError.isInstance(e)).toBe(true);
+            expect((e as ValidationError).details).toEqual({ row, level });
+            expect(Object.is((e as ValidationError).value, bad)).toBe(true);
+          }
+        },
+      ),
+      fcParams(),
+    );
+  });
+
   it('streaming BookFeatures equals the batch imbalance, always in [-1, 1]', () => {
     fc.assert(
       fc.property(
