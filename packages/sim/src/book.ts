@@ -10,6 +10,7 @@
  * @module
  */
 import { type L2Snapshot, type OrderId, type Side, ValidationError } from '@x/core';
+import { IdIndex } from './internal/id-index.js';
 
 /** How a crossing order between two orders of the same owner is prevented. */
 export type SelfTradePrevention = 'none' | 'cancel-taker' | 'cancel-maker' | 'cancel-both';
@@ -293,7 +294,7 @@ export class TickBook {
   private lPrice: Float64Array;
   private freeLevel = NONE;
   private readonly sides: [SideLevels, SideLevels];
-  private readonly index = new Map<OrderId, number>();
+  private readonly index: IdIndex;
   private tradeSeq = 0;
   private lastTrade = Number.NaN;
   /** The outcome of the last {@link TickBook.submit}; overwritten by the next call. */
@@ -349,6 +350,7 @@ export class TickBook {
     this.lCount = new Int32Array(lcap);
     this.lPrice = new Float64Array(lcap);
     this.sides = [new SideLevels(true), new SideLevels(false)];
+    this.index = new IdIndex(cap);
   }
 
   /**
@@ -472,7 +474,7 @@ export class TickBook {
    */
   remainingLots(orderId: OrderId): number {
     const o = this.index.get(orderId);
-    return o === undefined ? 0 : this.oLots[o];
+    return o < 0 ? 0 : this.oLots[o];
   }
 
   /**
@@ -483,7 +485,7 @@ export class TickBook {
    */
   queueAheadLots(orderId: OrderId): number {
     const o = this.index.get(orderId);
-    if (o === undefined) return Number.NaN;
+    if (o < 0) return Number.NaN;
     let ahead = 0;
     let p = this.oPrev[o];
     while (p !== NONE) {
@@ -499,7 +501,7 @@ export class TickBook {
    */
   queuePosition(orderId: OrderId): number {
     const o = this.index.get(orderId);
-    if (o === undefined) return -1;
+    if (o < 0) return -1;
     let n = 0;
     let p = this.oPrev[o];
     while (p !== NONE) {
@@ -515,7 +517,7 @@ export class TickBook {
    */
   order(orderId: OrderId): RestingOrder | undefined {
     const o = this.index.get(orderId);
-    if (o === undefined) return undefined;
+    if (o < 0) return undefined;
     return {
       side: SIDES[this.oSide[o]],
       priceTicks: this.oPrice[o],
@@ -603,22 +605,32 @@ export class TickBook {
    * @returns the fillable lots, capped near `neededLots`
    */
   fillableLots(side: Side, priceTicks: number, neededLots: number, owner = 0): number {
-    const s = side === 'buy' ? BUY : SELL;
-    const limit = Number.isNaN(priceTicks)
-      ? s === BUY
-        ? Number.POSITIVE_INFINITY
-        : Number.NEGATIVE_INFINITY
-      : priceTicks;
-    return this.availableLots(s, limit, neededLots, owner);
+    const market = Number.isNaN(priceTicks);
+    return this.availableLots(
+      side === 'buy' ? BUY : SELL,
+      market,
+      market ? 0 : priceTicks,
+      neededLots,
+      owner,
+    );
   }
 
-  private availableLots(side: number, limit: number, needed: number, owner: number): number {
+  // Market orders are passed as (market = true, limitTicks = 0) and tested with the flag, never
+  // through a NaN or ±Infinity limit: V8 kept such a limit as a boxed heap number (a value merged
+  // with a tagged argument), one allocation per market order; integer prices stay small integers.
+  private availableLots(
+    side: number,
+    market: boolean,
+    limitTicks: number,
+    needed: number,
+    owner: number,
+  ): number {
     const opp = this.sides[side ^ 1];
     const isBuy = side === BUY;
     let total = 0;
     for (let k = opp.count - 1; k >= 0 && total < needed; k--) {
       const px = opp.prices[k];
-      if (isBuy ? px > limit : px < limit) break;
+      if (!market && (isBuy ? px > limitTicks : px < limitTicks)) break;
       const lvl = opp.slots[k];
       if (owner === 0 || this.stp === 'none') {
         total += this.lLots[lvl];
@@ -677,22 +689,21 @@ export class TickBook {
     if (!Number.isSafeInteger(lots) || lots <= 0) return this.refuse('invalid-qty');
     if (this.index.has(orderId)) return this.refuse('duplicate-order-id');
     const s = side === 'buy' ? BUY : SELL;
-    const limit = isMarket
-      ? s === BUY
-        ? Number.POSITIVE_INFINITY
-        : Number.NEGATIVE_INFINITY
-      : priceTicks;
+    const limitTicks = isMarket ? 0 : priceTicks;
     const opp = this.sides[s ^ 1];
     const crosses =
       opp.count > 0 &&
-      (s === BUY ? opp.prices[opp.count - 1] <= limit : opp.prices[opp.count - 1] >= limit);
+      (isMarket ||
+        (s === BUY
+          ? opp.prices[opp.count - 1] <= limitTicks
+          : opp.prices[opp.count - 1] >= limitTicks));
     if (postOnly && crosses) return this.refuse('would-cross');
     if (isMarket && opp.count === 0) return this.refuse('no-liquidity');
-    if (tif === 'FOK' && this.availableLots(s, limit, lots, owner) < lots) {
+    if (tif === 'FOK' && this.availableLots(s, isMarket, limitTicks, lots, owner) < lots) {
       return this.refuse('fok-unfillable');
     }
     out.status = 'ok';
-    const remaining = crosses ? this.match(orderId, s, limit, lots, owner) : lots;
+    const remaining = crosses ? this.match(orderId, s, isMarket, limitTicks, lots, owner) : lots;
     if (remaining > 0) {
       if (isMarket || tif !== 'GTC' || out.selfTradeCanceled) {
         out.canceledLots = remaining;
@@ -717,7 +728,7 @@ export class TickBook {
    */
   cancel(orderId: OrderId): BookReject {
     const o = this.index.get(orderId);
-    if (o === undefined) return 'unknown-order';
+    if (o < 0) return 'unknown-order';
     const lots = this.oLots[o];
     const price = this.oPrice[o];
     const side = this.oSide[o];
@@ -740,7 +751,7 @@ export class TickBook {
    */
   amend(orderId: OrderId, priceTicks: number, lots: number): BookReject {
     const o = this.index.get(orderId);
-    if (o === undefined) return 'unknown-order';
+    if (o < 0) return 'unknown-order';
     if (!Number.isSafeInteger(priceTicks)) return 'invalid-price';
     if (!Number.isSafeInteger(lots) || lots <= 0) return 'invalid-qty';
     const oldPrice = this.oPrice[o];
@@ -782,7 +793,7 @@ export class TickBook {
     out.canceledLots = 0;
     out.selfTradeCanceled = false;
     out.status = 'ok';
-    const remaining = this.match(orderId, s, priceTicks, lots, owner);
+    const remaining = this.match(orderId, s, false, priceTicks, lots, owner);
     if (remaining > 0) {
       if (out.selfTradeCanceled) out.canceledLots = remaining;
       else {
@@ -796,7 +807,9 @@ export class TickBook {
 
   /** Removes every resting order without events (a venue reset). */
   clear(): void {
-    for (const o of this.index.values()) this.oIds[o] = 0;
+    this.index.forEachValue((o) => {
+      this.oIds[o] = 0;
+    });
     this.index.clear();
     this.orderCount = 0;
     this.freeOrder = NONE;
@@ -812,8 +825,15 @@ export class TickBook {
 
   // ---------------------------------------------------------------- internals
 
-  /** Matches an incoming order; returns its unfilled lots. */
-  private match(takerId: OrderId, s: number, limit: number, lots: number, owner: number): number {
+  /** Matches an incoming order (limit ignored when `market`); returns its unfilled lots. */
+  private match(
+    takerId: OrderId,
+    s: number,
+    market: boolean,
+    limitTicks: number,
+    lots: number,
+    owner: number,
+  ): number {
     const opp = this.sides[s ^ 1];
     const makerSide = SIDES[s ^ 1];
     const isBuy = s === BUY;
@@ -823,7 +843,7 @@ export class TickBook {
     while (remaining > 0 && opp.count > 0) {
       const k = opp.count - 1;
       const px = opp.prices[k];
-      if (isBuy ? px > limit : px < limit) break;
+      if (!market && (isBuy ? px > limitTicks : px < limitTicks)) break;
       const lvl = opp.slots[k];
       let o = this.lHead[lvl];
       while (o !== NONE && remaining > 0) {
@@ -846,7 +866,7 @@ export class TickBook {
           continue;
         }
         const ol = this.oLots[o];
-        const q = Math.min(remaining, ol);
+        const q = remaining < ol ? remaining : ol;
         const left = ol - q;
         remaining -= q;
         out.filledLots += q;
