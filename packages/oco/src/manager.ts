@@ -979,7 +979,13 @@ export class OrderManager {
         const so = this.orders.get(s.cur)!;
         if (so.st === 2) continue;
         if (mode === 'oca-reduce') {
-          so.qty = Math.max(so.filled, so.qty - q);
+          // the venue reduces the sibling's open quantity in proportion to the fraction of its open
+          // quantity the filler executed; both legs carry the same open R here (see nativeList),
+          // where this is open - q
+          const fillerOpen = o.qty - (o.filled - q);
+          const open = so.qty - so.filled;
+          const left = fillerOpen <= q ? 0 : floorDiv(open * (fillerOpen - q), fillerOpen);
+          so.qty = so.filled + Math.max(0, left);
           so.ack = so.qty;
         } else if (
           mode === 'oca-cancel' ||
@@ -1235,22 +1241,14 @@ export class OrderManager {
         legs.push(closeLeg(g));
       }
     }
-    let pair: [number, number] | null = null;
+    let pair: number[] | null = null;
     if (g.native === 0 && g.xF === 0) {
-      pair = this.nativePair(g);
+      pair = this.nativeList(g);
       if (pair !== null) {
-        const a = legs[pair[0]]!;
-        const b = legs[pair[1]]!;
-        if (
-          a.st === 'idle' &&
-          b.st === 'idle' &&
-          a.n === 0 &&
-          b.n === 0 &&
-          !dust &&
-          this.ocoPricesOk(g, a, b)
-        ) {
-          g.native = 1;
-        } else pair = null;
+        let ok = !dust && this.ocoPricesOk(g, pair);
+        for (const k of pair) if (legs[k]!.st !== 'idle' || legs[k]!.n !== 0) ok = false;
+        if (ok) g.native = 1;
+        else pair = null;
       }
     }
     let cum = 0;
@@ -1280,7 +1278,7 @@ export class OrderManager {
         }
       }
     }
-    if (pair !== null && (legs[pair[0]]!.cur === null || legs[pair[1]]!.cur === null)) g.native = 2;
+    if (pair !== null) for (const k of pair) if (legs[k]!.cur === null) g.native = 2;
     // protection: R > 0 with no working stop
     if (rp > 0 && !dust && g.scope < 2 && g.winner < 0) {
       if (anyStop && stopsCovering === 0 && g.unprot !== rp) {
@@ -1493,12 +1491,18 @@ export class OrderManager {
    * The venue's OCO price relationship (sell OCO: take-profit above last above stop; mirrored for
    * a buy OCO). When it does not hold the pair is emulated instead.
    */
-  private ocoPricesOk(g: GroupRecord, stop: LegRecord, target: LegRecord): boolean {
+  private ocoPricesOk(g: GroupRecord, list: readonly number[]): boolean {
     if (this.venue.ocoPriceRule === 'none') return true;
     const m = this.market.get(g.sym);
     if (m === undefined || m.last === null) return true;
-    const tp = target.price;
-    const sp = stop.stop;
+    // the rule is stated for a pair (the only shape spot-oco lists take)
+    let tp: number | null = null;
+    let sp: number | null = null;
+    for (const k of list) {
+      const l = g.legs[k]!;
+      if (l.role === 'stop') sp = l.stop;
+      else tp = l.price;
+    }
     if (tp === null || sp === null) return false;
     return g.side === 'buy' ? tp > m.last && m.last > sp : tp < m.last && m.last < sp;
   }
@@ -1508,29 +1512,42 @@ export class OrderManager {
     if (g.native !== 1) return undefined;
     const mode = this.venue.nativeOco;
     if (mode === 'none') return undefined;
-    return { listId: g.id, kind: mode === 'spot-oco' ? 'oco' : mode };
+    return { listId: g.id, kind: mode === 'spot-oco' ? 'oco' : mode, block: this.venue.ocaBlock };
   }
 
-  /** Index of the single stop and single target when the group can use the venue's native pair. */
-  private nativePair(g: GroupRecord): [number, number] | null {
+  /**
+   * Indices of the exits the venue can handle as one native list, or null to emulate: a pair of
+   * one stop and one target for `spot-oco` and `oca-reduce` (the latter only once no entry order
+   * can fill any more), any two or more stops and targets for `oca-cancel`. See
+   * `NativeOcoSupport` in venues.ts for why.
+   */
+  private nativeList(g: GroupRecord): number[] | null {
     const mode = this.venue.nativeOco;
     if (mode === 'none') return null;
     const policy = g.pol.exitSiblingOnFill;
     if (mode === 'oca-cancel' && policy !== 'cancel') return null;
-    if (mode === 'oca-reduce' && policy !== 'reduce') return null;
-    let s = -1;
-    let t = -1;
+    if (mode === 'oca-reduce' && (policy !== 'reduce' || this.entriesMayFill(g))) return null;
+    const out: number[] = [];
+    let stops = 0;
     for (let i = 0; i < g.legs.length; i++) {
       const x = g.legs[i]!;
-      if (x.role === 'stop') {
-        if (s >= 0) return null;
-        s = i;
-      } else if (x.role === 'target') {
-        if (t >= 0) return null;
-        t = i;
-      } else if (x.role === 'close') return null;
+      if (x.role === 'close') return null;
+      if (x.role !== 'stop' && x.role !== 'target') continue;
+      if (x.role === 'stop') stops++;
+      out.push(i);
     }
-    return s < 0 || t < 0 ? null : [s, t];
+    if (mode === 'oca-cancel') return out.length >= 2 ? out : null;
+    return out.length === 2 && stops === 1 ? out : null;
+  }
+
+  /** Whether an entry order may still fill: an entry leg not done, or one whose order the venue has not ended. */
+  private entriesMayFill(g: GroupRecord): boolean {
+    for (const l of g.legs) {
+      if (l.role !== 'entry') continue;
+      if (l.st !== 'done') return true;
+      if (l.cur !== null && this.orders.get(l.cur)!.st !== 2) return true;
+    }
+    return false;
   }
 
   private cancel(g: GroupRecord, o: OrderRecord, why: Exclude<CancelWhy, ''>): void {

@@ -345,6 +345,11 @@ export interface NativeContingency {
   readonly listId: string;
   /** Venue behaviour requested. */
   readonly kind: 'oco' | 'oca-cancel' | 'oca-reduce';
+  /**
+   * Overfill protection requested for a one-cancels-all group (the profile's `ocaBlock`). For
+   * Interactive Brokers: `oca-cancel` is `ocaType` 1, `oca-reduce` is 2 with block and 3 without.
+   */
+  readonly block: boolean;
 }
 
 /** Submit a new order. */

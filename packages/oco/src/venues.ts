@@ -2,8 +2,8 @@
  * Venue profiles: what a venue supports natively and how the {@link OrderManager} talks to it.
  *
  * The manager uses a venue's native contingency where the profile has one and the group's shape
- * and policies match it (one stop and one target); everything else is emulated locally with the
- * same observable outcome (identical ledgers, see the tests).
+ * and policies match it (see {@link NativeOcoSupport} for which shapes each kind takes); everything
+ * else is emulated locally with the same observable outcome (identical ledgers, see the tests).
  *
  * @module
  */
@@ -14,10 +14,21 @@
  * - `spot-oco`: a native OCO pair (limit + stop) where any fill of the limit leg cancels the stop
  *   leg and a triggered stop cancels the limit leg. A partial fill of the limit therefore leaves
  *   the remainder unprotected; the manager re-protects it with a new stop (policy `reduce`).
- * - `oca-cancel`: one-cancels-all group: the first fill on one order cancels the others
- *   (matches policy `exitSiblingOnFill: 'cancel'`).
- * - `oca-reduce`: one-cancels-all group with quantity reduction: a fill of q on one order reduces
- *   every other order of the group by q (matches policy `exitSiblingOnFill: 'reduce'`).
+ *   Shape: exactly one stop and one target (the venue's list is a pair).
+ * - `oca-cancel`: one-cancels-all group (Interactive Brokers `ocaType` 1, "cancel all remaining
+ *   orders with block"): the first fill on one order cancels the others (matches policy
+ *   `exitSiblingOnFill: 'cancel'`). Shape: any number of stops and targets (at least two exits):
+ *   the first exit fill ends every other exit at the venue, and the manager resizes the filler
+ *   to carry R, exactly as under emulation.
+ * - `oca-reduce`: one-cancels-all group with quantity reduction (`ocaType` 2 with block, 3
+ *   without, see {@link VenueProfile.ocaBlock}): when one order executes the fraction φ of its
+ *   open quantity, every other order of the group has its open quantity reduced to
+ *   ⌊open × (1 − φ)⌋ (matches policy `exitSiblingOnFill: 'reduce'`). Shape: exactly one stop and
+ *   one target, and only once no entry order can fill any more: the ledger then keeps both legs at
+ *   the same open quantity R, where the proportional reduction equals the ledger's own rule
+ *   (open − q for both, in any delivery order). With several targets (whose opens differ) or with
+ *   entries still filling (whose upsizes would race the proportional reduction, which does not
+ *   commute with a size change) the group is emulated.
  */
 export type NativeOcoSupport = 'none' | 'spot-oco' | 'oca-cancel' | 'oca-reduce';
 
@@ -28,8 +39,12 @@ export interface VenueProfile {
   /** Native contingency support. */
   readonly nativeOco: NativeOcoSupport;
   /**
-   * Whether the venue blocks overfills inside a native group (no two orders of the group can
-   * together fill more than the group's quantity). Broker OCA groups offer it as an option.
+   * Overfill protection ("block") of a native one-cancels-all group: while one order of the group
+   * executes, the venue blocks the others, and the cancel or reduction of the others is applied
+   * atomically with the execution, so the group can never overfill. Without block (`ocaType` 3)
+   * the venue propagates the reduction after the execution, and another order of the group can
+   * execute at its old size meanwhile: the overfill is then bounded by that order's open quantity
+   * (at most R). The manager forwards it to the adapter as {@link NativeContingency.block}.
    */
   readonly ocaBlock: boolean;
   /** Whether exits can be sent reduce-only (the venue then never lets them flip the position). */
@@ -100,14 +115,16 @@ export const DERIVATIVES_VENUE: VenueProfile = Object.freeze({
 });
 
 /**
- * A profile modelled on a broker's one-cancels-all groups.
- * @param kind - `cancel` (type 1: cancel the others, with block), `reduce-block` (type 2: reduce
- *   the others, with overfill protection) or `reduce-no-block` (type 3: reduce, no overfill protection)
+ * A profile modelled on a broker's one-cancels-all groups (Interactive Brokers' `ocaType`).
+ * @param kind - `cancel` (type 1: cancel all remaining orders, with block), `reduce-block`
+ *   (type 2: remaining orders proportionately reduced in size, with block) or `reduce-no-block`
+ *   (type 3: proportionately reduced, without block: a bounded overfill is possible)
  * @returns the profile
  * @example
  * ```ts
  * const ib = brokerOcaVenue('reduce-block');
  * ib.nativeOco; // 'oca-reduce'
+ * ib.ocaBlock; // true
  * ```
  */
 export function brokerOcaVenue(kind: 'cancel' | 'reduce-block' | 'reduce-no-block'): VenueProfile {

@@ -18,7 +18,7 @@ import {
   SPOT_OCO_VENUE,
 } from '../src/index.js';
 import { Harness } from './helpers/harness.js';
-import { modelRun, scriptArb } from './helpers/model.js';
+import { modelRun, modelStats, scriptArb } from './helpers/model.js';
 
 const XYZ = Instrument.create({ symbol: 'XYZ', tickSize: '0.01', lotSize: '1' });
 const BTC = Instrument.create({
@@ -686,18 +686,32 @@ describe('model-based: random sequences against the model venue and a reference 
       timeout,
     );
   }
-  // native contingencies (venue-side cancels and reductions) under the same random scripts
+  // native contingencies (venue-side cancels and reductions) under the same random scripts; the
+  // overfill check runs after every step (checkOverfill in helpers/model.ts): zero for groups
+  // whose exits executed inside a list with block, at most the position without block
   for (const profile of [
     SPOT_OCO_VENUE,
     brokerOcaVenue('reduce-block'),
+    brokerOcaVenue('reduce-no-block'),
     brokerOcaVenue('cancel'),
   ]) {
     it(
       `keeps every invariant with native handling (${profile.name}, ${shown(runs / 10)} sequences, seed ${FC_SEED})`,
       () => {
+        const before = { ...modelStats };
         fc.assert(
           fc.property(scriptArb, ([creates, cmds]) => modelRun(profile, creates, cmds)),
           fcParams({ numRuns: runs / 10 }),
+        );
+        const native = modelStats.nativeGroups - before.nativeGroups;
+        const over = modelStats.nativeOverfills - before.nativeOverfills;
+        if (profile.nativeOco !== 'spot-oco') {
+          // the scripts really exercise native lists
+          expect(native).toBeGreaterThan(runs / 100);
+          if (profile.ocaBlock) expect(over).toBe(0);
+        }
+        console.log(
+          `${profile.name}: ${native} groups exited inside a native list, ${over} overfilled`,
         );
       },
       timeout,

@@ -2,8 +2,15 @@
  * A small, obviously-correct venue model for tests: it executes the manager's commands, keeps its
  * own view of every order, and queues the events it would send back so a test can deliver them in
  * order, out of order or twice. It implements the native behaviours of the venue profiles:
- * spot OCO (a limit fill cancels the stop, a stop trigger cancels the limit), OCA cancel, OCA
- * reduce, and reduce-only exits capped at the venue-side position.
+ * spot OCO (a limit fill cancels the stop, a stop trigger cancels the limit), OCA cancel and OCA
+ * reduce as Interactive Brokers' ocaType documents them (1: cancel all remaining orders with block;
+ * 2: remaining orders proportionately reduced in size with block; 3: proportionately reduced
+ * without block), and reduce-only exits capped at the venue-side position.
+ *
+ * Block (overfill protection) is modelled as: the cancel or reduction of the other orders of the
+ * group is applied atomically with the execution, so no other order of the group can execute in
+ * between. Without block the reduction is propagated later (when the venue next processes
+ * anything), and other orders of the group can execute at their old size meanwhile.
  */
 import type { Instrument } from '@x/core';
 import type { OcoCommand, OcoEvent, SubmitCommand, VenueProfile } from '../../src/index.js';
@@ -23,6 +30,8 @@ export interface VenueOrder {
   readonly reduceOnly: boolean;
   readonly listId: string | null;
   readonly listKind: string | null;
+  /** Overfill protection of the list (OCA block). */
+  readonly listBlock: boolean;
 }
 
 export class ModelVenue {
@@ -36,6 +45,14 @@ export class ModelVenue {
   /** Venue-side position per group (entry fills - exit fills), lots. */
   readonly position = new Map<string, number>();
   private trade = 0;
+  /** Reductions of OCA groups without block, waiting to be propagated. */
+  readonly pendingOca: { from: VenueOrder; fraction: [number, number] }[] = [];
+  /** Groups with an exit fill from an order outside a native list. */
+  readonly outsideList = new Set<string>();
+  /** Groups with an exit fill. */
+  readonly exitFilled = new Set<string>();
+  /** Venue-side position entered per group (base + entry fills), lots. */
+  readonly entered = new Map<string, number>();
 
   constructor(
     readonly inst: Instrument,
@@ -43,7 +60,10 @@ export class ModelVenue {
     /** Groups' pre-existing positions, lots. */
     basePositions: ReadonlyMap<string, number> = new Map(),
   ) {
-    for (const [g, q] of basePositions) this.position.set(g, q);
+    for (const [g, q] of basePositions) {
+      this.position.set(g, q);
+      this.entered.set(g, q);
+    }
   }
 
   send(commands: readonly OcoCommand[]): void {
@@ -52,6 +72,7 @@ export class ModelVenue {
 
   /** Processes the oldest pending command (venue latency is the time it waits in the inbox). */
   processOne(): boolean {
+    this.propagateOca();
     const c = this.inbox.shift();
     if (c === undefined) return false;
     this.process(c);
@@ -68,6 +89,24 @@ export class ModelVenue {
 
   processAll(): void {
     while (this.processOne()) {}
+  }
+
+  /** Applies the pending reductions of groups without block (the broker's later propagation). */
+  propagateOca(): void {
+    for (const p of this.pendingOca.splice(0)) this.reduceSiblings(p.from, p.fraction);
+  }
+
+  /**
+   * OCA reduce: every other live order of the list keeps the fraction `left / before` of its open
+   * quantity, rounded down to the lot (an order reduced to nothing is cancelled).
+   */
+  private reduceSiblings(o: VenueOrder, [left, before]: [number, number]): void {
+    for (const s of this.orders.values()) {
+      if (s === o || s.listId !== o.listId || s.status !== 'live') continue;
+      const open = s.qty - s.filled;
+      s.qty = s.filled + Math.floor((open * left) / before);
+      if (s.qty <= s.filled) this.end(s, 'canceled');
+    }
   }
 
   private process(c: OcoCommand): void {
@@ -88,6 +127,7 @@ export class ModelVenue {
         reduceOnly: c.reduceOnly,
         listId: c.contingency?.listId ?? null,
         listKind: c.contingency?.kind ?? null,
+        listBlock: c.contingency?.block ?? false,
       };
       this.orders.set(o.id, o);
       this.outbox.push({ type: 'accepted', orderId: o.id });
@@ -196,6 +236,7 @@ export class ModelVenue {
       return 0;
     }
     const px = priceTicks ?? o.price ?? o.stop ?? 1;
+    const openBefore = o.qty - o.filled;
     o.filled += q;
     this.trade++;
     const ev: OcoEvent = {
@@ -213,12 +254,17 @@ export class ModelVenue {
       if (o.listKind === 'oco' && o.role === 'target') this.cancelSiblings(o);
       else if (o.listKind === 'oca-cancel') this.cancelSiblings(o);
       else if (o.listKind === 'oca-reduce') {
-        for (const s of this.orders.values()) {
-          if (s === o || s.listId !== o.listId || s.status !== 'live') continue;
-          s.qty = Math.max(s.filled, s.qty - q);
-          if (s.qty <= s.filled) this.end(s, 'canceled');
-        }
+        // "proportionately reduced": the others keep (1 - q / openBefore) of their open quantity
+        const fraction: [number, number] = [openBefore - q, openBefore];
+        if (o.listBlock) this.reduceSiblings(o, fraction);
+        else this.pendingOca.push({ from: o, fraction });
       }
+    }
+    if (this.isExit(o)) {
+      this.exitFilled.add(o.groupId);
+      if (o.listId === null) this.outsideList.add(o.groupId);
+    } else if (o.role === 'entry') {
+      this.entered.set(o.groupId, (this.entered.get(o.groupId) ?? 0) + q);
     }
     if (o.reduceOnly && pos - q <= 0) {
       // position flat: the venue cancels the other reduce-only orders of the group

@@ -42,7 +42,18 @@ export interface Ctx {
 type Model = { groups: number };
 
 /** Counters of what the runs exercised (printed by the test). */
-export const modelStats = { runs: 0, steps: 0, fills: 0, commands: 0, overfills: 0, groups: 0 };
+export const modelStats = {
+  runs: 0,
+  steps: 0,
+  fills: 0,
+  commands: 0,
+  overfills: 0,
+  groups: 0,
+  /** Groups whose exits executed only inside a native list. */
+  nativeGroups: 0,
+  /** Of those, groups that overfilled (only possible without block). */
+  nativeOverfills: 0,
+};
 
 function fail(msg: string): never {
   throw new Error(msg);
@@ -181,6 +192,7 @@ export function checkInvariants(ctx: Ctx): void {
     // be transiently negative while an entry fill is still in flight)
     if (ctx.noOverfill && (h.venue.position.get(id) ?? 0) < 0)
       fail(`venue position of ${id} flipped`);
+    checkOverfill(ctx, id);
   }
   // at most one live venue order per leg: a replacement is never sent before the old order is dead
   const perLeg = new Map<string, number>();
@@ -200,12 +212,58 @@ export function checkInvariants(ctx: Ctx): void {
   }
 }
 
+/**
+ * Overfill at the venue (the truth, whatever the manager has heard): zero for a group whose exits
+ * all executed inside a native one-cancels-all list with block; bounded by the race otherwise: by
+ * one order's open quantity (at most the position) inside a list without block, and by the
+ * position per exit leg in general (every exit order is sized to at most R when it is sent, and
+ * each leg has at most one live order).
+ */
+function checkOverfill(ctx: Ctx, id: string): void {
+  const h = ctx.h;
+  const g = h.om.inspectGroup(id)!;
+  const over = -(h.venue.position.get(id) ?? 0);
+  if (over <= 0) return;
+  const pos = h.venue.entered.get(id) ?? 0;
+  const inList = h.venue.exitFilled.has(id) && !h.venue.outsideList.has(id);
+  const oca = h.profile.nativeOco === 'oca-cancel' || h.profile.nativeOco === 'oca-reduce';
+  if (inList && oca && h.profile.ocaBlock)
+    fail(`overfill ${over} in ${id} inside a native list with block`);
+  if (inList && oca && over > pos)
+    fail(`overfill ${over} in ${id} inside a native list above the position ${pos}`);
+  const exitLegs = g.legs.filter((l) => l.role !== 'entry' && l.role !== 'free').length;
+  if (over > pos * exitLegs)
+    fail(`overfill ${over} in ${id} beyond the race bound ${pos} x ${exitLegs}`);
+}
+
+/**
+ * Once nothing is in flight, the venue's quantity of every live order equals the manager's: the
+ * manager's mirror of native reductions is exact, so no exit is larger (overfill risk) or smaller
+ * (under-protection) at the venue than the ledger says.
+ */
+function checkVenueAgrees(ctx: Ctx): void {
+  const h = ctx.h;
+  for (const o of h.venue.orders.values()) {
+    if (o.status !== 'live') continue;
+    const mo = h.om.inspectOrder(o.id);
+    if (mo === undefined || mo.st === 2) continue;
+    // without block the venue propagates a reduction later, computed on the sizes it then has:
+    // it may differ from the manager's mirror, which is the overfill the race allows (checked by
+    // checkOverfill)
+    if (o.listKind === 'oca-reduce' && !o.listBlock) continue;
+    if (mo.qty !== o.qty) fail(`venue qty of ${o.id} ${o.qty} != manager's ${mo.qty}`);
+  }
+}
+
 /** Runs the venue and delivers everything in order, checking the invariants after every event. */
 function settle(ctx: Ctx): void {
   const h = ctx.h;
   for (let guard = 0; guard < 10_000; guard++) {
     h.venue.processAll();
-    if (h.venue.outbox.length === 0) return;
+    if (h.venue.outbox.length === 0) {
+      checkVenueAgrees(ctx);
+      return;
+    }
     applyChecked(ctx, h.venue.outbox.shift()!);
     checkInvariants(ctx);
   }
@@ -605,6 +663,12 @@ export function modelRun(
   modelStats.fills += ctx.h.venue.fills.length;
   modelStats.commands += ctx.h.commands.length;
   modelStats.overfills += ctx.h.notices.filter((n) => n.type === 'overfill').length;
+  for (let i = 0; i < ctx.groups; i++) {
+    const id = `g${i}`;
+    if (!ctx.h.venue.exitFilled.has(id) || ctx.h.venue.outsideList.has(id)) continue;
+    modelStats.nativeGroups++;
+    if ((ctx.h.venue.position.get(id) ?? 0) < 0) modelStats.nativeOverfills++;
+  }
 }
 
 export { DERIVATIVES_VENUE, EMULATED_VENUE };
