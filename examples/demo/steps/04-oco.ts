@@ -10,8 +10,9 @@ import {
 import { cst2010Rates, type EngineEvent, MatchingEngine, OrderFlowGenerator } from '@x/sim';
 import type { DemoStep } from '../step.js';
 
-// The @x/sim engine amends quantity and limit price in place but not stop prices, so the manager
-// cancel-replaces a stop whose trigger price moves (trailing) and amends everything else in place.
+// The @x/sim engine amends quantity, limit price and a waiting stop's trigger price in place, so a
+// trailing stop moves with an amend (no cancel-replace). It refuses GTC on stop orders (they are
+// immediate once triggered), so the adapter sends a time in force only for limit orders.
 const SIM_VENUE: VenueProfile = {
   name: 'x-sim',
   nativeOco: 'none',
@@ -19,7 +20,7 @@ const SIM_VENUE: VenueProfile = {
   reduceOnly: false,
   postOnly: true,
   amend: 'in-place',
-  amendStopPrice: false,
+  amendStopPrice: true,
   amendQty: 'total',
   ocoPriceRule: 'none',
 };
@@ -35,7 +36,9 @@ const step: DemoStep = {
     const inbox: OcoEvent[] = [];
     const ours = new Set<string>();
     let modifies = 0;
+    let stopAmends = 0;
     let reprotects = 0;
+    const sentStop = new Map<string, string>();
     const venue = new MatchingEngine(inst, {
       clock,
       selfTradePrevention: 'cancel-taker',
@@ -69,6 +72,7 @@ const step: DemoStep = {
       for (const c of cmds) {
         if (c.type === 'submit') {
           ours.add(c.orderId);
+          if (c.stopPrice !== undefined) sentStop.set(c.orderId, c.stopPrice.toString());
           if (c.role === 'stop' && Number(c.orderId.split(':')[2]) > 1) reprotects++;
           venue.submit({
             orderId: c.orderId,
@@ -83,9 +87,17 @@ const step: DemoStep = {
         } else if (c.type === 'cancel') venue.cancel(c.orderId);
         else {
           modifies++;
+          // the engine refuses a stopPrice on a triggered stop: send it only when it moves
+          const stop = c.stopPrice?.toString();
+          const moved = stop !== undefined && stop !== sentStop.get(c.orderId);
+          if (moved) {
+            sentStop.set(c.orderId, stop);
+            stopAmends++;
+          }
           venue.amend(c.orderId, {
             qty: c.qty,
             ...(c.price === undefined ? {} : { price: c.price }),
+            ...(moved ? { stopPrice: stop } : {}),
           });
         }
       }
@@ -179,7 +191,7 @@ const step: DemoStep = {
     const same = JSON.stringify(replay.snapshot()) === JSON.stringify(om.snapshot());
     return [
       `${groups} brackets on ${N.toLocaleString('en-US')} generated L3 events: ${entryLots.toLocaleString('en-US')} lots entered, ${partialEntries} entries only partly filled, ${flat} positions closed flat by their exits`,
-      `${modifies} in-place amends and ${reprotects} stop re-submissions (cancel-replace, trailing) kept every exit at its own filled + R; overfill ${overfill} lots`,
+      `${modifies} in-place amends (${stopAmends} of them trailing stop prices) and ${reprotects} stop re-submissions kept every exit at its own filled + R; overfill ${overfill} lots`,
       `realised P&L of the exits ${pnl.toFixed(2)}; open groups at the end of the session: ${om.workingGroups()}`,
       `event log of ${log.length.toLocaleString('en-US')} events replayed into a fresh manager: ${same ? 'identical state' : 'STATE DIFFERS'}`,
     ];

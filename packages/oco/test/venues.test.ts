@@ -13,8 +13,8 @@ import {
   type VenueProfile,
 } from '../src/index.js';
 import { Harness } from './helpers/harness.js';
-import { simCommands, simRun } from './helpers/sim-model.js';
-import { SimVenue } from './helpers/sim-venue.js';
+import { type SimStats, simCommands, simRun } from './helpers/sim-model.js';
+import { SIM_CANCEL_REPLACE_PROFILE, SIM_PROFILE, SimVenue } from './helpers/sim-venue.js';
 
 const XYZ = Instrument.create({ symbol: 'XYZ', tickSize: '0.01', lotSize: '1' });
 
@@ -434,14 +434,26 @@ describe('end to end through the @x/sim matching engine', () => {
 });
 
 describe('model-based against the @x/sim engine', () => {
-  it(`street flow, brackets, amends and cancels keep the ledger equal to the engine's fills after every step (seed ${FC_SEED})`, () => {
-    const stats: { fills: number; groups?: number } = { fills: 0 };
-    fc.assert(
-      fc.property(fc.commands(simCommands, { maxCommands: 50, size: 'large' }), (cmds) =>
-        simRun(cmds, stats),
-      ),
-      fcParams({ numRuns: 300 }),
-    );
-    expect(stats.fills).toBeGreaterThan(300);
-  });
+  for (const profile of [SIM_PROFILE, SIM_CANCEL_REPLACE_PROFILE]) {
+    it(`street flow, brackets, amends and cancels keep the ledger equal to the engine's fills after every step (${profile.name}, seed ${FC_SEED})`, () => {
+      const stats: SimStats = { fills: 0 };
+      fc.assert(
+        fc.property(fc.commands(simCommands, { maxCommands: 50, size: 'large' }), (cmds) =>
+          simRun(cmds, stats, profile),
+        ),
+        fcParams({ numRuns: 300 }),
+      );
+      expect(stats.fills).toBeGreaterThan(300);
+      if (profile.amendStopPrice) {
+        // trailing stops move their trigger price in place at the engine, with no cancel-replace
+        expect(stats.stopAmends).toBeGreaterThan(50);
+      } else {
+        expect(stats.stopAmends).toBe(0);
+        expect(stats.stopReplacements).toBeGreaterThan(50);
+      }
+      console.log(
+        `${profile.name}: ${stats.stopAmends} stop-price amends, ${stats.stopReplacements} stop replacements`,
+      );
+    });
+  }
 });

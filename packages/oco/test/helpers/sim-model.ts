@@ -5,15 +5,15 @@
  */
 import { Instrument } from '@x/core';
 import fc from 'fast-check';
-import { bracket, type GroupPolicies, OrderManager } from '../../src/index.js';
-import { SimVenue } from './sim-venue.js';
+import { bracket, type GroupPolicies, OrderManager, type VenueProfile } from '../../src/index.js';
+import { SIM_PROFILE, SimVenue } from './sim-venue.js';
 
 export const SIM_INST = Instrument.create({ symbol: 'XYZ', tickSize: '0.01', lotSize: '1' });
 
 interface SimCtx {
   readonly v: SimVenue;
   groups: number;
-  readonly stats: { fills: number; groups?: number };
+  readonly stats: SimStats;
 }
 type SimModel = { groups: number };
 
@@ -54,6 +54,16 @@ export function checkSim(ctx: SimCtx): void {
       ) {
         if (SIM_INST.qtyToLots(eng.qty) !== o.qty)
           fail(`engine qty of ${o.id} ${eng.qty} != ${o.qty}`);
+      }
+      // and on the trigger price of every waiting stop (amended in place, or cancel-replaced)
+      if (
+        o.why === '' &&
+        o.stop !== null &&
+        eng?.triggered === false &&
+        eng.status !== 'canceled' &&
+        SIM_INST.priceToTicks(eng.stopPrice!) !== o.stop
+      ) {
+        fail(`engine stop price of ${o.id} ${eng.stopPrice} != ${o.stop}`);
       }
       if (l.role === 'stop' && (o.why !== '' || o.qty - o.filled === r)) stopCovers = true;
       if (l.role === 'stop' && o.why === '' && !o.trig && lastTicks !== null && o.stop !== null) {
@@ -254,9 +264,10 @@ export const simCommands = [
 /** One run: a seeded two-sided book, then the commands, then cancel everything and check the end state. */
 export function simRun(
   cmds: Iterable<fc.Command<SimModel, SimCtx>>,
-  stats: { fills: number; groups?: number },
+  stats: SimStats,
+  profile: VenueProfile = SIM_PROFILE,
 ): void {
-  const v = new SimVenue(SIM_INST);
+  const v = new SimVenue(SIM_INST, profile);
   for (let i = 1; i <= 6; i++) {
     v.other('buy', 'limit', String(3 + i), SIM_INST.ticksToPrice(10_000 - 5 * i).toString());
     v.other('sell', 'limit', String(3 + i), SIM_INST.ticksToPrice(10_000 + 5 * i).toString());
@@ -276,4 +287,19 @@ export function simRun(
   if (JSON.stringify(replay.snapshot()) !== JSON.stringify(v.om.snapshot())) fail('replay differs');
   stats.fills += v.engineFilled.size;
   stats.groups = (stats.groups ?? 0) + ctx.groups;
+  stats.stopAmends = (stats.stopAmends ?? 0) + v.stopAmends;
+  let replaced = 0;
+  for (const c of v.om.snapshot().orders)
+    if (c.id.includes(':stop:') && !c.id.endsWith(':1')) replaced++;
+  stats.stopReplacements = (stats.stopReplacements ?? 0) + replaced;
+}
+
+/** Counters of what the runs exercised. */
+export interface SimStats {
+  fills: number;
+  groups?: number;
+  /** Stop-price amends in place. */
+  stopAmends?: number;
+  /** Stop orders after the first of their leg (cancel-replace or re-protection). */
+  stopReplacements?: number;
 }

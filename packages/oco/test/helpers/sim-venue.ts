@@ -1,7 +1,11 @@
 /**
  * An adapter between the OrderManager and the @x/sim MatchingEngine: commands become engine
- * calls, execution reports become manager events (queued, delivered in order). Stop-price changes
- * cannot be amended in place on the engine, so the profile says `amendStopPrice: false`.
+ * calls, execution reports become manager events (queued, delivered in order). The engine amends
+ * a waiting stop's trigger price in place (`amend(id, { stopPrice })`), so the profile says
+ * `amendStopPrice: true`; {@link SIM_CANCEL_REPLACE_PROFILE} keeps the safe cancel-replace path
+ * exercised against the same engine. The engine refuses GTC (and GTD) on market and stop orders
+ * (`invalid-order`: they are immediate once triggered), so the adapter sends no time in force for
+ * them.
  */
 import type { Instrument } from '@x/core';
 import { ManualClock } from '@x/core';
@@ -16,9 +20,16 @@ export const SIM_PROFILE: VenueProfile = Object.freeze({
   reduceOnly: false,
   postOnly: true,
   amend: 'in-place',
-  amendStopPrice: false,
+  amendStopPrice: true,
   amendQty: 'total',
   ocoPriceRule: 'none',
+});
+
+/** The same engine driven as a venue that cannot amend stop prices: the manager cancel-replaces. */
+export const SIM_CANCEL_REPLACE_PROFILE: VenueProfile = Object.freeze({
+  ...SIM_PROFILE,
+  name: 'x-sim-cancel-replace',
+  amendStopPrice: false,
 });
 
 export class SimVenue {
@@ -29,6 +40,10 @@ export class SimVenue {
   readonly ours = new Set<string>();
   /** Engine truth: Σ fills of our orders, lots, by order id. */
   readonly engineFilled = new Map<string, number>();
+  /** Stop price last sent per order (an amend carries `stopPrice` only when it changes). */
+  private readonly sentStop = new Map<string, string>();
+  /** Amends that moved a stop's trigger price in place. */
+  stopAmends = 0;
   constructor(
     readonly inst: Instrument,
     readonly profile: VenueProfile = SIM_PROFILE,
@@ -83,6 +98,7 @@ export class SimVenue {
     for (const c of cmds) {
       if (c.type === 'submit') {
         this.ours.add(c.orderId);
+        if (c.stopPrice !== undefined) this.sentStop.set(c.orderId, c.stopPrice.toString());
         this.engine.submit({
           orderId: c.orderId,
           owner: 'oco',
@@ -101,11 +117,20 @@ export class SimVenue {
           postOnly: c.postOnly,
         });
       } else if (c.type === 'cancel') this.engine.cancel(c.orderId);
-      else
+      else {
+        // the engine refuses a stopPrice on a triggered stop: send it only when it moves
+        const stop = c.stopPrice?.toString();
+        const moved = stop !== undefined && stop !== this.sentStop.get(c.orderId);
+        if (moved) {
+          this.sentStop.set(c.orderId, stop);
+          this.stopAmends++;
+        }
         this.engine.amend(c.orderId, {
           qty: c.qty,
           ...(c.price === undefined ? {} : { price: c.price }),
+          ...(moved ? { stopPrice: stop } : {}),
         });
+      }
     }
   }
 
