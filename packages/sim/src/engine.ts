@@ -415,8 +415,16 @@ export interface MatchingEngineOptions {
   readonly clock?: Clock;
   /** Self-trade prevention between orders of the same `owner`; `'none'` by default. */
   readonly selfTradePrevention?: SelfTradePrevention;
-  /** Called with every event, synchronously, as it happens. */
+  /** Called with every event, synchronously, once the command that caused it has finished (as {@link MatchingEngine.subscribe}). */
   readonly onEvent?: (event: EngineEvent) => void;
+  /**
+   * Receives an exception thrown by a listener (`onEvent`, `subscribe`) together with the event
+   * it was handling; delivery then goes on and the command returns normally. Without it, every
+   * event still reaches every listener and the exception is rethrown to the caller of the command
+   * once delivery is complete (several: an `AggregateError` of them, in order). An exception
+   * thrown by this handler itself is treated like a listener's without a handler.
+   */
+  readonly onListenerError?: (error: unknown, event: EngineEvent) => void;
   /** Prefix of generated order ids; `'O'` by default. */
   readonly orderIdPrefix?: string;
   /** Prefix of trade ids; `'T'` by default. */
@@ -469,7 +477,9 @@ export class MatchingEngine {
   /** The integer book underneath (read it for tick-level queries; do not submit to it directly). */
   readonly book: TickBook;
   private readonly clock: Clock;
-  private readonly listeners: ((event: EngineEvent) => void)[] = [];
+  // copy-on-write: (un)subscribing replaces the array, so delivery never copies it per event
+  private listeners: readonly ((event: EngineEvent) => void)[] = [];
+  private readonly onListenerError: ((error: unknown, event: EngineEvent) => void) | undefined;
   private readonly orders = new Map<string, OrderRecord>();
   private readonly owners = new Map<string, number>();
   private readonly stops: OrderRecord[] = [];
@@ -513,7 +523,8 @@ export class MatchingEngine {
     this.lot = instrument.lotSize;
     this.minLots = instrument.minQty.div(this.lot).ceil().toNumber();
     this.minNotionalUnits = instrument.minNotional.div(this.tick.times(this.lot)).ceil().toNumber();
-    if (options.onEvent !== undefined) this.listeners.push(options.onEvent);
+    if (options.onEvent !== undefined) this.listeners = [options.onEvent];
+    this.onListenerError = options.onListenerError;
 
     this.book = new TickBook({
       listener: this.bookListener(),
@@ -524,16 +535,18 @@ export class MatchingEngine {
   /**
    * Adds a listener that receives every event. Listeners are called synchronously when a command
    * has finished (the engine is consistent, so a listener may issue commands; their events are
-   * delivered after the ones being delivered), in event order. An exception thrown by a listener
-   * propagates to the caller of the command, after the engine state is complete.
+   * delivered after the ones being delivered), in event order. A listener that throws does not
+   * stop delivery: every event still reaches every listener, then the exception is rethrown to
+   * the caller of the command (the engine state is complete), unless the `onListenerError` option
+   * takes it.
    * @param listener - the callback
-   * @returns a function that removes the listener
+   * @returns a function that removes the listener (from the next event on)
    */
   subscribe(listener: (event: EngineEvent) => void): () => void {
-    this.listeners.push(listener);
+    this.listeners = [...this.listeners, listener];
     return () => {
       const i = this.listeners.indexOf(listener);
-      if (i >= 0) this.listeners.splice(i, 1);
+      if (i >= 0) this.listeners = this.listeners.filter((_, k) => k !== i);
     };
   }
 
@@ -905,15 +918,35 @@ export class MatchingEngine {
     for (let i = 0; i < events.length; i++) this.queue.push(events[i]!);
     if (this.delivering) return;
     this.delivering = true;
+    let errors: unknown[] | undefined;
     try {
+      // events queued by commands that listeners issue are appended and delivered in this loop
       for (let i = 0; i < this.queue.length; i++) {
         const e = this.queue[i]!;
-        const ls = this.listeners.slice();
-        for (let j = 0; j < ls.length; j++) ls[j]!(e);
+        const ls = this.listeners;
+        for (let j = 0; j < ls.length; j++) {
+          try {
+            ls[j]!(e);
+          } catch (err) {
+            if (this.onListenerError === undefined) (errors ??= []).push(err);
+            else {
+              try {
+                this.onListenerError(err, e);
+              } catch (handlerErr) {
+                (errors ??= []).push(handlerErr);
+              }
+            }
+          }
+        }
       }
     } finally {
       this.queue.length = 0;
       this.delivering = false;
+    }
+    if (errors !== undefined) {
+      throw errors.length === 1
+        ? errors[0]
+        : new AggregateError(errors, `${errors.length} event listeners threw`);
     }
   }
 

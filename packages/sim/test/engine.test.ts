@@ -545,6 +545,119 @@ describe('MatchingEngine: robustness', () => {
   });
 });
 
+describe('MatchingEngine: listener errors', () => {
+  const tag = (e: EngineEvent) => `${e.type}${'orderId' in e ? `:${e.orderId}` : ''}`;
+
+  it('a throwing listener loses no event: every listener gets every event, then the error is rethrown', () => {
+    const v = venue();
+    const boom = new Error('listener bug');
+    const first: string[] = [];
+    const second: string[] = [];
+    let thrown = 0;
+    v.subscribe((e) => {
+      first.push(tag(e));
+      if (e.type === 'execute') {
+        thrown++;
+        throw boom;
+      }
+    });
+    v.subscribe((e) => second.push(tag(e)));
+    v.submit({ orderId: 'a1', side: 'sell', type: 'limit', price: '10', qty: '1' });
+    v.submit({ orderId: 'a2', side: 'sell', type: 'limit', price: '10.01', qty: '1' });
+    let caught: unknown;
+    let result: unknown;
+    try {
+      result = v.submit({ orderId: 'b', side: 'buy', type: 'limit', price: '10.01', qty: '1.5' });
+    } catch (err) {
+      caught = err;
+    }
+    expect(result).toBeUndefined();
+    // two executions, two listener errors: an AggregateError with both, in order
+    expect(thrown).toBe(2);
+    expect(caught).toBeInstanceOf(AggregateError);
+    expect((caught as AggregateError).errors).toEqual([boom, boom]);
+    const expected = [
+      'accepted:a1',
+      'add:a1',
+      'accepted:a2',
+      'add:a2',
+      'accepted:b',
+      'execute',
+      'trade',
+      'fill:a1',
+      'fill:b',
+      'execute',
+      'trade',
+      'fill:a2',
+      'fill:b',
+    ];
+    expect(first).toEqual(expected);
+    expect(second).toEqual(expected);
+    // the engine is consistent and keeps working: the next command's events arrive too
+    expect(v.getOrder('b')?.status).toBe('filled');
+    expect(v.restingQty('a2').toString()).toBe('0.5');
+    expect(v.cancel('a2').ok).toBe(true);
+    expect(second.at(-1)).toBe('canceled:a2');
+  });
+
+  it('a single listener error is rethrown as is, after the remaining events', () => {
+    const v = venue();
+    const seen: string[] = [];
+    v.subscribe((e) => {
+      seen.push(tag(e));
+      if (e.type === 'accepted') throw new RangeError('first event fails');
+    });
+    expect(() =>
+      v.submit({ orderId: 'x', side: 'buy', type: 'limit', price: '10', qty: '1' }),
+    ).toThrow(RangeError);
+    expect(seen).toEqual(['accepted:x', 'add:x']);
+    expect(v.getOrder('x')?.status).toBe('new');
+  });
+
+  it('onListenerError takes the errors: delivery goes on, commands issued by listeners included', () => {
+    const reported: [unknown, string][] = [];
+    const v = venue({ onListenerError: (err, e) => reported.push([err, tag(e)]) });
+    const seen: string[] = [];
+    v.subscribe((e) => {
+      // an OCO-style reaction that then fails
+      if (e.type === 'fill' && e.orderId === 'bid') {
+        v.cancel('bid');
+        throw new Error('after cancel');
+      }
+    });
+    v.subscribe((e) => seen.push(tag(e)));
+    v.submit({ orderId: 'bid', side: 'buy', type: 'limit', price: '10', qty: '2' });
+    const r = v.submit({ orderId: 'mkt', side: 'sell', type: 'market', qty: '0.5' });
+    expect(r.ok).toBe(true);
+    expect(reported.map(([err, e]) => [(err as Error).message, e])).toEqual([
+      ['after cancel', 'fill:bid'],
+    ]);
+    expect(seen).toEqual([
+      'accepted:bid',
+      'add:bid',
+      'accepted:mkt',
+      'execute',
+      'trade',
+      'fill:bid',
+      'fill:mkt',
+      'cancel:bid',
+      'canceled:bid',
+    ]);
+    expect(v.getOrder('bid')?.status).toBe('canceled');
+  });
+
+  it('an unsubscribe during delivery takes effect from the next event', () => {
+    const v = venue();
+    const seen: string[] = [];
+    const off = v.subscribe((e) => {
+      seen.push(tag(e));
+      off();
+    });
+    v.submit({ orderId: 'x', side: 'buy', type: 'limit', price: '10', qty: '1' });
+    expect(seen).toEqual(['accepted:x']);
+  });
+});
+
 describe('MatchingEngine: instrument rules', () => {
   it('rejects exactly what Instrument.checkOrder rejects (integer shortcuts are exact)', () => {
     const steps = ['0.01', '0.05', '0.25', '1', '0.001', '5'];
