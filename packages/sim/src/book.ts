@@ -866,7 +866,7 @@ export class TickBook {
           continue;
         }
         const ol = this.oLots[o];
-        const q = remaining < ol ? remaining : ol;
+        const q = Math.min(remaining, ol);
         const left = ol - q;
         remaining -= q;
         out.filledLots += q;

@@ -918,7 +918,7 @@ export class MatchingEngine {
     for (let i = 0; i < events.length; i++) this.queue.push(events[i]!);
     if (this.delivering) return;
     this.delivering = true;
-    let errors: unknown[] | undefined;
+    let errors: unknown[] | undefined; // allocated on the first error only
     try {
       // events queued by commands that listeners issue are appended and delivered in this loop
       for (let i = 0; i < this.queue.length; i++) {
@@ -928,13 +928,19 @@ export class MatchingEngine {
           try {
             ls[j]!(e);
           } catch (err) {
-            if (this.onListenerError === undefined) (errors ??= []).push(err);
-            else {
+            let failure: unknown = err;
+            let failed = true; // (a listener may throw undefined)
+            if (this.onListenerError !== undefined) {
               try {
                 this.onListenerError(err, e);
+                failed = false;
               } catch (handlerErr) {
-                (errors ??= []).push(handlerErr);
+                failure = handlerErr;
               }
+            }
+            if (failed) {
+              if (errors === undefined) errors = [failure];
+              else errors.push(failure);
             }
           }
         }
