@@ -431,6 +431,15 @@ export interface MatchingEngineOptions {
   readonly tradeIdPrefix?: string;
 }
 
+/** A validated order request in ticks and lots. */
+interface CheckedOrder {
+  priceTicks: number;
+  stopTicks: number;
+  lots: number;
+  tif: EngineTimeInForce;
+  expireAtMs: number;
+}
+
 interface OrderRecord {
   readonly orderId: string;
   readonly side: Side;
@@ -508,6 +517,14 @@ export class MatchingEngine {
   private readonly qtyCache = new Map<number, Decimal>();
   private readonly priceParseCache = new Map<string | number, number | RejectReason>();
   private readonly qtyParseCache = new Map<string | number, number | RejectReason>();
+  /** The result of {@link MatchingEngine.validate}, reused. */
+  private readonly checked: CheckedOrder = {
+    priceTicks: Number.NaN,
+    stopTicks: Number.NaN,
+    lots: 0,
+    tif: 'GTC',
+    expireAtMs: Number.NaN,
+  };
 
   /**
    * @param instrument - the instrument's rules (tick, lot, minimum quantity and notional)
@@ -590,7 +607,7 @@ export class MatchingEngine {
     try {
       const check = this.validate(request, orderId);
       if (typeof check === 'string') return this.reject('submit', orderId, check, undefined);
-      const { priceTicks, stopTicks, lots, tif } = check;
+      const { priceTicks, stopTicks, lots, tif, expireAtMs } = check;
       const rec: OrderRecord = {
         orderId,
         side: request.side,
@@ -606,7 +623,7 @@ export class MatchingEngine {
         qtyLots: lots,
         cumLots: 0,
         notional: DECIMAL_ZERO,
-        expireAtMs: check.expireAtMs,
+        expireAtMs,
       };
       if (!rec.triggered) {
         this.orders.set(orderId, rec);
@@ -1081,18 +1098,7 @@ export class MatchingEngine {
     return null;
   }
 
-  private validate(
-    r: OrderRequest,
-    orderId: string,
-  ):
-    | RejectReason
-    | {
-        priceTicks: number;
-        stopTicks: number;
-        lots: number;
-        tif: EngineTimeInForce;
-        expireAtMs: number;
-      } {
+  private validate(r: OrderRequest, orderId: string): RejectReason | CheckedOrder {
     if (typeof r !== 'object' || r === null) return 'invalid-order';
     if (typeof orderId !== 'string' || orderId.length === 0) return 'invalid-order';
     if (this.orders.has(orderId)) return 'duplicate-order-id';
@@ -1135,7 +1141,14 @@ export class MatchingEngine {
     if (r.postOnly === true && !hasLimit) return 'invalid-order';
     const rule = this.ruleCheck(priceTicks, lots);
     if (rule !== null) return rule;
-    return { priceTicks, stopTicks, lots, tif, expireAtMs };
+    // one reused object: the caller reads it at once (no allocation per order for the result)
+    const c = this.checked;
+    c.priceTicks = priceTicks;
+    c.stopTicks = stopTicks;
+    c.lots = lots;
+    c.tif = tif;
+    c.expireAtMs = expireAtMs;
+    return c;
   }
 
   private wouldCross(side: Side, priceTicks: number): boolean {
