@@ -95,6 +95,69 @@ describe('venue profiles: native and emulated handling give identical ledgers', 
     });
   }
 
+  it(`broker-oca-cancel multi-target (one list of every exit) == emulated (seed ${FC_SEED})`, () => {
+    type MAction = { leg: 'entry' | 'stop' | 'target1' | 'target2'; lots: number };
+    const run = (profile: VenueProfile, qty: number, actions: readonly MAction[]) => {
+      const h = new Harness(XYZ, profile);
+      h.apply({
+        type: 'create',
+        spec: multiLeg({
+          id: 'm',
+          symbol: 'XYZ',
+          side: 'buy',
+          entries: [{ qty: String(qty), price: '100' }],
+          stops: [{ price: '95' }],
+          targets: [
+            { price: '105', weight: 1 },
+            { price: '110', weight: 2 },
+          ],
+          policies: { exitSiblingOnFill: 'cancel' },
+        }),
+      });
+      h.settle();
+      for (const a of actions) {
+        const o = h.order('m', a.leg);
+        if (o === undefined || o.status !== 'live') continue;
+        h.venue.fill(o, a.lots);
+        h.settle();
+      }
+      const lists = h.commands.filter((c) => c.type === 'submit' && c.contingency !== undefined);
+      return {
+        ledger: h.om.ledger('m'),
+        lists: lists.length,
+        over: h.noticesOf('overfill').length,
+      };
+    };
+    let nativeRuns = 0;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 20 }),
+        fc.array(
+          fc.record({
+            leg: fc.constantFrom(
+              'entry' as const,
+              'stop' as const,
+              'target1' as const,
+              'target2' as const,
+            ),
+            lots: fc.integer({ min: 1, max: 25 }),
+          }),
+          { maxLength: 12 },
+        ),
+        (qty, actions) => {
+          const a = run(brokerOcaVenue('cancel'), qty, actions);
+          const b = run(EMULATED_VENUE, qty, actions);
+          expect(a.ledger).toEqual(b.ledger);
+          expect(b.lists).toBe(0);
+          expect(a.over).toBe(0);
+          if (a.lists > 0) nativeRuns++;
+        },
+      ),
+      fcParams({ numRuns: 300 }),
+    );
+    expect(nativeRuns).toBeGreaterThan(20);
+  });
+
   it('the spot venue cancels the stop on a partial limit fill and the manager re-protects R', () => {
     const h = new Harness(XYZ, SPOT_OCO_VENUE);
     h.apply({
