@@ -120,7 +120,10 @@ export interface TickBookOptions {
   readonly listener?: BookListener;
   /** Self-trade prevention between orders with the same non-zero owner; `'none'` by default. */
   readonly selfTradePrevention?: SelfTradePrevention;
-  /** Initial order-pool capacity (grows by doubling); 1024 by default. */
+  /**
+   * Initial order-pool capacity: the resting orders (and integer order ids) the book holds before
+   * its typed arrays first grow (by doubling); 1024 by default.
+   */
   readonly initialCapacity?: number;
 }
 
