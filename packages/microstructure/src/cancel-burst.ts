@@ -20,7 +20,8 @@
  *
  * @module
  */
-import { type Side, ValidationError } from '@x/core';
+import { type L2Snapshot, type Side, ValidationError } from '@x/core';
+import { checkShape, R_TS, throwBookError } from './internal/book.js';
 
 /** A detected burst. */
 export interface CancelBurst {
@@ -129,6 +130,10 @@ export class CancelBurstDetector {
   readonly #bPeak: Float64Array;
   readonly #thr: Float64Array;
   #lastTs = Number.NEGATIVE_INFINITY;
+  readonly #io = new Float64Array(2);
+  // onBook: the previous book's first `levels` levels, [bid price, bid size, ask price, ask size]
+  readonly #prevBook: Float64Array;
+  #bookLevels = -1;
 
   /**
    * @param options - rates, threshold and reporting options
@@ -172,6 +177,7 @@ export class CancelBurstDetector {
     this.#bQty = new Float64Array(c);
     this.#bPeak = new Float64Array(c);
     this.#thr = new Float64Array(c);
+    this.#prevBook = new Float64Array(4 * levels);
   }
 
   #channel(side: Side, level: number): number {
@@ -203,6 +209,77 @@ export class CancelBurstDetector {
     const ch = this.#channel(side, level);
     this.#lastTs = ts;
     if (level >= this.levels) return false;
+    const io = this.#io;
+    io[0] = ts;
+    io[1] = qty;
+    return this.#record(ch);
+  }
+
+  /**
+   * Reads cancels off consecutive L2 books, for feeds without L3 events: at each of the first
+   * `levels` levels (m-th non-empty level of `L2Snapshot`) whose price is unchanged from the
+   * previous accepted book, a size that decreased but stayed > 0 counts as one cancel of the
+   * decrease, stamped `book.ts`. This is a proxy: an L2 book cannot tell a cancel from an
+   * execution (subtract trades upstream if that matters), and a level that vanished or moved is
+   * not counted. The first book only sets the reference. No number crosses a call boundary on this
+   * path, so it does not allocate.
+   * @param book - the book after the update (not retained; validated like every streaming
+   *   calculator's input: finite, sorted, non-negative sizes, not crossed, time not going back,
+   *   the same number of levels each time)
+   * @returns how many cancels were recorded
+   * @throws `ValidationError` on an invalid book (the reference book is kept)
+   */
+  onBook(book: L2Snapshot): number {
+    const n = this.#bookLevels < 0 ? book.bidPrice.length : this.#bookLevels;
+    const ts = book.ts;
+    const reason =
+      ts >= this.#lastTs && ts !== Number.POSITIVE_INFINITY ? checkShape(book, n, false) : R_TS;
+    if (reason !== null) throwBookError(reason, book, n, this.#lastTs, false);
+    this.#lastTs = ts;
+    const m = Math.min(n, this.levels);
+    const prev = this.#prevBook;
+    const bp = book.bidPrice;
+    const bs = book.bidSize;
+    const ap = book.askPrice;
+    const as = book.askSize;
+    let count = 0;
+    if (this.#bookLevels >= 0) {
+      const io = this.#io;
+      io[0] = ts;
+      for (let k = 0; k < m; k++) {
+        const j = 4 * k;
+        const qb = bs[k];
+        if (qb > 0 && bp[k] === prev[j] && qb < prev[j + 1]) {
+          io[1] = prev[j + 1] - qb;
+          this.#record(k);
+          count++;
+        }
+        const qa = as[k];
+        if (qa > 0 && ap[k] === prev[j + 2] && qa < prev[j + 3]) {
+          io[1] = prev[j + 3] - qa;
+          this.#record(this.levels + k);
+          count++;
+        }
+      }
+    }
+    for (let k = 0; k < m; k++) {
+      const j = 4 * k;
+      prev[j] = bp[k];
+      prev[j + 1] = bs[k];
+      prev[j + 2] = ap[k];
+      prev[j + 3] = as[k];
+    }
+    this.#bookLevels = n;
+    return count;
+  }
+
+  /**
+   * Records one cancel on channel `ch` at time `#io[0]` with quantity `#io[1]` (already
+   * validated). The numbers travel through `#io` so that no double crosses this call.
+   */
+  #record(ch: number): boolean {
+    const ts = this.#io[0];
+    const qty = this.#io[1];
     this.accepted++;
     // decay inline (no private call with a double argument: V8 would box it)
     const lastCh = this.#last[ch];

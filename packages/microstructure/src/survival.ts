@@ -15,6 +15,11 @@ import {
   throwBookError,
 } from './internal/book.js';
 
+/** Input of `KaplanMeier.#append`: a duration passed without crossing a call as a double. */
+const durationIn = new Float64Array(1);
+/** Adds the observed duration in `durationIn[0]` to a curve (set in KaplanMeier's static block). */
+let addLifetime: (km: KaplanMeier) => void = () => {};
+
 /** A Kaplan–Meier curve at its distinct event times. */
 export interface SurvivalCurve {
   /** Distinct times with at least one observed event, ascending. */
@@ -46,6 +51,9 @@ export interface SurvivalCurve {
  * ```
  */
 export class KaplanMeier {
+  static {
+    addLifetime = (km) => km.#append(true);
+  }
   #t = new Float64Array(64);
   #e = new Uint8Array(64);
   #n = 0;
@@ -62,6 +70,13 @@ export class KaplanMeier {
    * @throws `ValidationError` on a negative or non-finite duration
    */
   add(duration: number, observed = true): void {
+    durationIn[0] = duration;
+    this.#append(observed);
+  }
+
+  /** The body of `add`; the duration comes through `durationIn` so no double crosses the call. */
+  #append(observed: boolean): void {
+    const duration = durationIn[0];
     if (!(Number.isFinite(duration) && duration >= 0)) {
       throw new ValidationError('duration must be finite and >= 0', {
         field: 'duration',
@@ -255,7 +270,8 @@ export class TopOfBookSurvival {
     if (bid !== this.#bidPx && !(Number.isNaN(bid) && Number.isNaN(this.#bidPx))) {
       if (!Number.isNaN(this.#bidPx)) {
         const improved = !Number.isNaN(bid) && bid > this.#bidPx;
-        this.bid.add(ts - this.#bidBorn);
+        durationIn[0] = ts - this.#bidBorn;
+        addLifetime(this.bid);
         this.endCounts[improved ? 1 : 0]++;
       }
       this.#bidPx = bid;
@@ -264,7 +280,8 @@ export class TopOfBookSurvival {
     if (ask !== this.#askPx && !(Number.isNaN(ask) && Number.isNaN(this.#askPx))) {
       if (!Number.isNaN(this.#askPx)) {
         const improved = !Number.isNaN(ask) && ask < this.#askPx;
-        this.ask.add(ts - this.#askBorn);
+        durationIn[0] = ts - this.#askBorn;
+        addLifetime(this.ask);
         this.endCounts[improved ? 3 : 2]++;
       }
       this.#askPx = ask;

@@ -3,6 +3,7 @@ import { expectClose, fcParams } from '@x/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { executionSlippage, priceDeviation, RollingTwap, RollingVwap } from '../src/index.js';
+import { bookSpecArb, buildBooks } from './books.js';
 
 describe('RollingVwap', () => {
   it('hand-computed with half-open windows', () => {
@@ -95,6 +96,46 @@ describe('RollingTwap', () => {
     expectClose(t.twap(14)!, 110); // [4, 14]
     expectClose(t.twap(12)!, (2 * 100 + 8 * 110) / 10);
     expect(t.twap(14)).toBe(110);
+  });
+
+  it('updateMid equals update(ts, mid) on partly invalid book streams; one-sided books hold the last value', () => {
+    fc.assert(
+      fc.property(fc.array(bookSpecArb(3, 0.2), { maxLength: 50 }), (specs) => {
+        const books = buildBooks(specs, 3);
+        const a = new RollingTwap({ windowMs: 40 });
+        const b = new RollingTwap({ windowMs: 40 });
+        let levels = -1;
+        let lastTs = Number.NEGATIVE_INFINITY;
+        for (const x of books) {
+          let threw = false;
+          let got = false;
+          try {
+            got = a.updateMid(x);
+          } catch (e) {
+            expect(ValidationError.isInstance(e)).toBe(true);
+            threw = true;
+          }
+          // reference validity: the book alone (a fresh calculator), levels and time
+          let valid = x.ts >= lastTs && (levels < 0 || x.bidPrice.length === levels);
+          try {
+            new RollingTwap({ windowMs: 40 }).updateMid(x);
+          } catch {
+            valid = false;
+          }
+          expect(threw).toBe(!valid);
+          if (!valid) continue;
+          levels = x.bidPrice.length;
+          lastTs = x.ts;
+          const twoSided = (x.bidSize[0] as number) > 0 && (x.askSize[0] as number) > 0;
+          expect(got).toBe(twoSided);
+          if (twoSided) {
+            b.update(x.ts, 0.5 * ((x.bidPrice[0] as number) + (x.askPrice[0] as number)));
+          }
+          expect(a.twap()).toBe(b.twap());
+        }
+      }),
+      fcParams(),
+    );
   });
 
   it('equals a brute-force integral on random paths', () => {
