@@ -810,16 +810,15 @@ export class TickBook {
 
   /** Removes every resting order without events (a venue reset). */
   clear(): void {
-    this.index.forEachValue((o) => {
-      this.oIds[o] = 0;
-    });
+    this.oIds.fill(0, 0, this.poolTop); // (no callback: clear() allocates nothing either)
     this.index.clear();
     this.orderCount = 0;
     this.freeOrder = NONE;
     this.freeLevel = NONE;
     this.poolTop = 0;
     this.levelTop = 0;
-    for (const s of this.sides) {
+    for (let k = 0; k < 2; k++) {
+      const s = this.sides[k];
       s.count = 0;
       s.lots = 0;
       s.orders = 0;

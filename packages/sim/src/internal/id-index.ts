@@ -111,13 +111,6 @@ export class IdIndex {
     this.other?.delete(id);
   }
 
-  /** Calls `fn` with every stored value. */
-  forEachValue(fn: (value: number) => void): void {
-    const vals = this.vals;
-    for (let i = 0; i < vals.length; i++) if (vals[i] !== EMPTY) fn(vals[i]!);
-    this.other?.forEach(fn);
-  }
-
   /** Removes every id (keeps the table's capacity). */
   clear(): void {
     this.vals.fill(EMPTY);
