@@ -240,7 +240,7 @@ export class RollingTwap {
     const n = this.#levels < 0 ? book.bidPrice.length : this.#levels;
     const rec = this.#len > 0 ? this.#t[(this.#head + this.#len - 1) % this.#t.length] : -Infinity;
     // time may not go back from the last accepted book either (one-sided ones included)
-    const last = rec > this.#bookTs ? rec : this.#bookTs;
+    const last = Math.max(rec, this.#bookTs);
     const ts = book.ts;
     const reason =
       ts >= last && ts !== Number.POSITIVE_INFINITY ? checkShape(book, n, false) : R_TS;
