@@ -5,7 +5,13 @@
  *
  * @module
  */
-import type { DecimalLike, OrderType, Side, TimeInForce } from '@x/core';
+import {
+  type DecimalLike,
+  type OrderType,
+  type Side,
+  type TimeInForce,
+  ValidationError,
+} from '@x/core';
 import {
   type BreakEvenSpec,
   type ContingencyRule,
@@ -171,7 +177,15 @@ export interface TargetInput {
   readonly postOnly?: boolean;
 }
 
+/** JavaScript callers can pass anything: a missing leg is a typed error, not a TypeError. */
+function assertLegInput(value: unknown, field: string): void {
+  if (typeof value !== 'object' || value === null) {
+    throw new ValidationError(`${field} must be an object`, { field, value });
+  }
+}
+
 function stopLeg(id: string, s: StopInput): LegSpec {
+  assertLegInput(s, id);
   return {
     id,
     role: 'stop',
@@ -184,6 +198,7 @@ function stopLeg(id: string, s: StopInput): LegSpec {
 }
 
 function targetLeg(id: string, t: TargetInput): LegSpec {
+  assertLegInput(t, id);
   return {
     id,
     role: 'target',

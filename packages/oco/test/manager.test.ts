@@ -266,6 +266,16 @@ describe('bracket ledger under partial fills', () => {
     expect(s.notices[0]).toEqual({ type: 'unknown-order', orderId: 'nope' });
   });
 
+  it('a preset with a missing leg (from JavaScript) throws a typed error', () => {
+    const input = { id: 'g', symbol: 'XYZ', side: 'buy', qty: '1', stop: { price: '90' } };
+    expect(() => bracket(input as unknown as Parameters<typeof bracket>[0])).toThrow(
+      ValidationError,
+    );
+    expect(() =>
+      bracket({ ...input, target: null } as unknown as Parameters<typeof bracket>[0]),
+    ).toThrow(ValidationError);
+  });
+
   it('off-grid input throws a typed error and leaves the state unchanged', () => {
     const h = new Harness(XYZ);
     longBracket(h);
