@@ -70,13 +70,13 @@ if (m[1] === 'ERROR') {
   console.error(`✗ the workload threw in the browser:\n${m[2]}`);
   process.exit(1);
 }
-const unescape = (s) =>
+const decodeEntities = (s) =>
   s
     .replaceAll('&quot;', '"')
     .replaceAll('&lt;', '<')
     .replaceAll('&gt;', '>')
     .replaceAll('&amp;', '&');
-const browser = JSON.parse(unescape(m[2]));
+const browser = JSON.parse(decodeEntities(m[2]));
 const node = (await import(pathToFileURL(join(out, 'bundle.mjs')).href)).run();
 
 const problems = [];
