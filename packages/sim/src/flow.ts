@@ -8,6 +8,7 @@
 import { Rng, type Side, ValidationError } from '@x/core';
 import type { EngineEvent, MatchingEngine } from './engine.js';
 import { CST2010_RATES, type OrderFlowRates } from './generator.js';
+import { checkPosInt, checkRate, compileRates } from './internal/rates.js';
 
 /** A clock the flow can move forward (core's `ManualClock` is one). */
 export interface SettableClock {
@@ -123,32 +124,15 @@ export class BackgroundFlow {
   constructor(engine: MatchingEngine, config: BackgroundFlowConfig) {
     this.engine = engine;
     this.clock = config.clock;
-    const rates = config.rates ?? CST2010_RATES;
-    const K = rates.lambda.length;
-    if (K < 1 || rates.theta.length !== K) {
-      throw new ValidationError('rates.lambda and rates.theta must have the same length >= 1', {
-        field: 'rates',
-      });
-    }
+    const rates = compileRates(config.rates ?? CST2010_RATES);
+    const K = rates.K;
     this.K = K;
-    this.lambda = new Float64Array(K);
-    this.lambdaCum = new Float64Array(K);
-    this.theta = new Float64Array(K);
-    let cum = 0;
-    for (let i = 0; i < K; i++) {
-      const l = rates.lambda[i]!;
-      const th = rates.theta[i]!;
-      checkRate(l, `rates.lambda[${i}]`);
-      checkRate(th, `rates.theta[${i}]`);
-      this.lambda[i] = l;
-      this.theta[i] = th;
-      cum += l;
-      this.lambdaCum[i] = cum;
-    }
-    this.lambdaTotal = cum;
-    checkRate(rates.mu, 'rates.mu');
+    this.lambda = rates.lambda;
+    this.lambdaCum = rates.lambdaCum;
+    this.theta = rates.theta;
+    this.lambdaTotal = rates.lambdaTotal;
     this.mu = rates.mu;
-    if (cum === 0 && rates.mu === 0) {
+    if (rates.lambdaTotal === 0 && rates.mu === 0) {
       throw new ValidationError('at least one arrival rate must be > 0', { field: 'rates' });
     }
     this.thetaBeyond = config.thetaBeyond ?? this.theta[K - 1]!;
@@ -397,17 +381,5 @@ export class BackgroundFlow {
       n <= this.seq &&
       this.engine.getOrder(id)?.owner === this.owner
     );
-  }
-}
-
-function checkRate(x: number, field: string): void {
-  if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) {
-    throw new ValidationError(`${field} must be finite and >= 0`, { field, value: x });
-  }
-}
-
-function checkPosInt(x: number, field: string): void {
-  if (!Number.isSafeInteger(x) || x < 1) {
-    throw new ValidationError(`${field} must be a positive integer`, { field, value: x });
   }
 }

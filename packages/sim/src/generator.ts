@@ -21,6 +21,7 @@ import {
 } from '@x/core';
 import { type BookListener, TickBook, unitsToNumber } from './book.js';
 import type { TradeEvent } from './engine.js';
+import { checkPosInt, checkRate, compileRates } from './internal/rates.js';
 import { L2DeltaTracker } from './l2.js';
 
 /**
@@ -255,35 +256,17 @@ export class OrderFlowGenerator {
    *   lengths or all zero, and for non-integer sizes or prices
    */
   constructor(config: OrderFlowConfig) {
-    const rates = config.rates ?? CST2010_RATES;
-    const K = rates.lambda.length;
-    if (K < 1 || rates.theta.length !== K) {
-      throw new ValidationError('rates.lambda and rates.theta must have the same length >= 1', {
-        field: 'rates',
-        details: { lambda: rates.lambda.length, theta: rates.theta.length },
-      });
-    }
+    const rates = compileRates(config.rates ?? CST2010_RATES);
+    const K = rates.K;
     this.K = K;
-    this.lambda = new Float64Array(K);
-    this.lambdaCum = new Float64Array(K);
-    this.theta = new Float64Array(K);
-    let cum = 0;
-    for (let i = 0; i < K; i++) {
-      const l = rates.lambda[i]!;
-      const th = rates.theta[i]!;
-      checkRate(l, `rates.lambda[${i}]`);
-      checkRate(th, `rates.theta[${i}]`);
-      this.lambda[i] = l;
-      this.theta[i] = th;
-      cum += l;
-      this.lambdaCum[i] = cum;
-    }
-    this.lambdaTotal = cum;
-    checkRate(rates.mu, 'rates.mu');
+    this.lambda = rates.lambda;
+    this.lambdaCum = rates.lambdaCum;
+    this.theta = rates.theta;
+    this.lambdaTotal = rates.lambdaTotal;
     this.mu = rates.mu;
     this.thetaBeyond = config.thetaBeyond ?? this.theta[K - 1]!;
     checkRate(this.thetaBeyond, 'thetaBeyond');
-    if (cum === 0 && rates.mu === 0 && config.informed === undefined) {
+    if (rates.lambdaTotal === 0 && rates.mu === 0 && config.informed === undefined) {
       throw new ValidationError('at least one arrival rate must be > 0', { field: 'rates' });
     }
     this.sizeLots = config.orderSizeLots ?? 1;
@@ -769,18 +752,6 @@ export class OrderFlowGenerator {
         });
       },
     };
-  }
-}
-
-function checkRate(x: number, field: string): void {
-  if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) {
-    throw new ValidationError(`${field} must be finite and >= 0`, { field, value: x });
-  }
-}
-
-function checkPosInt(x: number, field: string): void {
-  if (!Number.isSafeInteger(x) || x < 1) {
-    throw new ValidationError(`${field} must be a positive integer`, { field, value: x });
   }
 }
 
