@@ -17,7 +17,7 @@ import {
   priceBand,
   SPOT_OCO_VENUE,
 } from '../src/index.js';
-import { Harness } from './helpers/harness.js';
+import { Harness, longBracket } from './helpers/harness.js';
 import { modelRun, modelStats, scriptArb } from './helpers/model.js';
 
 const XYZ = Instrument.create({ symbol: 'XYZ', tickSize: '0.01', lotSize: '1' });
@@ -27,23 +27,6 @@ const BTC = Instrument.create({
   lotSize: '0.001',
   minQty: '0.002',
 });
-
-function longBracket(h: Harness, extra: Partial<Parameters<typeof bracket>[0]> = {}) {
-  h.apply({
-    type: 'create',
-    spec: bracket({
-      id: 'b',
-      symbol: 'XYZ',
-      side: 'buy',
-      qty: '10',
-      entryPrice: '100',
-      stop: { price: '95' },
-      target: { price: '110' },
-      ...extra,
-    }),
-  });
-  h.settle();
-}
 
 function qtyOf(h: Harness, leg: string): number {
   const o = h.order('b', leg);

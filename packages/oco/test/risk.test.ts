@@ -10,7 +10,7 @@ import {
   reduceOnlyConsistency,
   SPOT_OCO_VENUE,
 } from '../src/index.js';
-import { Harness } from './helpers/harness.js';
+import { Harness, longBracket } from './helpers/harness.js';
 
 const XYZ = Instrument.create({
   symbol: 'XYZ',
@@ -82,19 +82,7 @@ describe('risk checks', () => {
     const h = new Harness(XYZ, undefined, {
       risk: [(r) => (r.legId === 'entry' ? null : r.kind === 'modify' ? 'no' : null)],
     });
-    h.apply({
-      type: 'create',
-      spec: bracket({
-        id: 'b',
-        symbol: 'XYZ',
-        side: 'buy',
-        qty: '10',
-        entryPrice: '100',
-        stop: { price: '95' },
-        target: { price: '110' },
-      }),
-    });
-    h.settle();
+    longBracket(h);
     h.venue.fill(h.order('b', 'entry')!, 10);
     h.settle();
     h.venue.fill(h.order('b', 'target')!, 4);
@@ -140,19 +128,7 @@ describe('venue OCO price relationship', () => {
     ] as const) {
       const h = new Harness(inst, SPOT_OCO_VENUE);
       h.apply({ type: 'market', symbol: 'XYZ', last });
-      h.apply({
-        type: 'create',
-        spec: bracket({
-          id: 'b',
-          symbol: 'XYZ',
-          side: 'buy',
-          qty: '10',
-          entryPrice: '100',
-          stop: { price: '95' },
-          target: { price: '110' },
-        }),
-      });
-      h.settle();
+      longBracket(h);
       h.venue.fill(h.order('b', 'entry')!, 10);
       h.settle();
       const lists = h.commands.filter((c) => c.type === 'submit' && c.contingency !== undefined);

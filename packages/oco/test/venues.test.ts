@@ -12,7 +12,7 @@ import {
   SPOT_OCO_VENUE,
   type VenueProfile,
 } from '../src/index.js';
-import { Harness } from './helpers/harness.js';
+import { Harness, longBracket } from './helpers/harness.js';
 import { type SimStats, simCommands, simRun } from './helpers/sim-model.js';
 import { SIM_CANCEL_REPLACE_PROFILE, SIM_PROFILE, SimVenue } from './helpers/sim-venue.js';
 
@@ -160,19 +160,7 @@ describe('venue profiles: native and emulated handling give identical ledgers', 
 
   it('the spot venue cancels the stop on a partial limit fill and the manager re-protects R', () => {
     const h = new Harness(XYZ, SPOT_OCO_VENUE);
-    h.apply({
-      type: 'create',
-      spec: bracket({
-        id: 'b',
-        symbol: 'XYZ',
-        side: 'buy',
-        qty: '10',
-        entryPrice: '100',
-        stop: { price: '95' },
-        target: { price: '110' },
-      }),
-    });
-    h.settle();
+    longBracket(h);
     h.venue.fill(h.order('b', 'entry')!, 10);
     h.settle();
     const first = h.order('b', 'stop')!;
@@ -188,19 +176,7 @@ describe('venue profiles: native and emulated handling give identical ledgers', 
 
   it('broker OCA reduce: the venue reduces the sibling, the manager sends no modify', () => {
     const h = new Harness(XYZ, brokerOcaVenue('reduce-block'));
-    h.apply({
-      type: 'create',
-      spec: bracket({
-        id: 'b',
-        symbol: 'XYZ',
-        side: 'buy',
-        qty: '10',
-        entryPrice: '100',
-        stop: { price: '95' },
-        target: { price: '110' },
-      }),
-    });
-    h.settle();
+    longBracket(h);
     h.venue.fill(h.order('b', 'entry')!, 10);
     h.settle();
     const n = h.commands.length;
@@ -216,20 +192,7 @@ describe('broker one-cancels-all groups (ocaType 1, 2, 3)', () => {
   /** A long bracket of 10 whose entry fills at once, so the exits go out as one native list. */
   function filledBracket(profile: VenueProfile, policies: Partial<GroupPolicies> = {}) {
     const h = new Harness(XYZ, profile);
-    h.apply({
-      type: 'create',
-      spec: bracket({
-        id: 'b',
-        symbol: 'XYZ',
-        side: 'buy',
-        qty: '10',
-        entryPrice: '100',
-        stop: { price: '95' },
-        target: { price: '110' },
-        policies,
-      }),
-    });
-    h.settle();
+    longBracket(h, { policies });
     h.venue.fill(h.order('b', 'entry')!, 10);
     h.settle();
     return h;
@@ -312,19 +275,7 @@ describe('broker one-cancels-all groups (ocaType 1, 2, 3)', () => {
 
   it('reduce: exits released while the entry can still fill are emulated (upsizes would race the proportional reduction)', () => {
     const h = new Harness(XYZ, brokerOcaVenue('reduce-block'));
-    h.apply({
-      type: 'create',
-      spec: bracket({
-        id: 'b',
-        symbol: 'XYZ',
-        side: 'buy',
-        qty: '10',
-        entryPrice: '100',
-        stop: { price: '95' },
-        target: { price: '110' },
-      }),
-    });
-    h.settle();
+    longBracket(h);
     h.venue.fill(h.order('b', 'entry')!, 4);
     h.settle();
     expect(h.order('b', 'stop')!.listId).toBeNull();

@@ -1,6 +1,7 @@
 /** Drives an OrderManager against the ModelVenue and records the event log. */
 import type { Instrument } from '@x/core';
 import {
+  bracket,
   EMULATED_VENUE,
   type OcoCommand,
   type OcoEvent,
@@ -66,4 +67,22 @@ export class Harness {
   noticesOf<T extends OcoNotice['type']>(type: T): Extract<OcoNotice, { type: T }>[] {
     return this.notices.filter((n) => n.type === type) as Extract<OcoNotice, { type: T }>[];
   }
+}
+
+/** Creates the standard long bracket 'b' on XYZ (10 @ 100, stop 95, target 110) and settles it. */
+export function longBracket(h: Harness, extra: Partial<Parameters<typeof bracket>[0]> = {}) {
+  h.apply({
+    type: 'create',
+    spec: bracket({
+      id: 'b',
+      symbol: 'XYZ',
+      side: 'buy',
+      qty: '10',
+      entryPrice: '100',
+      stop: { price: '95' },
+      target: { price: '110' },
+      ...extra,
+    }),
+  });
+  h.settle();
 }
