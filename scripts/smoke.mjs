@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { workspacePackages } from './packages.mjs';
+import { typecheckConsumers } from './smoke-types.mjs';
 
 function run(cmd, args, cwd) {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8' });
@@ -73,8 +74,14 @@ console.log('core ok');`;
     console.error('✗ @x/core/internal/* is reachable');
     process.exit(1);
   }
+  // the published declarations type-check in every supported setup, money types intact
+  const typeFailures = typecheckConsumers(app, pkgs);
+  if (typeFailures.length > 0) {
+    console.error(`✗ consumer type check failed\n${typeFailures.join('\n')}`);
+    process.exit(1);
+  }
   console.log(
-    `✓ smoke: ${names.length} package(s) installed from tarballs and imported from ESM and CJS`,
+    `✓ smoke: ${names.length} package(s) installed from tarballs, imported from ESM and CJS, types checked`,
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });

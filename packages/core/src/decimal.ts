@@ -8,7 +8,7 @@
  *
  * @module
  */
-import DecimalJs from 'decimal.js';
+import { Decimal as DecimalJs } from 'decimal.js';
 import { ValidationError } from './errors.js';
 
 /** An exact decimal value (a `decimal.js` instance). */
