@@ -5,11 +5,15 @@
  */
 export { type Clock, ManualClock, systemClock } from './clock.js';
 export {
+  DECIMAL_PRECISION,
   DECIMAL_ZERO,
   Dec,
   type Decimal,
   type DecimalLike,
+  type DecimalReject,
+  decimalRejectError,
   isMultipleOf,
+  parseDecimal,
   type RoundingDirection,
   roundToStep,
   toDecimal,
@@ -27,6 +31,7 @@ export {
   type XErrorJson,
   type XErrorOptions,
 } from './errors.js';
+export { Grid, type GridReject } from './grid.js';
 export { createIdGenerator, type IdGeneratorOptions, isUuidV7, newId, type Uuid } from './ids.js';
 export { Instrument, type InstrumentSpec, type OrderRuleViolation } from './instrument.js';
 export {
