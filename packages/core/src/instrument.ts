@@ -234,7 +234,7 @@ export class Instrument {
    */
   checkOrderUnits(priceTicks: number, lots: number): 'below-min-qty' | 'below-min-notional' | null {
     if (lots < this.minLots) return 'below-min-qty';
-    if (priceTicks === priceTicks && this.minNotionalUnits > 0n) {
+    if (!Number.isNaN(priceTicks) && this.minNotionalUnits > 0n) {
       const units = priceTicks * lots;
       const below =
         Number.isSafeInteger(units) && this.#minNotionalSafe !== undefined

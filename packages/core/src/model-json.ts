@@ -215,8 +215,9 @@ function checkJson(value: unknown, field: string, seen = new Set<object>()): voi
   }
   if (seen.has(value)) throw new ValidationError(`${field} is a cycle`, { field });
   seen.add(value);
-  if (Array.isArray(value)) value.forEach((v, i) => checkJson(v, `${field}[${i}]`, seen));
-  else {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) checkJson(value[i], `${field}[${i}]`, seen);
+  } else {
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) {
       throw new ValidationError(`${field} must be a plain object`, { field });

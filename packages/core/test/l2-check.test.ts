@@ -107,7 +107,7 @@ describe('checkL2Row over a flat batch', () => {
         const same = books.filter((b) => b.bidPrice.length === n);
         const flat = (f: 'bidPrice' | 'bidSize' | 'askPrice' | 'askSize') => {
           const a = new Float64Array(same.length * n);
-          same.forEach((b, r) => a.set(b[f], r * n));
+          for (let r = 0; r < same.length; r++) a.set(same[r]![f], r * n);
           return a;
         };
         const rows: L2Rows = {
