@@ -44,7 +44,7 @@ const FAST_NUMBER_LIMIT = 2 ** 50;
  * const ticks = new Grid('0.01', 'price');
  * ticks.parse('100.25');          // 10025
  * ticks.parse('100.255');         // 'off-grid'
- * ticks.toUnits('0x10');          // throws ValidationError: not plain decimal notation
+ * ticks.parse('0x10');            // 'syntax': toUnits would throw a ValidationError saying so
  * ticks.fromUnits(10025).toString(); // '100.25'
  * ```
  */
