@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { root } from './packages.mjs';
 
 /** The setups: ESM with NodeNext, CJS with Node16 and with NodeNext, ESM with Bundler. */
-export const consumerSetups = [
+const consumerSetups = [
   { name: 'esm-nodenext', type: 'module', module: 'NodeNext', moduleResolution: 'NodeNext' },
   { name: 'cjs-node16', type: 'commonjs', module: 'Node16', moduleResolution: 'Node16' },
   { name: 'cjs-nodenext', type: 'commonjs', module: 'NodeNext', moduleResolution: 'NodeNext' },
