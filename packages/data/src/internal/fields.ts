@@ -208,6 +208,3 @@ export class FieldCursor {
 export function isDigitByte(c: number | undefined): boolean {
   return c !== undefined && c >= ZERO && c <= NINE;
 }
-
-/** The byte of a dot, for readers that check decimal separators. */
-export const DOT_BYTE = DOT;

@@ -48,7 +48,7 @@ function wrapIoError(e: unknown, name: string): unknown {
  * yielding once, so the consumer sets the pace (memory is bounded by one chunk); `stats` is
  * updated as lines are read.
  */
-export async function* readChunks<T>(
+async function* readChunks<T>(
   src: ByteSource,
   parse: LineParser<T>,
   stats: ReadStats,
