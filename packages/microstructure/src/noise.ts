@@ -215,7 +215,11 @@ export interface Tsrv extends NoiseEstimate {
   readonly nBar: number;
   /** ω̂² = RV_all / (2n). */
   readonly noiseVariance: number;
-  /** T∫σ⁴ estimate behind the standard error: mean over grids of (m_k/3) Σ (r^(k))⁴. */
+  /**
+   * T∫σ⁴ behind the standard error: mean over the K grids of (m_k/3) Σ ê⁴, the K-step returns'
+   * fourth powers corrected for the noise they carry (ê⁴ = s⁴ − 12ω̂²s² + 18ω̂⁴ − 2Eε⁴), floored
+   * at TSRV² (Cauchy-Schwarz).
+   */
   readonly quarticity: number;
 }
 
@@ -227,7 +231,7 @@ export interface Tsrv extends NoiseEstimate {
  *
  * the small-sample adjusted estimator of the integrated variance of the efficient price. Its
  * standard error is from ZMA's Theorem 4, Var ≈ 8ω⁴n/K² + (4/3)(K/n)·T∫σ⁴, with ω̂² = RV_all/2n
- * and the sparse-grid quarticity (slightly inflated by noise at small K, hence conservative).
+ * and the noise-corrected sparse-grid quarticity (see {@link Tsrv.quarticity}).
  *
  * @param price - observed prices in time order, at the highest frequency
  * @param options - `log`, `subsamples`
@@ -254,10 +258,11 @@ export function tsrv(price: ArrayLike<number>, options: TsrvOptions = {}): Tsrv 
   let rvAll = 0;
   for (let i = 0; i < n; i++) rvAll += r[i] * r[i];
   const w2 = rvAll / (2 * n);
+  const e4 = noiseFourthMoment(r, w2);
   let K = options.subsamples;
   if (K === undefined) {
     const k0 = Math.min(Math.floor(n / 2), Math.max(2, Math.ceil(n ** (2 / 3))));
-    const q0 = sparse(r, k0).quarticity;
+    const q0 = sparse(r, k0, w2, e4).quarticity;
     const c = q0 > 0 ? Math.cbrt((12 * w2 * w2) / q0) : 1;
     K = Math.min(Math.floor(n / 2), Math.max(2, Math.round(c * n ** (2 / 3))));
   } else if (!(Number.isInteger(K) && K >= 2 && K <= n / 2)) {
@@ -266,10 +271,13 @@ export function tsrv(price: ArrayLike<number>, options: TsrvOptions = {}): Tsrv 
       value: K,
     });
   }
-  const { rvAverage, quarticity } = sparse(r, K);
+  const sp = sparse(r, K, w2, e4);
+  const rvAverage = sp.rvAverage;
   const nBar = (n - K + 1) / K;
   const unadjusted = rvAverage - (nBar / n) * rvAll;
   const value = unadjusted / (1 - nBar / n);
+  // T∫σ⁴ ≥ (∫σ²)² (Cauchy-Schwarz, T = 1): the floor when the noise correction overshoots
+  const quarticity = Math.max(sp.quarticity, value > 0 ? value * value : 0);
   const variance = (8 * w2 * w2 * n) / (K * K) + ((4 / 3) * K * quarticity) / n;
   const e = estimate(value, Math.sqrt(variance), n);
   return {
@@ -286,10 +294,16 @@ export function tsrv(price: ArrayLike<number>, options: TsrvOptions = {}): Tsrv 
 }
 
 /**
- * Sparse realized variances: RV_avg = (1/K) Σ_k Σ_j (Y_{k+jK} − Y_{k+(j−1)K})² and the mean over
- * grids of (m_k/3) Σ_j (…)⁴, where the sparse return is the sum of K consecutive returns.
+ * Sparse realized variances RV_avg = (1/K) Σ_k Σ_j s_{k,j}², s the K-step returns of grid k, and
+ * the noise-corrected sparse quarticity: mean over grids of (m_k/3) Σ_j ê⁴ with
+ * ê⁴ = s⁴ − 12ω²s² + 18ω⁴ − 2Eε⁴ (unbiased for the efficient part e⁴ when s = e + ε_b − ε_a).
  */
-function sparse(r: Float64Array, K: number): { rvAverage: number; quarticity: number } {
+function sparse(
+  r: Float64Array,
+  K: number,
+  w2: number,
+  e4: number,
+): { rvAverage: number; quarticity: number } {
   const n = r.length;
   // c[i] = Y_i − Y_0, so the K-step return from a is c[a + K] − c[a]
   const c = new Float64Array(n + 1);
@@ -301,16 +315,23 @@ function sparse(r: Float64Array, K: number): { rvAverage: number; quarticity: nu
     let r4 = 0;
     let m = 0;
     for (let a = k; a + K <= n; a += K) {
-      const s = c[a + K] - c[a];
-      const s2 = s * s;
-      rv += s2;
-      r4 += s2 * s2;
+      const d = c[a + K] - c[a];
+      const d2 = d * d;
+      rv += d2;
+      r4 += d2 * d2;
       m++;
     }
     rvSum += rv;
-    qSum += (m / 3) * r4;
+    qSum += (m / 3) * (r4 - 12 * w2 * rv + m * (18 * w2 * w2 - 2 * e4));
   }
   return { rvAverage: rvSum / K, quarticity: qSum / K };
+}
+
+/** Eε⁴ ≈ (1/2n) Σ r⁴ − 3ω̂⁴, floored at ω̂⁴ (ZMA 2005, §2). */
+function noiseFourthMoment(r: Float64Array, w2: number): number {
+  let r4 = 0;
+  for (let i = 0; i < r.length; i++) r4 += r[i] ** 4;
+  return Math.max(r4 / (2 * r.length) - 3 * w2 * w2, w2 * w2);
 }
 
 /** Options of {@link optimalSamplingFrequency}. */

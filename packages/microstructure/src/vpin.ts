@@ -267,7 +267,9 @@ export class VpinStream {
       if (!(sigma > 0)) return 0.5;
     }
     const z = dp / sigma;
-    return this.#cls === 0 ? normalCdf(z) : studentTCdf(z, this.#df);
+    const b = this.#cls === 0 ? normalCdf(z) : studentTCdf(z, this.#df);
+    // an overflowing change (|ΔP| near 1e308) makes z NaN: classify it by its sign alone
+    return b >= 0 && b <= 1 ? b : dp > 0 ? 1 : dp < 0 ? 0 : 0.5;
   }
 
   #fillBuckets(volume: number, buy: number): void {
