@@ -82,7 +82,11 @@ describe('VPIN buckets', () => {
       p += rng.bernoulli(0.5) ? 0.01 : -0.01;
       st.update(p, 3);
     }
-    for (let i = 0; i < 60; i++) st.update((p += 0.01), 3); // a one-sided run
+    // a one-sided run
+    for (let i = 0; i < 60; i++) {
+      p += 0.01;
+      st.update(p, 3);
+    }
     expect(st.vpin).toBe(1);
     expect(st.cdf(1)).toBe(1);
     expect(st.cdf(0)).toBeLessThan(0.05);
