@@ -78,12 +78,20 @@ export interface HasbrouckVar {
    * `irfs` ((horizon + 1) × 2 × 2), which match `VAR(y).fit(p)` and its `irf(horizon).irfs`.
    */
   readonly reducedForm: {
+    /** statsmodels' `params`: (1 + 2p) × 2, row-major, intercept row first. */
     readonly params: Float64Array;
+    /** Residual covariance Σ_u (2×2, degrees-of-freedom adjusted), trades first. */
     readonly sigmaU: Float64Array;
+    /** MA matrices Φ_0 … Φ_horizon, (horizon + 1) × 2 × 2. */
     readonly irfs: Float64Array;
   };
   /** Information criteria per order tried, when `lags` was a criterion. */
-  readonly lagSelection?: { readonly aic: Float64Array; readonly bic: Float64Array };
+  readonly lagSelection?: {
+    /** AIC per order 0 … maxLags (as statsmodels' `select_order`). */
+    readonly aic: Float64Array;
+    /** BIC per order 0 … maxLags. */
+    readonly bic: Float64Array;
+  };
 }
 
 /**

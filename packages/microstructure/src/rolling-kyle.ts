@@ -57,6 +57,7 @@ export class RollingKyleLambda {
   skipped = 0;
   readonly #x: Float64Array;
   readonly #y: Float64Array;
+  readonly #in = new Float64Array(2);
   readonly #intercept: boolean;
   readonly #resync: number;
   readonly #policy: InvalidPolicy;
@@ -103,19 +104,34 @@ export class RollingKyleLambda {
    * @throws `ValidationError` on a non-finite value under the `'throw'` policy
    */
   update(priceChange: number, signedVolume: number): boolean {
+    // kept small so that V8 inlines it into the caller's loop: the two doubles then never cross
+    // a call boundary (which would box them); the work happens in #push, on the scratch
     if (!(priceChange - priceChange === 0 && signedVolume - signedVolume === 0)) {
-      if (this.#policy === 'throw') {
-        throw new ValidationError('priceChange and signedVolume must be finite', {
-          field: priceChange - priceChange === 0 ? 'signedVolume' : 'priceChange',
-          value: priceChange - priceChange === 0 ? signedVolume : priceChange,
-        });
-      }
-      this.skipped++;
-      return false;
+      return this.#invalid(priceChange, signedVolume);
     }
+    this.#in[0] = signedVolume;
+    this.#in[1] = priceChange;
+    this.#push();
+    return true;
+  }
+
+  #invalid(priceChange: number, signedVolume: number): boolean {
+    if (this.#policy === 'throw') {
+      throw new ValidationError('priceChange and signedVolume must be finite', {
+        field: priceChange - priceChange === 0 ? 'signedVolume' : 'priceChange',
+        value: priceChange - priceChange === 0 ? signedVolume : priceChange,
+      });
+    }
+    this.skipped++;
+    return false;
+  }
+
+  #push(): void {
+    const x = this.#in[0];
+    const y = this.#in[1];
     if (this.#len === 0 && this.#intercept) {
-      this.#rx = signedVolume;
-      this.#ry = priceChange;
+      this.#rx = x;
+      this.#ry = y;
     }
     const w = this.window;
     if (this.#len === w) {
@@ -127,24 +143,23 @@ export class RollingKyleLambda {
       this.#sxx -= ox * ox;
       this.#sxy -= ox * oy;
       this.#syy -= oy * oy;
-      this.#x[h] = signedVolume;
-      this.#y[h] = priceChange;
+      this.#x[h] = x;
+      this.#y[h] = y;
       this.#head = h + 1 === w ? 0 : h + 1;
     } else {
       const i = this.#head + this.#len;
-      this.#x[i] = signedVolume;
-      this.#y[i] = priceChange;
+      this.#x[i] = x;
+      this.#y[i] = y;
       this.#len++;
     }
-    const dx = signedVolume - this.#rx;
-    const dy = priceChange - this.#ry;
+    const dx = x - this.#rx;
+    const dy = y - this.#ry;
     this.#sx += dx;
     this.#sy += dy;
     this.#sxx += dx * dx;
     this.#sxy += dx * dy;
     this.#syy += dy * dy;
     if (++this.#since >= this.#resync) this.#recompute();
-    return true;
   }
 
   /** Observations in the window. */

@@ -8,7 +8,7 @@
  */
 import { ValidationError } from '@x/core';
 import { checkPolicy, type InvalidPolicy } from './internal/book.js';
-import { normalCdf, studentTCdf } from './internal/dist.js';
+import { normalCdfInto, studentTCdf } from './internal/dist.js';
 
 /**
  * How volume is split into buys and sells:
@@ -103,6 +103,9 @@ export class VpinStream {
   readonly #fixedSigma: number;
   readonly #policy: InvalidPolicy;
   readonly #oi: Float64Array;
+  /** [price, volume, buy fraction] of the observation being applied. */
+  readonly #in = new Float64Array(3);
+  readonly #cdfScratch = new Float64Array(4);
   readonly #hist: Float64Array;
   #histTotal = 0;
   #oiSum = 0;
@@ -114,10 +117,8 @@ export class VpinStream {
   #prevPrice = 0;
   #hasPrev = false;
   #lastBuy = 0.5;
-  // Welford running moments of ΔP
-  #dn = 0;
-  #dmean = 0;
-  #dm2 = 0;
+  /** Welford running moments of ΔP and the σ in use: [count, mean, M2, σ]. */
+  readonly #welford = new Float64Array(4);
 
   /**
    * @param options - bucket volume, window, classification, σ, histogram bins, policy
@@ -176,23 +177,33 @@ export class VpinStream {
    *   observation would fill more than 1e7 buckets (bucketVolume in the wrong unit)
    */
   update(price: number, volume: number): boolean {
+    // kept small so that V8 inlines it into the caller's loop: the doubles then never cross a
+    // call boundary (which would box them); the work happens in #apply, on the scratch
     if (!(price - price === 0 && volume >= 0 && volume < Number.POSITIVE_INFINITY)) {
       if (this.#policy === 'throw') this.#throwInvalid(price, volume);
       this.skipped++;
       return false;
     }
+    this.#in[0] = price;
+    this.#in[1] = volume;
+    this.#apply();
+    return true;
+  }
+
+  #apply(): void {
+    const price = this.#in[0];
+    const volume = this.#in[1];
     if (volume > MAX_BUCKETS_PER_OBS * this.bucketVolume) {
       throw new ValidationError(
         `one observation of volume ${volume} fills more than 1e7 buckets of ${this.bucketVolume}: bucketVolume is in the wrong unit`,
         { field: 'bucketVolume', value: this.bucketVolume, details: { volume } },
       );
     }
-    const buy = this.#classify(price);
+    this.#classify();
     this.#prevPrice = price;
     this.#hasPrev = true;
     this.observations++;
-    this.#fillBuckets(volume, buy);
-    return true;
+    this.#fillBuckets();
   }
 
   /** VPIN of the last n closed buckets, or `undefined` before n buckets have closed. */
@@ -248,33 +259,52 @@ export class VpinStream {
     );
   }
 
-  /** Buy fraction of the current observation. */
-  #classify(price: number): number {
-    if (!this.#hasPrev) return 0.5;
-    const dp = price - this.#prevPrice;
+  /** Buy fraction of the observation in #in[0] into #in[2]. */
+  #classify(): void {
+    const io = this.#in;
+    if (!this.#hasPrev) {
+      io[2] = 0.5;
+      return;
+    }
+    const dp = io[0] - this.#prevPrice;
     if (this.#cls === 2) {
       if (dp > 0) this.#lastBuy = 1;
       else if (dp < 0) this.#lastBuy = 0;
-      return this.#lastBuy;
+      io[2] = this.#lastBuy;
+      return;
     }
-    let sigma = this.#fixedSigma;
-    if (sigma === 0) {
-      const n = ++this.#dn;
-      const d = dp - this.#dmean;
-      this.#dmean += d / n;
-      this.#dm2 += d * (dp - this.#dmean);
-      sigma = n > 1 ? Math.sqrt(this.#dm2 / (n - 1)) : Math.abs(dp);
-      if (!(sigma > 0)) return 0.5;
+    // σ goes through the typed scratch: a phi of a Smi field and a computed double would box it
+    const w = this.#welford;
+    if (this.#fixedSigma > 0) {
+      w[3] = this.#fixedSigma;
+    } else {
+      const n = w[0] + 1;
+      const d = dp - w[1];
+      const mean = w[1] + d / n;
+      const m2 = w[2] + d * (dp - mean);
+      w[0] = n;
+      w[1] = mean;
+      w[2] = m2;
+      w[3] = n > 1 ? Math.sqrt(m2 / (n - 1)) : Math.abs(dp);
     }
-    const z = dp / sigma;
-    const b = this.#cls === 0 ? normalCdf(z) : studentTCdf(z, this.#df);
+    const sigma = w[3];
+    if (!(sigma > 0)) {
+      io[2] = 0.5;
+      return;
+    }
+    const c = this.#cdfScratch;
+    c[0] = dp / sigma;
+    if (this.#cls === 0) normalCdfInto(c);
+    else c[1] = studentTCdf(c[0], this.#df); // the t CDF boxes its doubles: slower path
+    const b = c[1];
     // an overflowing change (|ΔP| near 1e308) makes z NaN: classify it by its sign alone
-    return b >= 0 && b <= 1 ? b : dp > 0 ? 1 : dp < 0 ? 0 : 0.5;
+    io[2] = b >= 0 && b <= 1 ? b : dp > 0 ? 1 : dp < 0 ? 0 : 0.5;
   }
 
-  #fillBuckets(volume: number, buy: number): void {
+  #fillBuckets(): void {
     const V = this.bucketVolume;
-    let q = volume;
+    const buy = this.#in[2];
+    let q = this.#in[1];
     while (q > 0) {
       const room = V - this.#fill;
       const take = Math.min(q, room);
