@@ -192,7 +192,7 @@ async function main(): Promise<void> {
     kyleRead.gcs,
     kyleRead.bytes,
   ]);
-  for (const classification of ['bvc-normal', 'tick'] as const) {
+  for (const classification of ['bvc-normal', 'tick', 'bvc-t'] as const) {
     const v = await timed(() => {
       const s = new VpinStream({ bucketVolume: 50, window: 50, classification });
       return (i) => {
