@@ -127,8 +127,8 @@ export function choleskyInverse(a: Float64Array, k: number, what: string): Float
   return inv;
 }
 
-/** log det of a symmetric positive definite matrix (2 Σ log Lᵢᵢ of its Cholesky factor). */
-export function logDetSpd(a: Float64Array, k: number, what: string): number {
+/** ml-matrix's Cholesky of a row-major symmetric k×k matrix; throws unless positive definite. */
+function spdCholesky(a: Float64Array, k: number, what: string): Matrix {
   const s = new Matrix(k, k);
   for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) s.set(i, j, a[i * k + j]);
   for (let i = 0; i < k; i++) for (let j = 0; j < i; j++) s.set(i, j, s.get(j, i));
@@ -136,7 +136,12 @@ export function logDetSpd(a: Float64Array, k: number, what: string): number {
   if (!chol.isPositiveDefinite()) {
     throw new ValidationError(`${what} is not positive definite`, { field: what });
   }
-  const l = chol.lowerTriangularMatrix;
+  return chol.lowerTriangularMatrix;
+}
+
+/** log det of a symmetric positive definite matrix (2 Σ log Lᵢᵢ of its Cholesky factor). */
+export function logDetSpd(a: Float64Array, k: number, what: string): number {
+  const l = spdCholesky(a, k, what);
   let ld = 0;
   for (let i = 0; i < k; i++) ld += Math.log(l.get(i, i));
   return 2 * ld;
@@ -144,14 +149,7 @@ export function logDetSpd(a: Float64Array, k: number, what: string): number {
 
 /** Lower Cholesky factor (row-major) of a symmetric positive definite k×k matrix. */
 export function choleskyLower(a: Float64Array, k: number, what: string): Float64Array {
-  const s = new Matrix(k, k);
-  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) s.set(i, j, a[i * k + j]);
-  for (let i = 0; i < k; i++) for (let j = 0; j < i; j++) s.set(i, j, s.get(j, i));
-  const chol = new CholeskyDecomposition(s);
-  if (!chol.isPositiveDefinite()) {
-    throw new ValidationError(`${what} is not positive definite`, { field: what });
-  }
-  const l = chol.lowerTriangularMatrix;
+  const l = spdCholesky(a, k, what);
   const out = new Float64Array(k * k);
   for (let i = 0; i < k; i++) for (let j = 0; j <= i; j++) out[i * k + j] = l.get(i, j);
   return out;
