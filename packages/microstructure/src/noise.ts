@@ -249,7 +249,7 @@ export interface Tsrv extends NoiseEstimate {
  *   x += 1e-4 * u(); // efficient: variance 1e-8/12 per step
  *   return Math.exp(x + 5e-4 * u());
  * });
- * console.log(tsrv(price).value.toExponential(1)); // 1.6e-5 (truth 20000 · 1e-8/12 ≈ 1.7e-5)
+ * console.log(tsrv(price).value.toExponential(1)); // 1.7e-5 (truth 20000 · 1e-8/12 ≈ 1.67e-5)
  * ```
  */
 export function tsrv(price: ArrayLike<number>, options: TsrvOptions = {}): Tsrv {
