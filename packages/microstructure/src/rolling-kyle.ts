@@ -19,6 +19,8 @@ export interface RollingKyleLambdaOptions {
   readonly resyncEvery?: number;
   /** `'throw'` (default) or `'skip'` on a NaN or infinite observation. */
   readonly onInvalid?: InvalidPolicy;
+  /** Robust standard error type of {@link RollingKyleLambda.robustStdError} (default `'HC1'`). */
+  readonly covType?: 'HC0' | 'HC1';
 }
 
 /**
@@ -31,8 +33,9 @@ export interface RollingKyleLambdaOptions {
  * every `resyncEvery` observations they are recomputed from the ring buffer (O(window)) to bound
  * drift. The estimate is the closed-form simple regression: λ = Sxy/Sxx, s² = (Syy − λSxy)/(n − 2)
  * (n − 1 without intercept), plain standard error √(s²/Sxx), t = λ/se, R² = λSxy/Syy (uncentred
- * without intercept). Heteroskedasticity-robust errors need the residuals and are offered by the
- * batch {@link kyleLambda} only.
+ * without intercept). The HC0/HC1 robust standard error comes from running sums of the
+ * fourth-order moments (x³, x⁴, x²y, x³y, xy², x²y²) kept the same way; HC2/HC3 need each
+ * observation's leverage and are offered by the batch {@link kyleLambda} only.
  *
  * Until the window holds enough observations with variation in both series, the estimates are
  * `undefined` (never NaN). Invalid observations (NaN, ±Infinity) follow `onInvalid`: a
@@ -47,7 +50,7 @@ export interface RollingKyleLambdaOptions {
  *   const flow = Math.sin(i * 1.7) * 10;
  *   k.update(0.02 * flow + Math.cos(i * 2.3) * 0.01, flow);
  * }
- * console.log(k.lambda?.toFixed(3), k.stdError !== undefined); // '0.020' true
+ * console.log(k.lambda?.toFixed(3), k.robustStdError !== undefined); // 0.020 true
  * ```
  */
 export class RollingKyleLambda {
@@ -59,6 +62,7 @@ export class RollingKyleLambda {
   readonly #y: Float64Array;
   readonly #in = new Float64Array(2);
   readonly #intercept: boolean;
+  readonly #hc1: boolean;
   readonly #resync: number;
   readonly #policy: InvalidPolicy;
   #head = 0;
@@ -71,6 +75,8 @@ export class RollingKyleLambda {
   #sxx = 0;
   #sxy = 0;
   #syy = 0;
+  /** Higher moments for the robust error, about the same reference: Σx³, Σx⁴, Σx²y, Σx³y, Σxy², Σx²y². */
+  readonly #hm = new Float64Array(6);
 
   /**
    * @param options - window, intercept, resync interval, invalid-input policy
@@ -92,6 +98,11 @@ export class RollingKyleLambda {
     this.#x = new Float64Array(w);
     this.#y = new Float64Array(w);
     this.#intercept = options.intercept ?? true;
+    const cov = options.covType ?? 'HC1';
+    if (cov !== 'HC0' && cov !== 'HC1') {
+      throw new ValidationError("covType must be 'HC0' or 'HC1'", { field: 'covType', value: cov });
+    }
+    this.#hc1 = cov === 'HC1';
     this.#resync = r;
     this.#policy = checkPolicy(options.onInvalid);
   }
@@ -143,6 +154,7 @@ export class RollingKyleLambda {
       this.#sxx -= ox * ox;
       this.#sxy -= ox * oy;
       this.#syy -= oy * oy;
+      this.#moments(ox, oy, -1);
       this.#x[h] = x;
       this.#y[h] = y;
       this.#head = h + 1 === w ? 0 : h + 1;
@@ -159,6 +171,7 @@ export class RollingKyleLambda {
     this.#sxx += dx * dx;
     this.#sxy += dx * dy;
     this.#syy += dy * dy;
+    this.#moments(dx, dy, 1);
     if (++this.#since >= this.#resync) this.#recompute();
   }
 
@@ -215,6 +228,61 @@ export class RollingKyleLambda {
     return Math.min(1, (sxy * sxy) / (this.#sxxC() * this.#syyC()));
   }
 
+  /**
+   * Heteroskedasticity-robust standard error of λ, HC0 or HC1 (`covType`, statsmodels' names):
+   * √(Σ uᵢ²eᵢ²) / Sxx with uᵢ the centred (or, without intercept, raw) flow and eᵢ the residual,
+   * times √(n/(n − k)) for HC1; from running fourth-order moments, O(1). `undefined` until ready.
+   */
+  get robustStdError(): number | undefined {
+    if (!this.ready) return undefined;
+    const n = this.#len;
+    const b = this.#sxyC() / this.#sxxC();
+    const [x3, x4, x2y, x3y, xy2, x2y2] = this.#hm;
+    const sx = this.#sx;
+    const sy = this.#sy;
+    const sxx = this.#sxx;
+    const sxy = this.#sxy;
+    const syy = this.#syy;
+    // central moments about the window means (mx, my) from the moments about the reference
+    const mx = this.#intercept ? sx / n : 0;
+    const my = this.#intercept ? sy / n : 0;
+    const u4 = x4 - 4 * mx * x3 + 6 * mx * mx * sxx - 4 * mx ** 3 * sx + n * mx ** 4;
+    const u3v =
+      x3y -
+      my * x3 -
+      3 * mx * x2y +
+      3 * mx * my * sxx +
+      3 * mx * mx * sxy -
+      3 * mx * mx * my * sx -
+      mx ** 3 * sy +
+      n * mx ** 3 * my;
+    const u2v2 =
+      x2y2 -
+      2 * my * x2y +
+      my * my * sxx -
+      2 * mx * xy2 +
+      4 * mx * my * sxy -
+      2 * mx * my * my * sx +
+      mx * mx * syy -
+      2 * mx * mx * my * sy +
+      n * mx * mx * my * my;
+    const meat = Math.max(u2v2 - 2 * b * u3v + b * b * u4, 0);
+    const k = this.#intercept ? 2 : 1;
+    const f = this.#hc1 ? n / (n - k) : 1;
+    return Math.sqrt(meat * f) / this.#sxxC();
+  }
+
+  #moments(dx: number, dy: number, sign: number): void {
+    const hm = this.#hm;
+    const x2 = dx * dx;
+    hm[0] += sign * x2 * dx;
+    hm[1] += sign * x2 * x2;
+    hm[2] += sign * x2 * dy;
+    hm[3] += sign * x2 * dx * dy;
+    hm[4] += sign * dx * dy * dy;
+    hm[5] += sign * x2 * dy * dy;
+  }
+
   /** Clears the window (options and the skipped count are kept). */
   reset(): void {
     this.#head = 0;
@@ -227,6 +295,7 @@ export class RollingKyleLambda {
     this.#sxx = 0;
     this.#sxy = 0;
     this.#syy = 0;
+    this.#hm.fill(0);
   }
 
   // centred (intercept) or raw (no intercept, reference 0) second moments
@@ -274,5 +343,11 @@ export class RollingKyleLambda {
     this.#sxx = sxx;
     this.#sxy = sxy;
     this.#syy = syy;
+    const hm = this.#hm;
+    hm.fill(0);
+    for (let k = 0; k < n; k++) {
+      const i = (this.#head + k) % w;
+      this.#moments(this.#x[i] - this.#rx, this.#y[i] - this.#ry, 1);
+    }
   }
 }

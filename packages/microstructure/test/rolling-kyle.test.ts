@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { kyleLambda, RollingKyleLambda } from '../src/index.js';
 
 describe('RollingKyleLambda', () => {
-  it('equals the batch OLS of each window (λ, α, plain se, t, R²), with and without intercept', () => {
+  it('equals the batch OLS of each window (λ, α, plain and HC0/HC1 se, R²), with and without intercept', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 3, max: 40 }),
@@ -21,8 +21,9 @@ describe('RollingKyleLambda', () => {
           },
         ),
         fc.integer({ min: 1, max: 50 }),
-        (window, intercept, obs, resyncEvery) => {
-          const k = new RollingKyleLambda({ window, intercept, resyncEvery });
+        fc.constantFrom('HC0', 'HC1') as fc.Arbitrary<'HC0' | 'HC1'>,
+        (window, intercept, obs, resyncEvery, covType) => {
+          const k = new RollingKyleLambda({ window, intercept, resyncEvery, covType });
           for (let i = 0; i < obs.length; i++) {
             const [dp, q] = obs[i];
             k.update(dp, q);
@@ -31,7 +32,7 @@ describe('RollingKyleLambda', () => {
             const xs = obs.slice(i + 1 - window, i + 1).map((o) => o[1]);
             let batch: ReturnType<typeof kyleLambda> | undefined;
             try {
-              batch = kyleLambda(ys, xs, { intercept, covType: 'HC0' });
+              batch = kyleLambda(ys, xs, { intercept, covType });
             } catch {
               batch = undefined; // degenerate window (no negative flow, constant, ...)
             }
@@ -45,6 +46,7 @@ describe('RollingKyleLambda', () => {
               'alpha',
             );
             expectClose(k.stdError as number, batch.stdError, tol, 'se');
+            expectClose(k.robustStdError as number, batch.robustStdError, tol, 'robust se');
             expectClose(k.r2 as number, batch.r2, { atol: 1e-9 }, 'r2');
           }
         },
@@ -72,6 +74,7 @@ describe('RollingKyleLambda', () => {
     );
     expectClose(k.lambda as number, b.lambda, { rtol: 1e-8 }, 'lambda');
     expectClose(k.stdError as number, b.stdError, { rtol: 1e-7 }, 'se');
+    expectClose(k.robustStdError as number, b.robustStdError, { rtol: 1e-6 }, 'robust se');
   });
 
   it('is undefined (never NaN) until the window has variation, and after reset', () => {
