@@ -10,6 +10,13 @@ export {
   type CancelBurstOptions,
 } from './cancel-burst.js';
 export {
+  type HasbrouckReturnEquation,
+  type HasbrouckTradeEquation,
+  type HasbrouckVar,
+  type HasbrouckVarOptions,
+  hasbrouckVar,
+} from './hasbrouck-var.js';
+export {
   BookFeatures,
   type BookFeaturesOptions,
   depthImbalance,
@@ -27,6 +34,16 @@ export {
 } from './integrated-ofi.js';
 export type { InvalidPolicy } from './internal/book.js';
 export {
+  type CovType,
+  hasbrouckLambda,
+  type ImpactRegression,
+  type ImpactRegressionOptions,
+  kyleLambda,
+  type TradeBars,
+  type TradeColumns,
+  tradeBars,
+} from './lambda.js';
+export {
   fitStoikovMicroPrice,
   imbalanceWeightedMid,
   MicroPriceTracker,
@@ -36,6 +53,19 @@ export {
   type StoikovMicroPriceState,
   type StoikovOptions,
 } from './microprice.js';
+export {
+  type AutocovNoiseEstimate,
+  type NoiseEstimate,
+  type NoiseOptions,
+  noiseVarianceAutocov,
+  noiseVarianceRv,
+  type OptimalSampling,
+  type OptimalSamplingOptions,
+  optimalSamplingFrequency,
+  type Tsrv,
+  type TsrvOptions,
+  tsrv,
+} from './noise.js';
 export {
   type L2Rows,
   MultiLevelOfi,
@@ -58,6 +88,7 @@ export {
   L3QueueTracker,
   type L3QueueTrackerOptions,
 } from './queue.js';
+export { RollingKyleLambda, type RollingKyleLambdaOptions } from './rolling-kyle.js';
 export {
   KaplanMeier,
   type LevelEnd,
@@ -65,6 +96,13 @@ export {
   TopOfBookSurvival,
   type TopOfBookSurvivalOptions,
 } from './survival.js';
+export {
+  type VpinClassification,
+  type VpinOptions,
+  type VpinSeries,
+  VpinStream,
+  vpin,
+} from './vpin.js';
 export {
   executionSlippage,
   type PriceDeviation,
