@@ -66,6 +66,13 @@ export {
   type TopOfBookSurvivalOptions,
 } from './survival.js';
 export {
+  fitVecm,
+  type VecmCointegration,
+  type VecmDeterministic,
+  type VecmFit,
+  type VecmOptions,
+} from './vecm.js';
+export {
   executionSlippage,
   type PriceDeviation,
   priceDeviation,

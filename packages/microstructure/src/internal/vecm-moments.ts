@@ -1,0 +1,112 @@
+/**
+ * The O(n) kernels behind the VECM fit: one pass over the venues' prices accumulating the
+ * cross-products of the VECM's variables, and one pass accumulating the moments of the
+ * residuals' outer products. Everything after these passes is a small dense problem.
+ *
+ * Row layout of observation t (t = lags + 1 .. n − 1, T = n − lags − 1 rows, as statsmodels):
+ * `[Δy_t (K), y_{t−1} − shift (K), Δy_{t−1} (K), …, Δy_{t−lags} (K)]`, D = K·(2 + lags).
+ *
+ * @module
+ */
+
+/** Sums over the T rows: `sum[i] = Σ x_i`, `cross[i·D + j] = Σ x_i x_j` (full, symmetric). */
+export interface VecmMoments {
+  readonly rows: number;
+  readonly dim: number;
+  readonly sum: Float64Array;
+  readonly cross: Float64Array;
+}
+
+/** Fills `x` with observation t's row (see the module doc). */
+function fillRow(
+  y: readonly Float64Array[],
+  k: number,
+  lags: number,
+  shift: Float64Array,
+  t: number,
+  x: Float64Array,
+): void {
+  for (let v = 0; v < k; v++) {
+    const s = y[v]!;
+    const prev = s[t - 1]!;
+    x[v] = s[t]! - prev;
+    x[k + v] = prev - shift[v]!;
+    for (let l = 1; l <= lags; l++) x[(l + 1) * k + v] = s[t - l]! - s[t - l - 1]!;
+  }
+}
+
+/**
+ * One pass of cross-products: O(n·D²) time, O(D²) memory.
+ * @param y - K price series of equal length n
+ * @param lags - number of lagged differences (statsmodels' `k_ar_diff`)
+ * @param shift - a per-venue level subtracted from y_{t−1} (the first price), for accuracy
+ */
+export function accumulateVecmMoments(
+  y: readonly Float64Array[],
+  lags: number,
+  shift: Float64Array,
+): VecmMoments {
+  const k = y.length;
+  const n = y[0]!.length;
+  const dim = k * (2 + lags);
+  const x = new Float64Array(dim);
+  const sum = new Float64Array(dim);
+  const cross = new Float64Array(dim * dim);
+  for (let t = lags + 1; t < n; t++) {
+    fillRow(y, k, lags, shift, t, x);
+    for (let i = 0; i < dim; i++) {
+      const xi = x[i]!;
+      sum[i] += xi;
+      const row = i * dim;
+      for (let j = i; j < dim; j++) cross[row + j] += xi * x[j]!;
+    }
+  }
+  for (let i = 0; i < dim; i++) {
+    for (let j = 0; j < i; j++) cross[i * dim + j] = cross[j * dim + i]!;
+  }
+  return { rows: n - lags - 1, dim, sum, cross };
+}
+
+/**
+ * One pass over the residuals u_t = Δy_t − c − B·z_t (z_t the row without its Δy_t block),
+ * accumulating w_t = vech(u_t u_t') (lower triangle, row by row) and its outer products: the
+ * inputs of the fourth-moment covariance of vech(Ω̂). O(n·(K·D + q²)) time, O(q²) memory.
+ * @param coef - K × (D − K) row-major coefficients B on z_t
+ * @param constant - the K intercepts c (zeros without a constant)
+ */
+export function accumulateResidualMoments(
+  y: readonly Float64Array[],
+  lags: number,
+  shift: Float64Array,
+  coef: Float64Array,
+  constant: Float64Array,
+): { readonly sum: Float64Array; readonly cross: Float64Array; readonly rows: number } {
+  const k = y.length;
+  const n = y[0]!.length;
+  const dim = k * (2 + lags);
+  const m = dim - k;
+  const q = (k * (k + 1)) / 2;
+  const x = new Float64Array(dim);
+  const u = new Float64Array(k);
+  const w = new Float64Array(q);
+  const sum = new Float64Array(q);
+  const cross = new Float64Array(q * q);
+  for (let t = lags + 1; t < n; t++) {
+    fillRow(y, k, lags, shift, t, x);
+    for (let i = 0; i < k; i++) {
+      let acc = x[i]! - constant[i]!;
+      const row = i * m;
+      for (let j = 0; j < m; j++) acc -= coef[row + j]! * x[k + j]!;
+      u[i] = acc;
+    }
+    let p = 0;
+    for (let i = 0; i < k; i++) for (let j = 0; j <= i; j++) w[p++] = u[i]! * u[j]!;
+    for (let a = 0; a < q; a++) {
+      const wa = w[a]!;
+      sum[a] += wa;
+      for (let b = a; b < q; b++) cross[a * q + b] += wa * w[b]!;
+    }
+  }
+  for (let a = 0; a < q; a++) for (let b = 0; b < a; b++) cross[a * q + b] = cross[b * q + a]!;
+  return { sum, cross, rows: n - lags - 1 };
+}
