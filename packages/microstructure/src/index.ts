@@ -17,6 +17,11 @@ export {
   type ImbalanceOptions,
 } from './imbalance.js';
 export {
+  type InformationShare,
+  type InformationShareOptions,
+  informationShare,
+} from './information-share.js';
+export {
   fitIntegratedOfi,
   IntegratedOfi,
   type IntegratedOfiFit,
