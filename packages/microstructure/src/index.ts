@@ -10,6 +10,12 @@ export {
   type CancelBurstOptions,
 } from './cancel-burst.js';
 export {
+  type Estimate,
+  type HuangStollFit,
+  type HuangStollOptions,
+  huangStoll,
+} from './huang-stoll.js';
+export {
   BookFeatures,
   type BookFeaturesOptions,
   depthImbalance,

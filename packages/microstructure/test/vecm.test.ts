@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { ValidationError } from '@x/core';
 import { expectArraysClose } from '@x/test-utils';
 import { describe, expect, it } from 'vitest';
 import { fitVecm } from '../src/index.js';
