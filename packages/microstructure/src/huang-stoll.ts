@@ -6,9 +6,10 @@
  * @module
  */
 import { assertAllFinite, assertInteger, ValidationError } from '@x/core';
-import { inverse, Matrix } from 'ml-matrix';
+import { Matrix } from 'ml-matrix';
 import { chiSquareSurvival } from './internal/chi-square.js';
 import { twoSidedZ } from './internal/normal-quantile.js';
+import { choleskyInverse } from './internal/ols.js';
 
 /** An estimate with its standard error and confidence interval. */
 export interface Estimate {
@@ -145,7 +146,7 @@ function hacCovariance(
     : [0, phi.get(0, 0), phi.get(1, 0), 0];
   let count = 0;
   for (let t = h; t < price.length; t++) {
-    const eps = q[t - 1]! - rho * q[t - 2 < 0 ? 0 : t - 2]!;
+    const eps = q[t - 1]! - rho * q[Math.max(t - 2, 0)]!;
     const e =
       price[t]! - price[t - 1]! - a * q[t]! - b * q[t - 1]! - (threeWay ? c * q[t - 2]! : 0);
     const slot = (count % (hac + 1)) * l;
@@ -177,36 +178,10 @@ function hacCovariance(
   return out;
 }
 
-/**
- * Inverse of a symmetric matrix through its correlation form, refusing a singular one (a
- * variance inflation above 1e10, or no inverse at all).
- */
-function invertOrThrow(m: Matrix, what: string): Matrix {
-  const n = m.rows;
-  const fail = () =>
-    new ValidationError(
-      `singular design: ${what} is singular (trade signs constant or collinear)`,
-      {
-        field: 'sides',
-      },
-    );
-  const d = Array.from({ length: n }, (_, i) => m.get(i, i));
-  if (!d.every((x) => x > 0)) throw fail();
-  const corr = new Matrix(n, n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++)
-      corr.set(i, j, (m.get(i, j) + m.get(j, i)) / 2 / Math.sqrt(d[i]! * d[j]!));
-  }
-  let inv: Matrix;
-  try {
-    inv = inverse(corr);
-  } catch {
-    throw fail();
-  }
-  for (let i = 0; i < n; i++) if (!(Math.abs(inv.get(i, i)) < 1e10)) throw fail();
-  for (let i = 0; i < n; i++)
-    for (let j = 0; j < n; j++) inv.set(i, j, inv.get(i, j) / Math.sqrt(d[i]! * d[j]!));
-  return inv;
+/** Inverse of a symmetric positive definite matrix, refusing a singular one (internal/ols.ts). */
+function spdInverse(m: Matrix, what: string): Matrix {
+  const k = m.rows;
+  return Matrix.from1DArray(k, k, choleskyInverse(Float64Array.from(m.to1DArray()), k, what));
 }
 
 /**
@@ -324,13 +299,13 @@ export function huangStoll(
   const solve = (w: Matrix) => {
     const gw = g.transpose().mmul(w);
     const info = gw.mmul(g);
-    const infoInv = invertOrThrow(info, 'the moment Jacobian');
+    const infoInv = spdInverse(info, 'Huang-Stoll moment Jacobian (trade signs)');
     return { phi: infoInv.mmul(gw.mmul(m)), infoInv };
   };
-  const w1 = invertOrThrow(zz, 'the instrument moment matrix');
+  const w1 = spdInverse(zz, 'Huang-Stoll instrument moments (trade signs)');
   const step1 = solve(w1);
   const sHat = hacCovariance(p, q, h, sys, step1.phi, threeWay, hac);
-  const w2 = invertOrThrow(sHat, 'the moment covariance');
+  const w2 = spdInverse(sHat, 'Huang-Stoll moment covariance');
   const { phi, infoInv } = solve(w2);
   const gbar = m.sub(g.mmul(phi));
   const jStatistic = l > sys.params ? t * gbar.transpose().mmul(w2).mmul(gbar).get(0, 0) : 0;

@@ -6,7 +6,8 @@
  * @module
  */
 import { assertAllFinite, assertInteger, ValidationError } from '@x/core';
-import { CholeskyDecomposition, EigenvalueDecomposition, inverse, Matrix } from 'ml-matrix';
+import { EigenvalueDecomposition, inverse, Matrix } from 'ml-matrix';
+import { choleskyInverse, choleskyLower, choleskySolve } from './internal/ols.js';
 import { accumulateVecmMoments } from './internal/vecm-moments.js';
 
 /**
@@ -128,21 +129,16 @@ function block(m: Float64Array, d: number, rows: number[], cols: number[]): Matr
 const range = (from: number, to: number): number[] =>
   Array.from({ length: to - from }, (_, i) => from + i);
 
-/** Cholesky that refuses a (numerically) singular matrix: 1 − R² of a column below 1e-10. */
-function choleskyOrThrow(m: Matrix, what: string): CholeskyDecomposition {
-  const a = m.add(m.transpose()).div(2);
-  const c = new CholeskyDecomposition(a);
-  const l = c.lowerTriangularMatrix;
-  for (let i = 0; i < a.rows; i++) {
-    const lii = l.get(i, i);
-    if (!c.isPositiveDefinite() || !(a.get(i, i) > 0) || !((lii * lii) / a.get(i, i) > 1e-10)) {
-      throw new ValidationError(
-        `singular design: ${what} column ${i} has zero variance or is collinear with the others`,
-        { field: 'venues', details: { column: i } },
-      );
-    }
-  }
-  return c;
+/** A⁻¹B for a symmetric positive definite A, refusing a singular one (internal/ols.ts). */
+function spdSolve(a: Matrix, b: Matrix, what: string): Matrix {
+  const x = choleskySolve(
+    Float64Array.from(a.to1DArray()),
+    Float64Array.from(b.to1DArray()),
+    a.rows,
+    b.columns,
+    what,
+  );
+  return Matrix.from1DArray(a.rows, b.columns, x);
 }
 
 /**
@@ -188,16 +184,20 @@ function johansen(mm: Matrix, k: number, rows: number) {
   const s = (a: number[], b: number[]): Matrix => {
     const ab = block(m, d, a, b);
     if (i2.length === 0) return ab.div(rows);
-    const m22 = choleskyOrThrow(block(m, d, i2, i2), 'lagged differences');
-    return ab.sub(block(m, d, a, i2).mmul(m22.solve(block(m, d, i2, b)))).div(rows);
+    const m22 = block(m, d, i2, i2);
+    const proj = spdSolve(m22, block(m, d, i2, b), 'VECM lagged differences');
+    return ab.sub(block(m, d, a, i2).mmul(proj)).div(rows);
   };
   const s00 = s(i0, i0);
   const s01 = s(i0, i1);
   const s11 = s(i1, i1);
-  const c00 = choleskyOrThrow(s00, 'price changes');
-  const l = choleskyOrThrow(s11, 'lagged prices').lowerTriangularMatrix;
+  const flat = (x: Matrix) => Float64Array.from(x.to1DArray());
+  choleskyInverse(flat(s11), k, 'VECM lagged price levels');
+  const l = Matrix.from1DArray(k, k, choleskyLower(flat(s11), k, 'VECM lagged price levels'));
   const linv = inverse(l);
-  const c = linv.mmul(s01.transpose().mmul(c00.solve(s01))).mmul(linv.transpose());
+  const c = linv
+    .mmul(s01.transpose().mmul(spdSolve(s00, s01, 'VECM price changes')))
+    .mmul(linv.transpose());
   const sym = c.add(c.transpose()).div(2);
   const evd = new EigenvalueDecomposition(sym, { assumeSymmetric: true });
   const order = evd.realEigenvalues.map((v, i) => [v, i] as const).sort((a, b) => b[0] - a[0]);
@@ -305,8 +305,11 @@ export function fitVecm(venues: readonly ArrayLike<number>[], options: VecmOptio
   const mzf = Float64Array.from(mz.to1DArray());
   const mxx = block(mzf, k + mDim, ix, ix);
   const m0x = block(mzf, k + mDim, i0, ix);
-  const chol = choleskyOrThrow(mxx, 'error-correction or lag');
-  const coef = chol.solve(m0x.transpose()).transpose(); // K × m
+  const coef = spdSolve(
+    mxx,
+    m0x.transpose(),
+    'VECM regressors (error correction and lags)',
+  ).transpose(); // K × m
   const sigma = block(mzf, k + mDim, i0, i0)
     .sub(coef.mmul(m0x.transpose()))
     .div(rows);
@@ -319,7 +322,11 @@ export function fitVecm(venues: readonly ArrayLike<number>[], options: VecmOptio
       constant[i] = c;
     }
   }
-  const xtxInv = inverse(mxx);
+  const xtxInv = Matrix.from1DArray(
+    mDim,
+    mDim,
+    choleskyInverse(Float64Array.from(mxx.to1DArray()), mDim, 'VECM regressors'),
+  );
   const cov = new Float64Array(k * mDim * k * mDim);
   const w = k * mDim;
   for (let a = 0; a < k; a++) {
