@@ -70,6 +70,18 @@ export {
   type L3QueueTrackerOptions,
 } from './queue.js';
 export {
+  type HorizonSpreads,
+  type QuoteTape,
+  type RollOptions,
+  type RollSpread,
+  rollSpread,
+  type SpreadMeasure,
+  type TradeSpreads,
+  type TradeSpreadsOptions,
+  type TradeTape,
+  tradeSpreads,
+} from './spreads.js';
+export {
   KaplanMeier,
   type LevelEnd,
   type SurvivalCurve,
