@@ -139,6 +139,8 @@ function hacCovariance(
   hac: number,
 ): Matrix {
   const l = sys.rows.length;
+  const isA = Uint8Array.from(sys.rows, (r) => (r.eq === 'A' ? 1 : 0));
+  const lagOf = Int32Array.from(sys.rows, (r) => r.lag);
   const ring = new Float64Array((hac + 1) * l);
   const s = new Float64Array((hac + 1) * l * l);
   const [rho, a, b, c] = threeWay
@@ -150,10 +152,7 @@ function hacCovariance(
     const e =
       price[t]! - price[t - 1]! - a * q[t]! - b * q[t - 1]! - (threeWay ? c * q[t - 2]! : 0);
     const slot = (count % (hac + 1)) * l;
-    for (let i = 0; i < l; i++) {
-      const row = sys.rows[i]!;
-      ring[slot + i] = (row.eq === 'A' ? eps : e) * q[t - row.lag]!;
-    }
+    for (let i = 0; i < l; i++) ring[slot + i] = (isA[i] === 1 ? eps : e) * q[t - lagOf[i]!]!;
     for (let lag = 0; lag <= hac && lag <= count; lag++) {
       const prev = ((count - lag) % (hac + 1)) * l;
       const base = lag * l * l;

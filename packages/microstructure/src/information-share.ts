@@ -190,14 +190,14 @@ function deltaStdErr(
  * @example
  * ```ts
  * import { informationShare } from '@x/microstructure';
- * // venue 0 leads: venue 1 corrects towards it, venue 0 barely moves
+ * let seed = 11;
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * // venue 0 leads: venue 1 corrects 60% of its gap to venue 0 each step
  * const a = [100];
  * const b = [100];
  * for (let t = 1; t < 2000; t++) {
- *   const e = Math.sin(t * 12.9898) * 0.05;
- *   const u = Math.cos(t * 78.233) * 0.02;
- *   a.push(a[t - 1]! + e);
- *   b.push(b[t - 1]! + 0.6 * (a[t - 1]! - b[t - 1]!) + u);
+ *   a.push(a[t - 1]! + 0.05 * noise());
+ *   b.push(b[t - 1]! + 0.6 * (a[t - 1]! - b[t - 1]!) + 0.02 * noise());
  * }
  * const is = informationShare([a, b], { lags: 1 });
  * console.log(is.lower, is.upper, is.componentShare); // venue 0 near 1

@@ -217,9 +217,9 @@ function checkTapes(trades: TradeTape, quotes: QuoteTape): void {
  * import { tradeSpreads } from '@x/microstructure';
  * const quotes = { ts: [0, 10], bidPrice: [99.9, 100.0], askPrice: [100.1, 100.2] };
  * const trades = { ts: [5], price: [100.1], side: [1] }; // a buy at the ask
- * const s = tradeSpreads(trades, quotes, { horizons: [10] });
+ * const s = tradeSpreads(trades, quotes, { horizons: [5] }); // the quote at 10 prevails at 5 + 5
  * console.log(s.effective.mean, s.horizons[0]?.realized?.mean, s.horizons[0]?.priceImpact?.mean);
- * // 0.2 (full quoted spread), 0 (the mid moved up by 0.1), 0.2
+ * // 0.2 (the full quoted spread), 0 (the mid moved up by 0.1), 0.2
  * ```
  */
 export function tradeSpreads(

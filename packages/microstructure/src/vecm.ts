@@ -239,7 +239,7 @@ function knownBeta(k: number, base: number): Matrix {
  * equation-by-equation OLS given β (known). Prices in price units or logs, as given; the
  * sample is t = p + 1 … n − 1 (T = n − p − 1 rows), as statsmodels'.
  *
- * Cost: one O(n·D²) pass of cross-products (D = K·(p + 2)) and O(D³) dense algebra.
+ * Cost: one O(n·K·D) pass of cross-products (D = K·(p + 2)) and O(D³) dense algebra.
  *
  * @param venues - K ≥ 2 (≤ 6) price series of equal length, aligned in time
  * @param options - lags, deterministic terms, cointegration vectors, cointegration test
@@ -251,13 +251,15 @@ function knownBeta(k: number, base: number): Matrix {
  * @example
  * ```ts
  * import { fitVecm } from '@x/microstructure';
+ * let seed = 7;
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
  * const a: number[] = [];
  * const b: number[] = [];
- * let m = 100;
+ * let m = 100; // the efficient price, a random walk
  * for (let t = 0; t < 500; t++) {
- *   m += Math.sin(t * 7.1) * 0.1; // the efficient price
- *   a.push(m + 0.02 * Math.cos(t * 3.3));
- *   b.push(m + 0.05 * Math.sin(t * 5.7));
+ *   m += 0.1 * noise();
+ *   a.push(m + 0.02 * noise());
+ *   b.push(m + 0.05 * noise());
  * }
  * const fit = fitVecm([a, b], { lags: 1 });
  * console.log(fit.alpha, fit.sigmaU); // adjustment speeds and innovation covariance
@@ -339,6 +341,12 @@ export function fitVecm(venues: readonly ArrayLike<number>[], options: VecmOptio
     }
   }
   const lam = jo.eigenvalues;
+  if (!(lam[0]! < 1)) {
+    throw new ValidationError(
+      'singular design: the price changes are an exact linear function of past prices (deterministic input)',
+      { field: 'venues' },
+    );
+  }
   const traceStatistic = -rows * (Math.log(1 - lam[k - 2]!) + Math.log(1 - lam[k - 1]!));
   const traceCritical = TRACE_CRITICAL_2[det];
   const level = options.cointegrationTest ?? 0.05;

@@ -17,7 +17,7 @@ export interface VecmMoments {
   readonly cross: Float64Array;
 }
 
-/** Fills `x` with observation t's row (see the module doc). */
+/** Fills `x` with observation t's row from scratch (see the module doc). */
 function fillRow(
   y: readonly Float64Array[],
   k: number,
@@ -36,10 +36,37 @@ function fillRow(
 }
 
 /**
- * One pass of cross-products: O(n·D²) time, O(D²) memory.
+ * Advances `x` from observation t − 1's row to t's: the lag blocks shift by one block (Δy_{t−1}
+ * is the previous row's Δy_t), so only Δy_t and y_{t−1} are read from the prices.
+ */
+function advanceRow(
+  y: readonly Float64Array[],
+  k: number,
+  shift: Float64Array,
+  t: number,
+  x: Float64Array,
+): void {
+  const dim = x.length;
+  for (let i = dim - 1; i >= 3 * k; i--) x[i] = x[i - k]!;
+  if (dim > 2 * k) for (let v = 0; v < k; v++) x[2 * k + v] = x[v]!;
+  for (let v = 0; v < k; v++) {
+    const s = y[v]!;
+    const prev = s[t - 1]!;
+    x[v] = s[t]! - prev;
+    x[k + v] = prev - shift[v]!;
+  }
+}
+
+/**
+ * One pass of cross-products: O(n·K·D) time, O(D²) memory.
+ *
+ * Only the rows of Δy_t and y_{t−1} are accumulated per observation. The lag-by-lag blocks are
+ * shifted copies of the Δy_t-by-lag blocks: Σ_t Δy_{t−a} Δy_{t−b}' = Σ_s Δy_s Δy_{s−(b−a)}' over
+ * s = t − a, which differs from the accumulated Σ_t Δy_t Δy_{t−(b−a)}' only by the a terms at
+ * each end of the sample, added and removed exactly afterwards.
  * @param y - K price series of equal length n
  * @param lags - number of lagged differences (statsmodels' `k_ar_diff`)
- * @param shift - a per-venue level subtracted from y_{t−1} (the first price), for accuracy
+ * @param shift - a per-venue level subtracted from y_{t−1}, for accuracy
  */
 export function accumulateVecmMoments(
   y: readonly Float64Array[],
@@ -49,16 +76,35 @@ export function accumulateVecmMoments(
   const k = y.length;
   const n = y[0]!.length;
   const dim = k * (2 + lags);
+  const head = 2 * k;
   const x = new Float64Array(dim);
   const sum = new Float64Array(dim);
   const cross = new Float64Array(dim * dim);
   for (let t = lags + 1; t < n; t++) {
-    fillRow(y, k, lags, shift, t, x);
-    for (let i = 0; i < dim; i++) {
+    if (t === lags + 1) fillRow(y, k, lags, shift, t, x);
+    else advanceRow(y, k, shift, t, x);
+    for (let i = 0; i < dim; i++) sum[i] += x[i]!;
+    for (let i = 0; i < head; i++) {
       const xi = x[i]!;
-      sum[i] += xi;
       const row = i * dim;
       for (let j = i; j < dim; j++) cross[row + j] += xi * x[j]!;
+    }
+  }
+  const d = (s: number, v: number) => y[v]![s]! - y[v]![s - 1]!;
+  for (let a = 1; a <= lags; a++) {
+    for (let b = a; b <= lags; b++) {
+      const l = b - a;
+      for (let v = 0; v < k; v++) {
+        for (let w = l === 0 ? v : 0; w < k; w++) {
+          let acc =
+            l === 0
+              ? cross[Math.min(v, w) * dim + Math.max(v, w)]!
+              : cross[v * dim + (l + 1) * k + w]!;
+          for (let s = n - a; s < n; s++) acc -= d(s, v) * d(s - l, w);
+          for (let s = lags + 1 - a; s <= lags; s++) acc += d(s, v) * d(s - l, w);
+          cross[((a + 1) * k + v) * dim + (b + 1) * k + w] = acc;
+        }
+      }
     }
   }
   for (let i = 0; i < dim; i++) {
@@ -92,7 +138,8 @@ export function accumulateResidualMoments(
   const sum = new Float64Array(q);
   const cross = new Float64Array(q * q);
   for (let t = lags + 1; t < n; t++) {
-    fillRow(y, k, lags, shift, t, x);
+    if (t === lags + 1) fillRow(y, k, lags, shift, t, x);
+    else advanceRow(y, k, shift, t, x);
     for (let i = 0; i < k; i++) {
       let acc = x[i]! - constant[i]!;
       const row = i * m;
