@@ -8,7 +8,7 @@
 import { assertAllFinite, assertInteger, ValidationError } from '@x/core';
 import { Matrix } from 'ml-matrix';
 import { chiSquareSurvival } from './internal/chi-square.js';
-import { twoSidedZ } from './internal/normal-quantile.js';
+import { normalQuantile } from './internal/dist.js';
 import { choleskyInverse } from './internal/ols.js';
 
 /** An estimate with its standard error and confidence interval. */
@@ -349,7 +349,7 @@ function structural(
       { field: 'sides' },
     );
   }
-  const z = twoSidedZ(rest.confidence);
+  const z = normalQuantile(0.5 + rest.confidence / 2);
   const est = (value: number, grad: number[]): Estimate => {
     const gm = Matrix.rowVector(grad);
     const se = Math.sqrt(Math.max(0, gm.mmul(cov).mmul(gm.transpose()).get(0, 0)));

@@ -6,7 +6,7 @@
  */
 import { assertFinite, ValidationError } from '@x/core';
 import { CholeskyDecomposition, determinant, Matrix } from 'ml-matrix';
-import { twoSidedZ } from './internal/normal-quantile.js';
+import { normalQuantile } from './internal/dist.js';
 import { accumulateResidualMoments } from './internal/vecm-moments.js';
 import { checkVenues, fitVecm, type VecmFit, type VecmOptions } from './vecm.js';
 
@@ -311,7 +311,7 @@ export function informationShare(
     return out;
   };
   const se = deltaStdErr(stacked, theta, cov, scale);
-  const z = twoSidedZ(confidence);
+  const z = normalQuantile(0.5 + confidence / 2);
   const clip = (x: number) => Math.min(1, Math.max(0, x));
   const interval = (x: Float64Array, s: Float64Array) =>
     Array.from(x, (v, i) => [clip(v - z * s[i]!), clip(v + z * s[i]!)] as const);

@@ -5,7 +5,7 @@
  * @module
  */
 import { assertAllFinite, assertInteger, ValidationError } from '@x/core';
-import { twoSidedZ } from './internal/normal-quantile.js';
+import { normalQuantile } from './internal/dist.js';
 
 /** Trades in time order. */
 export interface TradeTape {
@@ -445,7 +445,7 @@ export function rollSpread(prices: ArrayLike<number>, options: RollOptions = {})
   }
   const spread = 2 * Math.sqrt(-gamma);
   const stdErr = gammaSe / Math.sqrt(-gamma);
-  const zc = twoSidedZ(confidence);
+  const zc = normalQuantile(0.5 + confidence / 2);
   return {
     defined: true,
     spread,

@@ -1,0 +1,146 @@
+/**
+ * Distribution functions the estimators need: the standard normal CDF and quantile and the
+ * Student-t CDF, to about 1e-14 relative (checked against scipy in the tests).
+ *
+ * @module
+ */
+
+const SQRT_PI = Math.sqrt(Math.PI);
+const SQRT1_2 = Math.SQRT1_2;
+
+/** erfc(x) for x ≥ 0: a power series for erf below 2.5, a backward continued fraction above. */
+function erfcPos(x: number): number {
+  const x2 = x * x;
+  if (x < 2.5) {
+    // erf(x) = 2/√π e^{−x²} Σ_n 2ⁿ x^{2n+1} / (1·3·…·(2n+1)), all terms positive
+    let term = x;
+    let sum = x;
+    for (let n = 1; n < 200; n++) {
+      term *= (2 * x2) / (2 * n + 1);
+      sum += term;
+      if (term < 1e-17 * sum) break;
+    }
+    return 1 - (2 / SQRT_PI) * Math.exp(-x2) * sum;
+  }
+  // erfc(x) = e^{−x²}/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …))))
+  let f = x;
+  for (let k = 60; k >= 1; k--) f = x + k / 2 / f;
+  return Math.exp(-x2) / (SQRT_PI * f);
+}
+
+/** Standard normal CDF Φ(x). NaN in gives NaN out; callers validate first. */
+export function normalCdf(x: number): number {
+  const z = x * SQRT1_2;
+  return z >= 0 ? 1 - 0.5 * erfcPos(z) : 0.5 * erfcPos(-z);
+}
+
+/** Φ⁻¹(p) for p in (0, 1): Acklam's rational approximation refined by two Newton steps. */
+export function normalQuantile(p: number): number {
+  // refine in the lower half, where Φ(x) − p has no cancellation; 1 − p is exact for p > 0.5
+  if (p > 0.5) return -normalQuantile(1 - p);
+  const plow = 0.02425;
+  let x: number;
+  if (p < plow || p > 1 - plow) {
+    const q = Math.sqrt(-2 * Math.log(p < plow ? p : 1 - p));
+    const num =
+      ((((-0.007784894002430293 * q - 0.3223964580411365) * q - 2.400758277161838) * q -
+        2.549732539343734) *
+        q +
+        4.374664141464968) *
+        q +
+      2.938163982698783;
+    const den =
+      (((0.007784695709041462 * q + 0.3224671290700398) * q + 2.445134137142996) * q +
+        3.754408661907416) *
+        q +
+      1;
+    x = p < plow ? num / den : -num / den;
+  } else {
+    const q = p - 0.5;
+    const r = q * q;
+    const num =
+      (((((-39.69683028665376 * r + 220.9460984245205) * r - 275.9285104469687) * r +
+        138.357751867269) *
+        r -
+        30.66479806614716) *
+        r +
+        2.506628277459239) *
+      q;
+    const den =
+      ((((-54.47609879822406 * r + 161.5858368580409) * r - 155.6989798598866) * r +
+        66.80131188771972) *
+        r -
+        13.28068155288572) *
+        r +
+      1;
+    x = num / den;
+  }
+  for (let it = 0; it < 2; it++) {
+    const e = normalCdf(x) - p;
+    x -= e * Math.sqrt(2 * Math.PI) * Math.exp(0.5 * x * x);
+  }
+  return x;
+}
+
+const LANCZOS = [
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
+  -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
+  1.5056327351493116e-7,
+];
+
+/** log Γ(x) for x > 0 (Lanczos, g = 7). */
+export function logGamma(x: number): number {
+  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
+  const z = x - 1;
+  let a = LANCZOS[0];
+  const t = z + 7.5;
+  for (let i = 1; i < 9; i++) a += LANCZOS[i] / (z + i);
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+/** Continued fraction of the regularized incomplete beta (modified Lentz). */
+function betaCf(a: number, b: number, x: number): number {
+  const tiny = 1e-300;
+  let c = 1;
+  let d = 1 - ((a + b) * x) / (a + 1);
+  if (Math.abs(d) < tiny) d = tiny;
+  d = 1 / d;
+  let h = d;
+  for (let m = 1; m <= 500; m++) {
+    const m2 = 2 * m;
+    let aa = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    h *= d * c;
+    aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const del = d * c;
+    h *= del;
+    if (Math.abs(del - 1) < 1e-16) break;
+  }
+  return h;
+}
+
+/** Regularized incomplete beta I_x(a, b) for x in [0, 1], a, b > 0. */
+export function incompleteBeta(x: number, a: number, b: number): number {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const lnFront =
+    logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log1p(-x);
+  if (x < (a + 1) / (a + b + 2)) return (Math.exp(lnFront) * betaCf(a, b, x)) / a;
+  return 1 - (Math.exp(lnFront) * betaCf(b, a, 1 - x)) / b;
+}
+
+/** Student-t CDF with ν > 0 degrees of freedom. */
+export function studentTCdf(t: number, nu: number): number {
+  const x = nu / (nu + t * t);
+  const tail = 0.5 * incompleteBeta(x, 0.5 * nu, 0.5);
+  return t > 0 ? 1 - tail : tail;
+}
