@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { ValidationError } from '@x/core';
 import { expectArraysClose } from '@x/test-utils';
 import { describe, expect, it } from 'vitest';
 import { fitVecm } from '../src/index.js';
+import { simulateVecm } from './vecm-sim.js';
 
 interface Params {
   alpha: number[][];
@@ -56,4 +58,53 @@ describe('fitVecm against statsmodels VECM (test/fixtures/make_vecm.py)', () => 
       expectArraysClose(fit.sigmaU, flat(j.sigma_u), tol, 'sigma_u');
     });
   }
+});
+
+describe('fitVecm: degenerate input gets a ValidationError', () => {
+  const y = simulateVecm({ alpha: [-0.2, 0.3], chol: [0.03, 0, 0.01, 0.04] }, 400, 2);
+  const cases: [string, () => unknown][] = [
+    ['one venue', () => fitVecm([y[0]!])],
+    ['seven venues', () => fitVecm(Array.from({ length: 7 }, () => y[0]!))],
+    ['fractional lags', () => fitVecm(y, { lags: 1.5 })],
+    ['unknown deterministic term', () => fitVecm(y, { deterministic: 'ci' as 'co' })],
+    ['base venue out of range', () => fitVecm(y, { base: 2 })],
+    [
+      'too few observations for the lags',
+      () => fitVecm([y[0]!.subarray(0, 30), y[1]!.subarray(0, 30)], { lags: 10 }),
+    ],
+    [
+      'infinite price',
+      () =>
+        fitVecm([
+          y[0]!,
+          Float64Array.from(y[1]!, (v, i) => (i === 7 ? Number.POSITIVE_INFINITY : v)),
+        ]),
+    ],
+    [
+      'a venue that is an exact copy of another plus a constant',
+      () => fitVecm([y[0]!, Float64Array.from(y[0]!, (v) => v + 0.01)]),
+    ],
+    [
+      'independent random walks',
+      () => fitVecm(simulateVecm({ alpha: [0, 0], chol: [0.03, 0, 0, 0.04] }, 3000, 4)),
+    ],
+  ];
+  for (const [name, f] of cases) {
+    it(name, () => {
+      let err: unknown;
+      try {
+        f();
+      } catch (e) {
+        err = e;
+      }
+      expect(ValidationError.isInstance(err), String(err)).toBe(true);
+    });
+  }
+
+  it('the trace test can be switched off, and the statistic is reported', () => {
+    const rw = simulateVecm({ alpha: [0, 0], chol: [0.03, 0, 0, 0.04] }, 3000, 4);
+    const fit = fitVecm(rw, { cointegrationTest: false });
+    expect(fit.traceStatistic).toBeLessThan(fit.traceCritical[1]);
+    expect(fitVecm(y).traceStatistic).toBeGreaterThan(fitVecm(y).traceCritical[2]);
+  });
 });
