@@ -209,7 +209,7 @@ function spdInverse(m: Matrix, what: string): Matrix {
  * @param sides - trade signs, +1 buyer-initiated, −1 seller-initiated, 0 at the midpoint
  * @param options - model, instruments, HAC lags, interval level
  * @returns S, the component shares with standard errors and intervals, and J
- * @throws {@link ValidationError} on unequal lengths, NaN prices, signs outside {−1, 0, 1},
+ * @throws `ValidationError` on unequal lengths, NaN prices, signs outside {−1, 0, 1},
  *   too few trades, prices that never change, constant trade signs (singular design), and,
  *   three-way, serially uncorrelated signs (π = 1/2, where α and β are not separately
  *   identified: use the two-way model)

@@ -184,7 +184,7 @@ function deltaStdErr(
  * @param venues - K ≥ 2 (≤ 6) aligned price series of one asset
  * @param options - VECM options and the interval level
  * @returns bounds, midpoints, component shares, standard errors and intervals
- * @throws {@link ValidationError} for everything {@link fitVecm} rejects, a confidence outside
+ * @throws `ValidationError` for everything {@link fitVecm} rejects, a confidence outside
  *   (0, 1), and a VECM whose common trend is not identified (α⊥'Γ(1)β⊥ = 0 or Σ α⊥ = 0)
  *
  * @example

@@ -208,7 +208,7 @@ function checkTapes(trades: TradeTape, quotes: QuoteTape): void {
  * @param quotes - top-of-book quote tape
  * @param options - horizons and quote lag
  * @returns the measures, with counts of matched and left-out trades
- * @throws {@link ValidationError} on empty or unequal-length arrays, NaN, unsorted timestamps,
+ * @throws `ValidationError` on empty or unequal-length arrays, NaN, unsorted timestamps,
  *   crossed or non-positive quotes, non-positive prices or sizes, sides other than ±1, negative
  *   or non-finite horizons, and when no trade has a prevailing quote and a side
  *
@@ -374,7 +374,7 @@ export type RollSpread =
  * @param prices - trade prices in time order
  * @param options - interval level and lags
  * @returns the spread with its error, or `defined: false` with the autocovariance
- * @throws {@link ValidationError} on fewer than 4 prices, NaN or infinite prices, and prices that
+ * @throws `ValidationError` on fewer than 4 prices, NaN or infinite prices, and prices that
  *   never change
  *
  * @example

@@ -244,7 +244,7 @@ function knownBeta(k: number, base: number): Matrix {
  * @param venues - K ≥ 2 (≤ 6) price series of equal length, aligned in time
  * @param options - lags, deterministic terms, cointegration vectors, cointegration test
  * @returns the fitted model with the Johansen trace statistic
- * @throws {@link ValidationError} on fewer than two venues, unequal lengths, NaN or infinite
+ * @throws `ValidationError` on fewer than two venues, unequal lengths, NaN or infinite
  *   prices, too few observations, a venue without price changes or collinear venues (singular
  *   design), and when the trace test cannot reject that the venues are not cointegrated
  *
