@@ -1,8 +1,9 @@
-import { Rng, ValidationError } from '@x/core';
+import { Rng } from '@x/core';
 import { fcParams } from '@x/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { huangStoll } from '../src/index.js';
+import { expectValidationError } from './expect-validation.js';
 
 interface Truth {
   readonly spread: number;
@@ -171,14 +172,6 @@ describe('huangStoll: degenerate input gets a ValidationError', () => {
     ['confidence out of range', () => huangStoll(p, q, { confidence: 0 })],
   ];
   for (const [name, f] of cases) {
-    it(name, () => {
-      let err: unknown;
-      try {
-        f();
-      } catch (e) {
-        err = e;
-      }
-      expect(ValidationError.isInstance(err), String(err)).toBe(true);
-    });
+    it(name, () => expectValidationError(f));
   }
 });

@@ -1,8 +1,8 @@
-import { ValidationError } from '@x/core';
 import { expectArraysClose, fcParams } from '@x/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { informationShare } from '../src/index.js';
+import { expectValidationError } from './expect-validation.js';
 import { simulateVecm, type VecmTruth } from './vecm-sim.js';
 
 /**
@@ -199,14 +199,6 @@ describe('informationShare and fitVecm: degenerate input gets a ValidationError'
     ],
   ];
   for (const [name, f] of cases) {
-    it(name, () => {
-      let err: unknown;
-      try {
-        f();
-      } catch (e) {
-        err = e;
-      }
-      expect(ValidationError.isInstance(err), String(err)).toBe(true);
-    });
+    it(name, () => expectValidationError(f));
   }
 });

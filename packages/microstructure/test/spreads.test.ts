@@ -1,18 +1,9 @@
-import { Rng, ValidationError } from '@x/core';
+import { Rng } from '@x/core';
 import { expectClose, fcParams } from '@x/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { rollSpread, tradeSpreads } from '../src/index.js';
-
-function expectValidation(f: () => unknown): void {
-  let err: unknown;
-  try {
-    f();
-  } catch (e) {
-    err = e;
-  }
-  expect(ValidationError.isInstance(err), String(err)).toBe(true);
-}
+import { expectValidationError } from './expect-validation.js';
 
 describe('tradeSpreads: definitions on a hand-computed tape', () => {
   // quotes: [0] 99.9/100.1 (mid 100), [10] 100.0/100.2 (mid 100.1), [20] 99.8/100.0 (mid 99.9)
@@ -193,7 +184,7 @@ describe('tradeSpreads: degenerate input gets a ValidationError', () => {
         tradeSpreads({ ts: [-2, -1], price: [100, 100], side: [1, 1] }, quotes, { horizons: [] }),
     ],
   ];
-  for (const [name, f] of cases) it(name, () => expectValidation(f));
+  for (const [name, f] of cases) it(name, () => expectValidationError(f));
 });
 
 describe('rollSpread', () => {
@@ -247,9 +238,9 @@ describe('rollSpread', () => {
   });
 
   it('degenerate input gets a ValidationError', () => {
-    expectValidation(() => rollSpread([100, 101, 100]));
-    expectValidation(() => rollSpread([100, 101, Number.NaN, 100, 101]));
-    expectValidation(() => rollSpread([100, 100, 100, 100, 100]));
-    expectValidation(() => rollSpread([100, 101, 100, 101], { confidence: 2 }));
+    expectValidationError(() => rollSpread([100, 101, 100]));
+    expectValidationError(() => rollSpread([100, 101, Number.NaN, 100, 101]));
+    expectValidationError(() => rollSpread([100, 100, 100, 100, 100]));
+    expectValidationError(() => rollSpread([100, 101, 100, 101], { confidence: 2 }));
   });
 });
