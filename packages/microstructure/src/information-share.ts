@@ -41,7 +41,10 @@ export interface InformationShare {
   readonly componentShare: Float64Array;
   /** Delta-method standard errors of `componentShare`. */
   readonly componentShareStdErr: Float64Array;
-  /** ψ, the common row of the long-run impact matrix Ψ(1) (Hasbrouck 1995, eq. 5). */
+  /**
+   * ψ, the common row of the long-run impact matrix Ψ(1) = β⊥ ψ (Hasbrouck 1995, eq. 5), with β⊥
+   * scaled to mean 1 (β⊥ = ι under the known β, where every row of Ψ(1) is ψ).
+   */
   readonly psi: Float64Array;
   /** Variance of the efficient price's innovation, ψ Ω ψ'. */
   readonly efficientVariance: number;
@@ -238,7 +241,8 @@ export function informationShare(
   }
   const bperp = orthogonalComplement(beta);
   const bsum = bperp.reduce((s, x) => s + x, 0);
-  for (let i = 0; i < k; i++) bperp[i] = bperp[i]! / (Math.abs(bsum) > 1e-12 ? bsum : 1);
+  // β⊥ normalised to mean 1: exactly ι under the known β = (1, −1)', so Ψ(1)'s rows are all ψ
+  for (let i = 0; i < k; i++) bperp[i] = (k * bperp[i]!) / (Math.abs(bsum) > 1e-12 ? bsum : 1);
   const g1 = Matrix.eye(k);
   for (let l = 0; l < p; l++) {
     for (let i = 0; i < k; i++) {

@@ -125,6 +125,35 @@ describe('informationShare: parameter recovery on two venues sharing an efficien
   });
 });
 
+describe('informationShare: long-run impact and Johansen mode', () => {
+  const [a1, a2, s1, s2, rho] = [-0.15, 0.35, 0.04, 0.05, 0.4];
+  const y = simulateVecm(truthOf(a1, a2, s1, s2, rho), 100_000, 42);
+
+  it('psi and the efficient-price variance use Gamma(1) = I - Gamma_1: psi = alpha_perp / (alpha_perp Gamma(1) iota)', () => {
+    const g = [0.1, 0.05, -0.05, 0.1];
+    const perp = [a2, -a1];
+    const gamma1 = [1 - g[0]!, -g[1]!, -g[2]!, 1 - g[3]!];
+    const den = perp[0]! * (gamma1[0]! + gamma1[1]!) + perp[1]! * (gamma1[2]! + gamma1[3]!);
+    const psi = perp.map((x) => x / den);
+    const omega = [s1 * s1, rho * s1 * s2, rho * s1 * s2, s2 * s2];
+    const variance =
+      psi[0]! ** 2 * omega[0]! + 2 * psi[0]! * psi[1]! * omega[1]! + psi[1]! ** 2 * omega[3]!;
+    const is = informationShare(y, { lags: 1 });
+    expectArraysClose(is.psi, psi, { rtol: 0.05 }, 'psi');
+    expect(Math.abs(is.efficientVariance / variance - 1)).toBeLessThan(0.03);
+  });
+
+  it('Johansen-estimated beta gives the same shares as the known beta to within their errors', () => {
+    const known = informationShare(y, { lags: 1 });
+    const jo = informationShare(y, { lags: 1, cointegration: 'johansen' });
+    for (let i = 0; i < 2; i++) {
+      expect(Math.abs(jo.lower[i]! - known.lower[i]!)).toBeLessThan(known.lowerStdErr[i]!);
+      expect(Math.abs(jo.upper[i]! - known.upper[i]!)).toBeLessThan(known.upperStdErr[i]!);
+    }
+    expect(Math.abs(jo.vecm.beta[1]! + 1)).toBeLessThan(1e-3);
+  });
+});
+
 describe('informationShare: invariants (fast-check)', () => {
   it('shares in [0, 1], lower <= upper, sum(lower) <= 1 <= sum(upper), component shares sum to 1', () => {
     fc.assert(
