@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { Rng } from '@x/core';
-import { fcParams } from '@x/test-utils';
+import { expectClose, fcParams } from '@x/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { huangStoll } from '../src/index.js';
@@ -173,5 +174,34 @@ describe('huangStoll: degenerate input gets a ValidationError', () => {
   ];
   for (const [name, f] of cases) {
     it(name, () => expectValidationError(f));
+  }
+});
+
+describe('huangStoll against statsmodels OLS (exactly identified systems, test/fixtures/make_huang_stoll.py)', () => {
+  interface Case {
+    seed: number;
+    price: number[];
+    sides: number[];
+    twoWay: { spread: number; spreadStdErr: number; lambda: number };
+    threeWay: { spread: number; pi: number; alpha: number; lambda: number };
+  }
+  const fixture = JSON.parse(
+    readFileSync(new URL('./fixtures/huang_stoll.json', import.meta.url), 'utf8'),
+  ) as { cases: Case[] };
+  const tol = { atol: 1e-12, rtol: 1e-9 };
+  for (const c of fixture.cases) {
+    it(`two-way = OLS of dP on [Q_t, Q_t-1] with Newey-West(1) errors (seed ${c.seed})`, () => {
+      const fit = huangStoll(c.price, c.sides, { model: 'two-way', extraLags: 0, hacLags: 1 });
+      expectClose(fit.spread.value, c.twoWay.spread, tol, 'S');
+      expectClose(fit.spread.stdErr, c.twoWay.spreadStdErr, tol, 'SE(S)');
+      expectClose(fit.adverseSelectionPlusInventory.value, c.twoWay.lambda, tol, 'lambda');
+    });
+    it(`three-way = OLS of eqs. 14 and 16 equation by equation (seed ${c.seed})`, () => {
+      const fit = huangStoll(c.price, c.sides, { extraLags: 0 });
+      expectClose(fit.spread.value, c.threeWay.spread, tol, 'S');
+      expectClose(fit.reversalProbability!.value, c.threeWay.pi, tol, 'pi');
+      expectClose(fit.adverseSelection!.value, c.threeWay.alpha, tol, 'alpha');
+      expectClose(fit.adverseSelectionPlusInventory.value, c.threeWay.lambda, tol, 'lambda');
+    });
   }
 });
