@@ -252,7 +252,8 @@ export function ols(
   } else {
     tss = yty;
   }
-  if (!(tss > 0)) {
+  // relative: a constant y leaves only rounding in Σ(y − ȳ)²
+  if (!(tss > 1e-20 * yty)) {
     throw new ValidationError(`${what}: the dependent variable has zero variance`, {
       field: 'y',
     });
