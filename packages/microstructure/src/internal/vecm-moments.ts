@@ -84,10 +84,18 @@ export function accumulateVecmMoments(
     if (t === lags + 1) fillRow(y, k, lags, shift, t, x);
     else advanceRow(y, k, shift, t, x);
     for (let i = 0; i < dim; i++) sum[i] += x[i]!;
-    for (let i = 0; i < head; i++) {
-      const xi = x[i]!;
-      const row = i * dim;
-      for (let j = i; j < dim; j++) cross[row + j] += xi * x[j]!;
+    // two head rows per sweep share each load of x[j] (head = 2K is even)
+    for (let i = 0; i < head; i += 2) {
+      const x0 = x[i]!;
+      const x1 = x[i + 1]!;
+      const r0 = i * dim;
+      const r1 = r0 + dim;
+      cross[r0 + i] += x0 * x0;
+      for (let j = i + 1; j < dim; j++) {
+        const xj = x[j]!;
+        cross[r0 + j] += x0 * xj;
+        cross[r1 + j] += x1 * xj;
+      }
     }
   }
   const d = (s: number, v: number) => y[v]![s]! - y[v]![s - 1]!;
