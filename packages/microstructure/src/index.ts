@@ -17,12 +17,23 @@ export {
   hasbrouckVar,
 } from './hasbrouck-var.js';
 export {
+  type Estimate,
+  type HuangStollFit,
+  type HuangStollOptions,
+  huangStoll,
+} from './huang-stoll.js';
+export {
   BookFeatures,
   type BookFeaturesOptions,
   depthImbalance,
   depthImbalanceBatch,
   type ImbalanceOptions,
 } from './imbalance.js';
+export {
+  type InformationShare,
+  type InformationShareOptions,
+  informationShare,
+} from './information-share.js';
 export {
   fitIntegratedOfi,
   IntegratedOfi,
@@ -90,12 +101,31 @@ export {
 } from './queue.js';
 export { RollingKyleLambda, type RollingKyleLambdaOptions } from './rolling-kyle.js';
 export {
+  type HorizonSpreads,
+  type QuoteTape,
+  type RollOptions,
+  type RollSpread,
+  rollSpread,
+  type SpreadMeasure,
+  type TradeSpreads,
+  type TradeSpreadsOptions,
+  type TradeTape,
+  tradeSpreads,
+} from './spreads.js';
+export {
   KaplanMeier,
   type LevelEnd,
   type SurvivalCurve,
   TopOfBookSurvival,
   type TopOfBookSurvivalOptions,
 } from './survival.js';
+export {
+  fitVecm,
+  type VecmCointegration,
+  type VecmDeterministic,
+  type VecmFit,
+  type VecmOptions,
+} from './vecm.js';
 export {
   type VpinClassification,
   type VpinOptions,
