@@ -10,7 +10,9 @@
  * @module
  */
 import { type L2Snapshot, type OrderId, type Side, ValidationError } from '@x/core';
+import { grown } from './internal/grow.js';
 import { IdIndex } from './internal/id-index.js';
+import { SideLevels } from './internal/side-levels.js';
 
 /** How a crossing order between two orders of the same owner is prevented. */
 export type SelfTradePrevention = 'none' | 'cancel-taker' | 'cancel-maker' | 'cancel-both';
@@ -55,8 +57,16 @@ export interface BookListener {
    * @param side - its side
    * @param priceTicks - its price
    * @param lots - the quantity removed
+   * @param selfTrade - true when self-trade prevention removed it (a maker of the incoming
+   *   order's owner); false for a cancel command or an amend's cancel-replace
    */
-  onCancel(orderId: OrderId, side: Side, priceTicks: number, lots: number): void;
+  onCancel(
+    orderId: OrderId,
+    side: Side,
+    priceTicks: number,
+    lots: number,
+    selfTrade: boolean,
+  ): void;
   /**
    * A resting order changed size or price in place.
    * @param orderId - the order
@@ -92,7 +102,8 @@ export interface RestingOrder {
 export type BookTimeInForce = 'GTC' | 'IOC' | 'FOK';
 
 /**
- * Why the book refused a command. `'ok'` means it was accepted.
+ * The status a {@link TickBook} command returns: `'ok'` when it was carried out, else why it was
+ * refused (a refused command changed nothing).
  * - `duplicate-order-id`: the id already rests in the book
  * - `unknown-order`: no resting order has that id (never existed, filled or canceled)
  * - `invalid-price` / `invalid-qty`: not a safe integer > 0 (price may be any integer for amend)
@@ -102,7 +113,7 @@ export type BookTimeInForce = 'GTC' | 'IOC' | 'FOK';
  * - `no-change`: an amend that changes neither price nor size
  * - `invalid-order`: a side other than `'buy'`/`'sell'` or an unknown time in force
  */
-export type BookReject =
+export type BookStatus =
   | 'ok'
   | 'duplicate-order-id'
   | 'unknown-order'
@@ -113,6 +124,12 @@ export type BookReject =
   | 'no-liquidity'
   | 'no-change'
   | 'invalid-order';
+
+/**
+ * The old name of {@link BookStatus} (it includes `'ok'`, so it is a status, not a reject).
+ * @deprecated use {@link BookStatus}
+ */
+export type BookReject = BookStatus;
 
 /** Options of a {@link TickBook}. */
 export interface TickBookOptions {
@@ -130,7 +147,7 @@ export interface TickBookOptions {
 /** Result of the last {@link TickBook.submit} (read right after the call; reused). */
 export interface SubmitOutcome {
   /** `'ok'` or the reject reason; a rejected order changed nothing. */
-  status: BookReject;
+  status: BookStatus;
   /** Lots executed by the incoming order. */
   filledLots: number;
   /** Σ priceTicks × lots over its executions (exact while below 2^53). */
@@ -156,112 +173,11 @@ const NO_LISTENER: BookListener = {
 const SIDES: readonly Side[] = ['buy', 'sell'];
 
 /**
- * One side's sorted levels: prices ascending for bids and descending for asks, so the best level
- * is always the last element (adding and removing at the touch is O(1)).
- */
-class SideLevels {
-  prices = new Float64Array(64);
-  slots = new Int32Array(64);
-  count = 0;
-  /** total resting lots on this side */
-  lots = 0;
-  /** total resting orders on this side */
-  orders = 0;
-
-  constructor(readonly isBid: boolean) {}
-
-  /** index of the first element not "less" than price, in the side's order */
-  lowerBound(price: number): number {
-    let lo = 0;
-    let hi = this.count;
-    const p = this.prices;
-    if (this.isBid) {
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (p[mid] < price) lo = mid + 1;
-        else hi = mid;
-      }
-    } else {
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (p[mid] > price) lo = mid + 1;
-        else hi = mid;
-      }
-    }
-    return lo;
-  }
-
-  /** The level slot at `price`, or -1 (best level first, then a binary search). */
-  find(price: number): number {
-    const n = this.count;
-    if (n === 0) return -1;
-    if (this.prices[n - 1] === price) return this.slots[n - 1];
-    const i = this.lowerBound(price);
-    return i < n && this.prices[i] === price ? this.slots[i] : -1;
-  }
-
-  insert(price: number, slot: number): void {
-    if (this.count === this.prices.length) {
-      const np = new Float64Array(this.count * 2);
-      np.set(this.prices);
-      this.prices = np;
-      const ns = new Int32Array(this.count * 2);
-      ns.set(this.slots);
-      this.slots = ns;
-    }
-    const n = this.count;
-    // fast path: a new best level
-    if (n === 0 || (this.isBid ? price > this.prices[n - 1] : price < this.prices[n - 1])) {
-      this.prices[n] = price;
-      this.slots[n] = slot;
-    } else {
-      const i = this.lowerBound(price);
-      const p = this.prices;
-      const sl = this.slots;
-      if (n - i < 32) {
-        // short moves: a plain loop beats the typed-array copyWithin call
-        for (let k = n; k > i; k--) {
-          p[k] = p[k - 1];
-          sl[k] = sl[k - 1];
-        }
-      } else {
-        p.copyWithin(i + 1, i, n);
-        sl.copyWithin(i + 1, i, n);
-      }
-      p[i] = price;
-      sl[i] = slot;
-    }
-    this.count = n + 1;
-  }
-
-  remove(price: number): void {
-    const n = this.count;
-    if (this.prices[n - 1] === price) {
-      this.count = n - 1;
-      return;
-    }
-    const i = this.lowerBound(price);
-    const p = this.prices;
-    const sl = this.slots;
-    if (n - i < 32) {
-      for (let k = i; k < n - 1; k++) {
-        p[k] = p[k + 1];
-        sl[k] = sl[k + 1];
-      }
-    } else {
-      p.copyWithin(i, i + 1, n);
-      sl.copyWithin(i, i + 1, n);
-    }
-    this.count = n - 1;
-  }
-}
-
-/**
  * A price-time-priority limit order book on integer ticks and lots.
  *
  * Orders are identified by caller-chosen ids (strings or numbers, unique among resting orders).
  * Each order may carry an integer `owner` (0 = anonymous) used by self-trade prevention.
- * Commands never throw on bad input: they return a {@link BookReject} code and leave the book
+ * Commands never throw on bad input: they return a {@link BookStatus} code and leave the book
  * unchanged.
  *
  * @example
@@ -678,7 +594,7 @@ export class TickBook {
     tif: BookTimeInForce = 'GTC',
     postOnly = false,
     owner = 0,
-  ): BookReject {
+  ): BookStatus {
     const out = this.outcome;
     out.filledLots = 0;
     out.filledTicksLots = 0;
@@ -719,7 +635,7 @@ export class TickBook {
     return 'ok';
   }
 
-  private refuse(reason: BookReject): BookReject {
+  private refuse(reason: BookStatus): BookStatus {
     this.outcome.status = reason;
     return reason;
   }
@@ -729,14 +645,14 @@ export class TickBook {
    * @param orderId - the id
    * @returns `'ok'` or `'unknown-order'`
    */
-  cancel(orderId: OrderId): BookReject {
+  cancel(orderId: OrderId): BookStatus {
     const o = this.index.get(orderId);
     if (o < 0) return 'unknown-order';
     const lots = this.oLots[o];
     const price = this.oPrice[o];
     const side = this.oSide[o];
     this.unlink(o);
-    this.listener.onCancel(orderId, SIDES[side], price, lots);
+    this.listener.onCancel(orderId, SIDES[side], price, lots, false);
     return 'ok';
   }
 
@@ -752,7 +668,7 @@ export class TickBook {
    * @param lots - the new total resting quantity in lots (> 0)
    * @returns `'ok'` or the reject reason (a rejected amend changed nothing)
    */
-  amend(orderId: OrderId, priceTicks: number, lots: number): BookReject {
+  amend(orderId: OrderId, priceTicks: number, lots: number): BookStatus {
     const o = this.index.get(orderId);
     if (o < 0) return 'unknown-order';
     if (!Number.isSafeInteger(priceTicks)) return 'invalid-price';
@@ -788,7 +704,7 @@ export class TickBook {
       return 'ok';
     }
     this.unlink(o);
-    this.listener.onCancel(orderId, side, oldPrice, oldLots);
+    this.listener.onCancel(orderId, side, oldPrice, oldLots, false);
     const out = this.outcome;
     out.filledLots = 0;
     out.filledTicksLots = 0;
@@ -859,7 +775,7 @@ export class TickBook {
           const ml = this.oLots[o];
           const id = this.oIds[o];
           this.unlink(o);
-          this.listener.onCancel(id, makerSide, px, ml);
+          this.listener.onCancel(id, makerSide, px, ml, true);
           if (this.stp === 'cancel-both') {
             out.selfTradeCanceled = true;
             return remaining;
@@ -903,30 +819,15 @@ export class TickBook {
 
   private growOrders(): void {
     const n = this.oPrice.length * 2;
-    const f64 = (a: Float64Array) => {
-      const b = new Float64Array(n);
-      b.set(a);
-      return b;
-    };
-    const i32 = (a: Int32Array) => {
-      const b = new Int32Array(n);
-      b.set(a);
-      return b;
-    };
-    const u8 = (a: Uint8Array) => {
-      const b = new Uint8Array(n);
-      b.set(a);
-      return b;
-    };
-    this.oPrice = f64(this.oPrice);
-    this.oLots = f64(this.oLots);
-    this.oOrigLots = f64(this.oOrigLots);
-    this.oSide = u8(this.oSide);
-    this.oFlags = u8(this.oFlags);
-    this.oOwner = i32(this.oOwner);
-    this.oPrev = i32(this.oPrev);
-    this.oNext = i32(this.oNext);
-    this.oLevel = i32(this.oLevel);
+    this.oPrice = grown(this.oPrice, n);
+    this.oLots = grown(this.oLots, n);
+    this.oOrigLots = grown(this.oOrigLots, n);
+    this.oSide = grown(this.oSide, n);
+    this.oFlags = grown(this.oFlags, n);
+    this.oOwner = grown(this.oOwner, n);
+    this.oPrev = grown(this.oPrev, n);
+    this.oNext = grown(this.oNext, n);
+    this.oLevel = grown(this.oLevel, n);
     const old = this.oIds.length;
     this.oIds.length = n;
     this.oIds.fill(0, old);
@@ -940,21 +841,11 @@ export class TickBook {
     }
     if (this.levelTop === this.lHead.length) {
       const n = this.lHead.length * 2;
-      const i32 = (a: Int32Array) => {
-        const b = new Int32Array(n);
-        b.set(a);
-        return b;
-      };
-      const f64 = (a: Float64Array) => {
-        const b = new Float64Array(n);
-        b.set(a);
-        return b;
-      };
-      this.lHead = i32(this.lHead);
-      this.lTail = i32(this.lTail);
-      this.lCount = i32(this.lCount);
-      this.lLots = f64(this.lLots);
-      this.lPrice = f64(this.lPrice);
+      this.lHead = grown(this.lHead, n);
+      this.lTail = grown(this.lTail, n);
+      this.lCount = grown(this.lCount, n);
+      this.lLots = grown(this.lLots, n);
+      this.lPrice = grown(this.lPrice, n);
     }
     return this.levelTop++;
   }
@@ -1031,6 +922,35 @@ export class TickBook {
     this.orderCount--;
   }
 }
+
+/**
+ * The read-only queries of a {@link TickBook}: what `MatchingEngine.book` and
+ * `OrderFlowGenerator.book` expose, so that nothing can change those books behind their owners.
+ */
+export type BookView = Pick<
+  TickBook,
+  | 'bestBid'
+  | 'bestAsk'
+  | 'lastTradeTicks'
+  | 'tradeCount'
+  | 'size'
+  | 'levels'
+  | 'sideLots'
+  | 'sideOrders'
+  | 'levelPrice'
+  | 'levelLots'
+  | 'levelOrders'
+  | 'levelRank'
+  | 'has'
+  | 'remainingLots'
+  | 'queueAheadLots'
+  | 'queuePosition'
+  | 'order'
+  | 'forEachOrderAt'
+  | 'orderAt'
+  | 'fillL2'
+  | 'fillableLots'
+>;
 
 /** 1/step when it is an integer (so ticks / k is the correctly rounded price), else 0. */
 function scaleOf(step: number): number {

@@ -6,9 +6,10 @@
  * @module
  */
 import { Rng, type Side, ValidationError } from '@x/core';
-import type { EngineEvent, MatchingEngine } from './engine.js';
-import { CST2010_RATES, type OrderFlowRates } from './generator.js';
+import type { MatchingEngine } from './engine.js';
+import type { EngineEvent } from './events.js';
 import { checkPosInt, checkRate, compileRates } from './internal/rates.js';
+import { CST2010_RATES, type OrderFlowRates } from './rates.js';
 
 /** A clock the flow can move forward (core's `ManualClock` is one). */
 export interface SettableClock {
@@ -34,7 +35,11 @@ export interface BackgroundFlowConfig {
   readonly initialDepth?: readonly number[];
   /** Cancellation rate of flow orders farther than K ticks from the opposite best; θ(K) by default. */
   readonly thetaBeyond?: number;
-  /** Owner tag of the flow's orders ('flow' by default), for self-trade prevention. */
+  /**
+   * Owner tag of the flow's orders ('flow' by default). The flow's orders are exempt from
+   * self-trade prevention (`selfTradeExempt`): they stand for many traders, so they trade with
+   * each other, and with yours, whatever the engine's `selfTradePrevention` mode.
+   */
   readonly owner?: string;
   /** Prefix of the flow's order ids ('F' by default). */
   readonly orderIdPrefix?: string;
@@ -267,6 +272,7 @@ export class BackgroundFlow {
       const r = this.engine.submit({
         orderId: `${this.prefix}${++this.seq}`,
         owner: this.owner,
+        selfTradeExempt: true,
         side: buy ? 'buy' : 'sell',
         type: 'market',
         qty: this.engine.instrument.lotsToQty(this.sizeLots),
@@ -315,6 +321,7 @@ export class BackgroundFlow {
     const r = this.engine.submit({
       orderId: id,
       owner: this.owner,
+      selfTradeExempt: true,
       side,
       type: 'limit',
       price: this.engine.instrument.ticksToPrice(priceTicks),

@@ -7,7 +7,9 @@
 export {
   type BookListener,
   type BookReject,
+  type BookStatus,
   type BookTimeInForce,
+  type BookView,
   type RestingOrder,
   type SelfTradePrevention,
   type SubmitOutcome,
@@ -15,6 +17,7 @@ export {
   type TickBookOptions,
   unitsToNumber,
 } from './book.js';
+export { MatchingEngine, type MatchingEngineOptions } from './engine.js';
 export {
   type AmendRequest,
   type CancelReason,
@@ -31,8 +34,6 @@ export {
   isExecutionReport,
   isMarketDataEvent,
   type MarketDataEvent,
-  MatchingEngine,
-  type MatchingEngineOptions,
   type OrderAccepted,
   type OrderAmended,
   type OrderCanceled,
@@ -41,9 +42,10 @@ export {
   type OrderRequest,
   type OrderTriggered,
   type OrderView,
+  type RejectField,
   type RejectReason,
   type TradeEvent,
-} from './engine.js';
+} from './events.js';
 export {
   BackgroundFlow,
   type BackgroundFlowConfig,
@@ -51,16 +53,14 @@ export {
   type SettableClock,
 } from './flow.js';
 export {
-  CST2010_RATES,
-  cst2010Rates,
   type FlowEvent,
   type FlowStats,
   type InformedTraderConfig,
   type L2Series,
   type OrderFlowConfig,
   OrderFlowGenerator,
-  type OrderFlowRates,
   type SnapshotStreamOptions,
   type StreamOptions,
 } from './generator.js';
 export { L2DeltaTracker } from './l2.js';
+export { CST2010_RATES, cst2010Rates, type OrderFlowRates } from './rates.js';
