@@ -19,8 +19,20 @@ import {
   type Side,
   ValidationError,
 } from '@x/core';
-import { type BookListener, TickBook, unitsToNumber } from './book.js';
+import { type BookListener, type BookView, TickBook, unitsToNumber } from './book.js';
 import type { TradeEvent } from './events.js';
+import {
+  BUY,
+  CstSampler,
+  EV_CANCEL,
+  EV_CANCEL_DEEP,
+  EV_EXTRA,
+  EV_LIMIT_BUY,
+  EV_LIMIT_SELL,
+  EV_MARKET_BUY,
+  EV_MARKET_SELL,
+  type QueueCounts,
+} from './internal/cst-sampler.js';
 import { checkPosInt, checkRate, compileRates } from './internal/rates.js';
 import { L2DeltaTracker } from './l2.js';
 import { CST2010_RATES, type OrderFlowRates } from './rates.js';
@@ -129,13 +141,6 @@ export interface SnapshotStreamOptions extends StreamOptions {
   readonly copy?: boolean;
 }
 
-const EV_LIMIT_BUY = 0;
-const EV_LIMIT_SELL = 1;
-const EV_MARKET_BUY = 2;
-const EV_MARKET_SELL = 3;
-const EV_INFORMED = 4;
-const EV_CANCEL = 5;
-
 /**
  * A continuous-time simulation of the Cont–Stoikov–Talreja (2010) order book, driven by one
  * seeded `Rng` (from `@x/core`): the same config (seed included) gives the same stream, event for event.
@@ -159,17 +164,14 @@ const EV_CANCEL = 5;
  * ```
  */
 export class OrderFlowGenerator {
-  /** The simulated book (read-only use: do not submit to it). */
-  readonly book: TickBook;
+  /** The simulated book, read-only (its prices are in ticks and sizes in lots). */
+  readonly book: BookView;
+  private readonly tickBook: TickBook;
+  private readonly sampler: CstSampler;
+  private readonly counts: QueueCounts;
   private readonly rng: Rng;
   private readonly priceRng: Rng;
   private readonly K: number;
-  private readonly lambda: Float64Array;
-  private readonly lambdaCum: Float64Array;
-  private readonly lambdaTotal: number;
-  private readonly theta: Float64Array;
-  private readonly thetaBeyond: number;
-  private readonly mu: number;
   private readonly sizeLots: number;
   private readonly informedRate: number;
   private readonly informedSigma: number;
@@ -178,8 +180,6 @@ export class OrderFlowGenerator {
   private readonly startMs: number;
   private readonly tickN: number;
   private readonly lotN: number;
-  private readonly xb: Float64Array;
-  private readonly xa: Float64Array;
   private refBid: number;
   private refAsk: number;
   private t = 0;
@@ -206,13 +206,8 @@ export class OrderFlowGenerator {
     const rates = compileRates(config.rates ?? CST2010_RATES);
     const K = rates.K;
     this.K = K;
-    this.lambda = rates.lambda;
-    this.lambdaCum = rates.lambdaCum;
-    this.theta = rates.theta;
-    this.lambdaTotal = rates.lambdaTotal;
-    this.mu = rates.mu;
-    this.thetaBeyond = config.thetaBeyond ?? this.theta[K - 1]!;
-    checkRate(this.thetaBeyond, 'thetaBeyond');
+    const thetaBeyond = config.thetaBeyond ?? rates.theta[K - 1]!;
+    checkRate(thetaBeyond, 'thetaBeyond');
     if (rates.lambdaTotal === 0 && rates.mu === 0 && config.informed === undefined) {
       throw new ValidationError('at least one arrival rate must be > 0', { field: 'rates' });
     }
@@ -255,11 +250,16 @@ export class OrderFlowGenerator {
     const root = Rng.fromSeed(config.seed);
     this.rng = root.split();
     this.priceRng = root.split();
-    this.xb = new Float64Array(K);
-    this.xa = new Float64Array(K);
     this.sLimit = new Array<number>(K).fill(0);
     this.sCancel = new Array<number>(K).fill(0);
-    this.book = new TickBook({ listener: this.listener() });
+    this.tickBook = new TickBook({ listener: this.listener() });
+    this.book = this.tickBook;
+    const book = this.tickBook;
+    this.counts = {
+      ordersAt: (side, p) => book.levelOrders(side === BUY ? 'buy' : 'sell', p),
+      sideOrders: (side) => book.sideOrders(side === BUY ? 'buy' : 'sell'),
+    };
+    this.sampler = new CstSampler(rates, thetaBeyond, this.informedRate);
     this.refBid = bid0;
     this.refAsk = bid0 + spread0;
     this.v = 0.5 * (this.refBid + this.refAsk) + (inf?.initialOffsetTicks ?? 0);
@@ -268,12 +268,13 @@ export class OrderFlowGenerator {
     for (let j = 0; j < K; j++) {
       const d =
         config.initialDepth?.[j] ??
-        Math.max(1, Math.round(this.theta[j]! > 0 ? this.lambda[j]! / this.theta[j]! : 1));
+        Math.max(1, Math.round(rates.theta[j]! > 0 ? rates.lambda[j]! / rates.theta[j]! : 1));
       checkNonNegInt(d, `initialDepth[${j}]`);
       if (bid0 - j <= 0) break;
-      for (let q = 0; q < d; q++) this.book.submit(this.nextId++, 'buy', bid0 - j, this.sizeLots);
+      for (let q = 0; q < d; q++)
+        this.tickBook.submit(this.nextId++, 'buy', bid0 - j, this.sizeLots);
       for (let q = 0; q < d; q++) {
-        this.book.submit(this.nextId++, 'sell', bid0 + spread0 + j, this.sizeLots);
+        this.tickBook.submit(this.nextId++, 'sell', bid0 + spread0 + j, this.sizeLots);
       }
     }
     this.record = false;
@@ -504,92 +505,56 @@ export class OrderFlowGenerator {
    */
   step(): number {
     const book = this.book;
-    const K = this.K;
     const a = book.bestAsk();
     const b = book.bestBid();
     if (!Number.isNaN(a)) this.refAsk = a;
     if (!Number.isNaN(b)) this.refBid = b;
     const ra = this.refAsk;
     const rb = this.refBid;
-    const xb = this.xb;
-    const xa = this.xa;
-    const theta = this.theta;
-    let cancelRate = 0;
-    let nearB = 0;
-    let nearA = 0;
-    for (let i = 0; i < K; i++) {
-      const nb = book.levelOrders('buy', ra - i - 1);
-      const na = book.levelOrders('sell', rb + i + 1);
-      xb[i] = nb;
-      xa[i] = na;
-      nearB += nb;
-      nearA += na;
-      cancelRate += theta[i] * (nb + na);
-    }
-    const deepB = book.sideOrders('buy') - nearB;
-    const deepA = book.sideOrders('sell') - nearA;
-    const deepRate = this.thetaBeyond * (deepB + deepA);
-    const L = this.lambdaTotal;
-    const mu = this.mu;
-    const total = 2 * L + 2 * mu + this.informedRate + cancelRate + deepRate;
-    const dt = this.rng.exponential(total);
-    this.t += dt;
+    const sm = this.sampler;
+    const kind = sm.draw(this.rng, this.counts, rb, ra);
+    this.t += sm.dt;
     if (this.informedSigma > 0)
-      this.v += this.informedSigma * Math.sqrt(dt) * this.priceRng.normal();
+      this.v += this.informedSigma * Math.sqrt(sm.dt) * this.priceRng.normal();
     this.sSteps++;
-    let u = this.rng.float() * total;
-    if (u < 2 * L) {
-      const buy = u < L;
-      if (!buy) u -= L;
-      const i = this.pickLevel(u);
-      this.sLimit[i]++;
-      if (buy) {
+    switch (kind) {
+      case EV_LIMIT_BUY: {
+        this.sLimit[sm.level]++;
         // a bid at or below 0 ticks has no price: the arrival is dropped (documented)
-        if (ra - i - 1 >= 1) book.submit(this.nextId++, 'buy', ra - i - 1, this.sizeLots);
-      } else book.submit(this.nextId++, 'sell', rb + i + 1, this.sizeLots);
-      return buy ? EV_LIMIT_BUY : EV_LIMIT_SELL;
-    }
-    u -= 2 * L;
-    if (u < 2 * mu) {
-      const buy = u < mu;
-      if (
-        book.submit(this.nextId++, buy ? 'buy' : 'sell', Number.NaN, this.sizeLots, 'IOC') === 'ok'
-      ) {
-        this.sMarket++;
-      } else this.sSkipped++;
-      return buy ? EV_MARKET_BUY : EV_MARKET_SELL;
-    }
-    u -= 2 * mu;
-    if (u < this.informedRate) {
-      this.informedDecision();
-      return EV_INFORMED;
-    }
-    u -= this.informedRate;
-    // cancellation: level i with probability θ(i)·x(i)/Σ, then an order uniformly within it
-    for (let i = 0; i < K; i++) {
-      const wb = theta[i] * xb[i];
-      if (u < wb) {
-        this.cancelAt('buy', ra - i - 1, Math.min(xb[i] - 1, Math.floor(u / theta[i])));
-        this.sCancel[i]++;
+        const p = ra - sm.level - 1;
+        if (p >= 1) this.tickBook.submit(this.nextId++, 'buy', p, this.sizeLots);
+        return EV_LIMIT_BUY;
+      }
+      case EV_LIMIT_SELL:
+        this.sLimit[sm.level]++;
+        this.tickBook.submit(this.nextId++, 'sell', rb + sm.level + 1, this.sizeLots);
+        return EV_LIMIT_SELL;
+      case EV_MARKET_BUY:
+      case EV_MARKET_SELL: {
+        const side = kind === EV_MARKET_BUY ? 'buy' : 'sell';
+        if (this.tickBook.submit(this.nextId++, side, Number.NaN, this.sizeLots, 'IOC') === 'ok') {
+          this.sMarket++;
+        } else this.sSkipped++;
+        return kind;
+      }
+      case EV_EXTRA:
+        this.informedDecision();
+        return EV_EXTRA;
+      case EV_CANCEL: {
+        const side = sm.side === BUY ? 'buy' : 'sell';
+        const p = sm.side === BUY ? ra - sm.level - 1 : rb + sm.level + 1;
+        this.cancelAt(side, p, sm.index);
+        this.sCancel[sm.level]++;
         return EV_CANCEL;
       }
-      u -= wb;
-      const wa = theta[i] * xa[i];
-      if (u < wa) {
-        this.cancelAt('sell', rb + i + 1, Math.min(xa[i] - 1, Math.floor(u / theta[i])));
-        this.sCancel[i]++;
+      case EV_CANCEL_DEEP:
+        if (sm.side === BUY) this.cancelDeep('buy', ra - this.K, sm.index);
+        else this.cancelDeep('sell', rb + this.K, sm.index);
+        this.sCancelBeyond++;
         return EV_CANCEL;
-      }
-      u -= wa;
+      default:
+        return EV_CANCEL;
     }
-    // beyond K: pick a uniformly random deep order
-    if (deepB + deepA > 0) {
-      const k = Math.min(deepB + deepA - 1, Math.floor((u / deepRate) * (deepB + deepA)));
-      if (k < deepB) this.cancelDeep('buy', ra - K, k);
-      else this.cancelDeep('sell', rb + K, k - deepB);
-      this.sCancelBeyond++;
-    }
-    return EV_CANCEL;
   }
 
   private informedDecision(): void {
@@ -603,22 +568,15 @@ export class OrderFlowGenerator {
       return;
     }
     this.informedTaker = true;
-    const r = this.book.submit(this.nextId++, side, Number.NaN, this.informedSize, 'IOC');
+    const r = this.tickBook.submit(this.nextId++, side, Number.NaN, this.informedSize, 'IOC');
     this.informedTaker = false;
     if (r === 'ok') this.sInformed++;
     else this.sSkipped++;
   }
 
-  private pickLevel(u: number): number {
-    const c = this.lambdaCum;
-    const K = this.K;
-    for (let i = 0; i < K - 1; i++) if (u < c[i]) return i;
-    return K - 1;
-  }
-
   private cancelAt(side: Side, price: number, index: number): void {
-    const id = this.book.orderAt(side, price, index);
-    if (id !== undefined) this.book.cancel(id);
+    const id = this.tickBook.orderAt(side, price, index);
+    if (id !== undefined) this.tickBook.cancel(id);
   }
 
   /** Cancels the k-th order (worst level first) among orders beyond `limit` (exclusive of it). */
