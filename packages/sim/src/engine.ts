@@ -20,13 +20,8 @@ import {
   type L2Snapshot,
   systemClock,
 } from '@x/core';
-import {
-  type BookListener,
-  type BookView,
-  type SelfTradePrevention,
-  TickBook,
-  unitsToNumber,
-} from './book.js';
+import { type BookView, TickBook } from './book.js';
+import type { BookListener, SelfTradePrevention } from './book-types.js';
 import type {
   AmendRequest,
   CancelReason,
@@ -48,6 +43,7 @@ import {
 import { isClosed, type OrderRecord } from './internal/records.js';
 import { ExpiryQueue, StopQueue } from './internal/triggers.js';
 import { L2DeltaTracker } from './l2.js';
+import { unitsToNumber } from './units.js';
 
 /** Options of a {@link MatchingEngine}. */
 export interface MatchingEngineOptions {
@@ -461,7 +457,7 @@ export class MatchingEngine {
   private amendOrder(orderId: string, amend: AmendRequest): CommandResult {
     const rec = this.openRecord('amend', orderId);
     if ('events' in rec) return rec;
-    const next = this.amendTarget(rec, amend);
+    const next = this.entry.amendTarget(rec, amend);
     if ('reason' in next) return this.reject('amend', orderId, next);
     const { priceTicks, qtyLots, stopTicks } = next;
     if (!rec.triggered) {
@@ -497,65 +493,6 @@ export class MatchingEngine {
     }
     this.checkStops();
     return this.finish(orderId, true, undefined);
-  }
-
-  /** The order's fields after an amend (a field restating the current value is unchanged), or the reject. */
-  private amendTarget(
-    rec: OrderRecord,
-    amend: AmendRequest,
-  ): { priceTicks: number; qtyLots: number; stopTicks: number } | EntryReject {
-    if (typeof amend !== 'object' || amend === null) {
-      const why = `an amend must be an object (got ${describeValue(amend)})`;
-      return entryReject('invalid-order', 'request', why);
-    }
-    let { priceTicks, qtyLots, stopTicks } = rec;
-    if (amend.stopPrice !== undefined) {
-      if (Number.isNaN(rec.stopTicks)) {
-        return entryReject(
-          'unexpected-price',
-          'stopPrice',
-          `a ${rec.orderType} order has no stopPrice`,
-        );
-      }
-      const p = this.entry.stopPrice.parse(amend.stopPrice);
-      if (typeof p !== 'number') return p;
-      if (rec.triggered && p !== rec.stopTicks) {
-        const why = `the stop has triggered: its stopPrice ${this.fmt.price(rec.stopTicks).toString()} can no longer change`;
-        return entryReject('unexpected-price', 'stopPrice', why);
-      }
-      stopTicks = p;
-    }
-    if (amend.price !== undefined) {
-      if (Number.isNaN(rec.priceTicks)) {
-        return entryReject(
-          'unexpected-price',
-          'price',
-          `price: a ${rec.orderType} order has no limit price`,
-        );
-      }
-      const p = this.entry.price.parse(amend.price);
-      if (typeof p !== 'number') return p;
-      priceTicks = p;
-    }
-    if (amend.qty !== undefined) {
-      const q = this.entry.qty.parse(amend.qty);
-      if (typeof q !== 'number') return q;
-      qtyLots = q;
-    }
-    if (
-      sameUnits(priceTicks, rec.priceTicks) &&
-      qtyLots === rec.qtyLots &&
-      sameUnits(stopTicks, rec.stopTicks)
-    ) {
-      return entryReject('no-change', 'amend', 'the amend changes nothing');
-    }
-    if (qtyLots <= rec.cumLots) {
-      const why = `new qty must exceed the filled ${this.fmt.qty(rec.cumLots).toString()}`;
-      return entryReject('qty-below-filled', 'qty', why);
-    }
-    const rule = this.entry.ruleCheck(priceTicks, qtyLots);
-    if (rule !== undefined) return rule;
-    return { priceTicks, qtyLots, stopTicks };
   }
 
   /** Expires every order whose time has come (events go to the current command). */
@@ -842,11 +779,6 @@ export class MatchingEngine {
       },
     };
   }
-}
-
-/** Equal ticks, or both absent (NaN). */
-function sameUnits(a: number, b: number): boolean {
-  return a === b || (Number.isNaN(a) && Number.isNaN(b));
 }
 
 /** Any value as a string id, without throwing (malformed input must still get a reject). */

@@ -19,7 +19,8 @@ import {
   type Side,
   ValidationError,
 } from '@x/core';
-import { type BookListener, type BookView, TickBook, unitsToNumber } from './book.js';
+import { type BookView, TickBook } from './book.js';
+import type { BookListener } from './book-types.js';
 import type { TradeEvent } from './events.js';
 import {
   BUY,
@@ -36,6 +37,7 @@ import {
 import { checkPosInt, checkRate, compileRates } from './internal/rates.js';
 import { L2DeltaTracker } from './l2.js';
 import { CST2010_RATES, type OrderFlowRates } from './rates.js';
+import { unitsToNumber } from './units.js';
 
 /**
  * An informed trader: a hidden efficient price `v` follows a driftless Brownian motion (in

@@ -4,19 +4,17 @@
  *
  * @packageDocumentation
  */
-export {
-  type BookListener,
-  type BookReject,
-  type BookStatus,
-  type BookTimeInForce,
-  type BookView,
-  type RestingOrder,
-  type SelfTradePrevention,
-  type SubmitOutcome,
-  TickBook,
-  type TickBookOptions,
-  unitsToNumber,
-} from './book.js';
+export { type BookView, TickBook } from './book.js';
+export type {
+  BookListener,
+  BookReject,
+  BookStatus,
+  BookTimeInForce,
+  RestingOrder,
+  SelfTradePrevention,
+  SubmitOutcome,
+  TickBookOptions,
+} from './book-types.js';
 export { MatchingEngine, type MatchingEngineOptions } from './engine.js';
 export {
   type AmendRequest,
@@ -64,3 +62,4 @@ export {
 } from './generator.js';
 export { L2DeltaTracker } from './l2.js';
 export { CST2010_RATES, cst2010Rates, type OrderFlowRates } from './rates.js';
+export { unitsToNumber } from './units.js';

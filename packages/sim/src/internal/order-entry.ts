@@ -4,8 +4,9 @@
  * failure names the field and why. FIX time-in-force rules: see `OrderRequest.timeInForce`.
  */
 import type { DecimalLike, Instrument, OrderType, TimeInForce } from '@x/core';
-import type { OrderRequest, RejectField, RejectReason } from '../events.js';
+import type { AmendRequest, OrderRequest, RejectField, RejectReason } from '../events.js';
 import { describeValue, type GridFailure, type GridKind, gridKind, toGridUnits } from './grid.js';
+import type { OrderRecord } from './records.js';
 
 /** A refused request: reason, field and message. */
 export interface EntryReject {
@@ -21,6 +22,13 @@ export interface CheckedOrder {
   lots: number;
   tif: TimeInForce;
   expireAtMs: number;
+}
+
+/** An order's fields after a checked amend (one object, reused: read it at once). */
+export interface AmendTarget {
+  priceTicks: number;
+  qtyLots: number;
+  stopTicks: number;
 }
 
 const CACHE_LIMIT = 8192;
@@ -76,6 +84,11 @@ export class OrderEntry {
   private readonly minLots: number;
   /** ceil(minNotional / (tick × lot)): the smallest priceTicks × lots. */
   private readonly minNotionalUnits: number;
+  private readonly target: AmendTarget = {
+    priceTicks: Number.NaN,
+    qtyLots: 0,
+    stopTicks: Number.NaN,
+  };
   private readonly checked: CheckedOrder = {
     priceTicks: Number.NaN,
     stopTicks: Number.NaN,
@@ -155,6 +168,66 @@ export class OrderEntry {
     c.tif = tif;
     c.expireAtMs = expireAtMs;
     return c;
+  }
+
+  /** The order's fields after an amend (a field restating the current value is unchanged), or the reject. */
+  amendTarget(rec: OrderRecord, amend: AmendRequest): AmendTarget | EntryReject {
+    if (typeof amend !== 'object' || amend === null) {
+      const why = `an amend must be an object (got ${describeValue(amend)})`;
+      return entryReject('invalid-order', 'request', why);
+    }
+    let { priceTicks, qtyLots, stopTicks } = rec;
+    if (amend.stopPrice !== undefined) {
+      if (Number.isNaN(rec.stopTicks)) {
+        return entryReject(
+          'unexpected-price',
+          'stopPrice',
+          `a ${rec.orderType} order has no stopPrice`,
+        );
+      }
+      const p = this.stopPrice.parse(amend.stopPrice);
+      if (typeof p !== 'number') return p;
+      if (rec.triggered && p !== rec.stopTicks) {
+        const why = `the stop has triggered: its stopPrice ${this.instrument.ticksToPrice(rec.stopTicks).toString()} can no longer change`;
+        return entryReject('unexpected-price', 'stopPrice', why);
+      }
+      stopTicks = p;
+    }
+    if (amend.price !== undefined) {
+      if (Number.isNaN(rec.priceTicks)) {
+        return entryReject(
+          'unexpected-price',
+          'price',
+          `price: a ${rec.orderType} order has no limit price`,
+        );
+      }
+      const p = this.price.parse(amend.price);
+      if (typeof p !== 'number') return p;
+      priceTicks = p;
+    }
+    if (amend.qty !== undefined) {
+      const q = this.qty.parse(amend.qty);
+      if (typeof q !== 'number') return q;
+      qtyLots = q;
+    }
+    if (
+      sameUnits(priceTicks, rec.priceTicks) &&
+      qtyLots === rec.qtyLots &&
+      sameUnits(stopTicks, rec.stopTicks)
+    ) {
+      return entryReject('no-change', 'amend', 'the amend changes nothing');
+    }
+    if (qtyLots <= rec.cumLots) {
+      const why = `new qty must exceed the filled ${this.instrument.lotsToQty(rec.cumLots).toString()}`;
+      return entryReject('qty-below-filled', 'qty', why);
+    }
+    const rule = this.ruleCheck(priceTicks, qtyLots);
+    if (rule !== undefined) return rule;
+    const t = this.target;
+    t.priceTicks = priceTicks;
+    t.qtyLots = qtyLots;
+    t.stopTicks = stopTicks;
+    return t;
   }
 
   /** Minimum quantity and notional, as integer tests (exact). NaN price: no notional check. */
@@ -284,4 +357,9 @@ function checkFlags(r: OrderRequest): EntryReject | undefined {
     );
   }
   return undefined;
+}
+
+/** Equal ticks, or both absent (NaN). */
+function sameUnits(a: number, b: number): boolean {
+  return a === b || (Number.isNaN(a) && Number.isNaN(b));
 }
