@@ -37,6 +37,7 @@ import {
 import { checkPosInt, checkRate, compileRates } from './internal/rates.js';
 import { L2DeltaTracker } from './l2.js';
 import { CST2010_RATES, type OrderFlowRates } from './rates.js';
+import type { Lots, Ticks } from './units.js';
 import { unitsToNumber } from './units.js';
 
 /**
@@ -58,8 +59,11 @@ export interface InformedTraderConfig {
   readonly sizeLots?: number;
 }
 
-/** Configuration of an {@link OrderFlowGenerator}. */
-export interface OrderFlowConfig {
+/**
+ * Configuration of an {@link OrderFlowGenerator}; `I` is the type of `instrument` (absent: the
+ * generator's prices are {@link Ticks} and sizes {@link Lots}).
+ */
+export interface OrderFlowConfig<I extends Instrument | undefined = Instrument | undefined> {
   /** Seed of the stream: the same config and seed always give the same events. */
   readonly seed: number;
   /** Model rates; {@link CST2010_RATES} by default. */
@@ -79,14 +83,37 @@ export interface OrderFlowConfig {
   readonly thetaBeyond?: number;
   /** Stream start time in milliseconds (0 by default); event times are start + model seconds × 1000. */
   readonly startMs?: number;
-  /** Price and size scale of the emitted numbers (tick and lot size); ticks and lots by default. */
-  readonly instrument?: Instrument;
+  /**
+   * Price and size scale of the emitted numbers (tick and lot size). Without it events carry
+   * prices in ticks and sizes in lots, and their types say so ({@link Ticks}, {@link Lots}).
+   */
+  readonly instrument?: I;
   /** Adds an informed trader (none by default). */
   readonly informed?: InformedTraderConfig;
 }
 
-/** One generated event: an L3 book event or a trade print (one per execution). */
-export type FlowEvent = L3Event | TradeEvent;
+/** Price of a generated event: {@link Ticks} without an instrument, a price with one. */
+export type FlowPrice<I extends Instrument | undefined> = I extends Instrument ? number : Ticks;
+
+/** Size of a generated event: {@link Lots} without an instrument, a quantity with one. */
+export type FlowQty<I extends Instrument | undefined> = I extends Instrument ? number : Lots;
+
+/** An event type with its `price` and `qty` in the generator's units. */
+type InUnits<E, I extends Instrument | undefined> = E extends unknown
+  ? Omit<E, 'price' | 'qty'> & { readonly price: FlowPrice<I>; readonly qty: FlowQty<I> }
+  : never;
+
+/**
+ * One generated event: an L3 book event or a trade print (one per execution), with prices in
+ * ticks and sizes in lots unless the generator has an instrument (`I`).
+ */
+export type FlowEvent<I extends Instrument | undefined = undefined> = InUnits<
+  L3Event | TradeEvent,
+  I
+>;
+
+/** A generated trade print, in the generator's units (see {@link FlowEvent}). */
+export type FlowTrade<I extends Instrument | undefined = undefined> = InUnits<TradeEvent, I>;
 
 /** Counts of what the generator did, for checks and summaries. */
 export interface FlowStats {
@@ -165,7 +192,7 @@ export interface SnapshotStreamOptions extends StreamOptions {
  * }
  * ```
  */
-export class OrderFlowGenerator {
+export class OrderFlowGenerator<I extends Instrument | undefined = undefined> {
   /** The simulated book, read-only (its prices are in ticks and sizes in lots). */
   readonly book: BookView;
   private readonly tickBook: TickBook;
@@ -189,7 +216,7 @@ export class OrderFlowGenerator {
   private nextId = 1;
   private record = false;
   private informedTaker = false;
-  private readonly buf: FlowEvent[] = [];
+  private readonly buf: FlowEvent<I>[] = [];
   private readonly sLimit: number[];
   private readonly sCancel: number[];
   private sCancelBeyond = 0;
@@ -204,7 +231,7 @@ export class OrderFlowGenerator {
    * @throws `ValidationError` (from `@x/core`) for rates that are negative, non-finite, of different
    *   lengths or all zero, and for non-integer sizes or prices
    */
-  constructor(config: OrderFlowConfig) {
+  constructor(config: OrderFlowConfig<I>) {
     const rates = compileRates(config.rates ?? CST2010_RATES);
     const K = rates.K;
     this.K = K;
@@ -318,7 +345,7 @@ export class OrderFlowGenerator {
    * @param options - `count`: how many events to yield
    * @returns a lazy iterator
    */
-  *events(options: StreamOptions = {}): Generator<FlowEvent, void, undefined> {
+  *events(options: StreamOptions = {}): Generator<FlowEvent<I>, void, undefined> {
     const count = options.count ?? Number.POSITIVE_INFINITY;
     let n = 0;
     this.record = true;
@@ -351,7 +378,7 @@ export class OrderFlowGenerator {
    * @param options - `count`: how many steps to yield
    * @returns a lazy iterator of event batches (a fresh array each time)
    */
-  *steps(options: StreamOptions = {}): Generator<FlowEvent[], void, undefined> {
+  *steps(options: StreamOptions = {}): Generator<FlowEvent<I>[], void, undefined> {
     const count = options.count ?? Number.POSITIVE_INFINITY;
     let n = 0;
     this.record = true;
@@ -382,7 +409,7 @@ export class OrderFlowGenerator {
    * @param options - `count`: how many trades to yield
    * @returns a lazy iterator
    */
-  *trades(options: StreamOptions = {}): Generator<TradeEvent, void, undefined> {
+  *trades(options: StreamOptions = {}): Generator<FlowTrade<I>, void, undefined> {
     const count = options.count ?? Number.POSITIVE_INFINITY;
     let n = 0;
     for (const e of this.events()) {
@@ -596,6 +623,16 @@ export class OrderFlowGenerator {
     }
   }
 
+  /** Ticks in the emitted unit: ticks, or the instrument's price (the one place units are decided). */
+  private priceOf(ticks: number): FlowPrice<I> {
+    return unitsToNumber(ticks, this.tickN) as FlowPrice<I>;
+  }
+
+  /** Lots in the emitted unit: lots, or the instrument's quantity. */
+  private qtyOf(lots: number): FlowQty<I> {
+    return unitsToNumber(lots, this.lotN) as FlowQty<I>;
+  }
+
   private listener(): BookListener {
     return {
       onAdd: (orderId, side, priceTicks, lots) => {
@@ -605,8 +642,8 @@ export class OrderFlowGenerator {
           ts: this.timeMs,
           orderId,
           side,
-          price: unitsToNumber(priceTicks, this.tickN),
-          qty: unitsToNumber(lots, this.lotN),
+          price: this.priceOf(priceTicks),
+          qty: this.qtyOf(lots),
         });
       },
       onCancel: (orderId, side, priceTicks, lots) => {
@@ -616,8 +653,8 @@ export class OrderFlowGenerator {
           ts: this.timeMs,
           orderId,
           side,
-          price: unitsToNumber(priceTicks, this.tickN),
-          qty: unitsToNumber(lots, this.lotN),
+          price: this.priceOf(priceTicks),
+          qty: this.qtyOf(lots),
         });
       },
       onModify: () => {
@@ -634,8 +671,8 @@ export class OrderFlowGenerator {
       ) => {
         if (!this.record) return;
         const ts = this.timeMs;
-        const price = unitsToNumber(priceTicks, this.tickN);
-        const qty = unitsToNumber(lots, this.lotN);
+        const price = this.priceOf(priceTicks);
+        const qty = this.qtyOf(lots);
         this.buf.push({
           type: 'execute',
           ts,

@@ -52,7 +52,10 @@ export {
 } from './flow.js';
 export {
   type FlowEvent,
+  type FlowPrice,
+  type FlowQty,
   type FlowStats,
+  type FlowTrade,
   type InformedTraderConfig,
   type L2Series,
   type OrderFlowConfig,
@@ -62,4 +65,4 @@ export {
 } from './generator.js';
 export { L2DeltaTracker } from './l2.js';
 export { CST2010_RATES, cst2010Rates, type OrderFlowRates } from './rates.js';
-export { unitsToNumber } from './units.js';
+export { type Lots, type Ticks, unitsToNumber } from './units.js';

@@ -16,3 +16,15 @@ import { scale, scaleOf } from './internal/scale.js';
 export function unitsToNumber(units: number, step: number): number {
   return scale(units, step, scaleOf(step));
 }
+
+declare const unit: unique symbol;
+
+/**
+ * A price counted in ticks: multiply by the tick size to get the price. The order-flow generator
+ * emits these when it has no instrument; a `Ticks` is still a number for arithmetic, and its
+ * type says what the number is.
+ */
+export type Ticks = number & { readonly [unit]: 'ticks' };
+
+/** A size counted in lots: multiply by the lot size to get the quantity (see {@link Ticks}). */
+export type Lots = number & { readonly [unit]: 'lots' };
