@@ -98,22 +98,30 @@ export type FlowPrice<I extends Instrument | undefined> = I extends Instrument ?
 /** Size of a generated event: {@link Lots} without an instrument, a quantity with one. */
 export type FlowQty<I extends Instrument | undefined> = I extends Instrument ? number : Lots;
 
-/** An event type with its `price` and `qty` in the generator's units. */
-type InUnits<E, I extends Instrument | undefined> = E extends unknown
-  ? Omit<E, 'price' | 'qty'> & { readonly price: FlowPrice<I>; readonly qty: FlowQty<I> }
+/** The `price` and `qty` of a generated event, in the generator's units. */
+export interface FlowUnitFields<I extends Instrument | undefined> {
+  /** Price: ticks without an instrument, the instrument's price with one. */
+  readonly price: FlowPrice<I>;
+  /** Size: lots without an instrument, the instrument's quantity with one. */
+  readonly qty: FlowQty<I>;
+}
+
+/** An event type `E` with its `price` and `qty` in the generator's units. */
+export type InFlowUnits<E, I extends Instrument | undefined> = E extends unknown
+  ? Omit<E, 'price' | 'qty'> & FlowUnitFields<I>
   : never;
 
 /**
  * One generated event: an L3 book event or a trade print (one per execution), with prices in
  * ticks and sizes in lots unless the generator has an instrument (`I`).
  */
-export type FlowEvent<I extends Instrument | undefined = undefined> = InUnits<
+export type FlowEvent<I extends Instrument | undefined = undefined> = InFlowUnits<
   L3Event | TradeEvent,
   I
 >;
 
 /** A generated trade print, in the generator's units (see {@link FlowEvent}). */
-export type FlowTrade<I extends Instrument | undefined = undefined> = InUnits<TradeEvent, I>;
+export type FlowTrade<I extends Instrument | undefined = undefined> = InFlowUnits<TradeEvent, I>;
 
 /** Counts of what the generator did, for checks and summaries. */
 export interface FlowStats {

@@ -56,6 +56,8 @@ export {
   type FlowQty,
   type FlowStats,
   type FlowTrade,
+  type FlowUnitFields,
+  type InFlowUnits,
   type InformedTraderConfig,
   type L2Series,
   type OrderFlowConfig,

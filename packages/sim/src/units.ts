@@ -24,7 +24,13 @@ declare const unit: unique symbol;
  * emits these when it has no instrument; a `Ticks` is still a number for arithmetic, and its
  * type says what the number is.
  */
-export type Ticks = number & { readonly [unit]: 'ticks' };
+export type Ticks = number & {
+  /** The unit (a compile-time tag only: there is no such property at run time). */
+  readonly [unit]: 'ticks';
+};
 
 /** A size counted in lots: multiply by the lot size to get the quantity (see {@link Ticks}). */
-export type Lots = number & { readonly [unit]: 'lots' };
+export type Lots = number & {
+  /** The unit (a compile-time tag only). */
+  readonly [unit]: 'lots';
+};
