@@ -142,8 +142,8 @@ export class BackgroundFlow {
     checkRate(thetaBeyond, 'thetaBeyond');
     this.sampler = new CstSampler(rates, thetaBeyond, 0);
     this.counts = {
-      ordersAt: (side, p) => this.at[side]!.get(p)?.length ?? 0,
-      sideOrders: (side) => this.sideCount[side]!,
+      levelOrders: (side, p) => this.at[side === 'buy' ? BUY : SELL]!.get(p)?.length ?? 0,
+      sideOrders: (side) => this.sideCount[side === 'buy' ? BUY : SELL]!,
     };
     this.sizeLots = config.orderSizeLots ?? 1;
     checkPosInt(this.sizeLots, 'orderSizeLots');

@@ -32,7 +32,6 @@ import {
   EV_LIMIT_SELL,
   EV_MARKET_BUY,
   EV_MARKET_SELL,
-  type QueueCounts,
 } from './internal/cst-sampler.js';
 import { checkPosInt, checkRate, compileRates } from './internal/rates.js';
 import { L2DeltaTracker } from './l2.js';
@@ -205,7 +204,6 @@ export class OrderFlowGenerator<I extends Instrument | undefined = undefined> {
   readonly book: BookView;
   private readonly tickBook: TickBook;
   private readonly sampler: CstSampler;
-  private readonly counts: QueueCounts;
   private readonly rng: Rng;
   private readonly priceRng: Rng;
   private readonly K: number;
@@ -291,11 +289,6 @@ export class OrderFlowGenerator<I extends Instrument | undefined = undefined> {
     this.sCancel = new Array<number>(K).fill(0);
     this.tickBook = new TickBook({ listener: this.listener() });
     this.book = this.tickBook;
-    const book = this.tickBook;
-    this.counts = {
-      ordersAt: (side, p) => book.levelOrders(side === BUY ? 'buy' : 'sell', p),
-      sideOrders: (side) => book.sideOrders(side === BUY ? 'buy' : 'sell'),
-    };
     this.sampler = new CstSampler(rates, thetaBeyond, this.informedRate);
     this.refBid = bid0;
     this.refAsk = bid0 + spread0;
@@ -549,7 +542,7 @@ export class OrderFlowGenerator<I extends Instrument | undefined = undefined> {
     const ra = this.refAsk;
     const rb = this.refBid;
     const sm = this.sampler;
-    const kind = sm.draw(this.rng, this.counts, rb, ra);
+    const kind = sm.draw(this.rng, this.tickBook, rb, ra);
     this.t += sm.dt;
     if (this.informedSigma > 0)
       this.v += this.informedSigma * Math.sqrt(sm.dt) * this.priceRng.normal();

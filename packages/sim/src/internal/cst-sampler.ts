@@ -5,7 +5,7 @@
  * R = 2Σλ(i) + 2μ + extra + Σθ(i)·(orders at distance i) + θ_beyond·(orders farther than K),
  * and the event is drawn with probability proportional to its rate.
  */
-import type { Rng } from '@x/core';
+import type { Rng, Side } from '@x/core';
 import type { CompiledRates } from './rates.js';
 
 /** Book sides as indices. */
@@ -26,12 +26,15 @@ export const EV_CANCEL_DEEP = 6;
 /** A cancellation drawn while no order rests anywhere: nothing happens. */
 export const EV_NONE = 7;
 
-/** The queue sizes the draw needs, read from whichever book the caller keeps. */
+/**
+ * The queue sizes the draw needs, read from whichever book the caller keeps (a `TickBook` is
+ * one: the generator passes its book itself, with no adapter in between).
+ */
 export interface QueueCounts {
   /** Orders resting at a price on a side (the ones the model may cancel). */
-  ordersAt(side: number, priceTicks: number): number;
+  levelOrders(side: Side, priceTicks: number): number;
   /** Orders resting on a side in total. */
-  sideOrders(side: number): number;
+  sideOrders(side: Side): number;
 }
 
 /** One draw's result, overwritten by the next (no allocation per event). */
@@ -75,16 +78,16 @@ export class CstSampler {
     let nearB = 0;
     let nearA = 0;
     for (let i = 0; i < K; i++) {
-      const nb = counts.ordersAt(BUY, refAsk - i - 1);
-      const na = counts.ordersAt(SELL, refBid + i + 1);
+      const nb = counts.levelOrders('buy', refAsk - i - 1);
+      const na = counts.levelOrders('sell', refBid + i + 1);
       xb[i] = nb;
       xa[i] = na;
       nearB += nb;
       nearA += na;
       cancelRate += theta[i]! * (nb + na);
     }
-    const deepB = counts.sideOrders(BUY) - nearB;
-    const deepA = counts.sideOrders(SELL) - nearA;
+    const deepB = counts.sideOrders('buy') - nearB;
+    const deepA = counts.sideOrders('sell') - nearA;
     const deepRate = this.thetaBeyond * (deepB + deepA);
     const total = 2 * L + 2 * mu + this.extraRate + cancelRate + deepRate;
     this.dt = rng.exponential(total);
