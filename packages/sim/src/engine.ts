@@ -16,6 +16,7 @@ import {
   type Decimal,
   type Instrument,
   IntegrityError,
+  isTerminalStatus,
   type L2Delta,
   type L2Snapshot,
   systemClock,
@@ -40,7 +41,7 @@ import {
   entryReject,
   OrderEntry,
 } from './internal/order-entry.js';
-import { isClosed, type OrderRecord } from './internal/records.js';
+import type { OrderRecord } from './internal/records.js';
 import { ExpiryQueue, StopQueue } from './internal/triggers.js';
 import { L2DeltaTracker } from './l2.js';
 import { unitsToNumber } from './units.js';
@@ -326,7 +327,7 @@ export class MatchingEngine {
    */
   forget(orderId: string): boolean {
     const rec = this.orders.get(orderId);
-    if (rec === undefined || !isClosed(rec.status)) return false;
+    if (rec === undefined || !isTerminalStatus(rec.status)) return false;
     this.orders.delete(orderId);
     return true;
   }
@@ -334,7 +335,8 @@ export class MatchingEngine {
   /** Open orders (resting or waiting stops), in no particular order. */
   openOrders(): OrderView[] {
     const res: OrderView[] = [];
-    for (const rec of this.orders.values()) if (!isClosed(rec.status)) res.push(this.fmt.view(rec));
+    for (const rec of this.orders.values())
+      if (!isTerminalStatus(rec.status)) res.push(this.fmt.view(rec));
     return res;
   }
 
@@ -398,7 +400,7 @@ export class MatchingEngine {
     }
     const refused = this.enter(rec, true);
     if (refused !== undefined) return this.reject('submit', orderId, refused);
-    if (!Number.isNaN(rec.expireAtMs) && !isClosed(rec.status)) this.expiries.add(rec);
+    if (!Number.isNaN(rec.expireAtMs) && !isTerminalStatus(rec.status)) this.expiries.add(rec);
     this.checkStops();
     return this.finish(orderId, true, undefined);
   }
@@ -441,7 +443,7 @@ export class MatchingEngine {
       const why = `orderId ${describeValue(orderId)}: no such order`;
       return this.reject(command, orderId, entryReject('unknown-order', 'orderId', why));
     }
-    if (isClosed(rec.status)) {
+    if (isTerminalStatus(rec.status)) {
       const why = `orderId '${orderId}': the order is ${rec.status}`;
       return this.reject(command, orderId, entryReject('order-closed', 'orderId', why));
     }
@@ -502,7 +504,7 @@ export class MatchingEngine {
       rec !== undefined;
       rec = this.expiries.nextDue(this.ts)
     ) {
-      if (isClosed(rec.status)) continue;
+      if (isTerminalStatus(rec.status)) continue;
       this.pull(rec);
       this.closeCanceled(rec, rec.qtyLots - rec.cumLots, 'expired');
     }
@@ -736,7 +738,7 @@ export class MatchingEngine {
         });
         // self-trade prevention removed a resting order: that closes it
         const rec = selfTrade ? this.orders.get(id) : undefined;
-        if (rec !== undefined && !isClosed(rec.status)) {
+        if (rec !== undefined && !isTerminalStatus(rec.status)) {
           this.closeCanceled(rec, lots, 'self-trade-prevention');
         }
       },

@@ -2,10 +2,16 @@
  * Ticks and lots back to exact decimals (memoised: decimals are immutable, so sharing them is
  * safe) and the engine's report objects built from order records.
  */
-import { DECIMAL_ZERO, type Decimal, type Instrument, type Liquidity } from '@x/core';
+import {
+  DECIMAL_ZERO,
+  type Decimal,
+  type Instrument,
+  isTerminalStatus,
+  type Liquidity,
+} from '@x/core';
 import type { OrderAccepted, OrderAmended, OrderFilled, OrderView } from '../events.js';
 import { cachePut } from './order-entry.js';
-import { isClosed, type OrderRecord } from './records.js';
+import type { OrderRecord } from './records.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -105,7 +111,7 @@ export class Formatter {
 
   view(rec: OrderRecord): OrderView {
     const cum = this.qty(rec.cumLots);
-    const open = !isClosed(rec.status);
+    const open = !isTerminalStatus(rec.status);
     return {
       orderId: rec.orderId,
       side: rec.side,

@@ -30,10 +30,3 @@ export interface OrderRecord extends HeapSlots {
   /** Exact Σ price × quantity of the fills. */
   notional: Decimal;
 }
-
-/** Whether a status is final (filled, canceled, rejected, expired). */
-export function isClosed(status: OrderStatus): boolean {
-  return (
-    status === 'filled' || status === 'canceled' || status === 'rejected' || status === 'expired'
-  );
-}
