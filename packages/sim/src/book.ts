@@ -10,138 +10,19 @@
  * @module
  */
 import { type L2Snapshot, type OrderId, type Side, ValidationError } from '@x/core';
+import type {
+  BookListener,
+  BookStatus,
+  BookTimeInForce,
+  RestingOrder,
+  SelfTradePrevention,
+  SubmitOutcome,
+  TickBookOptions,
+} from './book-types.js';
+import { grown } from './internal/grow.js';
 import { IdIndex } from './internal/id-index.js';
-
-/** How a crossing order between two orders of the same owner is prevented. */
-export type SelfTradePrevention = 'none' | 'cancel-taker' | 'cancel-maker' | 'cancel-both';
-
-/**
- * Receives every change of a {@link TickBook}, synchronously, in the order it happens (in the
- * middle of matching). Arguments are primitives so that a listener that only counts or copies
- * allocates nothing. A listener must neither throw nor call back into the book's commands:
- * record what you need and act after the command returns ({@link MatchingEngine} does this).
- */
-export interface BookListener {
-  /**
-   * A new order now rests in the book (after any matching).
-   * @param orderId - the order's id
-   * @param side - its side
-   * @param priceTicks - its price in ticks
-   * @param lots - the resting quantity in lots
-   */
-  onAdd(orderId: OrderId, side: Side, priceTicks: number, lots: number): void;
-  /**
-   * A resting order was executed against an incoming order.
-   * @param makerOrderId - the resting order
-   * @param takerOrderId - the incoming order
-   * @param makerSide - the resting order's side (the aggressor is the other side)
-   * @param priceTicks - the execution price (the maker's price)
-   * @param lots - the executed quantity
-   * @param makerRemainingLots - what is left of the maker after this execution (0: filled, gone)
-   * @param tradeId - the execution's trade id, increasing from 1 within a book
-   */
-  onExecute(
-    makerOrderId: OrderId,
-    takerOrderId: OrderId,
-    makerSide: Side,
-    priceTicks: number,
-    lots: number,
-    makerRemainingLots: number,
-    tradeId: number,
-  ): void;
-  /**
-   * A resting order left the book unfilled (cancel, self-trade prevention, cancel-replace).
-   * @param orderId - the order
-   * @param side - its side
-   * @param priceTicks - its price
-   * @param lots - the quantity removed
-   */
-  onCancel(orderId: OrderId, side: Side, priceTicks: number, lots: number): void;
-  /**
-   * A resting order changed size or price in place.
-   * @param orderId - the order
-   * @param side - its side
-   * @param priceTicks - the new price
-   * @param lots - the new resting quantity
-   * @param keptPriority - true for a pure size reduction
-   */
-  onModify(
-    orderId: OrderId,
-    side: Side,
-    priceTicks: number,
-    lots: number,
-    keptPriority: boolean,
-  ): void;
-}
-
-/** A resting order as {@link TickBook.order} reports it. */
-export interface RestingOrder {
-  /** Side. */
-  readonly side: Side;
-  /** Limit price in ticks. */
-  readonly priceTicks: number;
-  /** Remaining (resting) quantity in lots. */
-  readonly lots: number;
-  /** Total size in lots: the original size plus any amend increases. */
-  readonly origLots: number;
-  /** Owner for self-trade prevention (0 = anonymous). */
-  readonly owner: number;
-}
-
-/** Time in force understood by the book. */
-export type BookTimeInForce = 'GTC' | 'IOC' | 'FOK';
-
-/**
- * Why the book refused a command. `'ok'` means it was accepted.
- * - `duplicate-order-id`: the id already rests in the book
- * - `unknown-order`: no resting order has that id (never existed, filled or canceled)
- * - `invalid-price` / `invalid-qty`: not a safe integer > 0 (price may be any integer for amend)
- * - `would-cross`: post-only order (or amend of one) would take liquidity
- * - `fok-unfillable`: a fill-or-kill order cannot be filled completely at once
- * - `no-liquidity`: a market order found nothing to trade against
- * - `no-change`: an amend that changes neither price nor size
- * - `invalid-order`: a side other than `'buy'`/`'sell'` or an unknown time in force
- */
-export type BookReject =
-  | 'ok'
-  | 'duplicate-order-id'
-  | 'unknown-order'
-  | 'invalid-price'
-  | 'invalid-qty'
-  | 'would-cross'
-  | 'fok-unfillable'
-  | 'no-liquidity'
-  | 'no-change'
-  | 'invalid-order';
-
-/** Options of a {@link TickBook}. */
-export interface TickBookOptions {
-  /** Receives every book change; none by default. */
-  readonly listener?: BookListener;
-  /** Self-trade prevention between orders with the same non-zero owner; `'none'` by default. */
-  readonly selfTradePrevention?: SelfTradePrevention;
-  /**
-   * Initial order-pool capacity: the resting orders (and integer order ids) the book holds before
-   * its typed arrays first grow (by doubling); 1024 by default.
-   */
-  readonly initialCapacity?: number;
-}
-
-/** Result of the last {@link TickBook.submit} (read right after the call; reused). */
-export interface SubmitOutcome {
-  /** `'ok'` or the reject reason; a rejected order changed nothing. */
-  status: BookReject;
-  /** Lots executed by the incoming order. */
-  filledLots: number;
-  /** Σ priceTicks × lots over its executions (exact while below 2^53). */
-  filledTicksLots: number;
-  /** Lots left resting in the book. */
-  restingLots: number;
-  /** Lots of the incoming order canceled unfilled (IOC/market remainder, self-trade prevention). */
-  canceledLots: number;
-  /** True when self-trade prevention canceled (part of) the incoming order. */
-  selfTradeCanceled: boolean;
-}
+import { scale, scaleOf } from './internal/scale.js';
+import { SideLevels } from './internal/side-levels.js';
 
 const NONE = -1;
 const BUY = 0;
@@ -156,112 +37,11 @@ const NO_LISTENER: BookListener = {
 const SIDES: readonly Side[] = ['buy', 'sell'];
 
 /**
- * One side's sorted levels: prices ascending for bids and descending for asks, so the best level
- * is always the last element (adding and removing at the touch is O(1)).
- */
-class SideLevels {
-  prices = new Float64Array(64);
-  slots = new Int32Array(64);
-  count = 0;
-  /** total resting lots on this side */
-  lots = 0;
-  /** total resting orders on this side */
-  orders = 0;
-
-  constructor(readonly isBid: boolean) {}
-
-  /** index of the first element not "less" than price, in the side's order */
-  lowerBound(price: number): number {
-    let lo = 0;
-    let hi = this.count;
-    const p = this.prices;
-    if (this.isBid) {
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (p[mid] < price) lo = mid + 1;
-        else hi = mid;
-      }
-    } else {
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (p[mid] > price) lo = mid + 1;
-        else hi = mid;
-      }
-    }
-    return lo;
-  }
-
-  /** The level slot at `price`, or -1 (best level first, then a binary search). */
-  find(price: number): number {
-    const n = this.count;
-    if (n === 0) return -1;
-    if (this.prices[n - 1] === price) return this.slots[n - 1];
-    const i = this.lowerBound(price);
-    return i < n && this.prices[i] === price ? this.slots[i] : -1;
-  }
-
-  insert(price: number, slot: number): void {
-    if (this.count === this.prices.length) {
-      const np = new Float64Array(this.count * 2);
-      np.set(this.prices);
-      this.prices = np;
-      const ns = new Int32Array(this.count * 2);
-      ns.set(this.slots);
-      this.slots = ns;
-    }
-    const n = this.count;
-    // fast path: a new best level
-    if (n === 0 || (this.isBid ? price > this.prices[n - 1] : price < this.prices[n - 1])) {
-      this.prices[n] = price;
-      this.slots[n] = slot;
-    } else {
-      const i = this.lowerBound(price);
-      const p = this.prices;
-      const sl = this.slots;
-      if (n - i < 32) {
-        // short moves: a plain loop beats the typed-array copyWithin call
-        for (let k = n; k > i; k--) {
-          p[k] = p[k - 1];
-          sl[k] = sl[k - 1];
-        }
-      } else {
-        p.copyWithin(i + 1, i, n);
-        sl.copyWithin(i + 1, i, n);
-      }
-      p[i] = price;
-      sl[i] = slot;
-    }
-    this.count = n + 1;
-  }
-
-  remove(price: number): void {
-    const n = this.count;
-    if (this.prices[n - 1] === price) {
-      this.count = n - 1;
-      return;
-    }
-    const i = this.lowerBound(price);
-    const p = this.prices;
-    const sl = this.slots;
-    if (n - i < 32) {
-      for (let k = i; k < n - 1; k++) {
-        p[k] = p[k + 1];
-        sl[k] = sl[k + 1];
-      }
-    } else {
-      p.copyWithin(i, i + 1, n);
-      sl.copyWithin(i, i + 1, n);
-    }
-    this.count = n - 1;
-  }
-}
-
-/**
  * A price-time-priority limit order book on integer ticks and lots.
  *
  * Orders are identified by caller-chosen ids (strings or numbers, unique among resting orders).
  * Each order may carry an integer `owner` (0 = anonymous) used by self-trade prevention.
- * Commands never throw on bad input: they return a {@link BookReject} code and leave the book
+ * Commands never throw on bad input: they return a {@link BookStatus} code and leave the book
  * unchanged.
  *
  * @example
@@ -678,7 +458,7 @@ export class TickBook {
     tif: BookTimeInForce = 'GTC',
     postOnly = false,
     owner = 0,
-  ): BookReject {
+  ): BookStatus {
     const out = this.outcome;
     out.filledLots = 0;
     out.filledTicksLots = 0;
@@ -719,7 +499,7 @@ export class TickBook {
     return 'ok';
   }
 
-  private refuse(reason: BookReject): BookReject {
+  private refuse(reason: BookStatus): BookStatus {
     this.outcome.status = reason;
     return reason;
   }
@@ -729,14 +509,14 @@ export class TickBook {
    * @param orderId - the id
    * @returns `'ok'` or `'unknown-order'`
    */
-  cancel(orderId: OrderId): BookReject {
+  cancel(orderId: OrderId): BookStatus {
     const o = this.index.get(orderId);
     if (o < 0) return 'unknown-order';
     const lots = this.oLots[o];
     const price = this.oPrice[o];
     const side = this.oSide[o];
     this.unlink(o);
-    this.listener.onCancel(orderId, SIDES[side], price, lots);
+    this.listener.onCancel(orderId, SIDES[side], price, lots, false);
     return 'ok';
   }
 
@@ -752,7 +532,7 @@ export class TickBook {
    * @param lots - the new total resting quantity in lots (> 0)
    * @returns `'ok'` or the reject reason (a rejected amend changed nothing)
    */
-  amend(orderId: OrderId, priceTicks: number, lots: number): BookReject {
+  amend(orderId: OrderId, priceTicks: number, lots: number): BookStatus {
     const o = this.index.get(orderId);
     if (o < 0) return 'unknown-order';
     if (!Number.isSafeInteger(priceTicks)) return 'invalid-price';
@@ -788,7 +568,7 @@ export class TickBook {
       return 'ok';
     }
     this.unlink(o);
-    this.listener.onCancel(orderId, side, oldPrice, oldLots);
+    this.listener.onCancel(orderId, side, oldPrice, oldLots, false);
     const out = this.outcome;
     out.filledLots = 0;
     out.filledTicksLots = 0;
@@ -859,7 +639,7 @@ export class TickBook {
           const ml = this.oLots[o];
           const id = this.oIds[o];
           this.unlink(o);
-          this.listener.onCancel(id, makerSide, px, ml);
+          this.listener.onCancel(id, makerSide, px, ml, true);
           if (this.stp === 'cancel-both') {
             out.selfTradeCanceled = true;
             return remaining;
@@ -903,30 +683,15 @@ export class TickBook {
 
   private growOrders(): void {
     const n = this.oPrice.length * 2;
-    const f64 = (a: Float64Array) => {
-      const b = new Float64Array(n);
-      b.set(a);
-      return b;
-    };
-    const i32 = (a: Int32Array) => {
-      const b = new Int32Array(n);
-      b.set(a);
-      return b;
-    };
-    const u8 = (a: Uint8Array) => {
-      const b = new Uint8Array(n);
-      b.set(a);
-      return b;
-    };
-    this.oPrice = f64(this.oPrice);
-    this.oLots = f64(this.oLots);
-    this.oOrigLots = f64(this.oOrigLots);
-    this.oSide = u8(this.oSide);
-    this.oFlags = u8(this.oFlags);
-    this.oOwner = i32(this.oOwner);
-    this.oPrev = i32(this.oPrev);
-    this.oNext = i32(this.oNext);
-    this.oLevel = i32(this.oLevel);
+    this.oPrice = grown(this.oPrice, n);
+    this.oLots = grown(this.oLots, n);
+    this.oOrigLots = grown(this.oOrigLots, n);
+    this.oSide = grown(this.oSide, n);
+    this.oFlags = grown(this.oFlags, n);
+    this.oOwner = grown(this.oOwner, n);
+    this.oPrev = grown(this.oPrev, n);
+    this.oNext = grown(this.oNext, n);
+    this.oLevel = grown(this.oLevel, n);
     const old = this.oIds.length;
     this.oIds.length = n;
     this.oIds.fill(0, old);
@@ -940,21 +705,11 @@ export class TickBook {
     }
     if (this.levelTop === this.lHead.length) {
       const n = this.lHead.length * 2;
-      const i32 = (a: Int32Array) => {
-        const b = new Int32Array(n);
-        b.set(a);
-        return b;
-      };
-      const f64 = (a: Float64Array) => {
-        const b = new Float64Array(n);
-        b.set(a);
-        return b;
-      };
-      this.lHead = i32(this.lHead);
-      this.lTail = i32(this.lTail);
-      this.lCount = i32(this.lCount);
-      this.lLots = f64(this.lLots);
-      this.lPrice = f64(this.lPrice);
+      this.lHead = grown(this.lHead, n);
+      this.lTail = grown(this.lTail, n);
+      this.lCount = grown(this.lCount, n);
+      this.lLots = grown(this.lLots, n);
+      this.lPrice = grown(this.lPrice, n);
     }
     return this.levelTop++;
   }
@@ -1032,26 +787,31 @@ export class TickBook {
   }
 }
 
-/** 1/step when it is an integer (so ticks / k is the correctly rounded price), else 0. */
-function scaleOf(step: number): number {
-  if (step === 1) return 1;
-  const inv = 1 / step;
-  const r = Math.round(inv);
-  return r >= 1 && Math.abs(inv - r) <= 1e-13 * r ? r : 0;
-}
-
-function scale(units: number, step: number, inv: number): number {
-  return inv !== 0 ? units / inv : units * step;
-}
-
 /**
- * Converts integer units (ticks or lots) to the nearest double of `units × step`. Exact when
- * `step` is an integer or the reciprocal of one (0.01, 0.5, 0.0001...), since then the result is
- * one correctly rounded division of exact integers.
- * @param units - ticks or lots
- * @param step - tick size or lot size as a number
- * @returns the price or quantity as a number
+ * The read-only queries of a {@link TickBook}: what `MatchingEngine.book` and
+ * `OrderFlowGenerator.book` expose, so that nothing can change those books behind their owners.
  */
-export function unitsToNumber(units: number, step: number): number {
-  return scale(units, step, scaleOf(step));
-}
+export type BookView = Pick<
+  TickBook,
+  | 'bestBid'
+  | 'bestAsk'
+  | 'lastTradeTicks'
+  | 'tradeCount'
+  | 'size'
+  | 'levels'
+  | 'sideLots'
+  | 'sideOrders'
+  | 'levelPrice'
+  | 'levelLots'
+  | 'levelOrders'
+  | 'levelRank'
+  | 'has'
+  | 'remainingLots'
+  | 'queueAheadLots'
+  | 'queuePosition'
+  | 'order'
+  | 'forEachOrderAt'
+  | 'orderAt'
+  | 'fillL2'
+  | 'fillableLots'
+>;

@@ -6,9 +6,22 @@
  * @module
  */
 import { Rng, type Side, ValidationError } from '@x/core';
-import type { EngineEvent, MatchingEngine } from './engine.js';
-import { CST2010_RATES, type OrderFlowRates } from './generator.js';
+import type { MatchingEngine } from './engine.js';
+import type { EngineEvent } from './events.js';
+import {
+  BUY,
+  CstSampler,
+  EV_CANCEL,
+  EV_CANCEL_DEEP,
+  EV_LIMIT_BUY,
+  EV_LIMIT_SELL,
+  EV_MARKET_BUY,
+  EV_MARKET_SELL,
+  type QueueCounts,
+  SELL,
+} from './internal/cst-sampler.js';
 import { checkPosInt, checkRate, compileRates } from './internal/rates.js';
+import { CST2010_RATES, type OrderFlowRates } from './rates.js';
 
 /** A clock the flow can move forward (core's `ManualClock` is one). */
 export interface SettableClock {
@@ -34,7 +47,11 @@ export interface BackgroundFlowConfig {
   readonly initialDepth?: readonly number[];
   /** Cancellation rate of flow orders farther than K ticks from the opposite best; θ(K) by default. */
   readonly thetaBeyond?: number;
-  /** Owner tag of the flow's orders ('flow' by default), for self-trade prevention. */
+  /**
+   * Owner tag of the flow's orders ('flow' by default). The flow's orders are exempt from
+   * self-trade prevention (`selfTradeExempt`): they stand for many traders, so they trade with
+   * each other, and with yours, whatever the engine's `selfTradePrevention` mode.
+   */
   readonly owner?: string;
   /** Prefix of the flow's order ids ('F' by default). */
   readonly orderIdPrefix?: string;
@@ -61,9 +78,6 @@ export interface BackgroundFlowStats {
   readonly restingOrders: number;
 }
 
-const BUY = 0;
-const SELL = 1;
-
 /**
  * The Cont–Stoikov–Talreja (2010) order flow run live inside a {@link MatchingEngine}.
  *
@@ -89,18 +103,12 @@ export class BackgroundFlow {
   private readonly clock: SettableClock;
   private readonly rng: Rng;
   private readonly K: number;
-  private readonly lambda: Float64Array;
-  private readonly lambdaCum: Float64Array;
-  private readonly lambdaTotal: number;
-  private readonly theta: Float64Array;
-  private readonly thetaBeyond: number;
-  private readonly mu: number;
+  private readonly sampler: CstSampler;
+  private readonly counts: QueueCounts;
   private readonly sizeLots: number;
   private readonly owner: string;
   private readonly prefix: string;
   private readonly forgetClosed: boolean;
-  private readonly xb: Float64Array;
-  private readonly xa: Float64Array;
   /** flow orders: side → price (ticks) → ids (unordered, swap-remove) */
   private readonly at: [Map<number, string[]>, Map<number, string[]>] = [new Map(), new Map()];
   private readonly where = new Map<string, { s: number; p: number; i: number }>();
@@ -127,24 +135,22 @@ export class BackgroundFlow {
     const rates = compileRates(config.rates ?? CST2010_RATES);
     const K = rates.K;
     this.K = K;
-    this.lambda = rates.lambda;
-    this.lambdaCum = rates.lambdaCum;
-    this.theta = rates.theta;
-    this.lambdaTotal = rates.lambdaTotal;
-    this.mu = rates.mu;
     if (rates.lambdaTotal === 0 && rates.mu === 0) {
       throw new ValidationError('at least one arrival rate must be > 0', { field: 'rates' });
     }
-    this.thetaBeyond = config.thetaBeyond ?? this.theta[K - 1]!;
-    checkRate(this.thetaBeyond, 'thetaBeyond');
+    const thetaBeyond = config.thetaBeyond ?? rates.theta[K - 1]!;
+    checkRate(thetaBeyond, 'thetaBeyond');
+    this.sampler = new CstSampler(rates, thetaBeyond, 0);
+    this.counts = {
+      levelOrders: (side, p) => this.at[side === 'buy' ? BUY : SELL]!.get(p)?.length ?? 0,
+      sideOrders: (side) => this.sideCount[side === 'buy' ? BUY : SELL]!,
+    };
     this.sizeLots = config.orderSizeLots ?? 1;
     checkPosInt(this.sizeLots, 'orderSizeLots');
     this.owner = config.owner ?? 'flow';
     this.prefix = config.orderIdPrefix ?? 'F';
     this.forgetClosed = config.forgetClosed ?? true;
     this.rng = Rng.fromSeed(config.seed);
-    this.xb = new Float64Array(K);
-    this.xa = new Float64Array(K);
     this.tMs = this.clock.now();
     engine.subscribe((e) => this.onEvent(e));
     const book = engine.book;
@@ -156,7 +162,7 @@ export class BackgroundFlow {
       for (let j = 0; j < K; j++) {
         const d =
           config.initialDepth?.[j] ??
-          Math.max(1, Math.round(this.theta[j]! > 0 ? this.lambda[j]! / this.theta[j]! : 1));
+          Math.max(1, Math.round(rates.theta[j]! > 0 ? rates.lambda[j]! / rates.theta[j]! : 1));
         if (!Number.isSafeInteger(d) || d < 0) {
           throw new ValidationError(`initialDepth[${j}] must be a non-negative integer`, {
             field: `initialDepth[${j}]`,
@@ -220,94 +226,65 @@ export class BackgroundFlow {
    */
   step(): number {
     const book = this.engine.book;
-    const K = this.K;
     const a = book.bestAsk();
     const b = book.bestBid();
     if (!Number.isNaN(a)) this.refAsk = a;
     if (!Number.isNaN(b)) this.refBid = b;
     const ra = this.refAsk;
     const rb = this.refBid;
-    const theta = this.theta;
-    let cancelRate = 0;
-    let nearB = 0;
-    let nearA = 0;
-    for (let i = 0; i < K; i++) {
-      const nb = this.at[BUY].get(ra - i - 1)?.length ?? 0;
-      const na = this.at[SELL].get(rb + i + 1)?.length ?? 0;
-      this.xb[i] = nb;
-      this.xa[i] = na;
-      nearB += nb;
-      nearA += na;
-      cancelRate += theta[i]! * (nb + na);
-    }
-    const deepB = this.sideCount[BUY]! - nearB;
-    const deepA = this.sideCount[SELL]! - nearA;
-    const deepRate = this.thetaBeyond * (deepB + deepA);
-    const L = this.lambdaTotal;
-    const mu = this.mu;
-    const total = 2 * L + 2 * mu + cancelRate + deepRate;
-    this.tMs = Math.max(this.tMs, this.clock.now()) + this.rng.exponential(total) * 1000;
+    const sm = this.sampler;
+    const kind = sm.draw(this.rng, this.counts, rb, ra);
+    this.tMs = Math.max(this.tMs, this.clock.now()) + sm.dt * 1000;
     this.clock.set(this.tMs);
     this.sSteps++;
-    let u = this.rng.float() * total;
-    if (u < 2 * L) {
-      const buy = u < L;
-      if (!buy) u -= L;
-      let i = 0;
-      while (i < K - 1 && u >= this.lambdaCum[i]!) i++;
-      this.sLimit++;
-      if (buy) {
-        if (ra - i - 1 >= 1) this.limit('buy', ra - i - 1);
-      } else this.limit('sell', rb + i + 1);
-      return buy ? 0 : 1;
-    }
-    u -= 2 * L;
-    if (u < 2 * mu) {
-      const buy = u < mu;
-      const r = this.engine.submit({
-        orderId: `${this.prefix}${++this.seq}`,
-        owner: this.owner,
-        side: buy ? 'buy' : 'sell',
-        type: 'market',
-        qty: this.engine.instrument.lotsToQty(this.sizeLots),
-      });
-      if (r.ok) this.sMarket++;
-      else this.sSkipped++;
-      return buy ? 2 : 3;
-    }
-    u -= 2 * mu;
-    for (let i = 0; i < K; i++) {
-      const wb = theta[i]! * this.xb[i]!;
-      if (u < wb) {
-        this.cancelAt(BUY, ra - i - 1, Math.min(this.xb[i]! - 1, Math.floor(u / theta[i]!)));
+    switch (kind) {
+      case EV_LIMIT_BUY:
+        this.sLimit++;
+        if (ra - sm.level - 1 >= 1) this.limit('buy', ra - sm.level - 1);
+        return 0;
+      case EV_LIMIT_SELL:
+        this.sLimit++;
+        this.limit('sell', rb + sm.level + 1);
+        return 1;
+      case EV_MARKET_BUY:
+      case EV_MARKET_SELL: {
+        const r = this.engine.submit({
+          orderId: `${this.prefix}${++this.seq}`,
+          owner: this.owner,
+          selfTradeExempt: true,
+          side: kind === EV_MARKET_BUY ? 'buy' : 'sell',
+          type: 'market',
+          qty: this.engine.instrument.lotsToQty(this.sizeLots),
+        });
+        if (r.ok) this.sMarket++;
+        else this.sSkipped++;
+        return kind === EV_MARKET_BUY ? 2 : 3;
+      }
+      case EV_CANCEL:
+        if (sm.side === BUY) this.cancelAt(BUY, ra - sm.level - 1, sm.index);
+        else this.cancelAt(SELL, rb + sm.level + 1, sm.index);
         return 5;
-      }
-      u -= wb;
-      const wa = theta[i]! * this.xa[i]!;
-      if (u < wa) {
-        this.cancelAt(SELL, rb + i + 1, Math.min(this.xa[i]! - 1, Math.floor(u / theta[i]!)));
+      case EV_CANCEL_DEEP:
+        this.cancelDeep(sm.side, sm.side === BUY ? ra - this.K : rb + this.K, sm.index);
         return 5;
-      }
-      u -= wa;
+      default:
+        return 5;
     }
-    if (deepB + deepA > 0) {
-      let k = Math.min(deepB + deepA - 1, Math.floor((u / deepRate) * (deepB + deepA)));
-      const s = k < deepB ? BUY : SELL;
-      if (s === SELL) k -= deepB;
-      // the k-th deep flow order of that side, in price order
-      const prices = [...this.at[s].keys()]
-        .filter((p) => (s === BUY ? p < ra - K : p > rb + K))
-        .sort((x, y) => x - y);
-      for (const p of prices) {
-        const ids = this.at[s].get(p)!;
-        if (k < ids.length) {
-          this.cancelAt(s, p, k);
-          break;
-        }
-        k -= ids.length;
+  }
+
+  /** Cancels the k-th flow order (in price order, lowest first) beyond `limit` on a side. */
+  private cancelDeep(s: number, limit: number, k: number): void {
+    const prices = [...this.at[s]!.keys()]
+      .filter((p) => (s === BUY ? p < limit : p > limit))
+      .sort((x, y) => x - y);
+    for (const p of prices) {
+      const ids = this.at[s]!.get(p)!;
+      if (k < ids.length) {
+        this.cancelAt(s, p, k);
+        return;
       }
+      k -= ids.length;
     }
-    return 5;
   }
 
   private limit(side: Side, priceTicks: number): void {
@@ -315,6 +292,7 @@ export class BackgroundFlow {
     const r = this.engine.submit({
       orderId: id,
       owner: this.owner,
+      selfTradeExempt: true,
       side,
       type: 'limit',
       price: this.engine.instrument.ticksToPrice(priceTicks),

@@ -19,64 +19,25 @@ import {
   type Side,
   ValidationError,
 } from '@x/core';
-import { type BookListener, TickBook, unitsToNumber } from './book.js';
-import type { TradeEvent } from './engine.js';
+import { type BookView, TickBook } from './book.js';
+import type { BookListener } from './book-types.js';
+import type { TradeEvent } from './events.js';
+import {
+  BUY,
+  CstSampler,
+  EV_CANCEL,
+  EV_CANCEL_DEEP,
+  EV_EXTRA,
+  EV_LIMIT_BUY,
+  EV_LIMIT_SELL,
+  EV_MARKET_BUY,
+  EV_MARKET_SELL,
+} from './internal/cst-sampler.js';
 import { checkPosInt, checkRate, compileRates } from './internal/rates.js';
 import { L2DeltaTracker } from './l2.js';
-
-/**
- * The rates of the Cont–Stoikov–Talreja model, per second (K = `lambda.length` = `theta.length`).
- *
- * - Limit buy orders arrive at `bestAsk − i` ticks at rate λ(i), i = 1..K; limit sells at
- *   `bestBid + i` at the same rate (the model is symmetric).
- * - Market buy and market sell orders each arrive at rate μ.
- * - Each resting order at distance i from the opposite best cancels at rate θ(i).
- */
-export interface OrderFlowRates {
-  /** λ(1..K): limit-order arrival rate per side at distance i ticks from the opposite best. */
-  readonly lambda: readonly number[];
-  /** θ(1..K): cancellation rate of each resting order at distance i from the opposite best. */
-  readonly theta: readonly number[];
-  /** μ: market-order arrival rate per side. */
-  readonly mu: number;
-}
-
-/**
- * The parameters Cont, Stoikov and Talreja (2010, Table 2) estimated on Tokyo Stock Exchange
- * data, in orders per second for a standard order size: λ(1..5) = 1.85, 1.51, 1.09, 0.88, 0.77;
- * θ(1..5) = 0.71, 0.81, 0.68, 0.56, 0.47; μ = 0.94.
- */
-export const CST2010_RATES: OrderFlowRates = Object.freeze({
-  lambda: Object.freeze([1.85, 1.51, 1.09, 0.88, 0.77]) as readonly number[],
-  theta: Object.freeze([0.71, 0.81, 0.68, 0.56, 0.47]) as readonly number[],
-  mu: 0.94,
-});
-
-/**
- * The CST (2010) rates extended to `levels` price levels: the fitted λ(1..5), θ(1..5) and μ of
- * {@link CST2010_RATES}, and beyond level 5 the paper's power-law fit of the arrival rates,
- * λ(i) = k / i^α with k = 1.92 and α = 0.52, with θ(i) = θ(5). The extension is ours (the paper
- * estimates five levels); use it to get deeper books, for example ten-level L2 streams.
- *
- * @param levels - K, the number of price levels orders arrive at (>= 1)
- * @returns the rates
- * @throws `ValidationError` (from `@x/core`) when `levels` is not a positive integer
- */
-export function cst2010Rates(levels = 5): OrderFlowRates {
-  if (!Number.isSafeInteger(levels) || levels < 1) {
-    throw new ValidationError('levels must be a positive integer', {
-      field: 'levels',
-      value: levels,
-    });
-  }
-  const lambda: number[] = [];
-  const theta: number[] = [];
-  for (let i = 1; i <= levels; i++) {
-    lambda.push(i <= 5 ? CST2010_RATES.lambda[i - 1]! : 1.92 / i ** 0.52);
-    theta.push(i <= 5 ? CST2010_RATES.theta[i - 1]! : CST2010_RATES.theta[4]!);
-  }
-  return { lambda, theta, mu: CST2010_RATES.mu };
-}
+import { CST2010_RATES, type OrderFlowRates } from './rates.js';
+import type { Lots, Ticks } from './units.js';
+import { unitsToNumber } from './units.js';
 
 /**
  * An informed trader: a hidden efficient price `v` follows a driftless Brownian motion (in
@@ -97,8 +58,11 @@ export interface InformedTraderConfig {
   readonly sizeLots?: number;
 }
 
-/** Configuration of an {@link OrderFlowGenerator}. */
-export interface OrderFlowConfig {
+/**
+ * Configuration of an {@link OrderFlowGenerator}; `I` is the type of `instrument` (absent: the
+ * generator's prices are {@link Ticks} and sizes {@link Lots}).
+ */
+export interface OrderFlowConfig<I extends Instrument | undefined = Instrument | undefined> {
   /** Seed of the stream: the same config and seed always give the same events. */
   readonly seed: number;
   /** Model rates; {@link CST2010_RATES} by default. */
@@ -118,14 +82,45 @@ export interface OrderFlowConfig {
   readonly thetaBeyond?: number;
   /** Stream start time in milliseconds (0 by default); event times are start + model seconds × 1000. */
   readonly startMs?: number;
-  /** Price and size scale of the emitted numbers (tick and lot size); ticks and lots by default. */
-  readonly instrument?: Instrument;
+  /**
+   * Price and size scale of the emitted numbers (tick and lot size). Without it events carry
+   * prices in ticks and sizes in lots, and their types say so ({@link Ticks}, {@link Lots}).
+   */
+  readonly instrument?: I;
   /** Adds an informed trader (none by default). */
   readonly informed?: InformedTraderConfig;
 }
 
-/** One generated event: an L3 book event or a trade print (one per execution). */
-export type FlowEvent = L3Event | TradeEvent;
+/** Price of a generated event: {@link Ticks} without an instrument, a price with one. */
+export type FlowPrice<I extends Instrument | undefined> = I extends Instrument ? number : Ticks;
+
+/** Size of a generated event: {@link Lots} without an instrument, a quantity with one. */
+export type FlowQty<I extends Instrument | undefined> = I extends Instrument ? number : Lots;
+
+/** The `price` and `qty` of a generated event, in the generator's units. */
+export interface FlowUnitFields<I extends Instrument | undefined> {
+  /** Price: ticks without an instrument, the instrument's price with one. */
+  readonly price: FlowPrice<I>;
+  /** Size: lots without an instrument, the instrument's quantity with one. */
+  readonly qty: FlowQty<I>;
+}
+
+/** An event type `E` with its `price` and `qty` in the generator's units. */
+export type InFlowUnits<E, I extends Instrument | undefined> = E extends unknown
+  ? Omit<E, 'price' | 'qty'> & FlowUnitFields<I>
+  : never;
+
+/**
+ * One generated event: an L3 book event or a trade print (one per execution), with prices in
+ * ticks and sizes in lots unless the generator has an instrument (`I`).
+ */
+export type FlowEvent<I extends Instrument | undefined = undefined> = InFlowUnits<
+  L3Event | TradeEvent,
+  I
+>;
+
+/** A generated trade print, in the generator's units (see {@link FlowEvent}). */
+export type FlowTrade<I extends Instrument | undefined = undefined> = InFlowUnits<TradeEvent, I>;
 
 /** Counts of what the generator did, for checks and summaries. */
 export interface FlowStats {
@@ -182,13 +177,6 @@ export interface SnapshotStreamOptions extends StreamOptions {
   readonly copy?: boolean;
 }
 
-const EV_LIMIT_BUY = 0;
-const EV_LIMIT_SELL = 1;
-const EV_MARKET_BUY = 2;
-const EV_MARKET_SELL = 3;
-const EV_INFORMED = 4;
-const EV_CANCEL = 5;
-
 /**
  * A continuous-time simulation of the Cont–Stoikov–Talreja (2010) order book, driven by one
  * seeded `Rng` (from `@x/core`): the same config (seed included) gives the same stream, event for event.
@@ -211,18 +199,14 @@ const EV_CANCEL = 5;
  * }
  * ```
  */
-export class OrderFlowGenerator {
-  /** The simulated book (read-only use: do not submit to it). */
-  readonly book: TickBook;
+export class OrderFlowGenerator<I extends Instrument | undefined = undefined> {
+  /** The simulated book, read-only (its prices are in ticks and sizes in lots). */
+  readonly book: BookView;
+  private readonly tickBook: TickBook;
+  private readonly sampler: CstSampler;
   private readonly rng: Rng;
   private readonly priceRng: Rng;
   private readonly K: number;
-  private readonly lambda: Float64Array;
-  private readonly lambdaCum: Float64Array;
-  private readonly lambdaTotal: number;
-  private readonly theta: Float64Array;
-  private readonly thetaBeyond: number;
-  private readonly mu: number;
   private readonly sizeLots: number;
   private readonly informedRate: number;
   private readonly informedSigma: number;
@@ -231,8 +215,6 @@ export class OrderFlowGenerator {
   private readonly startMs: number;
   private readonly tickN: number;
   private readonly lotN: number;
-  private readonly xb: Float64Array;
-  private readonly xa: Float64Array;
   private refBid: number;
   private refAsk: number;
   private t = 0;
@@ -240,7 +222,7 @@ export class OrderFlowGenerator {
   private nextId = 1;
   private record = false;
   private informedTaker = false;
-  private readonly buf: FlowEvent[] = [];
+  private readonly buf: FlowEvent<I>[] = [];
   private readonly sLimit: number[];
   private readonly sCancel: number[];
   private sCancelBeyond = 0;
@@ -255,17 +237,12 @@ export class OrderFlowGenerator {
    * @throws `ValidationError` (from `@x/core`) for rates that are negative, non-finite, of different
    *   lengths or all zero, and for non-integer sizes or prices
    */
-  constructor(config: OrderFlowConfig) {
+  constructor(config: OrderFlowConfig<I>) {
     const rates = compileRates(config.rates ?? CST2010_RATES);
     const K = rates.K;
     this.K = K;
-    this.lambda = rates.lambda;
-    this.lambdaCum = rates.lambdaCum;
-    this.theta = rates.theta;
-    this.lambdaTotal = rates.lambdaTotal;
-    this.mu = rates.mu;
-    this.thetaBeyond = config.thetaBeyond ?? this.theta[K - 1]!;
-    checkRate(this.thetaBeyond, 'thetaBeyond');
+    const thetaBeyond = config.thetaBeyond ?? rates.theta[K - 1]!;
+    checkRate(thetaBeyond, 'thetaBeyond');
     if (rates.lambdaTotal === 0 && rates.mu === 0 && config.informed === undefined) {
       throw new ValidationError('at least one arrival rate must be > 0', { field: 'rates' });
     }
@@ -308,11 +285,11 @@ export class OrderFlowGenerator {
     const root = Rng.fromSeed(config.seed);
     this.rng = root.split();
     this.priceRng = root.split();
-    this.xb = new Float64Array(K);
-    this.xa = new Float64Array(K);
     this.sLimit = new Array<number>(K).fill(0);
     this.sCancel = new Array<number>(K).fill(0);
-    this.book = new TickBook({ listener: this.listener() });
+    this.tickBook = new TickBook({ listener: this.listener() });
+    this.book = this.tickBook;
+    this.sampler = new CstSampler(rates, thetaBeyond, this.informedRate);
     this.refBid = bid0;
     this.refAsk = bid0 + spread0;
     this.v = 0.5 * (this.refBid + this.refAsk) + (inf?.initialOffsetTicks ?? 0);
@@ -321,12 +298,13 @@ export class OrderFlowGenerator {
     for (let j = 0; j < K; j++) {
       const d =
         config.initialDepth?.[j] ??
-        Math.max(1, Math.round(this.theta[j]! > 0 ? this.lambda[j]! / this.theta[j]! : 1));
+        Math.max(1, Math.round(rates.theta[j]! > 0 ? rates.lambda[j]! / rates.theta[j]! : 1));
       checkNonNegInt(d, `initialDepth[${j}]`);
       if (bid0 - j <= 0) break;
-      for (let q = 0; q < d; q++) this.book.submit(this.nextId++, 'buy', bid0 - j, this.sizeLots);
+      for (let q = 0; q < d; q++)
+        this.tickBook.submit(this.nextId++, 'buy', bid0 - j, this.sizeLots);
       for (let q = 0; q < d; q++) {
-        this.book.submit(this.nextId++, 'sell', bid0 + spread0 + j, this.sizeLots);
+        this.tickBook.submit(this.nextId++, 'sell', bid0 + spread0 + j, this.sizeLots);
       }
     }
     this.record = false;
@@ -368,7 +346,7 @@ export class OrderFlowGenerator {
    * @param options - `count`: how many events to yield
    * @returns a lazy iterator
    */
-  *events(options: StreamOptions = {}): Generator<FlowEvent, void, undefined> {
+  *events(options: StreamOptions = {}): Generator<FlowEvent<I>, void, undefined> {
     const count = options.count ?? Number.POSITIVE_INFINITY;
     let n = 0;
     this.record = true;
@@ -401,7 +379,7 @@ export class OrderFlowGenerator {
    * @param options - `count`: how many steps to yield
    * @returns a lazy iterator of event batches (a fresh array each time)
    */
-  *steps(options: StreamOptions = {}): Generator<FlowEvent[], void, undefined> {
+  *steps(options: StreamOptions = {}): Generator<FlowEvent<I>[], void, undefined> {
     const count = options.count ?? Number.POSITIVE_INFINITY;
     let n = 0;
     this.record = true;
@@ -432,7 +410,7 @@ export class OrderFlowGenerator {
    * @param options - `count`: how many trades to yield
    * @returns a lazy iterator
    */
-  *trades(options: StreamOptions = {}): Generator<TradeEvent, void, undefined> {
+  *trades(options: StreamOptions = {}): Generator<FlowTrade<I>, void, undefined> {
     const count = options.count ?? Number.POSITIVE_INFINITY;
     let n = 0;
     for (const e of this.events()) {
@@ -557,92 +535,56 @@ export class OrderFlowGenerator {
    */
   step(): number {
     const book = this.book;
-    const K = this.K;
     const a = book.bestAsk();
     const b = book.bestBid();
     if (!Number.isNaN(a)) this.refAsk = a;
     if (!Number.isNaN(b)) this.refBid = b;
     const ra = this.refAsk;
     const rb = this.refBid;
-    const xb = this.xb;
-    const xa = this.xa;
-    const theta = this.theta;
-    let cancelRate = 0;
-    let nearB = 0;
-    let nearA = 0;
-    for (let i = 0; i < K; i++) {
-      const nb = book.levelOrders('buy', ra - i - 1);
-      const na = book.levelOrders('sell', rb + i + 1);
-      xb[i] = nb;
-      xa[i] = na;
-      nearB += nb;
-      nearA += na;
-      cancelRate += theta[i] * (nb + na);
-    }
-    const deepB = book.sideOrders('buy') - nearB;
-    const deepA = book.sideOrders('sell') - nearA;
-    const deepRate = this.thetaBeyond * (deepB + deepA);
-    const L = this.lambdaTotal;
-    const mu = this.mu;
-    const total = 2 * L + 2 * mu + this.informedRate + cancelRate + deepRate;
-    const dt = this.rng.exponential(total);
-    this.t += dt;
+    const sm = this.sampler;
+    const kind = sm.draw(this.rng, this.tickBook, rb, ra);
+    this.t += sm.dt;
     if (this.informedSigma > 0)
-      this.v += this.informedSigma * Math.sqrt(dt) * this.priceRng.normal();
+      this.v += this.informedSigma * Math.sqrt(sm.dt) * this.priceRng.normal();
     this.sSteps++;
-    let u = this.rng.float() * total;
-    if (u < 2 * L) {
-      const buy = u < L;
-      if (!buy) u -= L;
-      const i = this.pickLevel(u);
-      this.sLimit[i]++;
-      if (buy) {
+    switch (kind) {
+      case EV_LIMIT_BUY: {
+        this.sLimit[sm.level]++;
         // a bid at or below 0 ticks has no price: the arrival is dropped (documented)
-        if (ra - i - 1 >= 1) book.submit(this.nextId++, 'buy', ra - i - 1, this.sizeLots);
-      } else book.submit(this.nextId++, 'sell', rb + i + 1, this.sizeLots);
-      return buy ? EV_LIMIT_BUY : EV_LIMIT_SELL;
-    }
-    u -= 2 * L;
-    if (u < 2 * mu) {
-      const buy = u < mu;
-      if (
-        book.submit(this.nextId++, buy ? 'buy' : 'sell', Number.NaN, this.sizeLots, 'IOC') === 'ok'
-      ) {
-        this.sMarket++;
-      } else this.sSkipped++;
-      return buy ? EV_MARKET_BUY : EV_MARKET_SELL;
-    }
-    u -= 2 * mu;
-    if (u < this.informedRate) {
-      this.informedDecision();
-      return EV_INFORMED;
-    }
-    u -= this.informedRate;
-    // cancellation: level i with probability θ(i)·x(i)/Σ, then an order uniformly within it
-    for (let i = 0; i < K; i++) {
-      const wb = theta[i] * xb[i];
-      if (u < wb) {
-        this.cancelAt('buy', ra - i - 1, Math.min(xb[i] - 1, Math.floor(u / theta[i])));
-        this.sCancel[i]++;
+        const p = ra - sm.level - 1;
+        if (p >= 1) this.tickBook.submit(this.nextId++, 'buy', p, this.sizeLots);
+        return EV_LIMIT_BUY;
+      }
+      case EV_LIMIT_SELL:
+        this.sLimit[sm.level]++;
+        this.tickBook.submit(this.nextId++, 'sell', rb + sm.level + 1, this.sizeLots);
+        return EV_LIMIT_SELL;
+      case EV_MARKET_BUY:
+      case EV_MARKET_SELL: {
+        const side = kind === EV_MARKET_BUY ? 'buy' : 'sell';
+        if (this.tickBook.submit(this.nextId++, side, Number.NaN, this.sizeLots, 'IOC') === 'ok') {
+          this.sMarket++;
+        } else this.sSkipped++;
+        return kind;
+      }
+      case EV_EXTRA:
+        this.informedDecision();
+        return EV_EXTRA;
+      case EV_CANCEL: {
+        const side = sm.side === BUY ? 'buy' : 'sell';
+        const p = sm.side === BUY ? ra - sm.level - 1 : rb + sm.level + 1;
+        this.cancelAt(side, p, sm.index);
+        this.sCancel[sm.level]++;
         return EV_CANCEL;
       }
-      u -= wb;
-      const wa = theta[i] * xa[i];
-      if (u < wa) {
-        this.cancelAt('sell', rb + i + 1, Math.min(xa[i] - 1, Math.floor(u / theta[i])));
-        this.sCancel[i]++;
+      case EV_CANCEL_DEEP:
+        if (sm.side === BUY) this.cancelDeep('buy', ra - this.K, sm.index);
+        else this.cancelDeep('sell', rb + this.K, sm.index);
+        this.sCancelBeyond++;
         return EV_CANCEL;
-      }
-      u -= wa;
+      default:
+        return EV_CANCEL;
     }
-    // beyond K: pick a uniformly random deep order
-    if (deepB + deepA > 0) {
-      const k = Math.min(deepB + deepA - 1, Math.floor((u / deepRate) * (deepB + deepA)));
-      if (k < deepB) this.cancelDeep('buy', ra - K, k);
-      else this.cancelDeep('sell', rb + K, k - deepB);
-      this.sCancelBeyond++;
-    }
-    return EV_CANCEL;
   }
 
   private informedDecision(): void {
@@ -656,22 +598,15 @@ export class OrderFlowGenerator {
       return;
     }
     this.informedTaker = true;
-    const r = this.book.submit(this.nextId++, side, Number.NaN, this.informedSize, 'IOC');
+    const r = this.tickBook.submit(this.nextId++, side, Number.NaN, this.informedSize, 'IOC');
     this.informedTaker = false;
     if (r === 'ok') this.sInformed++;
     else this.sSkipped++;
   }
 
-  private pickLevel(u: number): number {
-    const c = this.lambdaCum;
-    const K = this.K;
-    for (let i = 0; i < K - 1; i++) if (u < c[i]) return i;
-    return K - 1;
-  }
-
   private cancelAt(side: Side, price: number, index: number): void {
-    const id = this.book.orderAt(side, price, index);
-    if (id !== undefined) this.book.cancel(id);
+    const id = this.tickBook.orderAt(side, price, index);
+    if (id !== undefined) this.tickBook.cancel(id);
   }
 
   /** Cancels the k-th order (worst level first) among orders beyond `limit` (exclusive of it). */
@@ -689,6 +624,16 @@ export class OrderFlowGenerator {
     }
   }
 
+  /** Ticks in the emitted unit: ticks, or the instrument's price (the one place units are decided). */
+  private priceOf(ticks: number): FlowPrice<I> {
+    return unitsToNumber(ticks, this.tickN) as FlowPrice<I>;
+  }
+
+  /** Lots in the emitted unit: lots, or the instrument's quantity. */
+  private qtyOf(lots: number): FlowQty<I> {
+    return unitsToNumber(lots, this.lotN) as FlowQty<I>;
+  }
+
   private listener(): BookListener {
     return {
       onAdd: (orderId, side, priceTicks, lots) => {
@@ -698,8 +643,8 @@ export class OrderFlowGenerator {
           ts: this.timeMs,
           orderId,
           side,
-          price: unitsToNumber(priceTicks, this.tickN),
-          qty: unitsToNumber(lots, this.lotN),
+          price: this.priceOf(priceTicks),
+          qty: this.qtyOf(lots),
         });
       },
       onCancel: (orderId, side, priceTicks, lots) => {
@@ -709,8 +654,8 @@ export class OrderFlowGenerator {
           ts: this.timeMs,
           orderId,
           side,
-          price: unitsToNumber(priceTicks, this.tickN),
-          qty: unitsToNumber(lots, this.lotN),
+          price: this.priceOf(priceTicks),
+          qty: this.qtyOf(lots),
         });
       },
       onModify: () => {
@@ -727,8 +672,8 @@ export class OrderFlowGenerator {
       ) => {
         if (!this.record) return;
         const ts = this.timeMs;
-        const price = unitsToNumber(priceTicks, this.tickN);
-        const qty = unitsToNumber(lots, this.lotN);
+        const price = this.priceOf(priceTicks);
+        const qty = this.qtyOf(lots);
         this.buf.push({
           type: 'execute',
           ts,

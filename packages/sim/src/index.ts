@@ -4,17 +4,18 @@
  *
  * @packageDocumentation
  */
-export {
-  type BookListener,
-  type BookReject,
-  type BookTimeInForce,
-  type RestingOrder,
-  type SelfTradePrevention,
-  type SubmitOutcome,
-  TickBook,
-  type TickBookOptions,
-  unitsToNumber,
-} from './book.js';
+export { type BookView, TickBook } from './book.js';
+export type {
+  BookListener,
+  BookReject,
+  BookStatus,
+  BookTimeInForce,
+  RestingOrder,
+  SelfTradePrevention,
+  SubmitOutcome,
+  TickBookOptions,
+} from './book-types.js';
+export { MatchingEngine, type MatchingEngineOptions } from './engine.js';
 export {
   type AmendRequest,
   type CancelReason,
@@ -31,8 +32,6 @@ export {
   isExecutionReport,
   isMarketDataEvent,
   type MarketDataEvent,
-  MatchingEngine,
-  type MatchingEngineOptions,
   type OrderAccepted,
   type OrderAmended,
   type OrderCanceled,
@@ -41,9 +40,10 @@ export {
   type OrderRequest,
   type OrderTriggered,
   type OrderView,
+  type RejectField,
   type RejectReason,
   type TradeEvent,
-} from './engine.js';
+} from './events.js';
 export {
   BackgroundFlow,
   type BackgroundFlowConfig,
@@ -51,16 +51,20 @@ export {
   type SettableClock,
 } from './flow.js';
 export {
-  CST2010_RATES,
-  cst2010Rates,
   type FlowEvent,
+  type FlowPrice,
+  type FlowQty,
   type FlowStats,
+  type FlowTrade,
+  type FlowUnitFields,
+  type InFlowUnits,
   type InformedTraderConfig,
   type L2Series,
   type OrderFlowConfig,
   OrderFlowGenerator,
-  type OrderFlowRates,
   type SnapshotStreamOptions,
   type StreamOptions,
 } from './generator.js';
 export { L2DeltaTracker } from './l2.js';
+export { CST2010_RATES, cst2010Rates, type OrderFlowRates } from './rates.js';
+export { type Lots, type Ticks, unitsToNumber } from './units.js';

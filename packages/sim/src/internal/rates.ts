@@ -3,7 +3,7 @@
  * `BackgroundFlow`, plus the small argument checks both use.
  */
 import { ValidationError } from '@x/core';
-import type { OrderFlowRates } from '../generator.js';
+import type { OrderFlowRates } from '../rates.js';
 
 /** Rates checked and laid out for sampling: λ(i), its running sum, θ(i) and μ. */
 export interface CompiledRates {
