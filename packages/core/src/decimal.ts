@@ -8,7 +8,7 @@
  *
  * @module
  */
-import DecimalJs from 'decimal.js';
+import { Decimal as DecimalJs } from 'decimal.js';
 import { ValidationError } from './errors.js';
 
 /** An exact decimal value (a `decimal.js` instance). */
@@ -54,48 +54,102 @@ const MODES: Readonly<Record<RoundingDirection, DecimalJs.Rounding>> = {
   'half-up': DecimalJs.ROUND_HALF_UP,
 };
 
+/** The significant digits the toolkit computes with; an input with more would be silently rounded. */
+export const DECIMAL_PRECISION = 50;
+
+/**
+ * Why a value is not a usable decimal: `'type'` (not a decimal, string or number), `'syntax'` (a
+ * string that is not plain decimal notation: hexadecimal, `'NaN'`, `'1,5'`, empty), `'non-finite'`
+ * (NaN or an infinity) or `'precision'` (more than {@link DECIMAL_PRECISION} significant digits).
+ */
+export type DecimalReject = 'type' | 'syntax' | 'non-finite' | 'precision';
+
+// plain decimal notation only: decimal.js also reads '0x10', '0b1', '0o7', 'Infinity' and 'NaN'
+const DECIMAL_SYNTAX = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * Parses a value into a {@link Decimal} without throwing: the decimal, or why it is not one. For
+ * hot paths that report bad input as a reason code; {@link toDecimal} is the throwing form.
+ *
+ * @param value - a decimal, a decimal string (plain notation, optionally with an exponent) or a
+ *   finite number
+ * @returns the decimal, or a {@link DecimalReject}
+ *
+ * @example
+ * ```ts
+ * parseDecimal('0.1');  // a Decimal
+ * parseDecimal('0x10'); // 'syntax': hexadecimal is not a price
+ * ```
+ */
+export function parseDecimal(value: unknown): Decimal | DecimalReject {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return 'non-finite';
+    return new Dec(Object.is(value, -0) ? 0 : value);
+  }
+  if (typeof value === 'string') {
+    const t = value.trim();
+    if (!DECIMAL_SYNTAX.test(t)) {
+      return /^[+-]?(?:nan|infinity)$/i.test(t) ? 'non-finite' : 'syntax';
+    }
+    const d = new Dec(t);
+    if (!d.isFinite()) return 'non-finite';
+    return d.sd() > DECIMAL_PRECISION ? 'precision' : d;
+  }
+  if (DecimalJs.isDecimal(value)) {
+    const v = value as Decimal;
+    if (!v.isFinite()) return 'non-finite';
+    if (v.sd() > DECIMAL_PRECISION) return 'precision';
+    // decimal.js clones share one prototype; the constructor decides the precision used later
+    return (v as { constructor: unknown }).constructor === Dec ? v : new Dec(v.toString());
+  }
+  return 'type';
+}
+
+const REJECT_MESSAGE: Readonly<Record<DecimalReject, string>> = {
+  type: 'must be a decimal, a string or a number',
+  syntax: 'is not a decimal number in plain notation',
+  'non-finite': 'must be finite',
+  precision: `has more than ${DECIMAL_PRECISION} significant digits, which would be rounded`,
+};
+
+/**
+ * The `ValidationError` for a {@link DecimalReject}, with the reason in `details.reason`.
+ * @param reason - why the value was refused
+ * @param value - the value
+ * @param field - the argument's name
+ * @returns the error (not thrown)
+ */
+export function decimalRejectError(
+  reason: DecimalReject,
+  value: unknown,
+  field: string,
+): ValidationError {
+  const shown = typeof value === 'string' ? `'${value}'` : String(value);
+  return new ValidationError(`${field} ${REJECT_MESSAGE[reason]}: ${shown}`, {
+    field,
+    value: DecimalJs.isDecimal(value) ? String(value) : value,
+    details: { reason },
+  });
+}
+
 /**
  * Converts a value to a {@link Decimal}, exactly.
  *
  * A number converts through its shortest round-trip decimal string, so `toDecimal(0.1)` is exactly
- * `0.1` and `toNumber(toDecimal(x)) === x` for every finite double.
+ * `0.1` and `toNumber(toDecimal(x)) === x` for every finite double. Strings must be plain decimal
+ * notation (an exponent is allowed; hexadecimal, binary and octal are not), and no value may have
+ * more than {@link DECIMAL_PRECISION} significant digits, so nothing is silently rounded.
  *
  * @param value - a decimal, a decimal string or a finite number
  * @param field - the argument's name, for the error
  * @returns the decimal
- * @throws {@link ValidationError} when the value is NaN, infinite or not a number string
+ * @throws {@link ValidationError} when the value is NaN, infinite, not plain decimal notation, or
+ *   more precise than the toolkit computes (`details.reason` says which: a {@link DecimalReject})
  */
 export function toDecimal(value: DecimalLike, field = 'value'): Decimal {
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) {
-      throw new ValidationError(`${field} must be finite`, { field, value });
-    }
-    return new Dec(Object.is(value, -0) ? 0 : value);
-  }
-  if (typeof value === 'string') {
-    let d: Decimal;
-    try {
-      d = new Dec(value.trim());
-    } catch (cause) {
-      throw new ValidationError(`${field} is not a decimal number: '${value}'`, {
-        field,
-        value,
-        cause,
-      });
-    }
-    if (!d.isFinite()) throw new ValidationError(`${field} must be finite`, { field, value });
-    return d;
-  }
-  if (DecimalJs.isDecimal(value)) {
-    if (!value.isFinite()) {
-      throw new ValidationError(`${field} must be finite`, { field, value: value.toString() });
-    }
-    // decimal.js clones share one prototype; the constructor decides the precision used later
-    return (value as { constructor: unknown }).constructor === Dec
-      ? value
-      : new Dec(value.toString());
-  }
-  throw new ValidationError(`${field} must be a decimal, a string or a number`, { field, value });
+  const d = parseDecimal(value);
+  if (typeof d === 'string') throw decimalRejectError(d, value, field);
+  return d;
 }
 
 /**

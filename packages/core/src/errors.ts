@@ -113,7 +113,9 @@ const validationKey: unique symbol = Symbol.for('@x/core.error.ValidationError')
  *
  * @example
  * ```ts
- * throw new ValidationError('price must be finite', { field: 'price', value: Number.NaN });
+ * const e = new ValidationError('price must be finite', { field: 'price', value: Number.NaN });
+ * e.code;  // 'VALIDATION'
+ * e.field; // 'price'
  * ```
  */
 export class ValidationError extends XError {

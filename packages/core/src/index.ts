@@ -5,11 +5,15 @@
  */
 export { type Clock, ManualClock, systemClock } from './clock.js';
 export {
+  DECIMAL_PRECISION,
   DECIMAL_ZERO,
   Dec,
   type Decimal,
   type DecimalLike,
+  type DecimalReject,
+  decimalRejectError,
   isMultipleOf,
+  parseDecimal,
   type RoundingDirection,
   roundToStep,
   toDecimal,
@@ -27,8 +31,21 @@ export {
   type XErrorJson,
   type XErrorOptions,
 } from './errors.js';
+export { Grid, type GridReject } from './grid.js';
 export { createIdGenerator, type IdGeneratorOptions, isUuidV7, newId, type Uuid } from './ids.js';
 export { Instrument, type InstrumentSpec, type OrderRuleViolation } from './instrument.js';
+export {
+  askSideValid,
+  bidSideValid,
+  checkL2Book,
+  checkL2Row,
+  checkL2Rows,
+  L2Check,
+  type L2CheckCode,
+  type L2Rows,
+  l2CheckError,
+  l2CheckMessage,
+} from './l2-check.js';
 export {
   applyL2Delta,
   cloneL2Snapshot,
@@ -63,6 +80,12 @@ export {
   validateExportedModel,
 } from './model.js';
 export {
+  type ExportedModelJson,
+  exportedModelFromJson,
+  exportedModelToJson,
+  type TensorJson,
+} from './model-json.js';
+export {
   addFill,
   averageFillPrice,
   EMPTY_FILL_TOTALS,
@@ -76,9 +99,12 @@ export {
 } from './orders.js';
 export { type MutableIndexed, Rng, type RngState } from './prng.js';
 export {
+  allocFloat,
   assertShape,
   type DType,
   dtypeOf,
+  type FloatArray,
+  floatArrayFrom,
   isContiguous,
   type NamedTensors,
   shapeSize,
@@ -91,7 +117,11 @@ export {
 export {
   assertAllFinite,
   assertFinite,
+  assertIncreasing,
+  assertInRange,
   assertInteger,
+  assertKnownKeys,
   assertNonNegative,
+  assertOneOf,
   assertPositive,
 } from './validate.js';

@@ -13,6 +13,7 @@ import {
   toDecimal,
 } from './decimal.js';
 import { ValidationError } from './errors.js';
+import { Grid } from './grid.js';
 
 /** What an {@link Instrument} is made from; decimal fields accept numbers or strings. */
 export interface InstrumentSpec {
@@ -63,6 +64,15 @@ export class Instrument {
   readonly tickSizeNumber: number;
   /** {@link Instrument.lotSize} as a double, for the analytics domain. */
   readonly lotSizeNumber: number;
+  /** The price grid: exact conversion between prices and integer ticks. */
+  readonly priceGrid: Grid;
+  /** The quantity grid: exact conversion between quantities and integer lots. */
+  readonly qtyGrid: Grid;
+  /** `ceil(minQty / lotSize)`: the smallest order in lots. */
+  readonly minLots: number;
+  /** `ceil(minNotional / (tickSize × lotSize))`: the smallest `priceTicks × lots` of an order. */
+  readonly minNotionalUnits: bigint;
+  readonly #minNotionalSafe: number | undefined;
 
   private constructor(spec: InstrumentSpec) {
     if (typeof spec.symbol !== 'string' || spec.symbol.length === 0) {
@@ -99,6 +109,14 @@ export class Instrument {
       });
     this.tickSizeNumber = this.tickSize.toNumber();
     this.lotSizeNumber = this.lotSize.toNumber();
+    this.priceGrid = new Grid(this.tickSize, 'price');
+    this.qtyGrid = new Grid(this.lotSize, 'qty');
+    this.minLots = Math.max(1, this.minQty.div(this.lotSize).ceil().toNumber());
+    this.minNotionalUnits = BigInt(
+      this.minNotional.div(this.tickSize.times(this.lotSize)).ceil().toFixed(0),
+    );
+    const safe = Number(this.minNotionalUnits);
+    this.#minNotionalSafe = Number.isSafeInteger(safe) ? safe : undefined;
     Object.freeze(this);
   }
 
@@ -134,12 +152,12 @@ export class Instrument {
 
   /** True when `price` is an exact multiple of the tick size. @param price - the price */
   isOnTick(price: DecimalLike): boolean {
-    return toDecimal(price, 'price').mod(this.tickSize).isZero();
+    return this.priceGrid.isOnGrid(price);
   }
 
   /** True when `qty` is an exact multiple of the lot size. @param qty - the quantity */
   isOnLot(qty: DecimalLike): boolean {
-    return toDecimal(qty, 'qty').mod(this.lotSize).isZero();
+    return this.qtyGrid.isOnGrid(qty);
   }
 
   /**
@@ -149,7 +167,7 @@ export class Instrument {
    * @throws {@link ValidationError} when the price is off the grid or the tick count is not a safe integer
    */
   priceToTicks(price: DecimalLike): number {
-    return toUnits(price, this.tickSize, 'price');
+    return this.priceGrid.toUnits(price, 'price');
   }
 
   /**
@@ -160,7 +178,7 @@ export class Instrument {
   ticksToPrice(ticks: number): Decimal {
     if (!Number.isSafeInteger(ticks))
       throw new ValidationError('ticks must be a safe integer', { field: 'ticks', value: ticks });
-    return this.tickSize.times(ticks);
+    return this.priceGrid.fromUnits(ticks);
   }
 
   /**
@@ -170,7 +188,7 @@ export class Instrument {
    * @throws {@link ValidationError} when the quantity is off the grid or the lot count is not a safe integer
    */
   qtyToLots(qty: DecimalLike): number {
-    return toUnits(qty, this.lotSize, 'qty');
+    return this.qtyGrid.toUnits(qty, 'qty');
   }
 
   /**
@@ -181,44 +199,49 @@ export class Instrument {
   lotsToQty(lots: number): Decimal {
     if (!Number.isSafeInteger(lots))
       throw new ValidationError('lots must be a safe integer', { field: 'lots', value: lots });
-    return this.lotSize.times(lots);
+    return this.qtyGrid.fromUnits(lots);
   }
 
   /**
    * Checks an order's price and quantity against the rules and returns the first violation.
+   * The same rule as {@link Instrument.checkOrderUnits}, on the grids' exact units of any size.
    * @param price - the limit price, or `undefined` for a market order (notional then unchecked)
    * @param qty - the order quantity
    * @returns the violation, or `null` when the order is valid
+   * @throws {@link ValidationError} when a value is not a usable decimal (see {@link parseDecimal})
    */
   checkOrder(price: DecimalLike | undefined, qty: DecimalLike): OrderRuleViolation | null {
     const q = toDecimal(qty, 'qty');
     if (!q.gt(0)) return 'non-positive-qty';
-    if (!q.mod(this.lotSize).isZero()) return 'off-lot';
-    if (q.lt(this.minQty)) return 'below-min-qty';
-    if (price !== undefined) {
-      const p = toDecimal(price, 'price');
-      if (!p.gt(0)) return 'non-positive-price';
-      if (!p.mod(this.tickSize).isZero()) return 'off-tick';
-      if (p.times(q).lt(this.minNotional)) return 'below-min-notional';
+    if (!this.qtyGrid.isOnGrid(q)) return 'off-lot';
+    const lots = this.qtyGrid.toBigUnits(q);
+    if (lots < BigInt(this.minLots)) return 'below-min-qty';
+    if (price === undefined) return null;
+    const p = toDecimal(price, 'price');
+    if (!p.gt(0)) return 'non-positive-price';
+    if (!this.priceGrid.isOnGrid(p)) return 'off-tick';
+    return this.priceGrid.toBigUnits(p) * lots < this.minNotionalUnits
+      ? 'below-min-notional'
+      : null;
+  }
+
+  /**
+   * The minimum-quantity and minimum-notional rules on integer units, exactly (a product beyond
+   * 2^53 is compared as a bigint): `lots >= minLots` and `priceTicks × lots >= minNotionalUnits`.
+   * @param priceTicks - the limit price in ticks (> 0), or `NaN` for a market order
+   * @param lots - the quantity in lots, > 0
+   * @returns `'below-min-qty'`, `'below-min-notional'`, or `null`
+   */
+  checkOrderUnits(priceTicks: number, lots: number): 'below-min-qty' | 'below-min-notional' | null {
+    if (lots < this.minLots) return 'below-min-qty';
+    if (!Number.isNaN(priceTicks) && this.minNotionalUnits > 0n) {
+      const units = priceTicks * lots;
+      const below =
+        Number.isSafeInteger(units) && this.#minNotionalSafe !== undefined
+          ? units < this.#minNotionalSafe
+          : BigInt(priceTicks) * BigInt(lots) < this.minNotionalUnits;
+      if (below) return 'below-min-notional';
     }
     return null;
   }
-}
-
-function toUnits(value: DecimalLike, step: Decimal, field: string): number {
-  const units = toDecimal(value, field).div(step);
-  if (!units.isInteger()) {
-    throw new ValidationError(`${field} ${String(value)} is not a multiple of ${step.toString()}`, {
-      field,
-      value: String(value),
-    });
-  }
-  const n = units.toNumber();
-  if (!Number.isSafeInteger(n)) {
-    throw new ValidationError(`${field} ${String(value)} is too many steps for a safe integer`, {
-      field,
-      value: String(value),
-    });
-  }
-  return n;
 }

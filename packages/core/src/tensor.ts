@@ -13,6 +13,51 @@ export type DType = 'float32' | 'float64';
 /** The typed array behind a tensor of a given {@link DType}. */
 export type TypedArrayFor<D extends DType> = D extends 'float32' ? Float32Array : Float64Array;
 
+/** The storage of a float tensor or kernel buffer: a `Float32Array` or a `Float64Array`. */
+export type FloatArray = Float32Array | Float64Array;
+
+/**
+ * A zero-filled float array of a {@link DType}: the one place the dtype picks the array type.
+ * @param dtype - `'float32'` or `'float64'`
+ * @param length - the number of elements, a non-negative integer
+ * @returns a `Float32Array` for `'float32'`, a `Float64Array` for `'float64'`
+ * @throws {@link ValidationError} on an unknown dtype or a bad length
+ *
+ * @example
+ * ```ts
+ * allocFloat('float32', 4); // Float32Array [0, 0, 0, 0]
+ * ```
+ */
+export function allocFloat<D extends DType>(dtype: D, length: number): TypedArrayFor<D> {
+  if (!Number.isSafeInteger(length) || length < 0) {
+    throw new ValidationError('length must be a non-negative integer', {
+      field: 'length',
+      value: length,
+    });
+  }
+  if (dtype === 'float32') return new Float32Array(length) as TypedArrayFor<D>;
+  if (dtype === 'float64') return new Float64Array(length) as TypedArrayFor<D>;
+  throw new ValidationError(`dtype must be 'float32' or 'float64'`, {
+    field: 'dtype',
+    value: dtype,
+  });
+}
+
+/**
+ * A float array of a {@link DType} holding `values` (rounded to float32 for `'float32'`).
+ * @param dtype - `'float32'` or `'float64'`
+ * @param values - the values
+ * @returns a new array of that dtype
+ */
+export function floatArrayFrom<D extends DType>(
+  dtype: D,
+  values: ArrayLike<number>,
+): TypedArrayFor<D> {
+  const out = allocFloat(dtype, values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i]!;
+  return out;
+}
+
 /** A float tensor: an `ndarray` over a `Float32Array` or a `Float64Array`. */
 export type Tensor = NdArray<Float32Array> | NdArray<Float64Array>;
 
@@ -70,9 +115,7 @@ export function tensor<D extends DType>(
   const size = shapeSize(shape);
   let storage: TypedArrayFor<D>;
   if (data === undefined) {
-    storage = (
-      dtype === 'float32' ? new Float32Array(size) : new Float64Array(size)
-    ) as TypedArrayFor<D>;
+    storage = allocFloat(dtype, size);
   } else {
     const ok = dtype === 'float32' ? data instanceof Float32Array : data instanceof Float64Array;
     if (!ok)

@@ -1,6 +1,7 @@
 /**
  * Small argument checks that throw {@link ValidationError} with the field name and value, shared
- * so every package reports bad input the same way.
+ * so every package reports bad input the same way. Each works on values of unknown type too, so an
+ * options object loaded from JSON is checked exactly like a typed literal.
  *
  * @module
  */
@@ -74,6 +75,106 @@ export function assertAllFinite(values: ArrayLike<number>, field: string): void 
       throw new ValidationError(`${field}[${i}] must be finite`, {
         field: `${field}[${i}]`,
         value: v,
+      });
+    }
+  }
+}
+
+/**
+ * Asserts that `value` is a finite number in the range from `min` to `max`, each end included
+ * unless excluded by `options`.
+ * @param value - the value to check
+ * @param field - the argument's name, for the error
+ * @param min - lower bound
+ * @param max - upper bound
+ * @param options - `minExclusive` / `maxExclusive` to exclude an end
+ * @throws {@link ValidationError} otherwise, with the range in the message
+ *
+ * @example
+ * ```ts
+ * assertInRange(0.3, 'dropout', 0, 1, { maxExclusive: true }); // ok
+ * ```
+ */
+export function assertInRange(
+  value: number,
+  field: string,
+  min: number,
+  max: number,
+  options: { readonly minExclusive?: boolean; readonly maxExclusive?: boolean } = {},
+): void {
+  const lo = options.minExclusive === true ? value > min : value >= min;
+  const hi = options.maxExclusive === true ? value < max : value <= max;
+  if (typeof value !== 'number' || !Number.isFinite(value) || !lo || !hi) {
+    const range = `${options.minExclusive === true ? '(' : '['}${min}, ${max}${options.maxExclusive === true ? ')' : ']'}`;
+    throw new ValidationError(`${field} must be a finite number in ${range}`, { field, value });
+  }
+}
+
+/**
+ * Asserts that `value` is one of the allowed strings (an enum option loaded from JSON).
+ * @param value - the value to check
+ * @param allowed - the accepted values
+ * @param field - the argument's name, for the error
+ * @throws {@link ValidationError} listing the accepted values
+ *
+ * @example
+ * ```ts
+ * const loss: unknown = 'huber';
+ * assertOneOf(loss, ['mse', 'huber'] as const, 'loss'); // loss: 'mse' | 'huber' from here on
+ * ```
+ */
+export function assertOneOf<const T extends string>(
+  value: unknown,
+  allowed: readonly T[],
+  field: string,
+): asserts value is T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new ValidationError(
+      `${field} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}`,
+      { field, value },
+    );
+  }
+}
+
+/**
+ * Asserts that `values` is finite and increasing: strictly by default, or non-decreasing with
+ * `strict: false` (timestamps that may repeat). Reports the first offending index.
+ * @param values - the array to scan
+ * @param field - the array's name, for the error
+ * @param strict - whether equal neighbours are refused (true by default)
+ * @throws {@link ValidationError} naming `field[i]` of the first element out of order or not finite
+ */
+export function assertIncreasing(values: ArrayLike<number>, field: string, strict = true): void {
+  assertAllFinite(values, field);
+  for (let i = 1; i < values.length; i++) {
+    const a = values[i - 1]!;
+    const b = values[i]!;
+    if (strict ? !(b > a) : b < a) {
+      throw new ValidationError(
+        `${field} must be ${strict ? 'strictly increasing' : 'non-decreasing'}: ${field}[${i - 1}] = ${a}, ${field}[${i}] = ${b}`,
+        { field: `${field}[${i}]`, value: b },
+      );
+    }
+  }
+}
+
+/**
+ * Asserts that an options object is a plain object whose keys are all known, so a misspelt option
+ * (`learningRte`) in a JSON config is an error rather than silently ignored.
+ * @param value - the options object
+ * @param known - the accepted keys
+ * @param field - the object's name, for the error
+ * @throws {@link ValidationError} naming the first unknown key
+ */
+export function assertKnownKeys(value: unknown, known: readonly string[], field: string): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ValidationError(`${field} must be an object`, { field, value });
+  }
+  for (const k of Object.keys(value)) {
+    if (!known.includes(k)) {
+      throw new ValidationError(`${field} has an unknown option '${k}'`, {
+        field: `${field}.${k}`,
+        details: { known: [...known] },
       });
     }
   }

@@ -1,0 +1,264 @@
+/**
+ * The one L2 book validity rule for hot paths: an allocation-free check that returns a reason code
+ * (never throws, never builds a string), over a single {@link L2Snapshot} or one row of a flat batch
+ * of books ({@link L2Rows}). It accepts exactly the books {@link validateL2Snapshot} accepts; the
+ * throwing validator stays the place that names the offending field.
+ *
+ * @module
+ */
+import { ValidationError } from './errors.js';
+import { type L2Snapshot, validateL2Snapshot } from './market.js';
+
+/**
+ * A flat batch of L2 books: row r's level i on a side is at index `r × levels + i`, best first.
+ * The layout of a recorded session for batch analytics: one typed array per field, no objects.
+ */
+export interface L2Rows {
+  /** Number of books. */
+  readonly rows: number;
+  /** N, levels per side in each row. */
+  readonly levels: number;
+  /** Timestamps in milliseconds, one per row (optional: rows are then taken as in order). */
+  readonly ts?: Float64Array;
+  /** Bid prices, rows × N. */
+  readonly bidPrice: Float64Array;
+  /** Bid sizes, rows × N. */
+  readonly bidSize: Float64Array;
+  /** Ask prices, rows × N. */
+  readonly askPrice: Float64Array;
+  /** Ask sizes, rows × N. */
+  readonly askSize: Float64Array;
+}
+
+/** The reason codes of {@link checkL2Book} and {@link checkL2Row}; `ok` (0) means valid. */
+export const L2Check = {
+  /** A valid book. */
+  ok: 0,
+  /** The level arrays do not have the expected length. */
+  levels: 1,
+  /** The bid side is not: non-empty levels first, finite prices > 0 strictly decreasing, finite sizes > 0, then sizes exactly 0 with finite prices. */
+  bidSide: 2,
+  /** The ask side breaks the same rule with prices strictly increasing. */
+  askSide: 3,
+  /** Best bid above best ask. */
+  crossed: 4,
+  /** Best bid equal to best ask, and locked books are not allowed. */
+  locked: 5,
+} as const;
+
+/** One of the {@link L2Check} codes. */
+export type L2CheckCode = (typeof L2Check)[keyof typeof L2Check];
+
+const MESSAGES: readonly string[] = [
+  'valid',
+  'wrong number of levels',
+  'invalid bid side',
+  'invalid ask side',
+  'crossed book',
+  'locked book',
+];
+
+/**
+ * A short description of a reason code, for logs and skip counters.
+ * @param code - an {@link L2Check} code
+ * @returns a static string such as `'crossed book'`
+ */
+export function l2CheckMessage(code: L2CheckCode): string {
+  return MESSAGES[code] ?? 'unknown';
+}
+
+/**
+ * The bid side of one book at offset `off` of length `n`: three comparisons per level, NaN fails
+ * every one. Monomorphic over `Float64Array`.
+ * @param prices - bid prices
+ * @param sizes - bid sizes
+ * @param off - index of the best level
+ * @param n - levels
+ * @returns whether the side is valid
+ */
+export function bidSideValid(
+  prices: Float64Array,
+  sizes: Float64Array,
+  off: number,
+  n: number,
+): boolean {
+  let prev = Number.POSITIVE_INFINITY;
+  let i = 0;
+  for (; i < n; i++) {
+    const s = sizes[off + i]!;
+    if (!(s > 0)) break;
+    const p = prices[off + i]!;
+    if (!(p < prev && p > 0) || s === Number.POSITIVE_INFINITY) return false;
+    prev = p;
+  }
+  for (; i < n; i++) {
+    const p = prices[off + i]!;
+    if (sizes[off + i] !== 0 || p - p !== 0) return false;
+  }
+  return true;
+}
+
+/**
+ * The ask side of {@link bidSideValid}: strictly increasing finite prices.
+ * @param prices - ask prices
+ * @param sizes - ask sizes
+ * @param off - index of the best level
+ * @param n - levels
+ * @returns whether the side is valid
+ */
+export function askSideValid(
+  prices: Float64Array,
+  sizes: Float64Array,
+  off: number,
+  n: number,
+): boolean {
+  let prev = 0;
+  let i = 0;
+  for (; i < n; i++) {
+    const s = sizes[off + i]!;
+    if (!(s > 0)) break;
+    const p = prices[off + i]!;
+    if (!(p > prev && p < Number.POSITIVE_INFINITY) || s === Number.POSITIVE_INFINITY) return false;
+    prev = p;
+  }
+  for (; i < n; i++) {
+    const p = prices[off + i]!;
+    if (sizes[off + i] !== 0 || p - p !== 0) return false;
+  }
+  return true;
+}
+
+function checkAt(
+  bp: Float64Array,
+  bs: Float64Array,
+  ap: Float64Array,
+  as: Float64Array,
+  off: number,
+  n: number,
+  allowLocked: boolean,
+): L2CheckCode {
+  if (!bidSideValid(bp, bs, off, n)) return L2Check.bidSide;
+  if (!askSideValid(ap, as, off, n)) return L2Check.askSide;
+  if (bs[off]! > 0 && as[off]! > 0) {
+    const bb = bp[off]!;
+    const ba = ap[off]!;
+    if (bb > ba) return L2Check.crossed;
+    if (bb === ba && !allowLocked) return L2Check.locked;
+  }
+  return L2Check.ok;
+}
+
+/**
+ * Checks one book without allocating. The timestamp is not checked: a caller that needs time order
+ * compares `book.ts` inline (a double passed across a call boundary may be boxed).
+ *
+ * @param book - the book
+ * @param levels - the length every level array must have
+ * @param allowLocked - accept best bid equal to best ask
+ * @returns {@link L2Check.ok} or the first reason the book is invalid
+ *
+ * @example
+ * ```ts
+ * const book = createL2Snapshot(1);
+ * book.bidPrice[0] = 101; book.bidSize[0] = 1; book.askPrice[0] = 100; book.askSize[0] = 1;
+ * checkL2Book(book, 1, false) === L2Check.crossed; // true
+ * ```
+ */
+export function checkL2Book(book: L2Snapshot, levels: number, allowLocked: boolean): L2CheckCode {
+  const { bidPrice, bidSize, askPrice, askSize } = book;
+  if (
+    bidPrice.length !== levels ||
+    bidSize.length !== levels ||
+    askPrice.length !== levels ||
+    askSize.length !== levels
+  ) {
+    return L2Check.levels;
+  }
+  return checkAt(bidPrice, bidSize, askPrice, askSize, 0, levels, allowLocked);
+}
+
+/**
+ * Checks row `row` of a batch without allocating (the batch's shape is checked once by
+ * {@link checkL2Rows}).
+ * @param rows - the batch
+ * @param row - the row index
+ * @param allowLocked - accept best bid equal to best ask
+ * @returns {@link L2Check.ok} or the first reason the row is invalid
+ */
+export function checkL2Row(rows: L2Rows, row: number, allowLocked: boolean): L2CheckCode {
+  const n = rows.levels;
+  return checkAt(rows.bidPrice, rows.bidSize, rows.askPrice, rows.askSize, row * n, n, allowLocked);
+}
+
+/**
+ * Checks the shape of a batch: integer counts and arrays of rows × levels (and rows timestamps).
+ * @param rows - the batch
+ * @throws {@link ValidationError} naming the field whose length is wrong
+ */
+export function checkL2Rows(rows: L2Rows): void {
+  const { rows: r, levels: n } = rows;
+  if (!Number.isSafeInteger(r) || r < 0) {
+    throw new ValidationError('rows must be an integer >= 0', { field: 'rows', value: r });
+  }
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new ValidationError('levels must be an integer >= 1', { field: 'levels', value: n });
+  }
+  for (const f of ['bidPrice', 'bidSize', 'askPrice', 'askSize'] as const) {
+    if (!(rows[f] instanceof Float64Array) || rows[f].length !== r * n) {
+      throw new ValidationError(`${f} must be a Float64Array of rows × levels = ${r * n}`, {
+        field: f,
+        value: rows[f]?.length,
+      });
+    }
+  }
+  if (rows.ts !== undefined && (!(rows.ts instanceof Float64Array) || rows.ts.length !== r)) {
+    throw new ValidationError(`ts must be a Float64Array of ${r} elements`, {
+      field: 'ts',
+      value: rows.ts?.length,
+    });
+  }
+}
+
+/**
+ * The detailed `ValidationError` for a book that {@link checkL2Book} refused: the throwing
+ * validator's message naming the offending field, with the code in `details.check`.
+ * @param code - the code {@link checkL2Book} returned (not `ok`)
+ * @param book - the refused book
+ * @param levels - the expected number of levels
+ * @param allowLocked - as passed to the check
+ * @returns the error (not thrown)
+ */
+export function l2CheckError(
+  code: L2CheckCode,
+  book: L2Snapshot,
+  levels: number,
+  allowLocked: boolean,
+): ValidationError {
+  if (code === L2Check.levels) {
+    return new ValidationError(`expected ${levels} levels per side`, {
+      field: 'levels',
+      value: book.bidPrice.length,
+      details: {
+        check: code,
+        expected: levels,
+        bidPrice: book.bidPrice.length,
+        bidSize: book.bidSize.length,
+        askPrice: book.askPrice.length,
+        askSize: book.askSize.length,
+      },
+    });
+  }
+  try {
+    validateL2Snapshot({ ...book, ts: 0 }, { allowLocked });
+  } catch (e) {
+    if (ValidationError.isInstance(e)) {
+      return new ValidationError(e.message, {
+        field: e.field ?? 'book',
+        value: e.value,
+        details: { ...e.details, check: code },
+      });
+    }
+    throw e;
+  }
+  return new ValidationError(l2CheckMessage(code), { field: 'book', details: { check: code } });
+}

@@ -1,0 +1,169 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { type L2Snapshot, ValidationError, validateL2Snapshot } from '@x/core';
+import { fcParams } from '@x/test-utils';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { readLobster, readLobsterMessages, readLobsterOrderbook } from '../src/index.js';
+
+const message = fc.record({
+  time: fc.integer({ min: 34_200_000_000_000, max: 57_600_000_000_000 }).map((n) => n / 1e9),
+  type: fc.constantFrom(1, 2, 3, 4, 5, 6),
+  orderId: fc.integer({ min: 1, max: 2 ** 40 }),
+  size: fc.integer({ min: 1, max: 100_000 }),
+  ticks: fc.integer({ min: 1, max: 10_000_000 }),
+  direction: fc.constantFrom(1, -1),
+});
+type Msg = typeof message extends fc.Arbitrary<infer T> ? T : never;
+const line = (m: Msg) =>
+  `${m.time},${m.type},${m.orderId},${m.size},${m.ticks * 100},${m.direction}`;
+
+/** Splits bytes at the given cut points: a stream whose chunks end mid-line and mid-number. */
+function chunks(bytes: Buffer, cuts: number[]): Buffer[] {
+  const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+  const out: Buffer[] = [];
+  let prev = 0;
+  for (const c of [...at, bytes.length]) {
+    out.push(bytes.subarray(prev, c));
+    prev = c;
+  }
+  return out;
+}
+
+describe('readLobsterMessages', () => {
+  it('reads back what was written, from any chunking and from gzip (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(message, { minLength: 1, maxLength: 40 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.boolean(),
+        fc.boolean(),
+        async (msgs, cuts, gz, trailingNewline) => {
+          const text = msgs.map(line).join('\n') + (trailingNewline ? '\n' : '');
+          const raw = gz ? gzipSync(text) : Buffer.from(text);
+          const got = await readLobsterMessages(chunks(raw, cuts), { tickSize: '0.01' }).toArray();
+          expect(got.length).toBe(msgs.length);
+          got.forEach((g, i) => {
+            const m = msgs[i]!;
+            expect(g.time).toBe(m.time);
+            expect(g.ts).toBe(m.time * 1000);
+            expect(g.type).toBe(m.type);
+            expect(g.orderId).toBe(m.orderId);
+            expect(g.size).toBe(m.size);
+            expect(g.priceRaw).toBe(m.ticks * 100);
+            expect(g.priceTicks).toBe(m.ticks);
+            expect(g.price).toBe((m.ticks * 100) / 10_000);
+            expect(g.side).toBe(m.direction === 1 ? 'buy' : 'sell');
+          });
+        },
+      ),
+      fcParams({ numRuns: 150 }),
+    );
+  });
+
+  it('names the line of any corruption, or skips and counts it (property)', async () => {
+    const corruption = fc.constantFrom(
+      (l: string) => l.replace(/,[^,]*$/, ''), // a field missing
+      (l: string) => `${l},7`, // a field too many
+      (l: string) => l.replace(/^[^,]*/, 'x1'), // a time that is not a number
+      (l: string) => l.replace(/,\d,/, ',9,'), // an unknown type
+      (l: string) => l.replace(/,-?1$/, ',0'), // a direction that is not ±1
+      (l: string) => l.replace(/,(\d+),(-?1)$/, ',$1.5,$2'), // a fractional price
+      (l: string) => l.replace(/,(\d+)0,(-?1)$/, ',$11,$2'), // a price off the tick grid
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(message, { minLength: 2, maxLength: 30 }),
+        fc.nat(),
+        corruption,
+        async (msgs, j0, corrupt) => {
+          const j = j0 % msgs.length;
+          const lines = msgs.map(line);
+          lines[j] = corrupt(lines[j]!);
+          const src = [Buffer.from(lines.join('\n'))];
+          const err = await readLobsterMessages(src, { tickSize: '0.01', name: 'm.csv' })
+            .toArray()
+            .then(
+              () => undefined,
+              (e: unknown) => e,
+            );
+          expect(ValidationError.isInstance(err)).toBe(true);
+          const e = err as ValidationError;
+          expect(e.details.line).toBe(j + 1);
+          expect(e.details.file).toBe('m.csv');
+          expect(e.message).toMatch(new RegExp(`^m\\.csv:${j + 1}:\\d+: `));
+          const skip = readLobsterMessages(src, { tickSize: '0.01', onInvalid: 'skip' });
+          const kept = await skip.toArray();
+          expect(kept.length).toBe(msgs.length - 1);
+          expect(skip.stats.skipped).toBe(1);
+          expect(skip.stats.firstSkipped?.details.line).toBe(j + 1);
+        },
+      ),
+      fcParams({ numRuns: 200 }),
+    );
+  });
+
+  it('reports the column of the bad field and refuses a corrupt gzip stream', async () => {
+    const src = [Buffer.from('34200.1,1,5,18,5853300,1\n34200.2,1,6,abc,5853300,1\n')];
+    await expect(readLobsterMessages(src).toArray()).rejects.toThrow(
+      '<stream>:2:13: size is not a number',
+    );
+    const gz = gzipSync('34200.1,1,5,18,5853300,1\n');
+    gz[gz.length - 6] ^= 0xff; // break the CRC
+    await expect(readLobsterMessages([gz], { name: 'x.gz' }).toArray()).rejects.toThrow(
+      /x\.gz: not a valid gzip stream/,
+    );
+    expect(() => readLobsterMessages([], { tickSize: '0.00001' })).toThrow(/tickSize/);
+    expect(() => readLobsterMessages([], { onInvalid: 'ignore' as 'skip' })).not.toThrow();
+  });
+});
+
+describe('readLobsterOrderbook', () => {
+  it('reads levels with LOBSTER dummy prices for empty levels', async () => {
+    const row = '5859400,200,5853300,18,9999999999,0,-9999999999,0';
+    const [book] = await readLobsterOrderbook([Buffer.from(row)], { levels: 2 }).toArray();
+    expect(Array.from(book!.askPrice)).toEqual([585.94, 0]);
+    expect(Array.from(book!.askSize)).toEqual([200, 0]);
+    expect(Array.from(book!.bidPrice)).toEqual([585.33, 0]);
+    expect(Array.from(book!.bidSize)).toEqual([18, 0]);
+    await expect(
+      readLobsterOrderbook([Buffer.from(`${row},1,1`)], { levels: 2 }).toArray(),
+    ).rejects.toThrow(/more than 8 fields/);
+    await expect(
+      readLobsterOrderbook([Buffer.from('5859400,200,5853300')], { levels: 1 }).toArray(),
+    ).rejects.toThrow(/:1:\d+: missing bid size/);
+    expect(() => readLobsterOrderbook([], { levels: 0 })).toThrow(/levels/);
+  });
+});
+
+// shared material sits beside the repository (../shared); X_SHARED points elsewhere
+const shared = join(
+  process.env.X_SHARED ?? join(import.meta.dirname, '..', '..', '..', '..', 'shared'),
+  'data',
+  'real',
+);
+const sample = join(shared, 'yilezheng-orderbook-hls');
+const messages = join(sample, 'AAPL_2012-06-21_34200000_57600000_message_10.csv');
+const orderbook = join(sample, 'AAPL_2012-06-21_34200000_57600000_orderbook_10.csv');
+const haveSample = existsSync(messages) && existsSync(orderbook);
+if (!haveSample) {
+  console.warn(`[skip] the real LOBSTER sample is not at ${sample}: real-data tests skipped`);
+}
+
+describe.skipIf(!haveSample)('the real LOBSTER sample (AAPL 2012-06-21, level 10)', () => {
+  it('reads all 999 aligned rows into valid books on the 0.01 tick', async () => {
+    const rows: { ts: number; type: number; book: L2Snapshot }[] = [];
+    for await (const r of readLobster({ messages, orderbook, levels: 10 }, { tickSize: '0.01' })) {
+      validateL2Snapshot(r.book);
+      rows.push({ ts: r.message.ts, type: r.message.type, book: r.book });
+    }
+    expect(rows.length).toBe(999);
+    expect(rows[0]!.ts).toBeCloseTo(34_200_004.241176, 6);
+    expect(rows[0]!.book.bidPrice[0]).toBe(585.33);
+    expect(rows[0]!.book.askPrice[0]).toBe(585.94);
+    expect(rows[998]!.ts).toBeCloseTo(34_249_086, -1);
+    const types = new Set(rows.map((r) => r.type));
+    expect([...types].sort()).toEqual([1, 3, 4, 5]);
+  });
+});
