@@ -82,6 +82,17 @@ const DECIMAL_SYNTAX = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
  * ```
  */
 export function parseDecimal(value: unknown): Decimal | DecimalReject {
+  const d = parseDecimalDigits(value);
+  if (typeof d === 'string') return d;
+  return d.sd() > DECIMAL_PRECISION ? 'precision' : d;
+}
+
+/**
+ * {@link parseDecimal} without the precision limit: every digit kept. For exact comparisons that
+ * need no arithmetic (is a value a multiple of a grid step), never for values that are computed on.
+ * @internal
+ */
+export function parseDecimalDigits(value: unknown): Decimal | DecimalReject {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return 'non-finite';
     return new Dec(Object.is(value, -0) ? 0 : value);
@@ -92,13 +103,11 @@ export function parseDecimal(value: unknown): Decimal | DecimalReject {
       return /^[+-]?(?:nan|infinity)$/i.test(t) ? 'non-finite' : 'syntax';
     }
     const d = new Dec(t);
-    if (!d.isFinite()) return 'non-finite';
-    return d.sd() > DECIMAL_PRECISION ? 'precision' : d;
+    return d.isFinite() ? d : 'non-finite';
   }
   if (DecimalJs.isDecimal(value)) {
     const v = value as Decimal;
     if (!v.isFinite()) return 'non-finite';
-    if (v.sd() > DECIMAL_PRECISION) return 'precision';
     // decimal.js clones share one prototype; the constructor decides the precision used later
     return (v as { constructor: unknown }).constructor === Dec ? v : new Dec(v.toString());
   }

@@ -6,12 +6,13 @@
  * @module
  */
 import {
+  DECIMAL_PRECISION,
   Dec,
   type Decimal,
   type DecimalLike,
   type DecimalReject,
   decimalRejectError,
-  parseDecimal,
+  parseDecimalDigits,
   type RoundingDirection,
   roundToStep,
   toDecimal,
@@ -19,9 +20,11 @@ import {
 import { ValidationError } from './errors.js';
 
 /**
- * Why a value has no integer number of grid units: a {@link DecimalReject} (not a usable decimal),
- * `'off-grid'` (not an exact multiple of the step) or `'out-of-range'` (a multiple, but more units
- * than a safe integer holds: use {@link Grid.toBigUnits} for those).
+ * Why a value has no integer number of grid units: a {@link DecimalReject} (not a usable decimal;
+ * `'precision'` only for a value on the grid with more than 50 significant digits, since grid
+ * membership is decided exactly on every digit), `'off-grid'` (not an exact multiple of the step)
+ * or `'out-of-range'` (a multiple, but more units than a safe integer holds: use
+ * {@link Grid.toBigUnits} for those).
  */
 export type GridReject = DecimalReject | 'off-grid' | 'out-of-range';
 
@@ -124,9 +127,10 @@ export class Grid {
    * @throws {@link ValidationError} when the value is not a usable decimal or is off the grid
    */
   toBigUnits(value: DecimalLike, field = this.field): bigint {
-    const d = parseDecimal(value);
+    const d = parseDecimalDigits(value);
     if (typeof d === 'string') throw decimalRejectError(d, value, field);
     if (!d.mod(this.step).isZero()) throw this.rejectError('off-grid', value, field);
+    if (d.sd() > DECIMAL_PRECISION) throw decimalRejectError('precision', value, field);
     return BigInt(d.div(this.step).toFixed(0));
   }
 
@@ -167,7 +171,8 @@ export class Grid {
    */
   isOnGrid(value: DecimalLike): boolean {
     const r = this.parse(value);
-    return typeof r === 'number' || r === 'out-of-range';
+    // 'out-of-range' and 'precision' are only ever said of values on the grid
+    return typeof r === 'number' || r === 'out-of-range' || r === 'precision';
   }
 
   /**
@@ -212,9 +217,12 @@ export class Grid {
   }
 
   private parseExact(value: unknown): number | GridReject {
-    const d = parseDecimal(value);
+    // grid membership is decided on every digit (the remainder is exact); only a value on the
+    // grid with more digits than the arithmetic carries is refused as too precise
+    const d = parseDecimalDigits(value);
     if (typeof d === 'string') return d;
     if (!d.mod(this.step).isZero()) return 'off-grid';
+    if (d.sd() > DECIMAL_PRECISION) return 'precision';
     const n = d.div(this.step).toNumber();
     if (!Number.isSafeInteger(n)) return 'out-of-range';
     return n === 0 ? 0 : n;

@@ -12,8 +12,16 @@ import {
   roundToStep,
   toDecimal,
 } from './decimal.js';
+import { decimalRejectError, parseDecimalDigits } from './decimal.js';
 import { ValidationError } from './errors.js';
 import { Grid } from './grid.js';
+
+/** Every digit of a value (grid checks are exact on all of them), or a typed error. */
+function exactDigits(value: DecimalLike, field: string): Decimal {
+  const d = parseDecimalDigits(value);
+  if (typeof d === 'string') throw decimalRejectError(d, value, field);
+  return d;
+}
 
 /** What an {@link Instrument} is made from; decimal fields accept numbers or strings. */
 export interface InstrumentSpec {
@@ -208,21 +216,22 @@ export class Instrument {
    * @param price - the limit price, or `undefined` for a market order (notional then unchecked)
    * @param qty - the order quantity
    * @returns the violation, or `null` when the order is valid
-   * @throws {@link ValidationError} when a value is not a usable decimal (see {@link parseDecimal})
+   * @throws {@link ValidationError} when a value is not a decimal, or is on the grid with more
+   *   significant digits than the toolkit computes with (an off-grid value of any length is
+   *   reported as off the grid)
    */
   checkOrder(price: DecimalLike | undefined, qty: DecimalLike): OrderRuleViolation | null {
-    const q = toDecimal(qty, 'qty');
+    const q = exactDigits(qty, 'qty');
     if (!q.gt(0)) return 'non-positive-qty';
     if (!this.qtyGrid.isOnGrid(q)) return 'off-lot';
-    const lots = this.qtyGrid.toBigUnits(q);
+    const lots = this.qtyGrid.toBigUnits(q, 'qty');
     if (lots < BigInt(this.minLots)) return 'below-min-qty';
     if (price === undefined) return null;
-    const p = toDecimal(price, 'price');
+    const p = exactDigits(price, 'price');
     if (!p.gt(0)) return 'non-positive-price';
     if (!this.priceGrid.isOnGrid(p)) return 'off-tick';
-    return this.priceGrid.toBigUnits(p) * lots < this.minNotionalUnits
-      ? 'below-min-notional'
-      : null;
+    const ticks = this.priceGrid.toBigUnits(p, 'price');
+    return ticks * lots < this.minNotionalUnits ? 'below-min-notional' : null;
   }
 
   /**

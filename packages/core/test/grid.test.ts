@@ -70,9 +70,10 @@ describe('Grid', () => {
     expect(g.parse('-Infinity')).toBe('non-finite');
     expect(g.parse(Number.POSITIVE_INFINITY)).toBe('non-finite');
     expect(g.parse({})).toBe('type');
-    expect(g.parse(`1.${'0'.repeat(60)}1`)).toBe('precision');
+    expect(g.parse(`1.${'0'.repeat(60)}1`)).toBe('off-grid'); // decided on every digit
+    expect(g.parse(`1${'1'.repeat(55)}`)).toBe('precision'); // on the grid, too many digits
     expect(g.parse('1e400')).toBe('out-of-range');
-    expect(g.parse(`100.${'0'.repeat(52)}1`)).toBe('precision');
+    expect(g.parse(`100.${'0'.repeat(52)}1`)).toBe('off-grid');
     expect(g.parse(`100.${'0'.repeat(40)}1`)).toBe('off-grid'); // 1e-41 off: exact, not rounded
     try {
       g.toUnits('1e400');
@@ -154,8 +155,11 @@ describe('Instrument on its grids', () => {
     expect(ins.checkOrder(tiny, '1')).toBe('off-tick');
     expect(() => ins.priceToTicks(tiny)).toThrow(/not a multiple/);
     const tinier = `100.${'0'.repeat(50)}1`; // 1e-53 off: more digits than the arithmetic carries
-    expect(() => ins.checkOrder(tinier, '1')).toThrow(/more than 50 significant digits/);
-    expect(() => ins.priceToTicks(tinier)).toThrow(/more than 50 significant digits/);
+    expect(ins.checkOrder(tinier, '1')).toBe('off-tick'); // still decided exactly
+    expect(() => ins.priceToTicks(tinier)).toThrow(/not a multiple/);
+    expect(() => ins.checkOrder(`1${'0'.repeat(55)}`, `1${'1'.repeat(55)}`)).toThrow(
+      /more than 50 significant digits/,
+    );
     expect(() => ins.checkOrder('100', '0x10')).toThrow(/plain notation/);
     expect(() => ins.qtyToLots('0x10')).toThrow(ValidationError);
   });
