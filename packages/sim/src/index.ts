@@ -66,5 +66,14 @@ export {
   type StreamOptions,
 } from './generator.js';
 export { L2DeltaTracker } from './l2.js';
+export {
+  type HistoricalMessage,
+  L3Replay,
+  type L3ReplayOptions,
+  type ReplayStats,
+  type ReplayTrade,
+  VenueBookCheck,
+  type VenueBookCheckStats,
+} from './replay.js';
 export { CST2010_RATES, cst2010Rates, type OrderFlowRates } from './rates.js';
 export { type Lots, type Ticks, unitsToNumber } from './units.js';
