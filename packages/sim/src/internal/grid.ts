@@ -1,20 +1,11 @@
 /**
- * Exact conversion of an order's decimal price or quantity to integer ticks or lots, with the
- * same rules as core's `Instrument.checkOrder` (grid membership by exact remainder, never by a
- * rounded quotient) and two stricter input rules:
- *
- * - strings must be plain decimal notation (`'12.5'`, `'-3'`, `'1e-3'`): decimal.js would also
- *   read `'0x10'`, `'0b11'` and `'0o7'` as binary-radix numbers, which no venue sends;
- * - a value that is more than 2^53 − 1 steps is `out-of-range` (the integer book cannot hold it
- *   exactly), checked before the grid so that a huge value never costs a long remainder.
- *
- * Candidate to move to core's `Instrument` grid codec (issue 10): written here, small, because
- * sim may not edit core.
+ * The engine's reading of an order's decimal price or quantity as integer ticks or lots: core's
+ * exact grid codec (`Instrument.priceGrid` / `qtyGrid`, the rule `Instrument.checkOrder` uses),
+ * with its verdicts mapped to the engine's reject reasons and messages. Strings must be plain
+ * decimal notation (no `'0x10'`), grid membership is decided on every digit, and a value beyond
+ * 2^53 − 1 steps is `out-of-range`.
  */
-import { type Decimal, type DecimalLike, toDecimal } from '@x/core';
-
-/** Plain decimal notation, optionally signed, with an optional exponent. */
-const DECIMAL_STRING = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+import type { Decimal, DecimalLike, Grid } from '@x/core';
 
 /** Why a value could not become units, with the message the reject will carry. */
 export interface GridFailure {
@@ -30,25 +21,25 @@ export interface GridFailure {
 
 /** What the price or quantity is, for the failures and their messages. */
 export interface GridKind {
+  /** Core's codec for this grid. */
+  readonly grid: Grid;
   /** `'price'`, `'stopPrice'` or `'qty'`. */
   readonly field: string;
   /** The step: the tick size for prices, the lot size for quantities. */
   readonly step: Decimal;
   /** `'tick'` or `'lot'`, for messages. */
   readonly unit: string;
-  /** Largest exact value: step × (2^53 − 1). */
-  readonly max: Decimal;
   readonly nonPositive: 'non-positive-price' | 'non-positive-qty';
   readonly offGrid: 'off-tick' | 'off-lot';
 }
 
 /** Builds the description of one grid (price or quantity) of an instrument. */
-export function gridKind(field: string, step: Decimal, unit: 'tick' | 'lot'): GridKind {
+export function gridKind(field: string, grid: Grid, unit: 'tick' | 'lot'): GridKind {
   return {
+    grid,
     field,
-    step,
+    step: grid.step,
     unit,
-    max: step.times(Number.MAX_SAFE_INTEGER),
     nonPositive: unit === 'tick' ? 'non-positive-price' : 'non-positive-qty',
     offGrid: unit === 'tick' ? 'off-tick' : 'off-lot',
   };
@@ -67,36 +58,40 @@ export function describeValue(value: unknown): string {
   }
 }
 
+/** True when a value that has no units is negative or zero (its sign, without arithmetic). */
+function nonPositive(value: unknown): boolean {
+  if (typeof value === 'number') return value <= 0;
+  if (typeof value === 'string')
+    return /^\s*-/.test(value) || !/[1-9]/.test(value.split(/[eE]/)[0]!);
+  return (value as Decimal).lte(0);
+}
+
 /**
  * The value as an integer number of steps, or why it is not one.
  * @param value - a decimal, a plain decimal string or a finite number (anything else is refused)
  * @param g - the grid
  */
 export function toGridUnits(value: DecimalLike, g: GridKind): number | GridFailure {
-  if (typeof value === 'string' && !DECIMAL_STRING.test(value)) {
-    return fail('invalid-order', `${g.field} ${describeValue(value)} is not a decimal number`);
+  const r = g.grid.parse(value);
+  const shown = describeValue(value);
+  if (typeof r === 'number') {
+    return r > 0 ? r : fail(g.nonPositive, `${g.field} must be > 0 (got ${shown})`);
   }
-  let d: Decimal;
-  try {
-    d = toDecimal(value, g.field);
-  } catch (e) {
-    const why = e instanceof Error ? e.message : `${g.field} is not a decimal`;
-    return fail('invalid-order', `${why} (got ${describeValue(value)})`);
+  if (r === 'type' || r === 'syntax' || r === 'non-finite') {
+    const why = g.grid.rejectError(r, value, g.field).message;
+    return fail('invalid-order', `${g.field} ${shown} is not a decimal number (${why})`);
   }
-  if (!d.gt(0)) return fail(g.nonPositive, `${g.field} must be > 0 (got ${d.toString()})`);
-  if (d.gt(g.max)) {
-    return fail(
-      'out-of-range',
-      `${g.field} ${d.toString()} is more than 2^53 − 1 ${g.unit}s of ${g.step.toString()}: beyond the exact range`,
-    );
-  }
-  if (!d.mod(g.step).isZero()) {
+  if (nonPositive(value)) return fail(g.nonPositive, `${g.field} must be > 0 (got ${shown})`);
+  if (r === 'off-grid') {
     return fail(
       g.offGrid,
-      `${g.field} ${d.toString()} is not a multiple of the ${g.unit} size ${g.step.toString()}`,
+      `${g.field} ${shown} is not a multiple of the ${g.unit} size ${g.step.toString()}`,
     );
   }
-  return d.div(g.step).toNumber();
+  return fail(
+    'out-of-range',
+    `${g.field} ${shown} is more than 2^53 − 1 ${g.unit}s of ${g.step.toString()}: beyond the exact range${r === 'precision' ? ' (and more digits than the toolkit computes with)' : ''}`,
+  );
 }
 
 function fail(reason: GridFailure['reason'], message: string): GridFailure {

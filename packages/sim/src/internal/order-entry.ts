@@ -59,8 +59,8 @@ class Grid {
   ) {
     this.kind =
       field === 'qty'
-        ? gridKind(field, instrument.lotSize, 'lot')
-        : gridKind(field, instrument.tickSize, 'tick');
+        ? gridKind(field, instrument.qtyGrid, 'lot')
+        : gridKind(field, instrument.priceGrid, 'tick');
   }
 
   /** Units, or the reject. */
