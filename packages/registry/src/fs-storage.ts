@@ -10,7 +10,8 @@
  * Blobs are written to a temporary file in their directory (SHA-256 computed while writing),
  * fsynced, linked into place (never overwriting) and the directory fsynced. The metadata swap
  * writes and fsyncs the new document beside `registry.json` before taking the lock, then under
- * the lock checks the revision and the required blobs, renames, and fsyncs the directory.
+ * the lock checks the revision and the required blobs and renames; the directory is fsynced
+ * before the swap returns.
  *
  * @module
  */
@@ -227,7 +228,7 @@ export class FsStorage implements RegistryStorage {
     const text = `{"revision":${expectedRevision + 1},"document":${JSON.stringify(document)}}`;
     await writeHashed(tmp, new TextEncoder().encode(text));
     try {
-      return await this.locked(async () => {
+      const result: CasResult = await this.locked(async () => {
         const current = await this.currentRevision();
         if (current !== expectedRevision) {
           return { ok: false, reason: 'revision', currentRevision: current } as const;
@@ -243,9 +244,13 @@ export class FsStorage implements RegistryStorage {
           }
         }
         await rename(tmp, this.metaPath);
-        await fsyncDir(this.location);
         return { ok: true, revision: expectedRevision + 1 } as const;
       });
+      // Durable before returning. Outside the lock: an fsync of the directory persists its
+      // latest entries, so a later writer's fsync also covers this rename, and nobody returns
+      // before the state it built on is on disk.
+      if (result.ok) await fsyncDir(this.location);
+      return result;
     } finally {
       await unlink(tmp).catch(() => undefined);
     }
