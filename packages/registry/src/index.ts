@@ -36,14 +36,39 @@ export {
   type VersionBump,
 } from './lifecycle.js';
 export {
+  ModelMetrics,
+  type ModelMetricsOptions,
+  VersionMetrics,
+  type WindowStats,
+} from './metrics.js';
+export {
   type ChangeOptions,
   type GcReport,
+  type GuardedChangeOptions,
   ModelRegistry,
   type RegisterOptions,
   type RegistryOptions,
   type VerifyProblem,
   type VerifyReport,
 } from './registry.js';
+export {
+  RollbackController,
+  type RollbackControllerOptions,
+  type RollbackEvent,
+  type RollbackPolicy,
+  type SloCheck,
+  type SloMetric,
+  type WindowDecision,
+  type WindowOutcome,
+} from './rollback.js';
+export {
+  CANARY_BUCKETS,
+  canaryBucket,
+  type RouteRole,
+  Router,
+  type RouterOptions,
+  type RouteTarget,
+} from './router.js';
 export {
   dtypeBytes,
   parseSafetensors,

@@ -60,6 +60,20 @@ export interface ChangeOptions {
   readonly reason?: string;
 }
 
+/** Options of a pointer move that must apply only to the version the caller looked at. */
+export interface GuardedChangeOptions extends ChangeOptions {
+  /** Fail with a `ConflictError` (changing nothing) unless the pointer is at this version. */
+  readonly expectedVersion?: string;
+}
+
+function guard(model: string, pointer: string, actual: string | null, expected?: string): void {
+  if (expected !== undefined && actual !== expected) {
+    throw new ConflictError(`${model} ${pointer} is ${actual ?? 'unset'}, not ${expected}`, {
+      details: { model, pointer, actual, expected },
+    });
+  }
+}
+
 /** Options of {@link ModelRegistry.register}. */
 export interface RegisterOptions extends ChangeOptions {
   /** An explicit semantic version; otherwise the highest existing one is bumped. */
@@ -356,14 +370,16 @@ export class ModelRegistry {
   /**
    * Returns production to the previous production version, atomically and audited.
    * @returns the versions moved from and to
-   * @throws `InvalidStateError` when there is nothing to roll back to
+   * @throws `InvalidStateError` when there is nothing to roll back to; `ConflictError` when
+   *   `expectedVersion` is not the production version
    */
   async rollback(
     model: string,
-    options: ChangeOptions = {},
+    options: GuardedChangeOptions = {},
   ): Promise<{ from: string; to: string }> {
     return this.mutate((doc) => {
       const from = getModel(doc, model).production!;
+      guard(model, 'production', from, options.expectedVersion);
       const document = rollbackProduction(doc, model, this.ctx(options, 'manual rollback'));
       return { document, result: { from, to: getModel(document, model).production! } };
     });
@@ -372,11 +388,13 @@ export class ModelRegistry {
   /**
    * Ends a model's canary: all traffic to production, the canary archived.
    * @returns the aborted canary version
-   * @throws `InvalidStateError` when there is no canary
+   * @throws `InvalidStateError` when there is no canary; `ConflictError` when `expectedVersion`
+   *   is not the canary
    */
-  async abortCanary(model: string, options: ChangeOptions = {}): Promise<string> {
+  async abortCanary(model: string, options: GuardedChangeOptions = {}): Promise<string> {
     return this.mutate((doc) => {
       const canary = getModel(doc, model).traffic?.canary ?? '';
+      guard(model, 'canary', canary, options.expectedVersion);
       return {
         document: abortCanary(doc, model, this.ctx(options, 'canary aborted')),
         result: canary,

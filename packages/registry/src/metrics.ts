@@ -1,0 +1,322 @@
+/**
+ * Per-version serving metrics, exported with `prom-client` into a registry the caller passes in
+ * (never the global one; no default metrics), and kept in windows for the rollback controller.
+ *
+ * Names follow Prometheus conventions (prefix `x_registry_` by default): counters end in
+ * `_total`, durations are `_seconds` histograms, ratios are 0-1 gauges; labels `model`,
+ * `version`.
+ *
+ * | metric | type |
+ * | --- | --- |
+ * | `requests_total`, `errors_total` | counter |
+ * | `request_duration_seconds` | histogram |
+ * | `model_loss` | gauge: the last loss or score the caller reported |
+ * | `shadow_requests_total`, `shadow_errors_total` | counter |
+ * | `shadow_duration_seconds` | histogram |
+ * | `shadow_agreement_ratio` | gauge: agreeing / compared shadow answers |
+ * | `rollbacks_total` | counter (label `model`) |
+ *
+ * @module
+ */
+import { ValidationError } from '@x/core';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+/** Options of {@link ModelMetrics}. */
+export interface ModelMetricsOptions {
+  /** The prom-client registry to register into (yours, not the global one). */
+  readonly registry: Registry;
+  /** Metric name prefix, `'x_registry_'` by default. */
+  readonly prefix?: string;
+  /** Latency histogram buckets in seconds. */
+  readonly latencyBuckets?: readonly number[];
+  /** Latency samples kept per window for percentiles (reservoir sampling beyond). Default 4096. */
+  readonly windowSamples?: number;
+}
+
+/** What a version served during one window (see {@link VersionMetrics.drainWindow}). */
+export interface WindowStats {
+  /** Requests answered (successfully or not). */
+  readonly requests: number;
+  /** Requests that threw. */
+  readonly errors: number;
+  /** Latency samples in seconds, sorted ascending (all of them, or a uniform sample). */
+  readonly latencies: Float64Array;
+  /** Sum of reported losses. */
+  readonly lossSum: number;
+  /** Number of reported losses. */
+  readonly lossCount: number;
+  /** Shadow answers compared with the primary. */
+  readonly shadowCompared: number;
+  /** Of those, how many agreed. */
+  readonly shadowAgreed: number;
+  /** Shadow calls that threw. */
+  readonly shadowErrors: number;
+}
+
+const DEFAULT_BUCKETS = [
+  0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
+];
+
+/** The metrics of one model version: fast, allocation-free recording. */
+export class VersionMetrics {
+  /** The model. */
+  readonly model: string;
+  /** The version. */
+  readonly version: string;
+  private readonly c: ReturnType<ModelMetrics['children']>;
+  private readonly samples: Float64Array;
+  private n = 0;
+  private requests = 0;
+  private errors = 0;
+  private lossSum = 0;
+  private lossCount = 0;
+  private shadowCompared = 0;
+  private shadowAgreed = 0;
+  private shadowErrors = 0;
+  private totalCompared = 0;
+  private totalAgreed = 0;
+  private seen = 0;
+  private rng = 0x9e3779b9;
+  /** Requests since this handle was made. */
+  totalRequests = 0;
+
+  /** @internal */
+  constructor(
+    model: string,
+    version: string,
+    children: ReturnType<ModelMetrics['children']>,
+    samples: number,
+  ) {
+    this.model = model;
+    this.version = version;
+    this.c = children;
+    this.samples = new Float64Array(samples);
+  }
+
+  private sample(seconds: number): void {
+    this.seen++;
+    if (this.n < this.samples.length) {
+      this.samples[this.n++] = seconds;
+      return;
+    }
+    // reservoir sampling (Vitter's algorithm R) with an xorshift32 generator
+    let x = this.rng;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.rng = x >>> 0;
+    const j = this.rng % this.seen;
+    if (j < this.samples.length) this.samples[j] = seconds;
+  }
+
+  /**
+   * Records one answered request.
+   * @param seconds - its latency
+   * @param ok - false when it threw
+   */
+  request(seconds: number, ok: boolean): void {
+    this.requests++;
+    this.totalRequests++;
+    this.c.requests.inc();
+    this.c.latency.observe(seconds);
+    this.sample(seconds);
+    if (!ok) {
+      this.errors++;
+      this.c.errors.inc();
+    }
+  }
+
+  /**
+   * Records a loss or score the caller computed for this version (such as squared error once
+   * the outcome is known).
+   * @param value - a finite number
+   * @throws `ValidationError` when it is not finite
+   */
+  loss(value: number): void {
+    if (!Number.isFinite(value)) {
+      throw new ValidationError('loss must be finite', { field: 'loss', value });
+    }
+    this.lossSum += value;
+    this.lossCount++;
+    this.c.loss.set(value);
+  }
+
+  /**
+   * Records one shadow call.
+   * @param seconds - its latency
+   * @param ok - false when it threw
+   * @param agreed - whether its answer agreed with the primary's (undefined when not compared)
+   */
+  shadow(seconds: number, ok: boolean, agreed: boolean | undefined): void {
+    this.c.shadowRequests.inc();
+    this.c.shadowLatency.observe(seconds);
+    if (!ok) {
+      this.shadowErrors++;
+      this.c.shadowErrors.inc();
+    }
+    if (agreed !== undefined) {
+      this.shadowCompared++;
+      this.totalCompared++;
+      if (agreed) {
+        this.shadowAgreed++;
+        this.totalAgreed++;
+      }
+      this.c.agreement.set(this.totalAgreed / this.totalCompared);
+    }
+  }
+
+  /** The window so far, and a new window started. */
+  drainWindow(): WindowStats {
+    const latencies = this.samples.slice(0, this.n).sort();
+    const w: WindowStats = {
+      requests: this.requests,
+      errors: this.errors,
+      latencies,
+      lossSum: this.lossSum,
+      lossCount: this.lossCount,
+      shadowCompared: this.shadowCompared,
+      shadowAgreed: this.shadowAgreed,
+      shadowErrors: this.shadowErrors,
+    };
+    this.n = 0;
+    this.seen = 0;
+    this.requests = 0;
+    this.errors = 0;
+    this.lossSum = 0;
+    this.lossCount = 0;
+    this.shadowCompared = 0;
+    this.shadowAgreed = 0;
+    this.shadowErrors = 0;
+    return w;
+  }
+}
+
+/**
+ * The registry's Prometheus metrics, with one {@link VersionMetrics} handle per model version.
+ *
+ * @example
+ * ```ts
+ * import { Registry } from 'prom-client';
+ * import { ModelMetrics } from '@x/registry';
+ *
+ * const prom = new Registry();
+ * const metrics = new ModelMetrics({ registry: prom });
+ * metrics.forVersion('mid', '1.0.0').request(0.002, true);
+ * const text = await prom.metrics(); // includes x_registry_requests_total{model="mid",version="1.0.0"} 1
+ * ```
+ */
+export class ModelMetrics {
+  private readonly requests: Counter<'model' | 'version'>;
+  private readonly errors: Counter<'model' | 'version'>;
+  private readonly latency: Histogram<'model' | 'version'>;
+  private readonly lossGauge: Gauge<'model' | 'version'>;
+  private readonly shadowRequests: Counter<'model' | 'version'>;
+  private readonly shadowErrors: Counter<'model' | 'version'>;
+  private readonly shadowLatency: Histogram<'model' | 'version'>;
+  private readonly agreement: Gauge<'model' | 'version'>;
+  private readonly rollbacks: Counter<'model'>;
+  private readonly handles = new Map<string, VersionMetrics>();
+  private readonly windowSamples: number;
+
+  /** @param options - the caller's prom-client registry, prefix, buckets */
+  constructor(options: ModelMetricsOptions) {
+    const p = options.prefix ?? 'x_registry_';
+    const registers = [options.registry];
+    const labelNames = ['model', 'version'] as const;
+    const buckets = [...(options.latencyBuckets ?? DEFAULT_BUCKETS)];
+    this.windowSamples = options.windowSamples ?? 4096;
+    this.requests = new Counter({
+      name: `${p}requests_total`,
+      help: 'Requests answered by a model version.',
+      labelNames,
+      registers,
+    });
+    this.errors = new Counter({
+      name: `${p}errors_total`,
+      help: 'Requests for which a model version threw.',
+      labelNames,
+      registers,
+    });
+    this.latency = new Histogram({
+      name: `${p}request_duration_seconds`,
+      help: 'Time a model version took to answer.',
+      labelNames,
+      buckets,
+      registers,
+    });
+    this.lossGauge = new Gauge({
+      name: `${p}model_loss`,
+      help: 'The last loss or score reported for a model version.',
+      labelNames,
+      registers,
+    });
+    this.shadowRequests = new Counter({
+      name: `${p}shadow_requests_total`,
+      help: 'Copies of requests sent to a shadow version.',
+      labelNames,
+      registers,
+    });
+    this.shadowErrors = new Counter({
+      name: `${p}shadow_errors_total`,
+      help: 'Shadow calls that threw (never surfaced to the caller).',
+      labelNames,
+      registers,
+    });
+    this.shadowLatency = new Histogram({
+      name: `${p}shadow_duration_seconds`,
+      help: 'Time a shadow version took to answer.',
+      labelNames,
+      buckets,
+      registers,
+    });
+    this.agreement = new Gauge({
+      name: `${p}shadow_agreement_ratio`,
+      help: 'Fraction of shadow answers that agreed with the primary answer (0-1).',
+      labelNames,
+      registers,
+    });
+    this.rollbacks = new Counter({
+      name: `${p}rollbacks_total`,
+      help: 'Automatic and manual rollbacks of a model.',
+      labelNames: ['model'],
+      registers,
+    });
+  }
+
+  /** @internal */
+  children(model: string, version: string) {
+    return {
+      requests: this.requests.labels(model, version),
+      errors: this.errors.labels(model, version),
+      latency: this.latency.labels(model, version),
+      loss: this.lossGauge.labels(model, version),
+      shadowRequests: this.shadowRequests.labels(model, version),
+      shadowErrors: this.shadowErrors.labels(model, version),
+      shadowLatency: this.shadowLatency.labels(model, version),
+      agreement: this.agreement.labels(model, version),
+    };
+  }
+
+  /**
+   * The handle of one version (the same object on every call).
+   * @param model - the model
+   * @param version - the version
+   */
+  forVersion(model: string, version: string): VersionMetrics {
+    const key = `${model}\u0000${version}`;
+    let h = this.handles.get(key);
+    if (h === undefined) {
+      h = new VersionMetrics(model, version, this.children(model, version), this.windowSamples);
+      this.handles.set(key, h);
+    }
+    return h;
+  }
+
+  /**
+   * Counts a rollback of a model.
+   * @param model - the model
+   */
+  rollback(model: string): void {
+    this.rollbacks.labels(model).inc();
+  }
+}
