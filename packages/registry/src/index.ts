@@ -5,6 +5,7 @@
  */
 export { ARTIFACT_METADATA_KEYS, decodeArtifact, encodeArtifact } from './artifact.js';
 export { type CacheStats, LruCache } from './cache.js';
+export { CLI_EXIT, type CliIo, runCli } from './cli.js';
 export {
   type AuditAction,
   type AuditEntry,

@@ -2,11 +2,11 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { tempDir } from '../helpers.js';
 
-/** Bundles the registering child into one CommonJS file (fast to start, no tsx). */
-export async function bundleChild(): Promise<string> {
-  const outfile = join(tempDir('x-registry-child-'), 'register.cjs');
+/** Bundles a script (from source) into one CommonJS file: fast to start, no tsx. */
+export async function bundle(entry: string): Promise<string> {
+  const outfile = join(tempDir('x-registry-bundle-'), 'main.cjs');
   await build({
-    entryPoints: [join(import.meta.dirname, 'register.ts')],
+    entryPoints: [entry],
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -16,4 +16,9 @@ export async function bundleChild(): Promise<string> {
     logLevel: 'error',
   });
   return outfile;
+}
+
+/** The registering child of the crash and concurrency tests. */
+export function bundleChild(): Promise<string> {
+  return bundle(join(import.meta.dirname, 'register.ts'));
 }
