@@ -16,6 +16,11 @@
  * | `shadow_agreement_ratio` | gauge: agreeing / compared shadow answers |
  * | `rollbacks_total` | counter (label `model`) |
  *
+ * prom-client's labelled `inc()` and `observe()` cost about 0.5 and 1.3 µs each, too slow for
+ * the serving path, so a request is recorded into typed arrays and folded into the prom-client
+ * metrics when the registry is scraped (each metric's `collect` hook), or when 65 536
+ * observations are pending: counts and sums are exact either way.
+ *
  * @module
  */
 import { ValidationError } from '@x/core';
@@ -53,6 +58,8 @@ export interface WindowStats {
   readonly shadowErrors: number;
 }
 
+const PENDING = 65_536;
+
 const DEFAULT_BUCKETS = [
   0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
 ];
@@ -65,6 +72,12 @@ export class VersionMetrics {
   readonly version: string;
   private readonly c: ReturnType<ModelMetrics['children']>;
   private readonly samples: Float64Array;
+  private readonly pending = new Float64Array(PENDING);
+  private readonly pendingShadow = new Float64Array(PENDING);
+  private pendingN = 0;
+  private pendingShadowN = 0;
+  private pendingErrors = 0;
+  private pendingShadowErrors = 0;
   private n = 0;
   private requests = 0;
   private errors = 0;
@@ -117,13 +130,13 @@ export class VersionMetrics {
   request(seconds: number, ok: boolean): void {
     this.requests++;
     this.totalRequests++;
-    this.c.requests.inc();
-    this.c.latency.observe(seconds);
     this.sample(seconds);
     if (!ok) {
       this.errors++;
-      this.c.errors.inc();
+      this.pendingErrors++;
     }
+    this.pending[this.pendingN++] = seconds;
+    if (this.pendingN === PENDING) this.flush();
   }
 
   /**
@@ -148,11 +161,9 @@ export class VersionMetrics {
    * @param agreed - whether its answer agreed with the primary's (undefined when not compared)
    */
   shadow(seconds: number, ok: boolean, agreed: boolean | undefined): void {
-    this.c.shadowRequests.inc();
-    this.c.shadowLatency.observe(seconds);
     if (!ok) {
       this.shadowErrors++;
-      this.c.shadowErrors.inc();
+      this.pendingShadowErrors++;
     }
     if (agreed !== undefined) {
       this.shadowCompared++;
@@ -161,8 +172,22 @@ export class VersionMetrics {
         this.shadowAgreed++;
         this.totalAgreed++;
       }
-      this.c.agreement.set(this.totalAgreed / this.totalCompared);
     }
+    this.pendingShadow[this.pendingShadowN++] = seconds;
+    if (this.pendingShadowN === PENDING) this.flush();
+  }
+
+  /** Folds what was recorded since the last flush into the prom-client metrics. */
+  flush(): void {
+    const c = this.c;
+    if (this.pendingN > 0) c.requests.inc(this.pendingN);
+    if (this.pendingErrors > 0) c.errors.inc(this.pendingErrors);
+    for (let i = 0; i < this.pendingN; i++) c.latency.observe(this.pending[i]!);
+    if (this.pendingShadowN > 0) c.shadowRequests.inc(this.pendingShadowN);
+    if (this.pendingShadowErrors > 0) c.shadowErrors.inc(this.pendingShadowErrors);
+    for (let i = 0; i < this.pendingShadowN; i++) c.shadowLatency.observe(this.pendingShadow[i]!);
+    if (this.totalCompared > 0) c.agreement.set(this.totalAgreed / this.totalCompared);
+    this.pendingN = this.pendingErrors = this.pendingShadowN = this.pendingShadowErrors = 0;
   }
 
   /** The window so far, and a new window started. */
@@ -222,6 +247,9 @@ export class ModelMetrics {
   constructor(options: ModelMetricsOptions) {
     const p = options.prefix ?? 'x_registry_';
     const registers = [options.registry];
+    const collect = () => {
+      for (const h of this.handles.values()) h.flush();
+    };
     const labelNames = ['model', 'version'] as const;
     const buckets = [...(options.latencyBuckets ?? DEFAULT_BUCKETS)];
     this.windowSamples = options.windowSamples ?? 4096;
@@ -229,18 +257,21 @@ export class ModelMetrics {
       name: `${p}requests_total`,
       help: 'Requests answered by a model version.',
       labelNames,
+      collect,
       registers,
     });
     this.errors = new Counter({
       name: `${p}errors_total`,
       help: 'Requests for which a model version threw.',
       labelNames,
+      collect,
       registers,
     });
     this.latency = new Histogram({
       name: `${p}request_duration_seconds`,
       help: 'Time a model version took to answer.',
       labelNames,
+      collect,
       buckets,
       registers,
     });
@@ -248,24 +279,28 @@ export class ModelMetrics {
       name: `${p}model_loss`,
       help: 'The last loss or score reported for a model version.',
       labelNames,
+      collect,
       registers,
     });
     this.shadowRequests = new Counter({
       name: `${p}shadow_requests_total`,
       help: 'Copies of requests sent to a shadow version.',
       labelNames,
+      collect,
       registers,
     });
     this.shadowErrors = new Counter({
       name: `${p}shadow_errors_total`,
       help: 'Shadow calls that threw (never surfaced to the caller).',
       labelNames,
+      collect,
       registers,
     });
     this.shadowLatency = new Histogram({
       name: `${p}shadow_duration_seconds`,
       help: 'Time a shadow version took to answer.',
       labelNames,
+      collect,
       buckets,
       registers,
     });
@@ -273,12 +308,14 @@ export class ModelMetrics {
       name: `${p}shadow_agreement_ratio`,
       help: 'Fraction of shadow answers that agreed with the primary answer (0-1).',
       labelNames,
+      collect,
       registers,
     });
     this.rollbacks = new Counter({
       name: `${p}rollbacks_total`,
       help: 'Automatic and manual rollbacks of a model.',
       labelNames: ['model'],
+      collect,
       registers,
     });
   }

@@ -185,4 +185,26 @@ describe('ModelMetrics', () => {
     expect(v.drainWindow()).toMatchObject({ requests: 0, errors: 0, lossCount: 0 });
     expect(v.totalRequests).toBe(100);
   });
+
+  it('counts stay exact past the pending buffer and across scrapes', async () => {
+    const prom = new Registry();
+    const v = new ModelMetrics({ registry: prom }).forVersion('m', '2.0.0');
+    for (let i = 0; i < 70_000; i++) v.request(0.001, i % 7 !== 0);
+    let text = await prom.metrics();
+    expect(text).toContain('x_registry_requests_total{model="m",version="2.0.0"} 70000');
+    expect(text).toContain('x_registry_errors_total{model="m",version="2.0.0"} 10000');
+    expect(text).toContain(
+      'x_registry_request_duration_seconds_count{model="m",version="2.0.0"} 70000',
+    );
+    v.request(2, true);
+    text = await prom.metrics();
+    expect(text).toContain('x_registry_requests_total{model="m",version="2.0.0"} 70001');
+    const sum = /x_registry_request_duration_seconds_sum\{model="m",version="2.0.0"\} (\S+)/.exec(
+      text,
+    );
+    expect(Number(sum?.[1])).toBeCloseTo(72, 9);
+    expect(text).toContain(
+      'x_registry_request_duration_seconds_bucket{le="1",model="m",version="2.0.0"} 70000',
+    );
+  });
 });
