@@ -27,9 +27,13 @@ import {
 
 /** `__metadata__` keys of a model artifact. */
 export const ARTIFACT_METADATA_KEYS = {
+  /** The model kind, verbatim. */
   kind: 'kind',
+  /** The export format version, as a decimal string. */
   formatVersion: 'formatVersion',
+  /** The config, as JSON. */
   config: 'config',
+  /** The tensor names in insertion order, as a JSON array. */
   tensorOrder: 'tensorOrder',
 } as const;
 

@@ -31,12 +31,19 @@ import { ModelRegistry } from './registry.js';
 
 /** Exit codes of `x-registry`. */
 export const CLI_EXIT = {
+  /** Done. */
   ok: 0,
+  /** An unexpected failure (I/O error, bug). */
   failure: 1,
+  /** Bad arguments or input. */
   usage: 2,
+  /** `verify` found problems. */
   verifyFailed: 3,
+  /** The model, version or alias does not exist. */
   notFound: 4,
+  /** Refused: a move the lifecycle does not allow, nothing to roll back, a conflict. */
   refused: 5,
+  /** A corrupt artifact or document. */
   integrity: 6,
 } as const;
 

@@ -27,6 +27,7 @@ export {
   getModel,
   getVersion,
   type NewVersion,
+  type RegisteredVersion,
   registerVersion,
   resolveRef,
   rollbackProduction,
@@ -40,6 +41,7 @@ export {
   ModelMetrics,
   type ModelMetricsOptions,
   VersionMetrics,
+  type VersionSeries,
   type WindowStats,
 } from './metrics.js';
 export {
@@ -49,10 +51,12 @@ export {
   ModelRegistry,
   type RegisterOptions,
   type RegistryOptions,
+  type RollbackResult,
   type VerifyProblem,
   type VerifyReport,
 } from './registry.js';
 export {
+  type DecisionCounts,
   RollbackController,
   type RollbackControllerOptions,
   type RollbackEvent,

@@ -91,6 +91,14 @@ export interface NewVersion {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
+/** The result of {@link registerVersion}. */
+export interface RegisteredVersion {
+  /** The new document. */
+  readonly document: RegistryDocument;
+  /** The new version's record. */
+  readonly record: VersionRecord;
+}
+
 const MODEL_NAME = /^[A-Za-z0-9@][A-Za-z0-9._\-/@:]{0,199}$/;
 
 /**
@@ -173,7 +181,7 @@ export function registerVersion(
   doc: RegistryDocument,
   input: NewVersion,
   ctx: ChangeContext,
-): { document: RegistryDocument; record: VersionRecord } {
+): RegisteredVersion {
   checkModelName(input.model);
   const prev = doc.models[input.model];
   let version: string;

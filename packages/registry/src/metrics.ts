@@ -64,13 +64,33 @@ const DEFAULT_BUCKETS = [
   0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
 ];
 
+/** The prom-client series of one model version. */
+export interface VersionSeries {
+  /** `requests_total`. */
+  readonly requests: Counter.Internal;
+  /** `errors_total`. */
+  readonly errors: Counter.Internal;
+  /** `request_duration_seconds`. */
+  readonly latency: Histogram.Internal<'model' | 'version'>;
+  /** `model_loss`. */
+  readonly loss: Gauge.Internal<'model' | 'version'>;
+  /** `shadow_requests_total`. */
+  readonly shadowRequests: Counter.Internal;
+  /** `shadow_errors_total`. */
+  readonly shadowErrors: Counter.Internal;
+  /** `shadow_duration_seconds`. */
+  readonly shadowLatency: Histogram.Internal<'model' | 'version'>;
+  /** `shadow_agreement_ratio`. */
+  readonly agreement: Gauge.Internal<'model' | 'version'>;
+}
+
 /** The metrics of one model version: fast, allocation-free recording. */
 export class VersionMetrics {
   /** The model. */
   readonly model: string;
   /** The version. */
   readonly version: string;
-  private readonly c: ReturnType<ModelMetrics['children']>;
+  private readonly c: VersionSeries;
   private readonly samples: Float64Array;
   private readonly pending = new Float64Array(PENDING);
   private readonly pendingShadow = new Float64Array(PENDING);
@@ -94,12 +114,7 @@ export class VersionMetrics {
   totalRequests = 0;
 
   /** @internal */
-  constructor(
-    model: string,
-    version: string,
-    children: ReturnType<ModelMetrics['children']>,
-    samples: number,
-  ) {
+  constructor(model: string, version: string, children: VersionSeries, samples: number) {
     this.model = model;
     this.version = version;
     this.c = children;
@@ -320,8 +335,7 @@ export class ModelMetrics {
     });
   }
 
-  /** @internal */
-  children(model: string, version: string) {
+  private children(model: string, version: string): VersionSeries {
     return {
       requests: this.requests.labels(model, version),
       errors: this.errors.labels(model, version),

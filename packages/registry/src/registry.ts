@@ -60,6 +60,14 @@ export interface ChangeOptions {
   readonly reason?: string;
 }
 
+/** The versions a rollback moved between. */
+export interface RollbackResult {
+  /** The production version before. */
+  readonly from: string;
+  /** The production version after. */
+  readonly to: string;
+}
+
 /** Options of a pointer move that must apply only to the version the caller looked at. */
 export interface GuardedChangeOptions extends ChangeOptions {
   /** Fail with a `ConflictError` (changing nothing) unless the pointer is at this version. */
@@ -373,10 +381,7 @@ export class ModelRegistry {
    * @throws `InvalidStateError` when there is nothing to roll back to; `ConflictError` when
    *   `expectedVersion` is not the production version
    */
-  async rollback(
-    model: string,
-    options: GuardedChangeOptions = {},
-  ): Promise<{ from: string; to: string }> {
+  async rollback(model: string, options: GuardedChangeOptions = {}): Promise<RollbackResult> {
     return this.mutate((doc) => {
       const from = getModel(doc, model).production!;
       guard(model, 'production', from, options.expectedVersion);

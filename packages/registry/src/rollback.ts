@@ -60,6 +60,16 @@ export interface RollbackPolicy {
 /** The verdict on one window. */
 export type WindowOutcome = 'idle' | 'waiting' | 'inconclusive' | 'passed' | 'failed' | 'error';
 
+/** The counters behind a decision. */
+export interface DecisionCounts {
+  /** Failed windows since the watch began. */
+  readonly failed: number;
+  /** Consecutive failed windows. */
+  readonly consecutive: number;
+  /** Consecutive windows with a metric error. */
+  readonly errors: number;
+}
+
 /** One evaluated window. */
 export interface WindowDecision {
   /** When it was evaluated. */
@@ -79,11 +89,7 @@ export interface WindowDecision {
   /** The metrics that could not be computed, with why. */
   readonly metricErrors: readonly string[];
   /** Failed windows since the watch began, consecutive failed windows, consecutive error windows. */
-  readonly counts: {
-    readonly failed: number;
-    readonly consecutive: number;
-    readonly errors: number;
-  };
+  readonly counts: DecisionCounts;
   /** Whether this window triggered a rollback. */
   readonly rolledBack: boolean;
 }

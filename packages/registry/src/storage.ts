@@ -26,8 +26,14 @@ export interface MetadataSnapshot {
 
 /** The outcome of a {@link RegistryStorage.compareAndSwap}. */
 export type CasResult =
-  | { readonly ok: true; readonly revision: number }
   | {
+      /** The document was replaced. */
+      readonly ok: true;
+      /** The new revision. */
+      readonly revision: number;
+    }
+  | {
+      /** Nothing changed. */
       readonly ok: false;
       /** `'revision'`: someone else wrote first; `'missing-blob'`: a required blob is gone (collected). */
       readonly reason: 'revision' | 'missing-blob';
