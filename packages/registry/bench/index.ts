@@ -31,6 +31,23 @@ function median(xs: number[]): number {
 
 const ns = () => Number(process.hrtime.bigint());
 
+/** A registry with `model` 1.0.0 (w=1) in production and 1.1.0 (w=2) at 10 % canary. */
+async function canaryRegistry(dir: string, model: string, clock: ManualClock) {
+  const r = await ModelRegistry.open(dir, { clock });
+  for (const w of [1, 2]) {
+    const v = await r.register(model, {
+      kind: 'bench:Scale',
+      formatVersion: 1,
+      config: {},
+      tensors: { w: tensor('float64', [1], new Float64Array([w])) },
+    });
+    await r.setStage(model, v.version, 'staging');
+  }
+  await r.promote(model, '1.0.0');
+  await r.setTraffic(model, '1.1.0', 10);
+  return r;
+}
+
 async function main(): Promise<void> {
   console.log(`@x/registry benchmarks on ${machineInfo()}`);
   console.log(
@@ -108,18 +125,7 @@ async function main(): Promise<void> {
 
   // --- router overhead
   const clock = new ManualClock(0);
-  const reg2 = await ModelRegistry.open(join(root, 'serve'), { clock });
-  for (const w of [1, 2]) {
-    const v = await reg2.register('scale', {
-      kind: 'bench:Scale',
-      formatVersion: 1,
-      config: {},
-      tensors: { w: tensor('float64', [1], new Float64Array([w])) },
-    });
-    await reg2.setStage('scale', v.version, 'staging');
-  }
-  await reg2.promote('scale', '1.0.0');
-  await reg2.setTraffic('scale', '1.1.0', 10);
+  const reg2 = await canaryRegistry(join(root, 'serve'), 'scale', clock);
   const metrics = new ModelMetrics({ registry: new Registry() });
   const predict = (w: number, x: number) => w * x;
   const router = await Router.create({
@@ -157,18 +163,7 @@ async function main(): Promise<void> {
   const lat: number[] = [];
   for (let rep = 0; rep < (QUICK ? 3 : 10); rep++) {
     const c = new ManualClock(0);
-    const r = await ModelRegistry.open(join(root, `rb-${rep}`), { clock: c });
-    for (const w of [1, 2]) {
-      const v = await r.register('m', {
-        kind: 'bench:Scale',
-        formatVersion: 1,
-        config: {},
-        tensors: { w: tensor('float64', [1], new Float64Array([w])) },
-      });
-      await r.setStage('m', v.version, 'staging');
-    }
-    await r.promote('m', '1.0.0');
-    await r.setTraffic('m', '1.1.0', 10);
+    const r = await canaryRegistry(join(root, `rb-${rep}`), 'm', c);
     const mm = new ModelMetrics({ registry: new Registry() });
     const ctl = new RollbackController({
       registry: r,

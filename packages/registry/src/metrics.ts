@@ -268,64 +268,32 @@ export class ModelMetrics {
     const labelNames = ['model', 'version'] as const;
     const buckets = [...(options.latencyBuckets ?? DEFAULT_BUCKETS)];
     this.windowSamples = options.windowSamples ?? 4096;
-    this.requests = new Counter({
-      name: `${p}requests_total`,
-      help: 'Requests answered by a model version.',
-      labelNames,
-      collect,
-      registers,
-    });
-    this.errors = new Counter({
-      name: `${p}errors_total`,
-      help: 'Requests for which a model version threw.',
-      labelNames,
-      collect,
-      registers,
-    });
-    this.latency = new Histogram({
-      name: `${p}request_duration_seconds`,
-      help: 'Time a model version took to answer.',
-      labelNames,
-      collect,
-      buckets,
-      registers,
-    });
-    this.lossGauge = new Gauge({
-      name: `${p}model_loss`,
-      help: 'The last loss or score reported for a model version.',
-      labelNames,
-      collect,
-      registers,
-    });
-    this.shadowRequests = new Counter({
-      name: `${p}shadow_requests_total`,
-      help: 'Copies of requests sent to a shadow version.',
-      labelNames,
-      collect,
-      registers,
-    });
-    this.shadowErrors = new Counter({
-      name: `${p}shadow_errors_total`,
-      help: 'Shadow calls that threw (never surfaced to the caller).',
-      labelNames,
-      collect,
-      registers,
-    });
-    this.shadowLatency = new Histogram({
-      name: `${p}shadow_duration_seconds`,
-      help: 'Time a shadow version took to answer.',
-      labelNames,
-      collect,
-      buckets,
-      registers,
-    });
-    this.agreement = new Gauge({
-      name: `${p}shadow_agreement_ratio`,
-      help: 'Fraction of shadow answers that agreed with the primary answer (0-1).',
-      labelNames,
-      collect,
-      registers,
-    });
+    const common = { labelNames, collect, registers };
+    const counter = (name: string, help: string) =>
+      new Counter({ name: p + name, help, ...common });
+    const gauge = (name: string, help: string) => new Gauge({ name: p + name, help, ...common });
+    const histogram = (name: string, help: string) =>
+      new Histogram({ name: p + name, help, buckets, ...common });
+    this.requests = counter('requests_total', 'Requests answered by a model version.');
+    this.errors = counter('errors_total', 'Requests for which a model version threw.');
+    this.latency = histogram('request_duration_seconds', 'Time a model version took to answer.');
+    this.lossGauge = gauge('model_loss', 'The last loss or score reported for a model version.');
+    this.shadowRequests = counter(
+      'shadow_requests_total',
+      'Copies of requests sent to a shadow version.',
+    );
+    this.shadowErrors = counter(
+      'shadow_errors_total',
+      'Shadow calls that threw (never surfaced to the caller).',
+    );
+    this.shadowLatency = histogram(
+      'shadow_duration_seconds',
+      'Time a shadow version took to answer.',
+    );
+    this.agreement = gauge(
+      'shadow_agreement_ratio',
+      'Fraction of shadow answers that agreed with the primary answer (0-1).',
+    );
     this.rollbacks = new Counter({
       name: `${p}rollbacks_total`,
       help: 'Automatic and manual rollbacks of a model.',
