@@ -24,8 +24,9 @@
  *
  * @module
  */
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { XError } from '@x/core';
+import { NotFoundError, XError } from '@x/core';
 import { STAGES, type Stage } from './document.js';
 import { ModelRegistry } from './registry.js';
 
@@ -298,6 +299,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const store = values.store ?? env.X_REGISTRY_STORE;
     if (store === undefined || store === '')
       throw new UsageError('no store: pass --store DIR or set X_REGISTRY_STORE');
+    if (!existsSync(store)) throw new NotFoundError('store', store); // never create one by a typo
     const registry = await ModelRegistry.open(store, { actor: values.actor ?? env.USER ?? 'cli' });
     const change = {
       ...(values.actor === undefined ? {} : { actor: values.actor }),

@@ -77,6 +77,7 @@ describe('x-registry (spawned)', () => {
     expect(cli([]).code).toBe(CLI_EXIT.usage);
     expect(cli(['list']).code).toBe(CLI_EXIT.usage); // no store
     expect(cli(['frobnicate', ...s]).code).toBe(CLI_EXIT.usage);
+    expect(cli(['list', '--store', join(root, 'typo')]).code).toBe(CLI_EXIT.notFound);
     expect(cli(['list', '--bogus', ...s]).code).toBe(CLI_EXIT.usage);
     expect(cli(['promote', 'mid', ...s]).code).toBe(CLI_EXIT.usage);
     expect(cli(['set-traffic', 'mid', '1.1.0', 'lots', ...s]).code).toBe(CLI_EXIT.usage);
