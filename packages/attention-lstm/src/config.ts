@@ -33,7 +33,11 @@ export interface AttentionLstmConfig {
   readonly numHeads?: number;
   /** Outputs of the head (1 for scalar regression, the class count for classification). Default 1. */
   readonly outputSize?: number;
-  /** Dropout probability between LSTM layers, in training only. Default 0. */
+  /**
+   * Dropout probability between LSTM layers, in training only. Default 0. As in PyTorch's
+   * `nn.LSTM`, there is none after the last layer, so a non-zero dropout with `numLayers: 1`
+   * would do nothing: it is refused.
+   */
   readonly dropout?: number;
   /** Causal attention: step t attends to steps ≤ t only. Default false. */
   readonly causal?: boolean;
@@ -125,6 +129,13 @@ export function resolveConfig(c: AttentionLstmConfig): ResolvedAttentionLstmConf
   if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) {
     throw new ValidationError('dropout must be in [0, 1)', { field: 'dropout', value: dropout });
   }
+  const numLayers = posInt(c.numLayers ?? 1, 'numLayers');
+  if (dropout > 0 && numLayers === 1) {
+    throw new ValidationError(
+      'dropout applies between LSTM layers (none after the last, as torch.nn.LSTM), so with numLayers 1 it would do nothing: use numLayers > 1 or dropout 0',
+      { field: 'dropout', value: dropout },
+    );
+  }
   const positionalEncoding = oneOf(c.positionalEncoding ?? 'sinusoidal', 'positionalEncoding', [
     'sinusoidal',
     'learned',
@@ -144,7 +155,7 @@ export function resolveConfig(c: AttentionLstmConfig): ResolvedAttentionLstmConf
   return {
     inputSize: posInt(c.inputSize, 'inputSize'),
     hiddenSize,
-    numLayers: posInt(c.numLayers ?? 1, 'numLayers'),
+    numLayers,
     numHeads,
     outputSize: posInt(c.outputSize ?? 1, 'outputSize'),
     dropout,
