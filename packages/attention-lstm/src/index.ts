@@ -7,8 +7,10 @@ export {
   resolveConfig,
 } from './config.js';
 export {
+  ATTENTION_LSTM_CLASSIFIER_KIND,
   AttentionLstmClassifier,
   AttentionLstmRegressor,
+  attentionLstmClassifierImporter,
   type EstimatorModelConfig,
 } from './estimators.js';
 export type {
