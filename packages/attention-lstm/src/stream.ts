@@ -8,7 +8,7 @@
 import { InvalidStateError, ValidationError } from '@x/core';
 import { checkFinite } from './internal/input.js';
 import { Kern } from './internal/kern.js';
-import type { FArray } from './internal/kernels.js';
+import { at, type FArray, ViewSet } from './internal/kernels.js';
 import type { Layout } from './internal/layout.js';
 import type { Net } from './internal/net.js';
 import { residualLayerNorm, writeSinusoid } from './internal/ops.js';
@@ -73,6 +73,7 @@ export class AttentionLstmStream {
   readonly #peRow: FArray;
   readonly #out: FArray;
   #position = 0;
+  readonly #v = new ViewSet();
   readonly #net: Net;
   readonly #lay: Layout;
 
@@ -194,9 +195,33 @@ export class AttentionLstmStream {
       const hl = this.#h[l]!;
       const cl = this.#c[l]!;
       const inp = l === 0 ? xIn : this.#h[l - 1]!;
-      kern.lin(inp, 0, lp.inDim, 1, lp.inDim, p, lp.wih, H4, this.#biasSum[l]!, 0, G, 0, H4);
-      kern.lin(hl, 0, H, 1, H, p, lp.whh, H4, G, 0, G, 0, H4);
-      kern.cell(G, 0, cl, 0, cl, 0, this.#tc, hl, 0, H);
+      kern.lin(
+        at(this.#v.a, inp, 0, lp.inDim),
+        at(this.#v.b, p, lp.wih, lp.inDim),
+        at(this.#v.c, this.#biasSum[l]!, 0, 0),
+        at(this.#v.d, G, 0, H4),
+        1,
+        lp.inDim,
+        H4,
+      );
+      kern.lin(
+        at(this.#v.a, hl, 0, H),
+        at(this.#v.b, p, lp.whh, H),
+        at(this.#v.c, G, 0, 0),
+        at(this.#v.d, G, 0, H4),
+        1,
+        H,
+        H4,
+      );
+      const v = this.#v;
+      kern.cell(
+        at(v.a, G, 0, 0),
+        at(v.b, cl, 0, 0),
+        at(v.c, cl, 0, 0),
+        at(v.d, this.#tc, 0, 0),
+        at(v.e, hl, 0, 0),
+        H,
+      );
     }
     // ---- positional encoding ----
     const top = this.#h[L - 1]!;
@@ -218,21 +243,31 @@ export class AttentionLstmStream {
     // ---- q for the new step; k, v into the ring slot ----
     const W = this.window;
     const slot = pos % W;
-    kern.lin(z, 0, H, 1, H, p, lay.inW, H, p, lay.inB, this.#q, 0, H);
-    kern.lin(z, 0, H, 1, H, p, lay.inW + H * H, H, p, lay.inB + H, this.#keys, slot * H, H);
     kern.lin(
-      z,
-      0,
-      H,
+      at(this.#v.a, z, 0, H),
+      at(this.#v.b, p, lay.inW, H),
+      at(this.#v.c, p, lay.inB, 0),
+      at(this.#v.d, this.#q, 0, H),
       1,
       H,
-      p,
-      lay.inW + 2 * H * H,
       H,
-      p,
-      lay.inB + 2 * H,
-      this.#values,
-      slot * H,
+    );
+    kern.lin(
+      at(this.#v.a, z, 0, H),
+      at(this.#v.b, p, lay.inW + H * H, H),
+      at(this.#v.c, p, lay.inB + H, 0),
+      at(this.#v.d, this.#keys, slot * H, H),
+      1,
+      H,
+      H,
+    );
+    kern.lin(
+      at(this.#v.a, z, 0, H),
+      at(this.#v.b, p, lay.inW + 2 * H * H, H),
+      at(this.#v.c, p, lay.inB + 2 * H, 0),
+      at(this.#v.d, this.#values, slot * H, H),
+      1,
+      H,
       H,
     );
     const n = Math.min(pos + 1, W);
@@ -240,28 +275,38 @@ export class AttentionLstmStream {
     const scale = 1 / Math.sqrt(dh);
     const attO = this.#attO;
     kern.attend(
-      this.#q,
-      0,
-      this.#keys,
-      0,
-      H,
-      this.#values,
-      0,
-      H,
+      at(this.#v.a, this.#q, 0, 0),
+      at(this.#v.b, this.#keys, 0, H),
+      at(this.#v.c, this.#values, 0, H),
+      at(this.#v.d, attO, 0, 0),
+      this.#scores,
       n,
       nh,
       dh,
       scale,
-      this.#scores,
-      attO,
-      0,
     );
     // ---- out projection, residual, layer norm ----
     const r = this.#resid;
-    kern.lin(attO, 0, H, 1, H, p, lay.outW, H, p, lay.outB, r, 0, H);
+    kern.lin(
+      at(this.#v.a, attO, 0, H),
+      at(this.#v.b, p, lay.outW, H),
+      at(this.#v.c, p, lay.outB, 0),
+      at(this.#v.d, r, 0, H),
+      1,
+      H,
+      H,
+    );
     residualLayerNorm(z, r, 0, H, p, lay.lnW, lay.lnB, null, r);
     // ---- head ----
-    kern.lin(r, 0, H, 1, H, p, lay.headW, O, p, lay.headB, this.#out, 0, O);
+    kern.lin(
+      at(this.#v.a, r, 0, H),
+      at(this.#v.b, p, lay.headW, H),
+      at(this.#v.c, p, lay.headB, 0),
+      at(this.#v.d, this.#out, 0, O),
+      1,
+      H,
+      O,
+    );
     this.#position = pos + 1;
     return this.#out;
   }

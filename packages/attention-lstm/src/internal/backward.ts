@@ -6,8 +6,7 @@
  */
 
 import { keyHi, keyLo } from './forward.js';
-import type { FArray } from './kernels.js';
-import { gemmAccNT, linearRows, linearRowsBackward } from './kernels.js';
+import { at, type FArray, gemmAccNT, linearRows, linearRowsBackward } from './kernels.js';
 import type { Net } from './net.js';
 import { layerNormBackward, poolBackward } from './ops.js';
 import type { Workspace } from './workspace.js';
@@ -35,24 +34,15 @@ function projBackward(
   const kern = ws.kern;
   if (kern.arena === null || ws.bG32.length === 0) {
     linearRowsBackward(
-      x,
-      0,
-      inDim,
+      at(ws.v.a, x, 0, inDim),
+      at(ws.v.b, p, wOff, inDim),
+      at(ws.v.c, dy, 0, outDim),
+      at(ws.v.d, g, wOff, inDim),
+      at(ws.v.e, g, bOff, 0),
+      at(ws.v.f, dx, 0, inDim),
       rows,
       inDim,
-      p,
-      wOff,
       outDim,
-      dy,
-      0,
-      outDim,
-      g,
-      wOff,
-      g,
-      bOff,
-      dx,
-      0,
-      inDim,
       accumulateDx,
     );
     return;
@@ -75,13 +65,29 @@ function projBackward(
     for (let k = 0; k < inDim; k++) xT[k * rows + r] = x[xr + k]!;
   }
   // dW (out × in) = dYᵀ·X
-  kern.lin(dyT, 0, rows, outDim, rows, xT, 0, inDim, zero, 0, out, 0, inDim);
+  kern.lin(
+    at(ws.v.a, dyT, 0, rows),
+    at(ws.v.b, xT, 0, rows),
+    at(ws.v.c, zero, 0, 0),
+    at(ws.v.d, out, 0, inDim),
+    outDim,
+    rows,
+    inDim,
+  );
   for (let k = 0; k < outDim * inDim; k++) g[wOff + k] = g[wOff + k]! + out[k]!;
   // dX (rows × in) = dY·W
   for (let o = 0; o < outDim; o++) {
     for (let k = 0; k < inDim; k++) wT[k * outDim + o] = p[wOff + o * inDim + k]!;
   }
-  kern.lin(dy32, 0, outDim, rows, outDim, wT, 0, inDim, zero, 0, out, 0, inDim);
+  kern.lin(
+    at(ws.v.a, dy32, 0, outDim),
+    at(ws.v.b, wT, 0, outDim),
+    at(ws.v.c, zero, 0, 0),
+    at(ws.v.d, out, 0, inDim),
+    rows,
+    outDim,
+    inDim,
+  );
   for (let r = 0; r < rows; r++) {
     const xo = r * inDim;
     if (accumulateDx) for (let k = 0; k < inDim; k++) dx[xo + k] = dx[xo + k]! + out[xo + k]!;
@@ -208,10 +214,26 @@ function lstmGateBackward(
     if (t > 0) {
       if (simd) {
         for (let r = 0; r < H4; r++) bG[g0 + r] = dG[g0 + r]!;
-        ws.kern.lin(bG, g0, H4, 1, H4, wTl, 0, H, ws.bZero32, 0, bDhN, 0, H);
+        ws.kern.lin(
+          at(ws.v.a, bG, g0, H4),
+          at(ws.v.b, wTl, 0, H4),
+          at(ws.v.c, ws.bZero32, 0, 0),
+          at(ws.v.d, bDhN, 0, H),
+          1,
+          H4,
+          H,
+        );
         for (let j = 0; j < H; j++) dhN[j] = bDhN[j]!;
       } else {
-        linearRows(dG, g0, H4, 1, H4, wTl, 0, H, null, 0, dhN, 0, H);
+        linearRows(
+          at(ws.v.a, dG, g0, H4),
+          at(ws.v.b, wTl, 0, H4),
+          null,
+          at(ws.v.d, dhN, 0, H),
+          1,
+          H4,
+          H,
+        );
       }
     } else if (simd) {
       for (let r = 0; r < H4; r++) bG[r] = dG[r]!;
@@ -255,12 +277,28 @@ function lstmWeightBackward(
     if (T > 1) {
       const K = T - 1;
       for (let t = 0; t < K; t++) for (let k = 0; k < H; k++) bAT[k * K + t] = Hs[t * H + k]!;
-      kern.lin(bGT, 1, T, H4, K, bAT, 0, H, bZero, 0, bOut, 0, H);
+      kern.lin(
+        at(ws.v.a, bGT, 1, T),
+        at(ws.v.b, bAT, 0, K),
+        at(ws.v.c, bZero, 0, 0),
+        at(ws.v.d, bOut, 0, H),
+        H4,
+        K,
+        H,
+      );
       for (let k = 0; k < H4 * H; k++) g[lp.whh + k] = g[lp.whh + k]! + bOut[k]!;
     }
   } else {
     for (let t = 0; t < T; t++) for (let k = 0; k < H; k++) aT[k * T + t] = Hs[t * H + k]!;
-    if (T > 1) gemmAccNT(dGT, 1, T, H4, T - 1, aT, 0, T, H, g, lp.whh, H);
+    if (T > 1)
+      gemmAccNT(
+        at(ws.v.a, dGT, 1, T),
+        at(ws.v.b, aT, 0, T),
+        at(ws.v.c, g, lp.whh, H),
+        H4,
+        T - 1,
+        H,
+      );
   }
   // dW_ih += Σ_t dG_t ⊗ x_t; dX = dG · W_ih
   const inp: FArray = l === 0 ? x : net.dropoutActive ? ws.dropped[l]! : ws.hs[l - 1]!;
@@ -271,10 +309,25 @@ function lstmWeightBackward(
     for (let k = 0; k < inDim; k++) aTl[k * T + t] = inp[inOff + t * inDim + k]!;
   }
   if (simd) {
-    kern.lin(bGT, 0, T, H4, T, bAT, 0, inDim, bZero, 0, bOut, 0, inDim);
+    kern.lin(
+      at(ws.v.a, bGT, 0, T),
+      at(ws.v.b, bAT, 0, T),
+      at(ws.v.c, bZero, 0, 0),
+      at(ws.v.d, bOut, 0, inDim),
+      H4,
+      T,
+      inDim,
+    );
     for (let k = 0; k < H4 * inDim; k++) g[lp.wih + k] = g[lp.wih + k]! + bOut[k]!;
   } else {
-    gemmAccNT(dGT, 0, T, H4, T, aT, 0, T, inDim, g, lp.wih, inDim);
+    gemmAccNT(
+      at(ws.v.a, dGT, 0, T),
+      at(ws.v.b, aT, 0, T),
+      at(ws.v.c, g, lp.wih, inDim),
+      H4,
+      T,
+      inDim,
+    );
   }
   if (l === 0) return;
   for (let r = 0; r < H4; r++) {
@@ -282,10 +335,26 @@ function lstmWeightBackward(
   }
   const dX = ws.dX;
   if (simd) {
-    kern.lin(bG, 0, H4, T, H4, wTl, 0, inDim, bZero, 0, bOut, 0, inDim);
+    kern.lin(
+      at(ws.v.a, bG, 0, H4),
+      at(ws.v.b, wTl, 0, H4),
+      at(ws.v.c, bZero, 0, 0),
+      at(ws.v.d, bOut, 0, inDim),
+      T,
+      H4,
+      inDim,
+    );
     for (let k = 0; k < T * inDim; k++) dX[k] = bOut[k]!;
   } else {
-    linearRows(dG, 0, H4, T, H4, wTl, 0, inDim, null, 0, dX, 0, inDim);
+    linearRows(
+      at(ws.v.a, dG, 0, H4),
+      at(ws.v.b, wTl, 0, H4),
+      null,
+      at(ws.v.d, dX, 0, inDim),
+      T,
+      H4,
+      inDim,
+    );
   }
   if (net.dropoutActive) {
     const M = ws.masks[l]!;
@@ -352,24 +421,15 @@ export function backwardSequence(
   const g = net.grads;
   const dp = net.dPooled;
   linearRowsBackward(
-    net.pooled,
-    0,
-    H,
+    at(ws.v.a, net.pooled, 0, H),
+    at(ws.v.b, p, lay.headW, H),
+    at(ws.v.c, dOut, 0, O),
+    at(ws.v.d, g, lay.headW, H),
+    at(ws.v.e, g, lay.headB, 0),
+    at(ws.v.f, dp, 0, H),
     1,
     H,
-    p,
-    lay.headW,
     O,
-    dOut,
-    0,
-    O,
-    g,
-    lay.headW,
-    g,
-    lay.headB,
-    dp,
-    0,
-    H,
     false,
   );
   poolBackward(pooling, dp, ws.y, T, H, p, g, lay.poolW, lay.poolB, ws.alpha, ws.dRow, ws.dH);

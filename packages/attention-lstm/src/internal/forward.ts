@@ -5,7 +5,7 @@
  * @internal
  */
 import type { ActivationStats } from '../types.js';
-import type { FArray } from './kernels.js';
+import { at, type FArray } from './kernels.js';
 import type { Net } from './net.js';
 import { addPositions, poolForward, residualLayerNorm } from './ops.js';
 import type { Workspace } from './workspace.js';
@@ -43,13 +43,39 @@ function lstmForward(
       inOff = 0;
     }
     // Input projection for all steps at once, both biases folded in.
-    kern.lin(inp, inOff, lp.inDim, T, lp.inDim, p, lp.wih, H4, net.biasSum[l]!, 0, G, 0, H4);
+    kern.lin(
+      at(ws.v.a, inp, inOff, lp.inDim),
+      at(ws.v.b, p, lp.wih, lp.inDim),
+      at(ws.v.c, net.biasSum[l]!, 0, 0),
+      at(ws.v.d, G, 0, H4),
+      T,
+      lp.inDim,
+      H4,
+    );
     for (let t = 0; t < T; t++) {
       const g0 = t * H4;
       const h0 = t * H;
       // The four gate products fused into one (4H × H) matrix-vector product per step.
-      if (t > 0) kern.lin(Hs, h0 - H, H, 1, H, p, lp.whh, H4, G, g0, G, g0, H4);
-      kern.cell(G, g0, C, t > 0 ? h0 - H : -1, C, h0, TC, Hs, h0, H);
+      if (t > 0)
+        kern.lin(
+          at(ws.v.a, Hs, h0 - H, H),
+          at(ws.v.b, p, lp.whh, H),
+          at(ws.v.c, G, g0, 0),
+          at(ws.v.d, G, g0, H4),
+          1,
+          H,
+          H4,
+        );
+      const v = ws.v;
+      const cPrev = t > 0 ? at(v.b, C, h0 - H, 0) : null;
+      kern.cell(
+        at(v.a, G, g0, 0),
+        cPrev,
+        at(v.c, C, h0, 0),
+        at(v.d, TC, h0, 0),
+        at(v.e, Hs, h0, 0),
+        H,
+      );
     }
     if (stats !== undefined) countSaturation(G, T, H, stats);
     inp = Hs;
@@ -114,8 +140,24 @@ function attentionForward(net: Net, ws: Workspace, T: number, q0: number): void 
   const qkv = ws.qkv;
   const H3 = 3 * H;
   // K and V for every step; Q for the queries we need.
-  kern.lin(z, 0, H, T, H, p, inW + H * H, 2 * H, p, inB + H, qkv, H, H3);
-  kern.lin(z, q0 * H, H, T - q0, H, p, inW, H, p, inB, qkv, q0 * H3, H3);
+  kern.lin(
+    at(ws.v.a, z, 0, H),
+    at(ws.v.b, p, inW + H * H, H),
+    at(ws.v.c, p, inB + H, 0),
+    at(ws.v.d, qkv, H, H3),
+    T,
+    H,
+    2 * H,
+  );
+  kern.lin(
+    at(ws.v.a, z, q0 * H, H),
+    at(ws.v.b, p, inW, H),
+    at(ws.v.c, p, inB, 0),
+    at(ws.v.d, qkv, q0 * H3, H3),
+    T - q0,
+    H,
+    H,
+  );
   const dh = H / nh;
   const scale = 1 / Math.sqrt(dh);
   const attO = ws.attO;
@@ -126,21 +168,15 @@ function attentionForward(net: Net, ws: Workspace, T: number, q0: number): void 
     const lo = keyLo(net, i);
     const n = i - lo + 1;
     kern.attend(
-      qkv,
-      i * H3,
-      qkv,
-      lo * H3 + H,
-      H3,
-      qkv,
-      lo * H3 + 2 * H,
-      H3,
+      at(ws.v.a, qkv, i * H3, 0),
+      at(ws.v.b, qkv, lo * H3 + H, H3),
+      at(ws.v.c, qkv, lo * H3 + 2 * H, H3),
+      at(ws.v.d, attO, i * H, 0),
+      sc,
       n,
       nh,
       dh,
       scale,
-      sc,
-      attO,
-      i * H,
     );
     return;
   }
@@ -151,21 +187,15 @@ function attentionForward(net: Net, ws: Workspace, T: number, q0: number): void 
     const lo = keyLo(net, i);
     const n = keyHi(net, i, T) - lo + 1;
     kern.attend(
-      qkv,
-      i * H3,
-      qkv,
-      lo * H3 + H,
-      H3,
-      qkv,
-      lo * H3 + 2 * H,
-      H3,
+      at(ws.v.a, qkv, i * H3, 0),
+      at(ws.v.b, qkv, lo * H3 + H, H3),
+      at(ws.v.c, qkv, lo * H3 + 2 * H, H3),
+      at(ws.v.d, attO, i * H, 0),
+      sc,
       n,
       nh,
       dh,
       scale,
-      sc,
-      attO,
-      i * H,
     );
     for (let h = 0; h < nh; h++) {
       const pr = (h * T + i) * band;
@@ -206,10 +236,26 @@ export function forwardSequence(
   // out projection into resid, then residual + layer norm.
   const kern = ws.kern;
   const resid = ws.resid;
-  kern.lin(ws.attO, q0 * H, H, T - q0, H, p, lay.outW, H, p, lay.outB, resid, q0 * H, H);
+  kern.lin(
+    at(ws.v.a, ws.attO, q0 * H, H),
+    at(ws.v.b, p, lay.outW, H),
+    at(ws.v.c, p, lay.outB, 0),
+    at(ws.v.d, resid, q0 * H, H),
+    T - q0,
+    H,
+    H,
+  );
   for (let t = q0; t < T; t++) {
     ws.rstd[t] = residualLayerNorm(ws.z, resid, t * H, H, p, lay.lnW, lay.lnB, ws.xhat, ws.y);
   }
   poolForward(pooling, ws.y, T, H, p, lay.poolW, lay.poolB, ws.alpha, net.pooled);
-  kern.lin(net.pooled, 0, H, 1, H, p, lay.headW, O, p, lay.headB, net.outBuf, 0, O);
+  kern.lin(
+    at(ws.v.a, net.pooled, 0, H),
+    at(ws.v.b, p, lay.headW, H),
+    at(ws.v.c, p, lay.headB, 0),
+    at(ws.v.d, net.outBuf, 0, O),
+    1,
+    H,
+    O,
+  );
 }

@@ -9,7 +9,7 @@
  */
 import type { ResolvedAttentionLstmConfig } from '../config.js';
 import { Kern } from './kern.js';
-import type { FArray } from './kernels.js';
+import { type FArray, ViewSet } from './kernels.js';
 import { allocFloat, attentionBand } from './layout.js';
 import type { WasmArena } from './wasm.js';
 
@@ -19,6 +19,8 @@ const EMPTY64 = new Float64Array(0);
 export class Workspace {
   /** Kernels bound to this workspace's memory. */
   readonly kern: Kern;
+  /** Scratch views for kernel arguments. */
+  readonly v = new ViewSet();
   /** Steps the buffers hold. */
   readonly cap: number;
   /** True when this is the fixed arena workspace. */
