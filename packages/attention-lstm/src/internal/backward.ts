@@ -241,6 +241,48 @@ function lstmGateBackward(
   }
 }
 
+/**
+ * g[gOff ..] += A·Bᵀ for the weight gradients of the LSTM (A: M×K rows `aStride` apart from
+ * `aOff`, B: N×K rows `bStride` apart): on the SIMD kernels from the float32 mirrors (A in
+ * `bGT32`, B in `bAT32`), in JavaScript from `dGT` and `actT`.
+ */
+function accProductNT(
+  ws: Workspace,
+  simd: boolean,
+  g: Float64Array,
+  gOff: number,
+  aOff: number,
+  aStride: number,
+  bStride: number,
+  M: number,
+  K: number,
+  N: number,
+): void {
+  const v = ws.v;
+  if (!simd) {
+    gemmAccNT(
+      at(v.a, ws.dGT, aOff, aStride),
+      at(v.b, ws.actT, 0, bStride),
+      at(v.c, g, gOff, N),
+      M,
+      K,
+      N,
+    );
+    return;
+  }
+  const out = ws.bOut32;
+  ws.kern.lin(
+    at(v.a, ws.bGT32, aOff, aStride),
+    at(v.b, ws.bAT32, 0, bStride),
+    at(v.c, ws.bZero32, 0, 0),
+    at(v.d, out, 0, N),
+    M,
+    K,
+    N,
+  );
+  for (let k = 0; k < M * N; k++) g[gOff + k] = g[gOff + k]! + out[k]!;
+}
+
 /** Weight and bias gradients of layer l from `ws.dG`, and (l > 0) the gradient of its input in `ws.dH`. */
 function lstmWeightBackward(
   net: Net,
@@ -272,33 +314,13 @@ function lstmWeightBackward(
     g[lp.bhh + r] = g[lp.bhh + r]! + sum;
   }
   // dW_hh += Σ_{t≥1} dG_t ⊗ h_{t-1}
-  if (simd) {
-    for (let k = 0; k < T * H4; k++) bGT[k] = dGT[k]!;
-    if (T > 1) {
-      const K = T - 1;
-      for (let t = 0; t < K; t++) for (let k = 0; k < H; k++) bAT[k * K + t] = Hs[t * H + k]!;
-      kern.lin(
-        at(ws.v.a, bGT, 1, T),
-        at(ws.v.b, bAT, 0, K),
-        at(ws.v.c, bZero, 0, 0),
-        at(ws.v.d, bOut, 0, H),
-        H4,
-        K,
-        H,
-      );
-      for (let k = 0; k < H4 * H; k++) g[lp.whh + k] = g[lp.whh + k]! + bOut[k]!;
-    }
-  } else {
-    for (let t = 0; t < T; t++) for (let k = 0; k < H; k++) aT[k * T + t] = Hs[t * H + k]!;
-    if (T > 1)
-      gemmAccNT(
-        at(ws.v.a, dGT, 1, T),
-        at(ws.v.b, aT, 0, T),
-        at(ws.v.c, g, lp.whh, H),
-        H4,
-        T - 1,
-        H,
-      );
+  if (simd) for (let k = 0; k < T * H4; k++) bGT[k] = dGT[k]!;
+  if (T > 1) {
+    const K = T - 1;
+    const hT = simd ? bAT : aT;
+    const hS = simd ? K : T;
+    for (let t = 0; t < K; t++) for (let k = 0; k < H; k++) hT[k * hS + t] = Hs[t * H + k]!;
+    accProductNT(ws, simd, g, lp.whh, 1, T, hS, H4, K, H);
   }
   // dW_ih += Σ_t dG_t ⊗ x_t; dX = dG · W_ih
   const inp: FArray = l === 0 ? x : net.dropoutActive ? ws.dropped[l]! : ws.hs[l - 1]!;
@@ -308,27 +330,7 @@ function lstmWeightBackward(
   for (let t = 0; t < T; t++) {
     for (let k = 0; k < inDim; k++) aTl[k * T + t] = inp[inOff + t * inDim + k]!;
   }
-  if (simd) {
-    kern.lin(
-      at(ws.v.a, bGT, 0, T),
-      at(ws.v.b, bAT, 0, T),
-      at(ws.v.c, bZero, 0, 0),
-      at(ws.v.d, bOut, 0, inDim),
-      H4,
-      T,
-      inDim,
-    );
-    for (let k = 0; k < H4 * inDim; k++) g[lp.wih + k] = g[lp.wih + k]! + bOut[k]!;
-  } else {
-    gemmAccNT(
-      at(ws.v.a, dGT, 0, T),
-      at(ws.v.b, aT, 0, T),
-      at(ws.v.c, g, lp.wih, inDim),
-      H4,
-      T,
-      inDim,
-    );
-  }
+  accProductNT(ws, simd, g, lp.wih, 0, T, T, H4, T, inDim);
   if (l === 0) return;
   for (let r = 0; r < H4; r++) {
     for (let k = 0; k < inDim; k++) wTl[k * H4 + r] = p[lp.wih + r * inDim + k]!;

@@ -127,6 +127,18 @@ export function keyHi(net: Net, i: number, T: number): number {
   return win === null ? T - 1 : Math.min(T - 1, i + win - 1);
 }
 
+/** Attention of query i over the n keys from lo, into `ws.attO` (scores in `ws.attScores`). */
+function attendQuery(ws: Workspace, i: number, lo: number, n: number, H: number, nh: number): void {
+  const H3 = 3 * H;
+  const qkv = ws.qkv;
+  const dh = H / nh;
+  const v = ws.v;
+  const q = at(v.a, qkv, i * H3, 0);
+  const K = at(v.b, qkv, lo * H3 + H, H3);
+  const V = at(v.c, qkv, lo * H3 + 2 * H, H3);
+  ws.kern.attend(q, K, V, at(v.d, ws.attO, i * H, 0), ws.attScores, n, nh, dh, 1 / Math.sqrt(dh));
+}
+
 /**
  * Self-attention over z into `ws.attO` for queries [q0, T); with q0 = 0 the probabilities are
  * kept in `ws.probs` ([head, query, band], relative to the query's first key).
@@ -158,26 +170,13 @@ function attentionForward(net: Net, ws: Workspace, T: number, q0: number): void 
     H,
     H,
   );
-  const dh = H / nh;
-  const scale = 1 / Math.sqrt(dh);
-  const attO = ws.attO;
   const sc = ws.attScores;
   if (q0 > 0) {
     // Only the last query matters (last-step pooling in inference).
     const i = T - 1;
     const lo = keyLo(net, i);
     const n = i - lo + 1;
-    kern.attend(
-      at(ws.v.a, qkv, i * H3, 0),
-      at(ws.v.b, qkv, lo * H3 + H, H3),
-      at(ws.v.c, qkv, lo * H3 + 2 * H, H3),
-      at(ws.v.d, attO, i * H, 0),
-      sc,
-      n,
-      nh,
-      dh,
-      scale,
-    );
+    attendQuery(ws, i, lo, n, H, nh);
     return;
   }
   ws.ensureProbs();
@@ -186,17 +185,7 @@ function attentionForward(net: Net, ws: Workspace, T: number, q0: number): void 
   for (let i = 0; i < T; i++) {
     const lo = keyLo(net, i);
     const n = keyHi(net, i, T) - lo + 1;
-    kern.attend(
-      at(ws.v.a, qkv, i * H3, 0),
-      at(ws.v.b, qkv, lo * H3 + H, H3),
-      at(ws.v.c, qkv, lo * H3 + 2 * H, H3),
-      at(ws.v.d, attO, i * H, 0),
-      sc,
-      n,
-      nh,
-      dh,
-      scale,
-    );
+    attendQuery(ws, i, lo, n, H, nh);
     for (let h = 0; h < nh; h++) {
       const pr = (h * T + i) * band;
       for (let j = 0; j < n; j++) probs[pr + j] = sc[h * n + j]!;
