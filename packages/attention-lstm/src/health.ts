@@ -40,11 +40,17 @@ export interface HealthEvent {
 
 /** The thresholds of the monitor (see the fields of the same names in `TrainOptions`). */
 export interface HealthThresholds {
+  /** Global norm over this many times its running mean: exploding. */
   readonly explodingFactor: number;
+  /** Group gradient / weight norm below this: vanishing. */
   readonly vanishingRatio: number;
+  /** Saturated gate fraction above this: saturation. */
   readonly saturationThreshold: number;
+  /** Epochs without a 0.1% improvement: plateau. */
   readonly plateauPatience: number;
+  /** Skipped fraction of the run above this: failure. */
   readonly maxSkippedFraction: number;
+  /** Final loss over this many times the mean predictor's: warning. */
   readonly baselineFactor: number;
 }
 
