@@ -67,6 +67,9 @@ export class Kern {
     const Hs = h.data;
     const cp = cPrev === null ? null : cPrev.data;
     const cpOff = cPrev === null ? 0 : cPrev.off;
+    const c0 = c.off;
+    const t0 = tc.off;
+    const h0 = h.off;
     for (let j = 0; j < H; j++) {
       const ig = sigmoid(G[g0 + j]!);
       const fg = sigmoid(G[g0 + H + j]!);
@@ -78,9 +81,9 @@ export class Kern {
       G[g0 + H + j] = fg;
       G[g0 + 2 * H + j] = gg;
       G[g0 + 3 * H + j] = og;
-      C[c.off + j] = cv;
-      TC[tc.off + j] = t;
-      Hs[h.off + j] = og * t;
+      C[c0 + j] = cv;
+      TC[t0 + j] = t;
+      Hs[h0 + j] = og * t;
     }
   }
 
@@ -121,6 +124,8 @@ export class Kern {
     const kd = K.data;
     const vd = V.data;
     const od = out.data;
+    const { off: kOff, stride: kS } = K;
+    const { off: vOff, stride: vS } = V;
     for (let h = 0; h < nh; h++) {
       const ho = h * dh;
       const so = h * n;
@@ -128,7 +133,7 @@ export class Kern {
       const oo = out.off + ho;
       let mx = Number.NEGATIVE_INFINITY;
       for (let j = 0; j < n; j++) {
-        const ko = K.off + j * K.stride + ho;
+        const ko = kOff + j * kS + ho;
         let v = 0;
         for (let d = 0; d < dh; d++) v += qd[qo + d]! * scale * kd[ko + d]!;
         sc[so + j] = v;
@@ -145,7 +150,7 @@ export class Kern {
       for (let j = 0; j < n; j++) {
         const p = sc[so + j]! * inv;
         sc[so + j] = p;
-        const vo = V.off + j * V.stride + ho;
+        const vo = vOff + j * vS + ho;
         for (let d = 0; d < dh; d++) od[oo + d] = od[oo + d]! + p * vd[vo + d]!;
       }
     }
