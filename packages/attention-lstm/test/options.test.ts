@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import { Rng, type Tensor, tensor, ValidationError } from '@x/core';
 import { expectClose, fcParams } from '@x/test-utils';
 import fc from 'fast-check';
@@ -221,5 +222,22 @@ describe('asynchronous training (issue 9)', () => {
     expect(Buffer.from(b.params.buffer).equals(Buffer.from(a.params.buffer))).toBe(true);
     expect(rb).toEqual(ra);
     await expect(trainAttentionLstmAsync(b, d, { epochs: 0 })).rejects.toThrow(ValidationError);
+  });
+
+  it('runs inside a worker thread with the same numbers as on the main thread', async () => {
+    const d = data(24, 4, 8);
+    const main = AttentionLstm.create({ inputSize: 2, hiddenSize: 8, seed: 3 });
+    const r = trainAttentionLstm(main, d, { epochs: 3, batchSize: 8, seed: 5 });
+    const worker = new Worker(new URL('./fixtures/train-worker.mjs', import.meta.url), {
+      execArgv: ['--conditions=@x/source'],
+      workerData: { x: Float32Array.from(d.x.data), shape: [...d.x.shape], y: d.y },
+    });
+    const got = await new Promise<{ params: Float32Array; steps: number }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+    expect(got.steps).toBe(r.steps);
+    expect(Array.from(got.params)).toEqual(Array.from(main.params));
   });
 });
