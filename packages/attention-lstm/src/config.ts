@@ -4,6 +4,24 @@
  * @module
  */
 import { type DType, type JsonObject, ValidationError } from '@x/core';
+import { knownKeys, oneOf } from './internal/check.js';
+
+const CONFIG_KEYS = [
+  'inputSize',
+  'hiddenSize',
+  'numLayers',
+  'numHeads',
+  'outputSize',
+  'dropout',
+  'causal',
+  'attentionWindow',
+  'positionalEncoding',
+  'maxLength',
+  'pooling',
+  'dtype',
+  'init',
+  'seed',
+];
 
 /** How the per-step outputs of the attention block become one vector for the head. */
 export type Pooling = 'last' | 'mean' | 'attention';
@@ -100,13 +118,6 @@ function posInt(v: unknown, field: string): number {
   return v;
 }
 
-function oneOf<T extends string>(v: unknown, field: string, allowed: readonly T[]): T {
-  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
-    throw new ValidationError(`${field} must be one of ${allowed.join(', ')}`, { field, value: v });
-  }
-  return v as T;
-}
-
 /**
  * Fills defaults and validates a configuration.
  * @param c - the user's configuration
@@ -114,6 +125,10 @@ function oneOf<T extends string>(v: unknown, field: string, allowed: readonly T[
  * @throws `ValidationError` (from `@x/core`) naming the first invalid field
  */
 export function resolveConfig(c: AttentionLstmConfig): ResolvedAttentionLstmConfig {
+  if (typeof c !== 'object' || c === null) {
+    throw new ValidationError('config must be an object', { field: 'config' });
+  }
+  knownKeys(c, 'config', CONFIG_KEYS);
   const hiddenSize = posInt(c.hiddenSize, 'hiddenSize');
   const numHeads = posInt(c.numHeads ?? 1, 'numHeads');
   if (hiddenSize % numHeads !== 0) {

@@ -6,7 +6,7 @@
  * @module
  */
 import { assertInteger, assertNonNegative, assertPositive, ValidationError } from '@x/core';
-import { bool, inRange, obj, oneOf } from './internal/check.js';
+import { bool, inRange, knownKeys, obj, oneOf } from './internal/check.js';
 
 /** Optimiser settings (PyTorch `torch.optim.Adam` / `AdamW` / `SGD` update rules). */
 export type OptimizerOptions =
@@ -167,6 +167,13 @@ export class Optimizer {
 export function resolveOptimizer(options: OptimizerOptions): Required<OptimizerOptions> {
   obj(options, 'optimizer');
   const type = oneOf(options.type, 'optimizer.type', ['adam', 'sgd'] as const);
+  knownKeys(
+    options,
+    'optimizer',
+    type === 'adam'
+      ? ['type', 'lr', 'beta1', 'beta2', 'eps', 'weightDecay', 'decoupled']
+      : ['type', 'lr', 'momentum', 'nesterov', 'weightDecay'],
+  );
   let o: Required<OptimizerOptions>;
   if (type === 'adam') {
     const a = options as Extract<OptimizerOptions, { type: 'adam' }>;
@@ -210,6 +217,12 @@ export function resolveOptimizer(options: OptimizerOptions): Required<OptimizerO
 export function checkSchedule(s: LrSchedule): LrSchedule {
   obj(s, 'lrSchedule');
   const type = oneOf(s.type, 'lrSchedule.type', ['constant', 'step', 'cosine'] as const);
+  const keys = {
+    constant: ['type'],
+    step: ['type', 'stepSize', 'gamma'],
+    cosine: ['type', 'epochs', 'minLr'],
+  };
+  knownKeys(s, 'lrSchedule', keys[type]);
   if (type === 'step') {
     const st = s as Extract<LrSchedule, { type: 'step' }>;
     assertInteger(st.stepSize, 'lrSchedule.stepSize', 1);

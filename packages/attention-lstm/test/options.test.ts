@@ -55,6 +55,9 @@ describe('every training option is validated at run time (issue 15.1)', () => {
     [{ maxSkippedFraction: -0.1 }, 'maxSkippedFraction'],
     [{ validation: { x: d.x, y: d.y }, earlyStopping: { patience: 0 } }, 'earlyStopping.patience'],
     [{ onEpoch: 'log' }, 'onEpoch'],
+    [{ learningRate: 0.1 }, 'options.learningRate'],
+    [{ optimizer: { type: 'adam', betas: [0.9, 0.99] } }, 'optimizer.betas'],
+    [{ lrSchedule: { type: 'cosine', epochs: 5, eta_min: 0 } }, 'lrSchedule.eta_min'],
   ];
   for (const [options, field] of bad) {
     it(`${JSON.stringify(options).slice(0, 80)} → ValidationError on ${field}`, () => {
@@ -77,6 +80,11 @@ describe('every training option is validated at run time (issue 15.1)', () => {
     expect(() => new Optimizer(1, { type: 'adam', eps: -1 })).toThrow(/eps/);
     expect(() => new Optimizer(1, { type: 'sgd', nesterov: true })).toThrow(/Nesterov/);
     expect(() => new Optimizer(1, { type: 'sgd', momentum: 0.9, nesterov: true })).not.toThrow();
+  });
+
+  it('a misspelt model option is refused like an excess property of a typed literal', () => {
+    const cfg = JSON.parse('{"inputSize": 2, "hiddenSize": 4, "num_heads": 2}');
+    expect(fieldOf(() => AttentionLstm.create(cfg))).toBe('config.num_heads');
   });
 
   it('dropout with one LSTM layer is refused (it would do nothing)', () => {

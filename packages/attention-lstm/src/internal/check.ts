@@ -52,3 +52,17 @@ export function obj(v: unknown, field: string): void {
     throw new ValidationError(`${field} must be an object`, { field });
   }
 }
+
+/** Throws on a key outside `allowed` (a misspelt option from JSON, which a typed literal would refuse). */
+export function knownKeys(v: object, field: string, allowed: readonly string[]): void {
+  for (const k of Object.keys(v)) {
+    if (!allowed.includes(k)) {
+      throw new ValidationError(
+        `unknown option '${k}' in ${field} (known: ${allowed.join(', ')})`,
+        {
+          field: `${field}.${k}`,
+        },
+      );
+    }
+  }
+}

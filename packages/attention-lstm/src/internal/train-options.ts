@@ -21,7 +21,31 @@ import {
   resolveOptimizer,
 } from '../optim.js';
 import type { TrainOptions } from '../train.js';
-import { bool, obj, oneOf, optFn } from './check.js';
+import { bool, knownKeys, obj, oneOf, optFn } from './check.js';
+
+const TRAIN_KEYS = [
+  'loss',
+  'epochs',
+  'batchSize',
+  'optimizer',
+  'lrSchedule',
+  'clipNorm',
+  'shuffle',
+  'seed',
+  'validation',
+  'earlyStopping',
+  'onNonFinite',
+  'explodingFactor',
+  'vanishingRatio',
+  'saturationThreshold',
+  'plateauPatience',
+  'maxSkippedFraction',
+  'baselineFactor',
+  'onProgress',
+  'onEvent',
+  'onEpoch',
+  'clock',
+];
 
 /** Training options with every default filled and every field checked. */
 export interface ResolvedTrainOptions {
@@ -47,6 +71,7 @@ function earlyStoppingOf(o: TrainOptions): ResolvedTrainOptions['earlyStopping']
   const es = o.earlyStopping;
   if (es === undefined) return undefined;
   obj(es, 'earlyStopping');
+  knownKeys(es, 'earlyStopping', ['patience', 'minDelta', 'restoreBest']);
   if (o.validation === undefined) {
     throw new ValidationError('earlyStopping needs a validation set', { field: 'earlyStopping' });
   }
@@ -66,6 +91,7 @@ function earlyStoppingOf(o: TrainOptions): ResolvedTrainOptions['earlyStopping']
  */
 export function resolveTrainOptions(o: TrainOptions): ResolvedTrainOptions {
   obj(o, 'options');
+  knownKeys(o, 'options', TRAIN_KEYS);
   const epochs = o.epochs ?? 10;
   const batchSize = o.batchSize ?? 32;
   assertInteger(epochs, 'epochs', 1);
