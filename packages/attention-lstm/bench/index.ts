@@ -4,8 +4,9 @@
  * input for every engine, all single-threaded:
  *
  * - this package: full-sequence inference (float32, preallocated buffers) and streaming step;
- * - onnxruntime-node on the model exported from PyTorch (bench/reference/model.onnx);
- * - TensorFlow.js, cpu and wasm backends, with the model written in tfjs ops;
+ * - onnxruntime-node on the model exported from PyTorch (bench/reference/model.onnx) and
+ *   TensorFlow.js, cpu and wasm backends, with the model written in tfjs ops (both from the
+ *   private workspace package tools/bench-peers);
  * - PyTorch eager (Debian's /usr/bin/python3), when the machine has it.
  *
  * Every engine's output is checked against PyTorch's before timing. Run:
@@ -13,11 +14,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchOnnxRuntime, benchTfjs, type PeerSpec } from '@x/bench-peers';
 import { type NamedTensors, type Tensor, tensor } from '@x/core';
-import { machineInfo, percentile, sink, sinkTotal, table, timeCalls } from '@x/test-utils/bench';
+import { machineInfo, sink, sinkTotal, table, timeCalls } from '@x/test-utils/bench';
 import {
   AttentionLstm,
   type AttentionLstmConfig,
@@ -27,7 +28,6 @@ import {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const refDir = join(here, 'reference');
-const require = createRequire(import.meta.url);
 const QUICK = process.env.X_BENCH_QUICK === '1';
 const SAMPLES = QUICK ? 200 : 2000;
 
@@ -70,18 +70,6 @@ function check(engine: string, value: number): void {
     throw new Error(`${engine} output ${value} differs from PyTorch's ${torchOut}`);
   }
   sink(value);
-}
-
-async function timeAsync(fn: () => Promise<void>, samples: number, warmup: number) {
-  for (let i = 0; i < warmup; i++) await fn();
-  const t = new Float64Array(samples);
-  for (let i = 0; i < samples; i++) {
-    const s = process.hrtime.bigint();
-    await fn();
-    t[i] = Number(process.hrtime.bigint() - s);
-  }
-  t.sort();
-  return { p50Ns: percentile(t, 50), p99Ns: percentile(t, 99) };
 }
 
 // ---------------------------------------------------------------- this package
@@ -138,158 +126,32 @@ rows.push({
   note: `float32, window ${meta.config.attentionWindow}, cached K/V`,
 });
 
-// ---------------------------------------------------------------- onnxruntime-node
+// ---------------------------------------------------------------- onnxruntime-node, TensorFlow.js
+// The peer runtimes live in the private workspace package tools/bench-peers, so this package
+// carries none of their native dependencies.
+const peerSpec: PeerSpec = {
+  refDir,
+  input,
+  T,
+  D,
+  H,
+  heads: NH,
+  layers: meta.config.numLayers ?? 1,
+  weights,
+  samples: SAMPLES,
+  check,
+};
 let ortP50: number | undefined;
-try {
-  const ort = require('onnxruntime-node') as typeof import('onnxruntime-node');
-  const session = await ort.InferenceSession.create(join(refDir, 'model.onnx'), {
-    intraOpNumThreads: 1,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-  });
-  const feeds = { x: new ort.Tensor('float32', input, [1, T, D]) };
-  const first = await session.run(feeds);
-  check('onnxruntime-node', (first.y!.data as Float32Array)[0]!);
-  const s = await timeAsync(
-    async () => {
-      const r = await session.run(feeds);
-      sink((r.y!.data as Float32Array)[0]!);
-    },
-    SAMPLES,
-    200,
-  );
-  ortP50 = s.p50Ns;
-  rows.push({
-    engine: 'onnxruntime-node',
-    p50Us: fmt(s.p50Ns),
-    p99Us: fmt(s.p99Ns),
-    note: `v${ort.env.versions.node ?? '?'} 1 thread`,
-  });
-} catch (e) {
-  console.log(`onnxruntime-node skipped: ${(e as Error).message}`);
+const peers = [
+  await benchOnnxRuntime(peerSpec),
+  await benchTfjs(peerSpec, 'cpu'),
+  await benchTfjs(peerSpec, 'wasm'),
+];
+for (const r of peers) {
+  if (r === undefined) continue;
+  if (r.engine === 'onnxruntime-node') ortP50 = r.p50Ns;
+  rows.push({ engine: r.engine, p50Us: fmt(r.p50Ns), p99Us: fmt(r.p99Ns), note: r.note });
 }
-
-// ---------------------------------------------------------------- TensorFlow.js
-type Tf = typeof import('@tensorflow/tfjs');
-function tfjsModel(tf: Tf) {
-  const w = (name: string) => weights[name]!;
-  const t2 = (name: string) =>
-    tf.tensor(w(name).data as Float32Array, w(name).shape as [number, number]);
-  const t1 = (name: string) => tf.tensor1d(w(name).data as Float32Array);
-  const L = meta.config.numLayers ?? 1;
-  const layers = Array.from({ length: L }, (_, l) => ({
-    wih: t2(`lstm.weight_ih_l${l}`).transpose(),
-    whh: t2(`lstm.weight_hh_l${l}`).transpose(),
-    b: t1(`lstm.bias_ih_l${l}`).add(t1(`lstm.bias_hh_l${l}`)),
-  }));
-  const pe = new Float32Array(T * H);
-  for (let t = 0; t < T; t++) {
-    for (let i = 0; i < H; i += 2) {
-      const a = t * Math.exp(i * (-Math.log(10000) / H));
-      pe[t * H + i] = Math.sin(a);
-      pe[t * H + i + 1] = Math.cos(a);
-    }
-  }
-  const peT = tf.tensor2d(pe, [T, H]);
-  const maskData = new Float32Array(T * T);
-  for (let i = 0; i < T; i++) for (let j = i + 1; j < T; j++) maskData[i * T + j] = -1e9;
-  const mask = tf.tensor2d(maskData, [T, T]);
-  const win = t2('attn.in_proj_weight').transpose();
-  const bin = t1('attn.in_proj_bias');
-  const wo = t2('attn.out_proj.weight').transpose();
-  const bo = t1('attn.out_proj.bias');
-  const gamma = t1('norm.weight');
-  const beta = t1('norm.bias');
-  const wh = t2('head.weight').transpose();
-  const bh = t1('head.bias');
-  const dh = H / NH;
-  return (x: import('@tensorflow/tfjs').Tensor2D) =>
-    tf.tidy(() => {
-      let inp: import('@tensorflow/tfjs').Tensor2D = x;
-      for (const lw of layers) {
-        const G = inp.matMul(lw.wih).add(lw.b) as import('@tensorflow/tfjs').Tensor2D;
-        let h = tf.zeros([1, H]) as import('@tensorflow/tfjs').Tensor2D;
-        let c = tf.zeros([1, H]) as import('@tensorflow/tfjs').Tensor2D;
-        const outs: import('@tensorflow/tfjs').Tensor2D[] = [];
-        for (let t = 0; t < T; t++) {
-          const g = G.slice([t, 0], [1, 4 * H]).add(h.matMul(lw.whh));
-          const [i, f, gg, o] = tf.split(g, 4, 1) as import('@tensorflow/tfjs').Tensor2D[];
-          c = tf
-            .sigmoid(f!)
-            .mul(c)
-            .add(tf.sigmoid(i!).mul(tf.tanh(gg!)));
-          h = tf.sigmoid(o!).mul(tf.tanh(c));
-          outs.push(h);
-        }
-        inp = tf.concat(outs, 0);
-      }
-      const z = inp.add(peT) as import('@tensorflow/tfjs').Tensor2D;
-      const qkv = z.matMul(win).add(bin);
-      const [q, k, v] = tf.split(qkv, 3, 1).map((a) => a.reshape([T, NH, dh]).transpose([1, 0, 2]));
-      const scores = tf
-        .matMul(
-          q as import('@tensorflow/tfjs').Tensor3D,
-          k as import('@tensorflow/tfjs').Tensor3D,
-          false,
-          true,
-        )
-        .mul(1 / Math.sqrt(dh))
-        .add(mask);
-      const att = tf.matMul(tf.softmax(scores), v as import('@tensorflow/tfjs').Tensor3D);
-      const o2 = att.transpose([1, 0, 2]).reshape([T, H]).matMul(wo).add(bo);
-      const r = z.add(o2);
-      const { mean, variance } = tf.moments(r, 1, true);
-      const y = r.sub(mean).div(variance.add(1e-5).sqrt()).mul(gamma).add(beta);
-      return y
-        .slice([T - 1, 0], [1, H])
-        .matMul(wh)
-        .add(bh);
-    });
-}
-
-async function benchTf(backend: 'cpu' | 'wasm'): Promise<void> {
-  try {
-    const tf = require('@tensorflow/tfjs') as Tf;
-    if (backend === 'wasm') {
-      const wasm =
-        require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
-      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-      const dist = dirname(
-        require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'),
-      );
-      wasm.setWasmPaths(`${dist}/`);
-    }
-    const ok = await tf.setBackend(backend);
-    if (!ok) throw new Error(`backend ${backend} did not initialise`);
-    await tf.ready();
-    const predict = tfjsModel(tf);
-    const x = tf.tensor2d(input, [T, D]);
-    const y0 = predict(x);
-    check(`tfjs-${backend}`, y0.dataSync()[0]!);
-    y0.dispose();
-    const n = Math.max(20, Math.floor(SAMPLES / 20));
-    const s = timeCalls(
-      () => {
-        const y = predict(x);
-        sink(y.dataSync()[0]!);
-        y.dispose();
-      },
-      n,
-      10,
-    );
-    rows.push({
-      engine: `tfjs ${backend}`,
-      p50Us: fmt(s.p50Ns),
-      p99Us: fmt(s.p99Ns),
-      note: `tfjs ${tf.version.tfjs}, ops model`,
-    });
-  } catch (e) {
-    console.log(`tfjs ${backend} skipped: ${(e as Error).message}`);
-  }
-}
-await benchTf('cpu');
-await benchTf('wasm');
 
 // ---------------------------------------------------------------- PyTorch eager
 const python = '/usr/bin/python3';

@@ -4,6 +4,24 @@
  * @module
  */
 import { type DType, type JsonObject, ValidationError } from '@x/core';
+import { knownKeys, oneOf } from './internal/check.js';
+
+const CONFIG_KEYS = [
+  'inputSize',
+  'hiddenSize',
+  'numLayers',
+  'numHeads',
+  'outputSize',
+  'dropout',
+  'causal',
+  'attentionWindow',
+  'positionalEncoding',
+  'maxLength',
+  'pooling',
+  'dtype',
+  'init',
+  'seed',
+];
 
 /** How the per-step outputs of the attention block become one vector for the head. */
 export type Pooling = 'last' | 'mean' | 'attention';
@@ -33,7 +51,11 @@ export interface AttentionLstmConfig {
   readonly numHeads?: number;
   /** Outputs of the head (1 for scalar regression, the class count for classification). Default 1. */
   readonly outputSize?: number;
-  /** Dropout probability between LSTM layers, in training only. Default 0. */
+  /**
+   * Dropout probability between LSTM layers, in training only. Default 0. As in PyTorch's
+   * `nn.LSTM`, there is none after the last layer, so a non-zero dropout with `numLayers: 1`
+   * would do nothing: it is refused.
+   */
   readonly dropout?: number;
   /** Causal attention: step t attends to steps ≤ t only. Default false. */
   readonly causal?: boolean;
@@ -96,13 +118,6 @@ function posInt(v: unknown, field: string): number {
   return v;
 }
 
-function oneOf<T extends string>(v: unknown, field: string, allowed: readonly T[]): T {
-  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
-    throw new ValidationError(`${field} must be one of ${allowed.join(', ')}`, { field, value: v });
-  }
-  return v as T;
-}
-
 /**
  * Fills defaults and validates a configuration.
  * @param c - the user's configuration
@@ -110,6 +125,10 @@ function oneOf<T extends string>(v: unknown, field: string, allowed: readonly T[
  * @throws `ValidationError` (from `@x/core`) naming the first invalid field
  */
 export function resolveConfig(c: AttentionLstmConfig): ResolvedAttentionLstmConfig {
+  if (typeof c !== 'object' || c === null) {
+    throw new ValidationError('config must be an object', { field: 'config' });
+  }
+  knownKeys(c, 'config', CONFIG_KEYS);
   const hiddenSize = posInt(c.hiddenSize, 'hiddenSize');
   const numHeads = posInt(c.numHeads ?? 1, 'numHeads');
   if (hiddenSize % numHeads !== 0) {
@@ -124,6 +143,13 @@ export function resolveConfig(c: AttentionLstmConfig): ResolvedAttentionLstmConf
   const dropout = c.dropout ?? 0;
   if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) {
     throw new ValidationError('dropout must be in [0, 1)', { field: 'dropout', value: dropout });
+  }
+  const numLayers = posInt(c.numLayers ?? 1, 'numLayers');
+  if (dropout > 0 && numLayers === 1) {
+    throw new ValidationError(
+      'dropout applies between LSTM layers (none after the last, as torch.nn.LSTM), so with numLayers 1 it would do nothing: use numLayers > 1 or dropout 0',
+      { field: 'dropout', value: dropout },
+    );
   }
   const positionalEncoding = oneOf(c.positionalEncoding ?? 'sinusoidal', 'positionalEncoding', [
     'sinusoidal',
@@ -144,7 +170,7 @@ export function resolveConfig(c: AttentionLstmConfig): ResolvedAttentionLstmConf
   return {
     inputSize: posInt(c.inputSize, 'inputSize'),
     hiddenSize,
-    numLayers: posInt(c.numLayers ?? 1, 'numLayers'),
+    numLayers,
     numHeads,
     outputSize: posInt(c.outputSize ?? 1, 'outputSize'),
     dropout,

@@ -9,18 +9,29 @@ import {
   type ExportableModel,
   type ExportedModel,
   InvalidStateError,
+  type JsonObject,
   type Matrix,
+  type ModelImporter,
   type Regressor,
   type Tensor,
   ValidationError,
+  validateExportedModel,
 } from '@x/core';
 import ndarray from 'ndarray';
-import type { AttentionLstmConfig } from './config.js';
-import { AttentionLstm } from './model.js';
+import type { AttentionLstmConfig, ResolvedAttentionLstmConfig } from './config.js';
+import { ATTENTION_LSTM_FORMAT_VERSION, ATTENTION_LSTM_KIND, AttentionLstm } from './model.js';
 import { type TrainingReport, type TrainOptions, trainAttentionLstm } from './train.js';
 
 /** Model settings of an estimator: everything but `inputSize` and `outputSize`, which come from the data. */
 export type EstimatorModelConfig = Omit<AttentionLstmConfig, 'inputSize' | 'outputSize'>;
+
+/** The `kind` of an exported {@link AttentionLstmClassifier} (its model plus its class labels). */
+export const ATTENTION_LSTM_CLASSIFIER_KIND = '@x/attention-lstm:AttentionLstmClassifier';
+
+function estimatorConfigOf(c: ResolvedAttentionLstmConfig): EstimatorModelConfig {
+  const { inputSize: _i, outputSize: _o, ...rest } = c;
+  return rest;
+}
 
 /**
  * A scalar regressor on sequences `[samples, steps, features]` (core `Regressor<Tensor>`): `fit`
@@ -81,6 +92,29 @@ export class AttentionLstmRegressor implements Regressor<Tensor>, ExportableMode
    */
   exportModel(): ExportedModel {
     return fitted(this.model).exportModel();
+  }
+
+  /**
+   * A fitted regressor from {@link AttentionLstmRegressor.exportModel}'s output (an exported
+   * scalar-output {@link AttentionLstm}); bit-exact. Training settings are not part of an
+   * export: pass them to train it again.
+   * @param exported - the exported model
+   * @param train - training settings for a later `fit`
+   * @returns the regressor
+   * @throws `ValidationError` (from `@x/core`) when the kind, version or a tensor is wrong, or
+   * the model has more than one output
+   */
+  static importModel(exported: ExportedModel, train: TrainOptions = {}): AttentionLstmRegressor {
+    const m = AttentionLstm.importModel(exported);
+    if (m.config.outputSize !== 1) {
+      throw new ValidationError('a regressor model has one output', {
+        field: 'outputSize',
+        value: m.config.outputSize,
+      });
+    }
+    const reg = new AttentionLstmRegressor(estimatorConfigOf(m.config), train);
+    reg.model = m;
+    return reg;
   }
 }
 
@@ -184,14 +218,76 @@ export class AttentionLstmClassifier implements Classifier<Tensor>, ExportableMo
   }
 
   /**
-   * The trained model through the core contract.
-   * @returns the exported model
+   * The trained classifier through the core contract: the model's config and tensors plus the
+   * class labels, as JSON-safe config (kind {@link ATTENTION_LSTM_CLASSIFIER_KIND}).
+   * @returns the exported classifier
    * @throws `InvalidStateError` (from `@x/core`) before `fit`
    */
   exportModel(): ExportedModel {
-    return fitted(this.model).exportModel();
+    const inner = fitted(this.model).exportModel();
+    const config: JsonObject = { model: inner.config, classes: Array.from(this.classes) };
+    return {
+      kind: ATTENTION_LSTM_CLASSIFIER_KIND,
+      formatVersion: ATTENTION_LSTM_FORMAT_VERSION,
+      config,
+      tensors: inner.tensors,
+    };
+  }
+
+  /**
+   * A fitted classifier from {@link AttentionLstmClassifier.exportModel}'s output, labels
+   * included; bit-exact.
+   * @param exported - the exported classifier
+   * @param train - training settings for a later `fit`
+   * @returns the classifier
+   * @throws `ValidationError` (from `@x/core`) when the kind, version, labels or a tensor is wrong
+   */
+  static importModel(exported: ExportedModel, train: TrainOptions = {}): AttentionLstmClassifier {
+    validateExportedModel(exported, ATTENTION_LSTM_CLASSIFIER_KIND);
+    const { model: modelConfig, classes } = exported.config as {
+      model?: unknown;
+      classes?: unknown;
+    };
+    if (
+      !Array.isArray(classes) ||
+      !classes.every((c) => Number.isInteger(c) && c >= -(2 ** 31) && c < 2 ** 31) ||
+      classes.some((c, i) => i > 0 && c <= classes[i - 1])
+    ) {
+      throw new ValidationError('classes must be strictly increasing 32-bit integers', {
+        field: 'classes',
+      });
+    }
+    const m = AttentionLstm.importModel({
+      kind: ATTENTION_LSTM_KIND,
+      formatVersion: exported.formatVersion,
+      config: modelConfig as JsonObject,
+      tensors: exported.tensors,
+    });
+    if (m.config.outputSize !== classes.length) {
+      throw new ValidationError(
+        `the model has ${m.config.outputSize} outputs for ${classes.length} classes`,
+        { field: 'classes', value: classes.length },
+      );
+    }
+    const clf = new AttentionLstmClassifier(estimatorConfigOf(m.config), train);
+    clf.model = m;
+    clf.classes = Int32Array.from(classes as number[]);
+    return clf;
   }
 }
+
+/**
+ * The importer of exported classifiers for the core model registry contract.
+ *
+ * @example
+ * ```ts
+ * const copy = attentionLstmClassifierImporter.importModel(clf.exportModel());
+ * ```
+ */
+export const attentionLstmClassifierImporter: ModelImporter<AttentionLstmClassifier> = {
+  kind: ATTENTION_LSTM_CLASSIFIER_KIND,
+  importModel: (exported) => AttentionLstmClassifier.importModel(exported),
+};
 
 function fitted(m: AttentionLstm | undefined): AttentionLstm {
   if (m === undefined)

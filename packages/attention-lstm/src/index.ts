@@ -7,35 +7,35 @@ export {
   resolveConfig,
 } from './config.js';
 export {
+  ATTENTION_LSTM_CLASSIFIER_KIND,
   AttentionLstmClassifier,
   AttentionLstmRegressor,
+  attentionLstmClassifierImporter,
   type EstimatorModelConfig,
 } from './estimators.js';
-export type { FArray } from './internal/kernels.js';
+export type {
+  HealthEvent,
+  HealthEventType,
+  HealthThresholds,
+} from './health.js';
 export { simdKernelsAvailable, useSimdKernels } from './internal/wasm.js';
+export type { LossKind, Targets } from './losses.js';
 export {
-  type ActivationStats,
   ATTENTION_LSTM_FORMAT_VERSION,
   ATTENTION_LSTM_KIND,
   AttentionLstm,
   attentionLstmImporter,
-  type ParameterInfo,
 } from './model.js';
+export { clipGradNorm, type LrSchedule, Optimizer, type OptimizerOptions } from './optim.js';
 export { AttentionLstmStream } from './stream.js';
 export {
-  clipGradNorm,
   type EpochSummary,
   evaluateLoss,
-  type HealthEvent,
-  type HealthEventType,
-  type LossKind,
-  type LrSchedule,
   lossAndGradients,
-  Optimizer,
-  type OptimizerOptions,
-  type Targets,
   type TrainingReport,
   type TrainOptions,
   type TrainProgress,
   trainAttentionLstm,
+  trainAttentionLstmAsync,
 } from './train.js';
+export type { ActivationStats, ParameterInfo, StateDictOptions } from './types.js';

@@ -6,10 +6,29 @@
  * @module
  */
 import { InvalidStateError, ValidationError } from '@x/core';
+import { checkFinite } from './internal/input.js';
 import { Kern } from './internal/kern.js';
-import type { FArray } from './internal/kernels.js';
+import { at, type FArray, ViewSet } from './internal/kernels.js';
+import type { Layout } from './internal/layout.js';
+import type { Net } from './internal/net.js';
+import { residualLayerNorm, writeSinusoid } from './internal/ops.js';
 import { WasmArena } from './internal/wasm.js';
-import { type AttentionLstm, writeSinusoid } from './model.js';
+import { type AttentionLstm, netOf } from './model.js';
+
+function assertStreamable(model: AttentionLstm): void {
+  if (!model.config.causal || model.config.attentionWindow === null) {
+    throw new InvalidStateError(
+      'streaming needs causal attention with a finite attentionWindow (the last T steps)',
+      { state: 'not-streamable' },
+    );
+  }
+  if (model.config.pooling !== 'last') {
+    throw new InvalidStateError(
+      `streaming supports last-step pooling only (this model pools by '${model.config.pooling}')`,
+      { state: 'not-streamable' },
+    );
+  }
+}
 
 /**
  * A stateful view of a causal, windowed, last-pooled {@link AttentionLstm} that consumes a
@@ -36,32 +55,37 @@ export class AttentionLstmStream {
   readonly model: AttentionLstm;
   /** The attention window W (the model's `attentionWindow`). */
   readonly window: number;
-  private readonly kern: Kern;
-  private readonly p: FArray;
-  private readonly biasSum: FArray[];
-  private readonly tc: FArray;
-  private readonly xIn: FArray;
-  private readonly h: FArray[];
-  private readonly c: FArray[];
-  private readonly gates: FArray;
-  private readonly z: FArray;
-  private readonly q: FArray;
-  private readonly keys: FArray;
-  private readonly values: FArray;
-  private readonly scores: FArray;
-  private readonly attO: FArray;
-  private readonly resid: FArray;
-  private readonly peRow: FArray;
-  private readonly out: FArray;
-  private position = 0;
+  readonly #kern: Kern;
+  readonly #p: FArray;
+  readonly #biasSum: FArray[];
+  readonly #tc: FArray;
+  readonly #xIn: FArray;
+  readonly #h: FArray[];
+  readonly #c: FArray[];
+  readonly #gates: FArray;
+  readonly #z: FArray;
+  readonly #q: FArray;
+  readonly #keys: FArray;
+  readonly #values: FArray;
+  readonly #scores: FArray;
+  readonly #attO: FArray;
+  readonly #resid: FArray;
+  readonly #peRow: FArray;
+  readonly #out: FArray;
+  #position = 0;
+  readonly #v = new ViewSet();
+  readonly #net: Net;
+  readonly #lay: Layout;
 
   /**
    * @param model - a model with `causal: true`, a finite `attentionWindow` and `pooling: 'last'`
    * @throws `InvalidStateError` (from `@x/core`) when the model cannot stream
    */
   constructor(model: AttentionLstm) {
-    model.assertStreamable();
+    assertStreamable(model);
     this.model = model;
+    this.#net = netOf(model);
+    this.#lay = this.#net.layout;
     const { hiddenSize: H, numLayers: L, outputSize: O, dtype } = model.config;
     const W = model.config.attentionWindow!;
     this.window = W;
@@ -74,30 +98,30 @@ export class AttentionLstmStream {
             20 + 3 * L,
           )
         : null;
-    this.kern = new Kern(arena);
+    this.#kern = new Kern(arena);
     const mk = (n: number): FArray =>
       arena !== null
         ? arena.alloc(n)
         : dtype === 'float32'
           ? new Float32Array(n)
           : new Float64Array(n);
-    this.p = mk(P);
-    this.biasSum = Array.from({ length: L }, () => mk(4 * H));
-    this.tc = mk(H);
-    this.xIn = mk(D);
-    this.h = Array.from({ length: L }, () => mk(H));
-    this.c = Array.from({ length: L }, () => mk(H));
-    this.gates = mk(4 * H);
-    this.z = mk(H);
-    this.q = mk(H);
-    this.keys = mk(W * H);
-    this.values = mk(W * H);
-    this.scores = mk(model.config.numHeads * W);
-    this.attO = mk(H);
-    this.resid = mk(H);
-    this.peRow = mk(H);
-    this.out = mk(O);
-    model.ensure(1);
+    this.#p = mk(P);
+    this.#biasSum = Array.from({ length: L }, () => mk(4 * H));
+    this.#tc = mk(H);
+    this.#xIn = mk(D);
+    this.#h = Array.from({ length: L }, () => mk(H));
+    this.#c = Array.from({ length: L }, () => mk(H));
+    this.#gates = mk(4 * H);
+    this.#z = mk(H);
+    this.#q = mk(H);
+    this.#keys = mk(W * H);
+    this.#values = mk(W * H);
+    this.#scores = mk(model.config.numHeads * W);
+    this.#attO = mk(H);
+    this.#resid = mk(H);
+    this.#peRow = mk(H);
+    this.#out = mk(O);
+    this.#net.sinusoidTable(1);
     this.syncWeights();
   }
 
@@ -107,27 +131,27 @@ export class AttentionLstmStream {
    */
   syncWeights(): void {
     const m = this.model;
-    this.p.set(m.params);
+    this.#p.set(m.params);
     const H4 = 4 * m.config.hiddenSize;
-    for (let l = 0; l < m.layers.length; l++) {
-      const lp = m.layers[l]!;
-      const bs = this.biasSum[l]!;
-      for (let o = 0; o < H4; o++) bs[o] = this.p[lp.bih + o]! + this.p[lp.bhh + o]!;
+    for (let l = 0; l < this.#lay.layers.length; l++) {
+      const lp = this.#lay.layers[l]!;
+      const bs = this.#biasSum[l]!;
+      for (let o = 0; o < H4; o++) bs[o] = this.#p[lp.bih + o]! + this.#p[lp.bhh + o]!;
     }
   }
 
   /** Number of steps consumed since creation or the last {@link AttentionLstmStream.reset}. */
   get steps(): number {
-    return this.position;
+    return this.#position;
   }
 
   /** Forgets the stream: zero LSTM state, empty attention cache, position 0. */
   reset(): void {
-    for (const a of this.h) a.fill(0);
-    for (const a of this.c) a.fill(0);
-    this.keys.fill(0);
-    this.values.fill(0);
-    this.position = 0;
+    for (const a of this.#h) a.fill(0);
+    for (const a of this.#c) a.fill(0);
+    this.#keys.fill(0);
+    this.#values.fill(0);
+    this.#position = 0;
   }
 
   /**
@@ -140,7 +164,7 @@ export class AttentionLstmStream {
    * stream's state is left unchanged)
    * @throws `InvalidStateError` (from `@x/core`) when learned positions run past `maxLength`
    */
-  step(x: ArrayLike<number>): FArray {
+  step(x: ArrayLike<number>): Float32Array | Float64Array {
     const m = this.model;
     const { inputSize: D, hiddenSize: H, numLayers: L, numHeads: nh, outputSize: O } = m.config;
     if (x.length !== D) {
@@ -149,116 +173,141 @@ export class AttentionLstmStream {
         details: { length: x.length, expected: [D] },
       });
     }
-    for (let k = 0; k < D; k++) {
-      const v = x[k]!;
-      if (v - v !== 0) {
-        throw new ValidationError(`tensor 'input' has a non-finite value ${v} at [${k}]`, {
-          field: 'input',
-          value: v,
-        });
-      }
-    }
-    const pos = this.position;
+    const f32 = m.config.dtype === 'float32';
+    for (let k = 0; k < D; k++) checkFinite(x[k]!, f32, 'input', `[${k}]`);
+    const pos = this.#position;
     if (m.config.positionalEncoding === 'learned' && pos >= m.config.maxLength) {
       throw new InvalidStateError(
         `stream position ${pos} is past the learned positions (maxLength ${m.config.maxLength})`,
         { state: 'past-max-length' },
       );
     }
-    const p = this.p;
-    const kern = this.kern;
+    const p = this.#p;
+    const lay = this.#lay;
+    const kern = this.#kern;
     const H4 = 4 * H;
-    const G = this.gates;
-    const xIn = this.xIn;
+    const G = this.#gates;
+    const xIn = this.#xIn;
     for (let k = 0; k < D; k++) xIn[k] = x[k]!;
     // ---- LSTM step per layer: one fused (4H × in) and one (4H × H) product ----
     for (let l = 0; l < L; l++) {
-      const lp = m.layers[l]!;
-      const hl = this.h[l]!;
-      const cl = this.c[l]!;
-      const inp = l === 0 ? xIn : this.h[l - 1]!;
-      kern.lin(inp, 0, lp.inDim, 1, lp.inDim, p, lp.wih, H4, this.biasSum[l]!, 0, G, 0, H4);
-      kern.lin(hl, 0, H, 1, H, p, lp.whh, H4, G, 0, G, 0, H4);
-      kern.cell(G, 0, cl, 0, cl, 0, this.tc, hl, 0, H);
+      const lp = lay.layers[l]!;
+      const hl = this.#h[l]!;
+      const cl = this.#c[l]!;
+      const inp = l === 0 ? xIn : this.#h[l - 1]!;
+      kern.lin(
+        at(this.#v.a, inp, 0, lp.inDim),
+        at(this.#v.b, p, lp.wih, lp.inDim),
+        at(this.#v.c, this.#biasSum[l]!, 0, 0),
+        at(this.#v.d, G, 0, H4),
+        1,
+        lp.inDim,
+        H4,
+      );
+      kern.lin(
+        at(this.#v.a, hl, 0, H),
+        at(this.#v.b, p, lp.whh, H),
+        at(this.#v.c, G, 0, 0),
+        at(this.#v.d, G, 0, H4),
+        1,
+        H,
+        H4,
+      );
+      const v = this.#v;
+      kern.cell(
+        at(v.a, G, 0, 0),
+        at(v.b, cl, 0, 0),
+        at(v.c, cl, 0, 0),
+        at(v.d, this.#tc, 0, 0),
+        at(v.e, hl, 0, 0),
+        H,
+      );
     }
     // ---- positional encoding ----
-    const top = this.h[L - 1]!;
-    const z = this.z;
+    const top = this.#h[L - 1]!;
+    const z = this.#z;
     const pe = m.config.positionalEncoding;
     if (pe === 'sinusoidal') {
-      const table = m.sinusoidTable();
+      const table = this.#net.sinusoids;
       if ((pos + 1) * H <= table.length) {
         for (let j = 0; j < H; j++) z[j] = top[j]! + table[pos * H + j]!;
       } else {
-        writeSinusoid(this.peRow, pos, 1, H);
-        for (let j = 0; j < H; j++) z[j] = top[j]! + this.peRow[j]!;
+        writeSinusoid(this.#peRow, pos, 1, H);
+        for (let j = 0; j < H; j++) z[j] = top[j]! + this.#peRow[j]!;
       }
     } else if (pe === 'learned') {
-      for (let j = 0; j < H; j++) z[j] = top[j]! + p[m.offPos + pos * H + j]!;
+      for (let j = 0; j < H; j++) z[j] = top[j]! + p[lay.pos + pos * H + j]!;
     } else {
       for (let j = 0; j < H; j++) z[j] = top[j]!;
     }
     // ---- q for the new step; k, v into the ring slot ----
     const W = this.window;
     const slot = pos % W;
-    kern.lin(z, 0, H, 1, H, p, m.offInW, H, p, m.offInB, this.q, 0, H);
-    kern.lin(z, 0, H, 1, H, p, m.offInW + H * H, H, p, m.offInB + H, this.keys, slot * H, H);
     kern.lin(
-      z,
-      0,
-      H,
+      at(this.#v.a, z, 0, H),
+      at(this.#v.b, p, lay.inW, H),
+      at(this.#v.c, p, lay.inB, 0),
+      at(this.#v.d, this.#q, 0, H),
       1,
       H,
-      p,
-      m.offInW + 2 * H * H,
       H,
-      p,
-      m.offInB + 2 * H,
-      this.values,
-      slot * H,
+    );
+    kern.lin(
+      at(this.#v.a, z, 0, H),
+      at(this.#v.b, p, lay.inW + H * H, H),
+      at(this.#v.c, p, lay.inB + H, 0),
+      at(this.#v.d, this.#keys, slot * H, H),
+      1,
+      H,
+      H,
+    );
+    kern.lin(
+      at(this.#v.a, z, 0, H),
+      at(this.#v.b, p, lay.inW + 2 * H * H, H),
+      at(this.#v.c, p, lay.inB + 2 * H, 0),
+      at(this.#v.d, this.#values, slot * H, H),
+      1,
+      H,
       H,
     );
     const n = Math.min(pos + 1, W);
     const dh = H / nh;
     const scale = 1 / Math.sqrt(dh);
-    const attO = this.attO;
+    const attO = this.#attO;
     kern.attend(
-      this.q,
-      0,
-      this.keys,
-      0,
-      H,
-      this.values,
-      0,
-      H,
+      at(this.#v.a, this.#q, 0, 0),
+      at(this.#v.b, this.#keys, 0, H),
+      at(this.#v.c, this.#values, 0, H),
+      at(this.#v.d, attO, 0, 0),
+      this.#scores,
       n,
       nh,
       dh,
       scale,
-      this.scores,
-      attO,
-      0,
     );
     // ---- out projection, residual, layer norm ----
-    const r = this.resid;
-    kern.lin(attO, 0, H, 1, H, p, m.offOutW, H, p, m.offOutB, r, 0, H);
-    let mean = 0;
-    for (let j = 0; j < H; j++) {
-      const v = z[j]! + r[j]!;
-      r[j] = v;
-      mean += v;
-    }
-    mean /= H;
-    let varSum = 0;
-    for (let j = 0; j < H; j++) {
-      const d = r[j]! - mean;
-      varSum += d * d;
-    }
-    const rs = 1 / Math.sqrt(varSum / H + 1e-5);
-    for (let j = 0; j < H; j++) r[j] = (r[j]! - mean) * rs * p[m.offLnW + j]! + p[m.offLnB + j]!;
+    const r = this.#resid;
+    kern.lin(
+      at(this.#v.a, attO, 0, H),
+      at(this.#v.b, p, lay.outW, H),
+      at(this.#v.c, p, lay.outB, 0),
+      at(this.#v.d, r, 0, H),
+      1,
+      H,
+      H,
+    );
+    residualLayerNorm(z, r, 0, H, p, lay.lnW, lay.lnB, null, r);
     // ---- head ----
-    kern.lin(r, 0, H, 1, H, p, m.offHeadW, O, p, m.offHeadB, this.out, 0, O);
-    this.position = pos + 1;
-    return this.out;
+    kern.lin(
+      at(this.#v.a, r, 0, H),
+      at(this.#v.b, p, lay.headW, H),
+      at(this.#v.c, p, lay.headB, 0),
+      at(this.#v.d, this.#out, 0, O),
+      1,
+      H,
+      O,
+    );
+    this.#position = pos + 1;
+    return this.#out;
   }
 }

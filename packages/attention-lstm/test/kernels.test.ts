@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import wabtInit from 'wabt';
 import { Kern } from '../src/internal/kern.js';
+import { strided } from '../src/internal/kernels.js';
 import { WasmArena } from '../src/internal/wasm.js';
 import { KERNELS_WASM_BASE64 } from '../src/internal/wasm-binary.js';
 
@@ -43,36 +44,11 @@ describe('WebAssembly SIMD kernels', () => {
           const yJs = Float32Array.from(y);
           const bias = alias ? y : b;
           const biasJs = alias ? yJs : Float32Array.from(b);
-          new Kern(arena).lin(
-            x,
-            0,
-            inDim,
-            alias ? 1 : rows,
-            inDim,
-            w,
-            0,
-            outDim,
-            bias,
-            0,
-            y,
-            0,
-            outDim,
-          );
-          new Kern(null).lin(
-            x,
-            0,
-            inDim,
-            alias ? 1 : rows,
-            inDim,
-            w,
-            0,
-            outDim,
-            biasJs,
-            0,
-            yJs,
-            0,
-            outDim,
-          );
+          const n = alias ? 1 : rows;
+          const xv = strided(x, 0, inDim);
+          const wv = strided(w, 0, inDim);
+          new Kern(arena).lin(xv, wv, strided(bias), strided(y, 0, outDim), n, inDim, outDim);
+          new Kern(null).lin(xv, wv, strided(biasJs), strided(yJs, 0, outDim), n, inDim, outDim);
           expectArraysClose(y, yJs, { atol: 1e-5, rtol: 1e-5 }, 'linear');
         },
       ),
@@ -96,8 +72,9 @@ describe('WebAssembly SIMD kernels', () => {
       for (let i = 0; i < 4 * H; i++) G[i] = Math.sin(i * 12.9898) * scale;
       for (let j = 0; j < H; j++) cPrev[j] = Math.cos(j * 3.1) * scale;
       Gj.set(G);
-      new Kern(null).cell(Gj, 0, cPrev, 0, Cj, 0, TCj, Hj, 0, H);
-      new Kern(arena).cell(G, 0, cPrev, 0, C, 0, TC, Hs, 0, H);
+      const cp = strided(cPrev);
+      new Kern(null).cell(strided(Gj), cp, strided(Cj), strided(TCj), strided(Hj), H);
+      new Kern(arena).cell(strided(G), cp, strided(C), strided(TC), strided(Hs), H);
       expectArraysClose(G, Gj, { atol: 2e-7 }, `gates at scale ${scale}`);
       expectArraysClose(C, Cj, { atol: 2e-7, rtol: 2e-7 }, `c at scale ${scale}`);
       expectArraysClose(Hs, Hj, { atol: 2e-7 }, `h at scale ${scale}`);
@@ -129,8 +106,9 @@ describe('WebAssembly SIMD kernels', () => {
           const scJs = new Float32Array(nh * n);
           const outJs = new Float32Array(H);
           const scale = 1 / Math.sqrt(dh);
-          new Kern(arena).attend(q, 0, K, 0, stride, V, 0, stride, n, nh, dh, scale, sc, out, 0);
-          new Kern(null).attend(q, 0, K, 0, stride, V, 0, stride, n, nh, dh, scale, scJs, outJs, 0);
+          const [qv, kv, vv] = [strided(q), strided(K, 0, stride), strided(V, 0, stride)];
+          new Kern(arena).attend(qv, kv, vv, strided(out), sc, n, nh, dh, scale);
+          new Kern(null).attend(qv, kv, vv, strided(outJs), scJs, n, nh, dh, scale);
           expectArraysClose(sc, scJs, { atol: 1e-6 }, 'probabilities');
           expectArraysClose(out, outJs, { atol: 1e-6 }, 'output');
         },

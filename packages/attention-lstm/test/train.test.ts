@@ -212,8 +212,11 @@ describe('training', () => {
       { x: tensor('float64', [16, 4, 2], Float64Array.from(data.x.data)) as Tensor, y: data.y },
       { epochs: 2, batchSize: 8, onNonFinite: 'skip' },
     );
-    expect(skip.stopReason).toBe('completed');
-    expect(skip.epochs[1]!.skippedSteps).toBe(2);
+    // Every step skipped: a failure, not a completion (issue 15.5).
+    expect(skip.stopReason).toBe('too-many-skipped');
+    expect(skip.epochs[0]!.skippedSteps).toBe(2);
+    expect(skip.steps).toBe(0);
+    expect(skip.events.at(-1)!.type).toBe('too-many-skipped');
   });
 
   it('flags an exploding gradient at the batch that causes it', () => {

@@ -7,34 +7,66 @@
 export type FArray = Float32Array | Float64Array;
 
 /**
+ * A strided view of a row-major block: row r starts at `data[off + r * stride]`, its elements
+ * are contiguous. Weight matrices `[out, in]` are views with `stride` = in.
+ */
+export interface Strided {
+  data: FArray;
+  off: number;
+  stride: number;
+}
+
+/** A new view. */
+export function strided(data: FArray, off = 0, stride = 0): Strided {
+  return { data, off, stride };
+}
+
+/** Six reusable views for the arguments of one kernel call, re-pointed with {@link at}. */
+export class ViewSet {
+  readonly a = strided(new Float64Array(0));
+  readonly b = strided(new Float64Array(0));
+  readonly c = strided(new Float64Array(0));
+  readonly d = strided(new Float64Array(0));
+  readonly e = strided(new Float64Array(0));
+  readonly f = strided(new Float64Array(0));
+}
+
+/** Re-points a scratch view in place (no allocation) and returns it. */
+export function at(v: Strided, data: FArray, off: number, stride: number): Strided {
+  v.data = data;
+  v.off = off;
+  v.stride = stride;
+  return v;
+}
+
+/**
  * Y[r, o] = b[o] + Σ_k X[r, k] · W[o, k] for r < rows, o < outDim (PyTorch `Linear` layout:
- * W is [out, in]). Four outputs at a time share each load of X.
+ * W is [out, in] with row stride `w.stride`). Four outputs at a time share each load of X.
  */
 export function linearRows(
-  x: FArray,
-  xOff: number,
-  xStride: number,
+  xv: Strided,
+  wv: Strided,
+  bv: Strided | null,
+  yv: Strided,
   rows: number,
   inDim: number,
-  w: FArray,
-  wOff: number,
   outDim: number,
-  b: FArray | null,
-  bOff: number,
-  y: FArray,
-  yOff: number,
-  yStride: number,
 ): void {
+  const { data: x, off: xOff, stride: xStride } = xv;
+  const { data: w, off: wOff, stride: wS } = wv;
+  const { data: y, off: yOff, stride: yStride } = yv;
+  const b = bv === null ? null : bv.data;
+  const bOff = bv === null ? 0 : bv.off;
   const out4 = outDim - (outDim % 4);
   for (let r = 0; r < rows; r++) {
     const xr = xOff + r * xStride;
     const yr = yOff + r * yStride;
     let o = 0;
     for (; o < out4; o += 4) {
-      const w0 = wOff + o * inDim;
-      const w1 = w0 + inDim;
-      const w2 = w1 + inDim;
-      const w3 = w2 + inDim;
+      const w0 = wOff + o * wS;
+      const w1 = w0 + wS;
+      const w2 = w1 + wS;
+      const w3 = w2 + wS;
       let s0 = 0;
       let s1 = 0;
       let s2 = 0;
@@ -58,7 +90,7 @@ export function linearRows(
       y[yr + o + 3] = s3;
     }
     for (; o < outDim; o++) {
-      const w0 = wOff + o * inDim;
+      const w0 = wOff + o * wS;
       let s = 0;
       for (let k = 0; k < inDim; k++) s += x[xr + k]! * w[w0 + k]!;
       if (b !== null) s += b[bOff + o]!;
@@ -67,48 +99,8 @@ export function linearRows(
   }
 }
 
-/** y[o] += Σ_k W[o, k] · x[k] (W is [outDim, inDim] at wOff). */
-export function matvecAdd(
-  w: FArray,
-  wOff: number,
-  outDim: number,
-  inDim: number,
-  x: FArray,
-  xOff: number,
-  y: FArray,
-  yOff: number,
-): void {
-  const out4 = outDim - (outDim % 4);
-  let o = 0;
-  for (; o < out4; o += 4) {
-    const w0 = wOff + o * inDim;
-    const w1 = w0 + inDim;
-    const w2 = w1 + inDim;
-    const w3 = w2 + inDim;
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    for (let k = 0; k < inDim; k++) {
-      const xv = x[xOff + k]!;
-      s0 += xv * w[w0 + k]!;
-      s1 += xv * w[w1 + k]!;
-      s2 += xv * w[w2 + k]!;
-      s3 += xv * w[w3 + k]!;
-    }
-    y[yOff + o] = y[yOff + o]! + s0;
-    y[yOff + o + 1] = y[yOff + o + 1]! + s1;
-    y[yOff + o + 2] = y[yOff + o + 2]! + s2;
-    y[yOff + o + 3] = y[yOff + o + 3]! + s3;
-  }
-  for (; o < outDim; o++) {
-    const w0 = wOff + o * inDim;
-    let s = 0;
-    for (let k = 0; k < inDim; k++) s += x[xOff + k]! * w[w0 + k]!;
-    y[yOff + o] = y[yOff + o]! + s;
-  }
-}
-
+const viewA = strided(new Float64Array(0));
+const viewB = strided(new Float64Array(0));
 let tA = new Float64Array(0);
 let tB = new Float64Array(0);
 function scratch(n: number, which: 0 | 1): Float64Array {
@@ -123,63 +115,59 @@ function scratch(n: number, which: 0 | 1): Float64Array {
 /**
  * Backward of {@link linearRows} for one block: dW[o, k] += Σ_r dY[r, o] · X[r, k],
  * db[o] += Σ_r dY[r, o], and (when dX is given) dX[r, k] (+)= Σ_o dY[r, o] · W[o, k].
+ * `dw` is a view of the weight gradients (same layout as `w`), `db` of the bias gradients.
  * Transposed copies (in module scratch that only grows) keep the inner loops contiguous.
  */
 export function linearRowsBackward(
-  x: FArray,
-  xOff: number,
-  xStride: number,
+  x: Strided,
+  w: Strided,
+  dy: Strided,
+  dw: Strided,
+  db: Strided | null,
+  dx: Strided | null,
   rows: number,
   inDim: number,
-  w: FArray,
-  wOff: number,
   outDim: number,
-  dy: Float64Array,
-  dyOff: number,
-  dyStride: number,
-  dw: Float64Array,
-  dwOff: number,
-  db: Float64Array | null,
-  dbOff: number,
-  dx: Float64Array | null,
-  dxOff: number,
-  dxStride: number,
   accumulateDx: boolean,
 ): void {
   // dYᵀ (out × rows) and Xᵀ (in × rows)
   const dyT = scratch(outDim * rows, 0);
   const xT = scratch(inDim * rows, 1);
+  const dyd = dy.data;
   for (let r = 0; r < rows; r++) {
-    const dr = dyOff + r * dyStride;
-    for (let o = 0; o < outDim; o++) dyT[o * rows + r] = dy[dr + o]!;
+    const dr = dy.off + r * dy.stride;
+    for (let o = 0; o < outDim; o++) dyT[o * rows + r] = dyd[dr + o]!;
   }
   if (db !== null) {
+    const dbd = db.data;
     for (let o = 0; o < outDim; o++) {
       let s = 0;
       for (let r = 0; r < rows; r++) s += dyT[o * rows + r]!;
-      db[dbOff + o] = db[dbOff + o]! + s;
+      dbd[db.off + o] = dbd[db.off + o]! + s;
     }
   }
+  const xd = x.data;
   for (let r = 0; r < rows; r++) {
-    const xr = xOff + r * xStride;
-    for (let k = 0; k < inDim; k++) xT[k * rows + r] = x[xr + k]!;
+    const xr = x.off + r * x.stride;
+    for (let k = 0; k < inDim; k++) xT[k * rows + r] = xd[xr + k]!;
   }
-  gemmAccNT(dyT, 0, rows, outDim, rows, xT, 0, rows, inDim, dw, dwOff, inDim);
-  if (dx !== null) {
-    // Wᵀ (in × out), reusing the Xᵀ scratch.
-    const wT = scratch(inDim * outDim, 1);
-    for (let o = 0; o < outDim; o++) {
-      const wr = wOff + o * inDim;
-      for (let k = 0; k < inDim; k++) wT[k * outDim + o] = w[wr + k]!;
-    }
-    if (!accumulateDx) {
-      for (let r = 0; r < rows; r++) {
-        const xo = dxOff + r * dxStride;
-        for (let k = 0; k < inDim; k++) dx[xo + k] = 0;
-      }
-    }
-    gemmAccNT(dy, dyOff, dyStride, rows, outDim, wT, 0, outDim, inDim, dx, dxOff, dxStride);
+  gemmAccNT(at(viewA, dyT, 0, rows), at(viewB, xT, 0, rows), dw, outDim, rows, inDim);
+  if (dx === null) return;
+  // Wᵀ (in × out), reusing the Xᵀ scratch.
+  const wT = scratch(inDim * outDim, 1);
+  const wd = w.data;
+  for (let o = 0; o < outDim; o++) {
+    const wr = w.off + o * w.stride;
+    for (let k = 0; k < inDim; k++) wT[k * outDim + o] = wd[wr + k]!;
   }
+  if (!accumulateDx) {
+    const dxd = dx.data;
+    for (let r = 0; r < rows; r++) {
+      const xo = dx.off + r * dx.stride;
+      for (let k = 0; k < inDim; k++) dxd[xo + k] = 0;
+    }
+  }
+  gemmAccNT(dy, at(viewB, wT, 0, outDim), dx, rows, outDim, inDim);
 }
 
 /** The logistic sigmoid. */
@@ -188,23 +176,20 @@ export function sigmoid(v: number): number {
 }
 
 /**
- * C[m, n] += Σ_k A[m, k] · B[n, k] with explicit row strides (A: M×K, B: N×K, C: M×N), four
- * columns of C at a time. Used for weight gradients as (4H × T)·(T × in)ᵀ products.
+ * C[m, n] += Σ_k A[m, k] · B[n, k] over strided views (A: M×K, B: N×K, C: M×N), four columns
+ * of C at a time. Used for weight gradients as (4H × T)·(T × in)ᵀ products.
  */
 export function gemmAccNT(
-  a: FArray,
-  aOff: number,
-  aStride: number,
+  av: Strided,
+  bv: Strided,
+  cv: Strided,
   M: number,
   K: number,
-  b: FArray,
-  bOff: number,
-  bStride: number,
   N: number,
-  c: Float64Array,
-  cOff: number,
-  cStride: number,
 ): void {
+  const { data: a, off: aOff, stride: aStride } = av;
+  const { data: b, off: bOff, stride: bStride } = bv;
+  const { data: c, off: cOff, stride: cStride } = cv;
   const n4 = N - (N % 4);
   for (let m = 0; m < M; m++) {
     const ar = aOff + m * aStride;
@@ -220,11 +205,11 @@ export function gemmAccNT(
       let s2 = 0;
       let s3 = 0;
       for (let k = 0; k < K; k++) {
-        const av = a[ar + k]!;
-        s0 += av * b[b0 + k]!;
-        s1 += av * b[b1 + k]!;
-        s2 += av * b[b2 + k]!;
-        s3 += av * b[b3 + k]!;
+        const avk = a[ar + k]!;
+        s0 += avk * b[b0 + k]!;
+        s1 += avk * b[b1 + k]!;
+        s2 += avk * b[b2 + k]!;
+        s3 += avk * b[b3 + k]!;
       }
       c[cr + n] = c[cr + n]! + s0;
       c[cr + n + 1] = c[cr + n + 1]! + s1;
