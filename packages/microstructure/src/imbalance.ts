@@ -26,7 +26,7 @@ import {
   R_TS,
   throwBookError,
 } from './internal/book.js';
-import { checkRows, type L2Rows } from './ofi.js';
+import { checkRows, type L2Rows } from './ofi-batch.js';
 
 /** Options of the imbalance functions and {@link BookFeatures}. */
 export interface ImbalanceOptions {

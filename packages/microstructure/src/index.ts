@@ -37,16 +37,13 @@ export {
   type StoikovOptions,
 } from './microprice.js';
 export {
-  type L2Rows,
   MultiLevelOfi,
-  type MultiLevelOfiBatch,
   type MultiLevelOfiOptions,
-  multiLevelOfiBatch,
   type OfiLevelMode,
-  OfiWindow,
-  type OfiWindowOptions,
   ofiContribution,
 } from './ofi.js';
+export { type L2Rows, type MultiLevelOfiBatch, multiLevelOfiBatch } from './ofi-batch.js';
+export { OfiWindow, type OfiWindowOptions, type OfiWindowRecord } from './ofi-window.js';
 export {
   DepletionRate,
   type DepletionRateOptions,
