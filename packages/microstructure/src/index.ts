@@ -26,6 +26,7 @@ export {
   scaledOfi,
 } from './integrated-ofi.js';
 export type { InvalidPolicy } from './internal/book.js';
+export { L3QueueTracker, type L3QueueTrackerOptions } from './l3-queue.js';
 export {
   fitStoikovMicroPrice,
   imbalanceWeightedMid,
@@ -52,8 +53,6 @@ export {
   type L2QueueModel,
   L2QueuePosition,
   type L2QueuePositionOptions,
-  L3QueueTracker,
-  type L3QueueTrackerOptions,
 } from './queue.js';
 export {
   KaplanMeier,

@@ -19,6 +19,7 @@
  * @module
  */
 import { ValidationError } from '@x/core';
+import { decimalForms } from './internal/decimal.js';
 import { ofiSerial } from './internal/ofi-kernels.js';
 import type { MultiLevelOfi } from './ofi.js';
 
@@ -59,16 +60,6 @@ interface MutableRecord {
   ofi: Float64Array;
   depth: number;
   events: number;
-}
-
-/** Digits after the decimal point in the shortest decimal form of a finite number. */
-function decimals(x: number): number {
-  const s = String(Math.abs(x));
-  const e = s.indexOf('e');
-  const mant = e < 0 ? s : s.slice(0, e);
-  const exp = e < 0 ? 0 : Number(s.slice(e + 1));
-  const dot = mant.indexOf('.');
-  return Math.max(0, (dot < 0 ? 0 : mant.length - dot - 1) - exp);
 }
 
 /**
@@ -166,20 +157,11 @@ export class OfiWindow {
     this.#events = hasE ? (options.events as number) : 0;
     this.#ms = hasT ? (options.ms as number) : 0;
     this.#origin = origin;
-    const d = hasT ? Math.max(decimals(this.#ms), decimals(origin)) : 0;
-    const scale = 10 ** d;
-    const mS = Math.round(this.#ms * scale);
-    const oS = Math.round(origin * scale);
-    this.#decimal =
-      hasT &&
-      d <= 15 &&
-      Number.isSafeInteger(mS) &&
-      Number.isSafeInteger(oS) &&
-      mS / scale === this.#ms &&
-      oS / scale === origin;
-    this.#scale = scale;
-    this.#mS = mS;
-    this.#oS = oS;
+    const forms = hasT ? decimalForms(this.#ms, origin) : null;
+    this.#decimal = forms !== null;
+    this.#scale = forms?.[0]?.scale ?? 1;
+    this.#mS = forms?.[0]?.units ?? 0;
+    this.#oS = forms?.[1]?.units ?? 0;
     this.#onWindow = options.onWindow;
     this.completed = new Float64Array(m);
     this.current = new Float64Array(m);

@@ -242,6 +242,100 @@ describe('L3QueueTracker', () => {
   });
 });
 
+describe('L3QueueTracker keeps exact lots and trusts the venue', () => {
+  const modify = (
+    ts: number,
+    orderId: number,
+    price: number,
+    qty: number,
+    keptPriority: boolean,
+  ): L3Event => ({
+    type: 'modify',
+    ts,
+    orderId,
+    side: 'buy',
+    price,
+    qty,
+    keptPriority,
+  });
+
+  it('fractional sizes: nothing ahead is exactly 0, and a kept priority is kept', () => {
+    const q = new L3QueueTracker({ lotSize: 0.1 });
+    q.apply(add(0, 1, 100, 1.4));
+    q.apply(add(1, 9, 100, 0.5));
+    q.track(9);
+    expect(q.queueAhead(9)).toBe(1.4);
+    // 1.4 -> 1.3 with kept priority: a float copy says 1.3 > 1.4 - 0.1 = 1.2999999999999998
+    q.apply(modify(2, 1, 100, 1.3, true));
+    expect(q.queueAhead(9)).toBe(1.3);
+    q.apply({
+      type: 'execute',
+      ts: 3,
+      makerOrderId: 1,
+      takerOrderId: 't',
+      side: 'buy',
+      price: 100,
+      qty: 1.3,
+      tradeId: 1,
+    });
+    expect(q.queueAhead(9)).toBe(0);
+    expect(Object.is(q.queueAhead(9), 0)).toBe(true);
+    expect(q.levelQty('buy', 100)).toBe(0.5);
+  });
+
+  it('the venue flag decides: a kept priority on a size increase keeps the place', () => {
+    const q = new L3QueueTracker();
+    q.apply(add(0, 1, 100, 3));
+    q.apply(add(1, 9, 100, 1));
+    q.track(9);
+    q.apply(modify(2, 1, 100, 5, true));
+    expect(q.queueAhead(9)).toBe(5);
+    q.apply(modify(3, 1, 100, 5, false));
+    expect(q.queueAhead(9)).toBe(0);
+  });
+
+  it('rejects a quantity off the lot grid and a kept priority with a new price', () => {
+    const q = new L3QueueTracker({ lotSize: 0.1 });
+    expect(() => q.apply(add(0, 1, 100, 0.25))).toThrow(/lotSize/);
+    q.apply(add(0, 1, 100, 0.2));
+    expect(() => q.apply(modify(1, 1, 101, 0.2, true))).toThrow(/keeps priority/);
+    expect(() => new L3QueueTracker({ lotSize: 0 })).toThrow(ValidationError);
+    expect(() => q.queueAge(1, Number.NaN)).toThrow(ValidationError);
+  });
+
+  it('matches exact rational arithmetic on fractional lots (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 30 }), fc.boolean()), {
+          minLength: 1,
+          maxLength: 40,
+        }),
+        (ops) => {
+          const q = new L3QueueTracker({ lotSize: 0.1 });
+          q.apply(add(0, 0, 100, 0.1));
+          q.track(0);
+          // every other order joins behind ours and is then cancelled or executed away
+          let ts = 1;
+          for (const [lots] of ops) {
+            q.apply(add(ts, ts, 100, lots / 10));
+            ts++;
+          }
+          q.apply(add(ts, 9999, 100, 0.3)); // behind
+          for (let id = 1; id < ts; id++) {
+            if (ops[id - 1][1]) {
+              q.apply({ type: 'cancel', ts, orderId: id, side: 'buy', price: 100, qty: 0 });
+            }
+          }
+          expect(q.queueAhead(0)).toBe(0);
+          const rest = ops.reduce((s, [l, c]) => s + (c ? 0 : l), 0) + 1 + 3;
+          expect(q.levelQty('buy', 100)).toBe((rest * 1) / 10);
+        },
+      ),
+      fcParams(),
+    );
+  });
+});
+
 describe('L3QueueTracker on partly invalid streams', () => {
   it('only typed errors escape, skipped events change nothing, outputs stay finite', () => {
     const bad = fc.constantFrom(Number.NaN, -1, Number.POSITIVE_INFINITY);
