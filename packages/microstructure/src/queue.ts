@@ -10,6 +10,7 @@
  * @module
  */
 import { type Side, ValidationError } from '@x/core';
+import { logShare, powerShare } from './internal/queue-share.js';
 
 /** Queue model of {@link L2QueuePosition}. */
 export type L2QueueModel =
@@ -180,15 +181,9 @@ export class L2QueuePosition {
     }
     const front = this.#front;
     const back = Math.max(prev - front, 0);
-    const fb = this.#f(back);
-    const ff = this.#f(front);
-    const p = fb + ff > 0 ? fb / (fb + ff) : 1;
+    const p = this.#model === 1 ? powerShare(back, front, this.#n) : logShare(back, front);
     const est = front - (1 - p) * chg + Math.min(back - p * chg, 0);
     this.#front = Math.min(est, depth);
-  }
-
-  #f(x: number): number {
-    return this.#model === 1 ? x ** this.#n : Math.log1p(x);
   }
 }
 

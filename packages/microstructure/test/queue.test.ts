@@ -10,6 +10,7 @@ import {
   L2QueuePosition,
   L3QueueTracker,
 } from '../src/index.js';
+import { logShare, powerShare } from '../src/internal/queue-share.js';
 
 const add = (
   ts: number,
@@ -463,6 +464,102 @@ describe('L2QueuePosition', () => {
             expect(Number.isFinite(q.queueAhead)).toBe(true);
             expect(q.filledQty).toBeGreaterThanOrEqual(0);
             expect(q.filledQty).toBeLessThanOrEqual(3);
+          }
+        },
+      ),
+      fcParams(),
+    );
+  });
+});
+
+describe('L2 queue power model in a stable form', () => {
+  it('n = 40 with a deep book and with tiny sizes: finite, the right split', () => {
+    // a deep book: x^40 overflows to Infinity (Infinity / Infinity = NaN before)
+    const deep = new L2QueuePosition({
+      side: 'buy',
+      price: 100,
+      qty: 1,
+      depth: 2e10,
+      model: { type: 'power', n: 40 },
+    });
+    deep.onDepth(1e10); // front 2e10, back 0 after joining: a decrease comes from the front
+    expect(deep.queueAhead).toBe(1e10);
+    const q = new L2QueuePosition({
+      side: 'buy',
+      price: 100,
+      qty: 1,
+      depth: 1e10,
+      model: { type: 'power', n: 40 },
+    });
+    q.onDepth(3e10); // 2e10 joined behind us
+    q.onDepth(2e10); // front 1e10, back 2e10: p = 1/(1 + 2^-40), the decrease is from the back
+    expect(Number.isFinite(q.queueAhead)).toBe(true);
+    expectClose(q.queueAhead, 1e10 - 1e10 / (1 + 2 ** 40), { rtol: 1e-12 });
+    // tiny sizes: x^40 underflows to 0 (p = 1 before, whatever the sizes)
+    const t = new L2QueuePosition({
+      side: 'buy',
+      price: 100,
+      qty: 1e-9,
+      depth: 1e-8,
+      model: { type: 'power', n: 40 },
+    });
+    t.onDepth(2e-8);
+    t.onDepth(1.5e-8); // front = back: p = 1/2
+    expectClose(t.queueAhead, 1e-8 - 0.25e-8, { rtol: 1e-12 });
+  });
+
+  it('equals the direct formula where it is finite, and stays in [0, 1] everywhere (property)', () => {
+    const size = fc.double({ min: 1e-300, max: 1e300, noNaN: true });
+    fc.assert(
+      fc.property(size, size, fc.double({ min: 1e-3, max: 1e3, noNaN: true }), (b, f, n) => {
+        const p = powerShare(b, f, n);
+        expect(p >= 0 && p <= 1).toBe(true);
+        const fb = b ** n;
+        const ff = f ** n;
+        if (Number.isFinite(fb + ff) && fb > 1e-290 && ff > 1e-290) {
+          expectClose(p, fb / (fb + ff), { atol: 1e-12, rtol: 1e-9 });
+        }
+        // monotone: more behind us, more of a decrease taken from the back
+        expect(powerShare(b * 2, f, n) >= p - 1e-15).toBe(true);
+        const l = logShare(b, f);
+        expect(l >= 0 && l <= 1).toBe(true);
+      }),
+      fcParams(),
+    );
+  });
+
+  it('queue ahead stays finite and within the depth on extreme streams (property)', () => {
+    const size = fc.oneof(
+      fc.double({ min: 0, max: 1e300, noNaN: true }),
+      fc.constantFrom(0, 1e-300, 1e300),
+    );
+    fc.assert(
+      fc.property(
+        fc.double({ min: 1e-3, max: 200, noNaN: true }),
+        size,
+        fc.array(fc.tuple(fc.boolean(), size), { maxLength: 30 }),
+        (n, d0, steps) => {
+          for (const model of [
+            { type: 'power' as const, n },
+            { type: 'log' as const },
+            { type: 'risk-averse' as const },
+          ]) {
+            const q = new L2QueuePosition({ side: 'sell', price: 10, qty: 5, depth: d0, model });
+            let depth = d0;
+            for (const [trade, x] of steps) {
+              if (trade) {
+                if (x > 0) q.onTrade(10, x, 'buy');
+              } else {
+                q.onDepth(x);
+                depth = x;
+              }
+              expect(Number.isFinite(q.queueAhead)).toBe(true);
+              expect(q.queueAhead).toBeGreaterThanOrEqual(0);
+              expect(q.queueAhead).toBeLessThanOrEqual(
+                Math.max(d0, depth, ...steps.map((s) => s[1])),
+              );
+              expect(Number.isFinite(q.filledQty)).toBe(true);
+            }
           }
         },
       ),
