@@ -56,6 +56,7 @@ export {
 } from './queue.js';
 export {
   KaplanMeier,
+  type KaplanMeierOptions,
   type LevelEnd,
   type SurvivalCurve,
   TopOfBookSurvival,
