@@ -39,11 +39,13 @@
  */
 import { type L2Snapshot, ValidationError } from '@x/core';
 import {
+  checkAllowLocked,
   checkPolicy,
   checkShape,
   type InvalidPolicy,
+  R_EMPTY,
   R_TS,
-  throwBookError,
+  rejectBook,
 } from './internal/book.js';
 import {
   bucketEdges,
@@ -450,6 +452,8 @@ export interface MicroPriceTrackerOptions {
   readonly ewmaAlpha?: number;
   /** `'throw'` (default) or `'skip'` on an invalid book or one with an empty side. */
   readonly onInvalid?: InvalidPolicy;
+  /** Accept a locked book (default false). */
+  readonly allowLocked?: boolean;
 }
 
 /**
@@ -488,10 +492,20 @@ export class MicroPriceTracker {
   readonly momentumMs: Float64Array;
   /** EWMA of each time-horizon momentum. */
   readonly momentumMsEwma: Float64Array;
+  /**
+   * Per update horizon: 1 once h updates have been seen (the momentum is real), 0 while it warms
+   * up and reads 0.
+   */
+  readonly momentumReady: Uint8Array;
+  /** Per time horizon: 1 once the stream is h ms old, 0 while `momentumMs` warms up. */
+  readonly momentumMsReady: Uint8Array;
   /** Accepted updates. */
   accepted = 0;
   /** Skipped updates. */
   skipped = 0;
+  /** Reason of the last skipped update, or `null`. */
+  lastSkipReason: string | null = null;
+  readonly #allowLocked: boolean;
   readonly #model: StoikovMicroPrice | null;
   readonly #ring: Float64Array;
   // time-horizon history: (ts, price) of accepted books, absolute indices [#hHead, #hEnd)
@@ -537,8 +551,19 @@ export class MicroPriceTracker {
     this.momentumMsEwma = new Float64Array(hms.length);
     this.#hIdx = new Float64Array(hms.length).fill(-1);
     this.#alpha = alpha;
+    if (options.model !== undefined && !(options.model instanceof StoikovMicroPrice)) {
+      throw new ValidationError('model must be a StoikovMicroPrice', { field: 'model' });
+    }
     this.#model = options.model ?? null;
     this.#policy = checkPolicy(options.onInvalid);
+    this.#allowLocked = checkAllowLocked(options.allowLocked);
+    this.momentumReady = new Uint8Array(hs.length);
+    this.momentumMsReady = new Uint8Array(hms.length);
+  }
+
+  /** Whether a book has been accepted (before, `price`, `mid` and `weightedMid` read 0). */
+  get ready(): boolean {
+    return this.accepted > 0;
   }
 
   /**
@@ -551,19 +576,18 @@ export class MicroPriceTracker {
     const n = this.#levels < 0 ? book.bidPrice.length : this.#levels;
     let reason =
       book.ts >= this.#lastTs && book.ts !== Number.POSITIVE_INFINITY
-        ? checkShape(book, n, false)
+        ? checkShape(book, n, this.#allowLocked)
         : R_TS;
-    if (reason === null && !(book.bidSize[0] > 0 && book.askSize[0] > 0)) reason = 'empty side';
+    if (reason === null && !(book.bidSize[0] > 0 && book.askSize[0] > 0)) reason = R_EMPTY;
     if (reason !== null) {
-      if (this.#policy === 'throw') {
-        if (reason === 'empty side') {
-          throw new ValidationError('a book with an empty side has no micro-price', {
-            field: 'book',
-          });
-        }
-        throwBookError(reason, book, n, this.#lastTs, false);
+      if (this.#policy === 'throw' && reason === R_EMPTY) {
+        throw new ValidationError('a book with an empty side has no micro-price', {
+          field: 'book',
+        });
       }
+      rejectBook(this.#policy, reason, book, n, this.#lastTs, this.#allowLocked);
       this.skipped++;
+      this.lastSkipReason = reason;
       return false;
     }
     this.#levels = n;
@@ -605,8 +629,8 @@ export class MicroPriceTracker {
       const h = this.horizons[i];
       const mom = k >= h ? p - ring[(k - h) % len] : 0;
       this.momentum[i] = mom;
-      this.momentumEwma[i] =
-        k === 0 ? mom : this.momentumEwma[i] + a * (mom - this.momentumEwma[i]);
+      this.momentumReady[i] = k >= h ? 1 : 0;
+      this.momentumEwma[i] = k === 0 ? mom : (1 - a) * this.momentumEwma[i] + a * mom;
     }
     const nh = this.horizonsMs.length;
     if (nh > 0) {
@@ -631,8 +655,8 @@ export class MicroPriceTracker {
         this.#hIdx[i] = j;
         const mom = j < 0 ? 0 : p - this.#hPx[j % cap];
         this.momentumMs[i] = mom;
-        this.momentumMsEwma[i] =
-          k === 0 ? mom : this.momentumMsEwma[i] + a * (mom - this.momentumMsEwma[i]);
+        this.momentumMsReady[i] = j < 0 ? 0 : 1;
+        this.momentumMsEwma[i] = k === 0 ? mom : (1 - a) * this.momentumMsEwma[i] + a * mom;
         if (j >= 0 && j < oldest) oldest = j;
         else if (j < 0) oldest = this.#hHead;
       }

@@ -83,7 +83,7 @@ function checkArg(v: number, field: string, isSize: boolean): void {
  * @param askPrice - best ask price after the update
  * @param askSize - best ask size after the update
  * @returns e_n, positive for buying pressure
- * @throws `ValidationError` when a value is not finite or a size is negative
+ * @throws `ValidationError` when a value is not finite, a size is negative, or e_n overflows
  *
  * @example
  * ```ts
@@ -118,6 +118,11 @@ export function ofiContribution(
   if (b1 <= b0) e -= prevBidSize;
   if (a1 <= a0) e -= askSize;
   if (a1 >= a0) e += prevAskSize;
+  if (!Number.isFinite(e)) {
+    throw new ValidationError('the OFI contribution overflows (sizes too large)', {
+      field: 'bidSize',
+    });
+  }
   return e;
 }
 
@@ -380,6 +385,14 @@ export class MultiLevelOfi {
     this.#serial++;
     this.lastTs = ts;
     return true;
+  }
+
+  /**
+   * Whether the last accepted update had a predecessor: before (no update, or only the first),
+   * `last` reads zeros by convention, which are not an OFI.
+   */
+  get ready(): boolean {
+    return this.accepted > 1;
   }
 
   /** Forgets the previous book and the counters (the next update is a first update again). */

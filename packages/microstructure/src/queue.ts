@@ -277,9 +277,20 @@ export class DepletionRate {
     if (!(Number.isFinite(qty) && qty > 0)) {
       throw new ValidationError('qty must be finite and > 0', { field: 'qty', value: qty });
     }
+    if (!(this.#wq + qty < Number.POSITIVE_INFINITY)) {
+      throw new ValidationError('the weighted size sum overflows (qty too large)', {
+        field: 'qty',
+        value: qty,
+      });
+    }
     this.advance(ts);
     this.#w += 1;
     this.#wq += qty;
+  }
+
+  /** Whether an event has been observed over some exposure time (before, the estimates read 0). */
+  get ready(): boolean {
+    return this.#exposure > 0 && this.#w > 0;
   }
 
   /** Estimated depletion events per ms (0 before any exposure). */
@@ -292,6 +303,9 @@ export class DepletionRate {
     return this.#w > 0 ? this.#wq / this.#w : 0;
   }
 }
+
+/** Largest number of depletion events {@link fillProbability} sums over (a bounded loop). */
+const MAX_EVENTS = 10_000_000;
 
 function eventsNeeded(ahead: number, meanSize: number): number {
   // our order is reached once the depletion exceeds the quantity ahead
@@ -324,7 +338,8 @@ function checkFillArgs(ahead: number, rate: number, meanSize: number): void {
  * @param meanSize - mean quantity per depletion event (> 0)
  * @param horizonMs - horizon in ms (>= 0)
  * @returns the probability in [0, 1]
- * @throws `ValidationError` on bad input
+ * @throws `ValidationError` on bad input, when more than 10^7 events would be needed (the sum
+ *   is bounded) or when ratePerMs × horizonMs overflows
  */
 export function fillProbability(
   ahead: number,
@@ -340,7 +355,16 @@ export function fillProbability(
     });
   }
   const k = eventsNeeded(ahead, meanSize);
+  if (!(k <= MAX_EVENTS)) {
+    throw new ValidationError(
+      `the order needs ${k} depletion events (more than ${MAX_EVENTS}): use a larger meanSize unit`,
+      { field: 'ahead', value: ahead },
+    );
+  }
   const mu = ratePerMs * horizonMs;
+  if (!Number.isFinite(mu)) {
+    throw new ValidationError('ratePerMs × horizonMs overflows', { field: 'horizonMs' });
+  }
   if (mu === 0) return 0;
   // Σ_{j<k} Poisson pmf, summed in log space for stability
   let logTerm = -mu;
@@ -361,11 +385,24 @@ export function fillProbability(
  * @param ahead - quantity ahead of us (>= 0)
  * @param ratePerMs - depletion events per ms (>= 0)
  * @param meanSize - mean quantity per depletion event (> 0)
- * @returns the expected time in ms; `Infinity` when the rate is 0 (never fills)
- * @throws `ValidationError` on bad input
+ * @returns the expected time in ms; `undefined` when the rate is 0 (the order never fills:
+ *   there is no finite expectation)
+ * @throws `ValidationError` on bad input, or when the expected time overflows (a rate too small
+ *   for the quantity ahead)
  */
-export function expectedTimeToFill(ahead: number, ratePerMs: number, meanSize: number): number {
+export function expectedTimeToFill(
+  ahead: number,
+  ratePerMs: number,
+  meanSize: number,
+): number | undefined {
   checkFillArgs(ahead, ratePerMs, meanSize);
-  if (ratePerMs === 0) return Number.POSITIVE_INFINITY;
-  return eventsNeeded(ahead, meanSize) / ratePerMs;
+  if (ratePerMs === 0) return undefined;
+  const t = eventsNeeded(ahead, meanSize) / ratePerMs;
+  if (!Number.isFinite(t)) {
+    throw new ValidationError('the expected time to fill overflows', {
+      field: 'ratePerMs',
+      value: ratePerMs,
+    });
+  }
+  return t;
 }

@@ -490,7 +490,14 @@ export function priceDeviation(price: number, reference: number): PriceDeviation
     });
   }
   const d = price - reference;
-  return { price: d, bps: (d / reference) * 1e4 };
+  const bps = (d / reference) * 1e4;
+  if (!(Number.isFinite(d) && Number.isFinite(bps))) {
+    throw new ValidationError('the deviation overflows (reference too small for the price)', {
+      field: 'reference',
+      value: reference,
+    });
+  }
+  return { price: d, bps };
 }
 
 /**
