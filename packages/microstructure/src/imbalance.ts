@@ -210,6 +210,10 @@ export function depthImbalanceBatch(rows: L2Rows, options: ImbalanceOptions = {}
   const k = Math.min(n, w.length);
   const INF = Number.POSITIVE_INFINITY;
   const lim = MAX_BOOK_SIZE / n;
+  // with every weight > 0 the size bound follows from the weighted sums: Σ_j<k q_j ≤ s / wMin
+  let wMin = Number.POSITIVE_INFINITY;
+  for (let j = 0; j < k; j++) wMin = Math.min(wMin, w[j]);
+  const perLevel = !(wMin > 0);
   // Four rows per step: each row's sums are still accumulated level by level in order (the same
   // floating-point result as BookFeatures), but four independent chains of additions keep the
   // CPU busy where one row's chain would stall on add latency and the inner loop's exit branch.
@@ -252,9 +256,10 @@ export function depthImbalanceBatch(rows: L2Rows, options: ImbalanceOptions = {}
       if (x0 < 0 || y0 < 0 || x1 < 0 || y1 < 0 || x2 < 0 || y2 < 0 || x3 < 0 || y3 < 0) {
         ok = false;
       }
-      // each row's total then stays within MAX_BOOK_SIZE (NaN and ∞ fail too)
-      if (!(x0 + y0 + x1 + y1 + x2 + y2 + x3 + y3 <= lim)) ok = false;
+      // (zero weights only) each row's total then stays within MAX_BOOK_SIZE
+      if (perLevel && !(x0 + y0 + x1 + y1 + x2 + y2 + x3 + y3 <= lim)) ok = false;
     }
+    let tail = 0;
     // levels beyond k: checked only (every size of the row is validated)
     for (let j = k; j < n; j++) {
       const x0 = bs[q0 + j];
@@ -269,12 +274,16 @@ export function depthImbalanceBatch(rows: L2Rows, options: ImbalanceOptions = {}
         ok = false;
       }
       // NaN or +∞ make the sum NaN or +∞
-      if (!(x0 + y0 + x1 + y1 + x2 + y2 + x3 + y3 <= lim)) ok = false;
+      const t8 = x0 + y0 + x1 + y1 + x2 + y2 + x3 + y3;
+      if (!(t8 <= lim)) ok = false;
+      tail += t8;
     }
     const s0 = b0 + a0;
     const s1 = b1 + a1;
     const s2 = b2 + a2;
     const s3 = b3 + a3;
+    // every row's total within MAX_BOOK_SIZE (conservative: the four rows together)
+    if (!perLevel && !((s0 + s1 + s2 + s3) / wMin + tail <= MAX_BOOK_SIZE)) ok = false;
     if (!ok || !(s0 < INF && s1 < INF && s2 < INF && s3 < INF)) {
       // a conservative test failed: the exact rule, row by row (throws on an invalid row)
       for (let ii = i; ii < i + 4; ii++) out[ii] = sizeRowImbalance(bs, as, ii, n, w, k);
