@@ -196,7 +196,9 @@ describe('huge finite sizes: one behaviour for streaming and batch', () => {
         expect(Number.isFinite(f.imbalance)).toBe(true);
       } else {
         expect(() => f.update(b)).toThrow(/total (book )?size exceeds 1e/);
-        expect(() => depthImbalanceBatch(rows, { levels: 2 })).toThrow(/total (book )?size exceeds 1e/);
+        expect(() => depthImbalanceBatch(rows, { levels: 2 })).toThrow(
+          /total (book )?size exceeds 1e/,
+        );
         const skip = new BookFeatures({ tickSize: 0.01, levels: 2, onInvalid: 'skip' });
         expect(skip.update(b)).toBe(false);
         expect(skip.imbalance).toBe(0);
