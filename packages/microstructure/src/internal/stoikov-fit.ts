@@ -7,15 +7,10 @@
  * @module
  */
 import { ValidationError } from '@x/core';
+import type { QuoteSeries } from '../microprice.js';
 import { solve } from './linalg.js';
 
-/** Best quotes, as `QuoteSeries` of the public module. */
-export interface Quotes {
-  readonly bidPrice: ArrayLike<number>;
-  readonly bidSize: ArrayLike<number>;
-  readonly askPrice: ArrayLike<number>;
-  readonly askSize: ArrayLike<number>;
-}
+type Quotes = QuoteSeries;
 
 /** Per row: spread state (1..ns ticks, 0 = not a state) and imbalance. */
 export interface RowStates {
