@@ -151,29 +151,7 @@ export function multiLevelOfiBatch(
       }
     }
     if (reason !== null) {
-      if (o.policy === 'throw') {
-        const snap = {
-          ts: t,
-          bidPrice: bp.subarray(off, off + n),
-          bidSize: bs.subarray(off, off + n),
-          askPrice: ap.subarray(off, off + n),
-          askSize: as.subarray(off, off + n),
-        };
-        try {
-          if (reason === R_OFFGRID) throw new ValidationError(reason, { field: 'price' });
-          throwBookError(reason, snap, n, lastTs, o.allowLocked);
-        } catch (e) {
-          if (e instanceof ValidationError) {
-            throw new ValidationError(`row ${i}: ${e.message}`, {
-              field: e.field ?? 'book',
-              value: e.value,
-              details: { ...e.details, row: i },
-              cause: e,
-            });
-          }
-          throw e;
-        }
-      }
+      if (o.policy === 'throw') throwRowError(reason, rows, i, t, lastTs, o.allowLocked);
       skipped++;
       continue;
     }
@@ -205,4 +183,38 @@ export function multiLevelOfiBatch(
     lastTs = t;
   }
   return { ofi: out, depth, accepted: acc, skipped };
+}
+
+/** Throws the `ValidationError` of row `i` (rejected for `reason`), with `details.row`. */
+function throwRowError(
+  reason: string,
+  rows: L2Rows,
+  i: number,
+  t: number,
+  lastTs: number,
+  allowLocked: boolean,
+): never {
+  const n = rows.levels;
+  const off = i * n;
+  const snap = {
+    ts: t,
+    bidPrice: rows.bidPrice.subarray(off, off + n),
+    bidSize: rows.bidSize.subarray(off, off + n),
+    askPrice: rows.askPrice.subarray(off, off + n),
+    askSize: rows.askSize.subarray(off, off + n),
+  };
+  try {
+    if (reason === R_OFFGRID) throw new ValidationError(reason, { field: 'price' });
+    throwBookError(reason, snap, n, lastTs, allowLocked);
+  } catch (e) {
+    if (e instanceof ValidationError) {
+      throw new ValidationError(`row ${i}: ${e.message}`, {
+        field: e.field ?? 'book',
+        value: e.value,
+        details: { ...e.details, row: i },
+        cause: e,
+      });
+    }
+    throw e;
+  }
 }
