@@ -21,7 +21,14 @@
  * @module
  */
 import { type L2Snapshot, type Side, ValidationError } from '@x/core';
-import { checkShape, R_TS, throwBookError } from './internal/book.js';
+import {
+  checkAllowLocked,
+  checkPolicy,
+  checkShape,
+  type InvalidPolicy,
+  R_TS,
+  rejectBook,
+} from './internal/book.js';
 
 /** A detected burst. */
 export interface CancelBurst {
@@ -67,6 +74,28 @@ export interface CancelBurstOptions {
   readonly onBurst?: (burst: CancelBurst) => void;
   /** Bursts kept in {@link CancelBurstDetector.bursts} (default 1000, oldest dropped). */
   readonly keepBursts?: number;
+  /**
+   * `'throw'` (default) or `'skip'` for an invalid cancel or book (see `onCancel`, `onBook`):
+   * skipped input changes nothing and is counted in `skipped`.
+   */
+  readonly onInvalid?: InvalidPolicy;
+  /** Accept a locked book in `onBook` (default false). */
+  readonly allowLocked?: boolean;
+}
+
+function checkQueryTs(ts: number): void {
+  if (Number.isNaN(ts)) throw new ValidationError('ts must not be NaN', { field: 'ts', value: ts });
+}
+
+/** Reason code: a quantity-weighted cancel rate would overflow. */
+const R_RATE = 'the cancel rate overflows (a cancelled quantity is too large)';
+
+function posInt(v: number | undefined, def: number, field: string, min: number): number {
+  const x = v ?? def;
+  if (!(Number.isInteger(x) && x >= min)) {
+    throw new ValidationError(`${field} must be an integer >= ${min}`, { field, value: x });
+  }
+  return x;
 }
 
 function num(
@@ -104,6 +133,10 @@ export class CancelBurstDetector {
   readonly bursts: CancelBurst[] = [];
   /** Cancels accepted. */
   accepted = 0;
+  /** Cancels and books dropped under the `'skip'` policy. */
+  skipped = 0;
+  readonly #policy: InvalidPolicy;
+  readonly #allowLocked: boolean;
   readonly #tau: number;
   readonly #byQty: boolean;
   readonly #mu: number;
@@ -153,6 +186,9 @@ export class CancelBurstDetector {
     }
     this.levels = levels;
     this.#tau = num(options.tauMs, 1000, 'tauMs', 0, true);
+    if (!Number.isFinite(1 / this.#tau)) {
+      throw new ValidationError('tauMs is too small', { field: 'tauMs', value: this.#tau });
+    }
     this.#byQty = options.weightByQty === true;
     this.#mu = num(options.hawkesMu, 0, 'hawkesMu', 0);
     this.#alpha = num(options.hawkesAlpha, 0.5 / this.#tau, 'hawkesAlpha', 0);
@@ -160,9 +196,20 @@ export class CancelBurstDetector {
     this.#w = w;
     this.#k = num(options.k, 5, 'k', 0);
     this.#min = num(options.minRate, 0, 'minRate', 0);
+    if (options.onBurst !== undefined && typeof options.onBurst !== 'function') {
+      throw new ValidationError('onBurst must be a function', { field: 'onBurst' });
+    }
+    if (options.weightByQty !== undefined && typeof options.weightByQty !== 'boolean') {
+      throw new ValidationError('weightByQty must be a boolean', {
+        field: 'weightByQty',
+        value: options.weightByQty,
+      });
+    }
     this.#onBurst = options.onBurst;
-    this.#keep = num(options.keepBursts, 1000, 'keepBursts', 0);
-    this.#minCancels = num(options.minCancels, 3, 'minCancels', 1);
+    this.#keep = posInt(options.keepBursts, 1000, 'keepBursts', 0);
+    this.#minCancels = posInt(options.minCancels, 3, 'minCancels', 1);
+    this.#policy = checkPolicy(options.onInvalid);
+    this.#allowLocked = checkAllowLocked(options.allowLocked);
     const c = 2 * levels;
     this.#ewma = new Float64Array(c);
     this.#hawkes = new Float64Array(c);
@@ -196,23 +243,73 @@ export class CancelBurstDetector {
    * @param side - side of the cancelled order
    * @param level - its level (0 = best); levels beyond `levels` are ignored
    * @param qty - cancelled quantity (> 0)
-   * @returns true when this cancel is inside a burst
-   * @throws `ValidationError` on bad input (nothing is recorded)
+   * @returns true when this cancel is inside a burst (false when skipped)
+   * @throws `ValidationError` on bad input under the `'throw'` policy (nothing is recorded); a
+   *   quantity whose weight would overflow the rates is bad input
    */
   onCancel(ts: number, side: Side, level: number, qty: number): boolean {
+    let err: ValidationError | null = null;
     if (!(Number.isFinite(ts) && ts >= this.#lastTs)) {
-      throw new ValidationError('ts must be finite and non-decreasing', { field: 'ts', value: ts });
+      err = new ValidationError('ts must be finite and non-decreasing', { field: 'ts', value: ts });
+    } else if (!(Number.isFinite(qty) && qty > 0)) {
+      err = new ValidationError('qty must be finite and > 0', { field: 'qty', value: qty });
+    } else if (side !== 'buy' && side !== 'sell') {
+      err = new ValidationError("side must be 'buy' or 'sell'", { field: 'side', value: side });
+    } else if (!(Number.isInteger(level) && level >= 0)) {
+      err = new ValidationError('level must be an integer >= 0', { field: 'level', value: level });
     }
-    if (!(Number.isFinite(qty) && qty > 0)) {
-      throw new ValidationError('qty must be finite and > 0', { field: 'qty', value: qty });
-    }
-    const ch = this.#channel(side, level);
-    this.#lastTs = ts;
-    if (level >= this.levels) return false;
     const io = this.#io;
     io[0] = ts;
     io[1] = qty;
+    const ch = err === null ? (side === 'buy' ? 0 : this.levels) + level : 0;
+    if (err === null && level < this.levels && !this.#fits(ch)) {
+      err = new ValidationError('the cancel rate overflows (qty too large)', {
+        field: 'qty',
+        value: qty,
+      });
+    }
+    if (err !== null) {
+      if (this.#policy === 'throw') throw err;
+      this.skipped++;
+      return false;
+    }
+    this.#lastTs = ts;
+    if (level >= this.levels) return false;
     return this.#record(ch);
+  }
+
+  /** Whether every cancel `onBook` would read off `book` fits (quantity-weighted rates). */
+  #bookFits(book: L2Snapshot, m: number): boolean {
+    if (this.#bookLevels < 0) return true;
+    const prev = this.#prevBook;
+    const io = this.#io;
+    for (let k = 0; k < m; k++) {
+      const j = 4 * k;
+      const qb = book.bidSize[k];
+      io[1] = prev[j + 1] - qb;
+      if (qb > 0 && book.bidPrice[k] === prev[j] && qb < prev[j + 1] && !this.#fits(k))
+        return false;
+      const qa = book.askSize[k];
+      io[1] = prev[j + 3] - qa;
+      if (
+        qa > 0 &&
+        book.askPrice[k] === prev[j + 2] &&
+        qa < prev[j + 3] &&
+        !this.#fits(this.levels + k)
+      ) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether channel `ch` can take the cancel in `#io` without a rate overflowing. */
+  #fits(ch: number): boolean {
+    const wgt = this.#byQty ? this.#io[1] : 1;
+    return (
+      this.#ewma[ch] + wgt / this.#tau < Number.POSITIVE_INFINITY &&
+      this.#hawkes[ch] + this.#alpha * wgt < Number.POSITIVE_INFINITY
+    );
   }
 
   /**
@@ -226,15 +323,25 @@ export class CancelBurstDetector {
    * @param book - the book after the update (not retained; validated like every streaming
    *   calculator's input: finite, sorted, non-negative sizes, not crossed, time not going back,
    *   the same number of levels each time)
-   * @returns how many cancels were recorded
-   * @throws `ValidationError` on an invalid book (the reference book is kept)
+   * @returns how many cancels were recorded (0 for a skipped book)
+   * @throws `ValidationError` on an invalid book under the `'throw'` policy (the reference book
+   *   is kept; under `'skip'` the book is dropped and counted in `skipped`)
    */
   onBook(book: L2Snapshot): number {
     const n = this.#bookLevels < 0 ? book.bidPrice.length : this.#bookLevels;
     const ts = book.ts;
-    const reason =
-      ts >= this.#lastTs && ts !== Number.POSITIVE_INFINITY ? checkShape(book, n, false) : R_TS;
-    if (reason !== null) throwBookError(reason, book, n, this.#lastTs, false);
+    let reason =
+      ts >= this.#lastTs && ts !== Number.POSITIVE_INFINITY
+        ? checkShape(book, n, this.#allowLocked)
+        : R_TS;
+    if (reason === null && this.#byQty && !this.#bookFits(book, Math.min(n, this.levels))) {
+      reason = R_RATE;
+    }
+    if (reason !== null) {
+      rejectBook(this.#policy, reason, book, n, this.#lastTs, this.#allowLocked);
+      this.skipped++;
+      return 0;
+    }
     this.#lastTs = ts;
     const m = Math.min(n, this.levels);
     const prev = this.#prevBook;
@@ -348,6 +455,7 @@ export class CancelBurstDetector {
    */
   rate(side: Side, level: number, ts = this.#lastTs): number {
     const ch = this.#channel(side, level);
+    checkQueryTs(ts);
     if (level >= this.levels || Number.isNaN(this.#last[ch])) return 0;
     return this.#ewma[ch] * Math.exp(-Math.max(0, ts - this.#last[ch]) / this.#tau);
   }
@@ -361,12 +469,26 @@ export class CancelBurstDetector {
    */
   intensity(side: Side, level: number, ts = this.#lastTs): number {
     const ch = this.#channel(side, level);
+    checkQueryTs(ts);
     if (level >= this.levels || Number.isNaN(this.#last[ch])) return this.#mu;
     return this.#mu + this.#hawkes[ch] * Math.exp(-this.#beta * Math.max(0, ts - this.#last[ch]));
   }
 
   /**
-   * The current burst threshold of a channel (0 until the window has filled).
+   * Whether a channel's threshold is warmed up: `window` past rates observed (before, no burst
+   * can be flagged and {@link CancelBurstDetector.threshold} reads 0, which is not a threshold).
+   * @param side - the side
+   * @param level - the level
+   * @returns true once the channel's window has filled
+   */
+  ready(side: Side, level: number): boolean {
+    const ch = this.#channel(side, level);
+    return level < this.levels && this.#count[ch] >= this.#w;
+  }
+
+  /**
+   * The current burst threshold of a channel (0 until the window has filled: see
+   * {@link CancelBurstDetector.ready}).
    * @param side - the side
    * @param level - the level
    * @returns the threshold per ms

@@ -19,14 +19,22 @@ import { type L2Snapshot, ValidationError } from '@x/core';
 import {
   askSideOk,
   bidSideOk,
+  checkAllowLocked,
   checkBook,
   checkPolicy,
   checkShape,
   type InvalidPolicy,
+  MAX_BOOK_SIZE,
+  R_SIZE,
   R_TS,
   throwBookError,
 } from './internal/book.js';
-import { checkRows, type L2Rows } from './ofi.js';
+import { checkRows, type L2Rows } from './ofi-batch.js';
+
+/** Reason code: the weighted depth of the book overflows. */
+const R_WEIGHTED = 'the weighted depth overflows';
+/** Reason code: the liquidity ratio (band depth / spread) overflows. */
+const R_RATIO = 'the liquidity ratio (band depth / spread) overflows';
 
 /** Options of the imbalance functions and {@link BookFeatures}. */
 export interface ImbalanceOptions {
@@ -193,14 +201,19 @@ export function depthImbalanceBatch(rows: L2Rows, options: ImbalanceOptions = {}
           details: { row: i },
         });
       }
+      checkRowTotal(bs, as, i, n);
       weightedDepths(bp, bs, ap, as, off, n, w, decay, v);
-      const sum = v[0] + v[1];
-      out[i] = sum > 0 ? (v[0] - v[1]) / sum : 0;
+      out[i] = rowImbalance(v[0], v[1], i);
     }
     return out;
   }
   const k = Math.min(n, w.length);
   const INF = Number.POSITIVE_INFINITY;
+  const lim = MAX_BOOK_SIZE / n;
+  // with every weight > 0 the size bound follows from the weighted sums: Σ_j<k q_j ≤ s / wMin
+  let wMin = Number.POSITIVE_INFINITY;
+  for (let j = 0; j < k; j++) wMin = Math.min(wMin, w[j]);
+  const perLevel = !(wMin > 0);
   // Four rows per step: each row's sums are still accumulated level by level in order (the same
   // floating-point result as BookFeatures), but four independent chains of additions keep the
   // CPU busy where one row's chain would stall on add latency and the inner loop's exit branch.
@@ -243,7 +256,10 @@ export function depthImbalanceBatch(rows: L2Rows, options: ImbalanceOptions = {}
       if (x0 < 0 || y0 < 0 || x1 < 0 || y1 < 0 || x2 < 0 || y2 < 0 || x3 < 0 || y3 < 0) {
         ok = false;
       }
+      // (zero weights only) each row's total then stays within MAX_BOOK_SIZE
+      if (perLevel && !(x0 + y0 + x1 + y1 + x2 + y2 + x3 + y3 <= lim)) ok = false;
     }
+    let tail = 0;
     // levels beyond k: checked only (every size of the row is validated)
     for (let j = k; j < n; j++) {
       const x0 = bs[q0 + j];
@@ -258,43 +274,71 @@ export function depthImbalanceBatch(rows: L2Rows, options: ImbalanceOptions = {}
         ok = false;
       }
       // NaN or +∞ make the sum NaN or +∞
-      if (!(x0 + y0 + x1 + y1 + x2 + y2 + x3 + y3 < INF)) ok = false;
+      const t8 = x0 + y0 + x1 + y1 + x2 + y2 + x3 + y3;
+      if (!(t8 <= lim)) ok = false;
+      tail += t8;
     }
     const s0 = b0 + a0;
     const s1 = b1 + a1;
     const s2 = b2 + a2;
     const s3 = b3 + a3;
+    // every row's total within MAX_BOOK_SIZE (conservative: the four rows together)
+    if (!perLevel && !((s0 + s1 + s2 + s3) / wMin + tail <= MAX_BOOK_SIZE)) ok = false;
     if (!ok || !(s0 < INF && s1 < INF && s2 < INF && s3 < INF)) {
-      for (let ii = i; ii < i + 4; ii++) checkSizeRow(bs, as, ii, n);
-      throw new ValidationError(`rows ${i}..${i + 3}: the weighted depth overflows`, {
-        field: 'size',
-        details: { row: i },
-      });
+      // a conservative test failed: the exact rule, row by row (throws on an invalid row)
+      for (let ii = i; ii < i + 4; ii++) out[ii] = sizeRowImbalance(bs, as, ii, n, w, k);
+      continue;
     }
     out[i] = s0 > 0 ? (b0 - a0) / s0 : 0;
     out[i + 1] = s1 > 0 ? (b1 - a1) / s1 : 0;
     out[i + 2] = s2 > 0 ? (b2 - a2) / s2 : 0;
     out[i + 3] = s3 > 0 ? (b3 - a3) / s3 : 0;
   }
-  for (; i < r; i++) {
-    const off = i * n;
-    let vb = 0;
-    let va = 0;
-    for (let j = 0; j < k; j++) {
-      vb += w[j] * bs[off + j];
-      va += w[j] * as[off + j];
-    }
-    checkSizeRow(bs, as, i, n);
-    const sum = vb + va;
-    if (!(sum < INF)) {
-      throw new ValidationError(`row ${i}: the weighted depth overflows`, {
-        field: 'size',
-        details: { row: i },
-      });
-    }
-    out[i] = sum > 0 ? (vb - va) / sum : 0;
-  }
+  for (; i < r; i++) out[i] = sizeRowImbalance(bs, as, i, n, w, k);
   return out;
+}
+
+/** One row of the sizes-only batch, with the exact checks. */
+function sizeRowImbalance(
+  bs: Float64Array,
+  as: Float64Array,
+  i: number,
+  n: number,
+  w: Float64Array,
+  k: number,
+): number {
+  checkSizeRow(bs, as, i, n);
+  checkRowTotal(bs, as, i, n);
+  const off = i * n;
+  let vb = 0;
+  let va = 0;
+  for (let j = 0; j < k; j++) {
+    vb += w[j] * bs[off + j];
+    va += w[j] * as[off + j];
+  }
+  return rowImbalance(vb, va, i);
+}
+
+/** (vb − va) / (vb + va), 0 for an empty book; a `ValidationError` when the sums overflow. */
+function rowImbalance(vb: number, va: number, i: number): number {
+  const sum = vb + va;
+  if (!(sum < Number.POSITIVE_INFINITY)) {
+    throw new ValidationError(`row ${i}: the weighted depth overflows`, {
+      field: 'size',
+      details: { row: i },
+    });
+  }
+  return sum > 0 ? (vb - va) / sum : 0;
+}
+
+/** The book rule's size bound on row `i`: total size at most {@link MAX_BOOK_SIZE}. */
+function checkRowTotal(bs: Float64Array, as: Float64Array, i: number, n: number): void {
+  const off = i * n;
+  let t = 0;
+  for (let j = 0; j < n; j++) t += bs[off + j] + as[off + j];
+  if (!(t <= MAX_BOOK_SIZE)) {
+    throw new ValidationError(`row ${i}: ${R_SIZE}`, { field: 'size', details: { row: i } });
+  }
 }
 
 /**
@@ -365,6 +409,8 @@ export class BookFeatures {
   skipped = 0;
   /** Time of the last accepted book. */
   lastTs = Number.NEGATIVE_INFINITY;
+  /** Reason of the last skipped book, or `null`. */
+  lastSkipReason: string | null = null;
   readonly #w: Float64Array;
   readonly #decay: Float64Array;
   readonly #v = new Float64Array(2);
@@ -396,8 +442,19 @@ export class BookFeatures {
     }
     this.#tick = options.tickSize;
     this.#band = band * options.tickSize;
+    if (!Number.isFinite(this.#band)) {
+      throw new ValidationError('bandTicks × tickSize must be finite', {
+        field: 'bandTicks',
+        value: band,
+      });
+    }
     this.#policy = checkPolicy(options.onInvalid);
-    this.#allowLocked = options.allowLocked === true;
+    this.#allowLocked = checkAllowLocked(options.allowLocked);
+  }
+
+  /** Whether a book has been accepted (before, every feature reads 0 and means nothing). */
+  get ready(): boolean {
+    return this.accepted > 0;
   }
 
   /**
@@ -408,54 +465,69 @@ export class BookFeatures {
    */
   update(book: L2Snapshot): boolean {
     const n = this.#levels < 0 ? book.bidPrice.length : this.#levels;
-    const reason =
+    let reason =
       book.ts >= this.lastTs && book.ts !== Number.POSITIVE_INFINITY
         ? checkShape(book, n, this.#allowLocked)
         : R_TS;
+    const bs = book.bidSize;
+    const as = book.askSize;
+    const bp = book.bidPrice;
+    const ap = book.askPrice;
+    const v = this.#v;
+    const twoSided = reason === null && bs[0] > 0 && as[0] > 0;
+    let d = 0;
+    let spread = 0;
+    if (reason === null) {
+      // weighted depths through a typed scratch (no double-returning call to box)
+      weightedDepths(bp, bs, ap, as, 0, n, this.#w, this.#decay, v);
+      if (!(v[0] + v[1] < Number.POSITIVE_INFINITY)) reason = R_WEIGHTED;
+      else if (twoSided) {
+        spread = ap[0] - bp[0];
+        d = this.#bandDepth(book, n);
+        if (!(d / spread < Number.POSITIVE_INFINITY)) reason = R_RATIO;
+      }
+    }
     if (reason !== null) {
-      if (this.#policy === 'throw') throwBookError(reason, book, n, this.lastTs, this.#allowLocked);
+      if (this.#policy === 'throw') {
+        if (reason === R_WEIGHTED || reason === R_RATIO) {
+          throw new ValidationError(reason, { field: 'book' });
+        }
+        throwBookError(reason, book, n, this.lastTs, this.#allowLocked);
+      }
       this.skipped++;
+      this.lastSkipReason = reason;
       return false;
     }
     this.#levels = n;
     this.lastTs = book.ts;
     this.accepted++;
-    const bs = book.bidSize;
-    const as = book.askSize;
-    // weighted depths through a typed scratch (no double-returning call to box)
-    const v = this.#v;
-    weightedDepths(book.bidPrice, bs, book.askPrice, as, 0, n, this.#w, this.#decay, v);
     const vb = v[0];
     const va = v[1];
     const top = bs[0] + as[0];
     this.imbalanceTop = top > 0 ? (bs[0] - as[0]) / top : 0;
     this.imbalance = vb + va > 0 ? (vb - va) / (vb + va) : 0;
-    if (bs[0] > 0 && as[0] > 0) {
-      const bp = book.bidPrice;
-      const ap = book.askPrice;
-      const spread = ap[0] - bp[0];
-      const mid = 0.5 * (ap[0] + bp[0]);
-      // prices are within the band when |p - mid| <= band (a relative epsilon absorbs rounding)
-      const lo = mid - this.#band - 1e-9 * mid;
-      const hi = mid + this.#band + 1e-9 * mid;
-      let d = 0;
-      for (let j = 0; j < n && bs[j] > 0 && bp[j] >= lo; j++) d += bs[j];
-      for (let j = 0; j < n && as[j] > 0 && ap[j] <= hi; j++) d += as[j];
-      this.twoSided = true;
-      this.spread = spread;
-      this.mid = mid;
-      this.bandDepth = d;
-      this.liquidityRatio = spread > 0 ? d / spread : 0;
-      const ticks = Math.round(spread / this.#tick);
-      this.depthPerSpreadTick = ticks > 0 ? d / ticks : 0;
-    } else {
-      this.twoSided = false;
-      this.spread = 0;
-      this.mid = 0;
-      this.bandDepth = 0;
-      this.liquidityRatio = 0;
-      this.depthPerSpreadTick = 0;
-    }
+    this.twoSided = twoSided;
+    this.spread = spread;
+    this.mid = twoSided ? 0.5 * ap[0] + 0.5 * bp[0] : 0;
+    this.bandDepth = d;
+    this.liquidityRatio = twoSided && spread > 0 ? d / spread : 0;
+    const ticks = Math.round(spread / this.#tick);
+    this.depthPerSpreadTick = ticks > 0 ? d / ticks : 0;
     return true;
+  }
+
+  /** Depth of both sides with |price − mid| ≤ band (a relative epsilon absorbs rounding). */
+  #bandDepth(book: L2Snapshot, n: number): number {
+    const bp = book.bidPrice;
+    const ap = book.askPrice;
+    const bs = book.bidSize;
+    const as = book.askSize;
+    const mid = 0.5 * ap[0] + 0.5 * bp[0];
+    const lo = mid - this.#band - 1e-9 * mid;
+    const hi = mid + this.#band + 1e-9 * mid;
+    let d = 0;
+    for (let j = 0; j < n && bs[j] > 0 && bp[j] >= lo; j++) d += bs[j];
+    for (let j = 0; j < n && as[j] > 0 && ap[j] <= hi; j++) d += as[j];
+    return d;
   }
 }

@@ -44,6 +44,7 @@ export {
   scaledOfi,
 } from './integrated-ofi.js';
 export type { InvalidPolicy } from './internal/book.js';
+export { L3QueueTracker, type L3QueueTrackerOptions } from './l3-queue.js';
 export {
   type CovType,
   hasbrouckLambda,
@@ -78,16 +79,13 @@ export {
   tsrv,
 } from './noise.js';
 export {
-  type L2Rows,
   MultiLevelOfi,
-  type MultiLevelOfiBatch,
   type MultiLevelOfiOptions,
-  multiLevelOfiBatch,
   type OfiLevelMode,
-  OfiWindow,
-  type OfiWindowOptions,
   ofiContribution,
 } from './ofi.js';
+export { type L2Rows, type MultiLevelOfiBatch, multiLevelOfiBatch } from './ofi-batch.js';
+export { OfiWindow, type OfiWindowOptions, type OfiWindowRecord } from './ofi-window.js';
 export {
   DepletionRate,
   type DepletionRateOptions,
@@ -96,8 +94,6 @@ export {
   type L2QueueModel,
   L2QueuePosition,
   type L2QueuePositionOptions,
-  L3QueueTracker,
-  type L3QueueTrackerOptions,
 } from './queue.js';
 export { RollingKyleLambda, type RollingKyleLambdaOptions } from './rolling-kyle.js';
 export {
@@ -114,6 +110,7 @@ export {
 } from './spreads.js';
 export {
   KaplanMeier,
+  type KaplanMeierOptions,
   type LevelEnd,
   type SurvivalCurve,
   TopOfBookSurvival,

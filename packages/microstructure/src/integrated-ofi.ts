@@ -87,8 +87,26 @@ export function fitIntegratedOfi(
   levels: number,
   offset = 0,
 ): IntegratedOfiFit {
-  const m = levels;
-  checkMatrix(samples, rows, m, offset);
+  checkMatrix(samples, rows, levels, offset);
+  const fit = firstComponent(samples, rows, levels, offset);
+  if (fit === null) {
+    throw new ValidationError('training OFI has no variance: the first component is undefined', {
+      field: 'samples',
+    });
+  }
+  return fit;
+}
+
+/**
+ * The first principal component of rows × levels finite samples at `offset`, or `null` when
+ * they have no variance (the only outcome that is not an error: the caller decides).
+ */
+function firstComponent(
+  samples: ArrayLike<number>,
+  rows: number,
+  m: number,
+  offset: number,
+): IntegratedOfiFit | null {
   const mean = new Float64Array(m);
   for (let r = 0; r < rows; r++) {
     for (let k = 0; k < m; k++) mean[k] += samples[offset + r * m + k];
@@ -110,11 +128,12 @@ export function fitIntegratedOfi(
     }
     trace += cov[i * m + i];
   }
-  if (!(trace > 0)) {
-    throw new ValidationError('training OFI has no variance: the first component is undefined', {
+  if (!Number.isFinite(trace)) {
+    throw new ValidationError('the covariance of the training OFI overflows', {
       field: 'samples',
     });
   }
+  if (!(trace > 0)) return null;
   const { values, vectors } = symmetricEigen(cov, m);
   const w = new Float64Array(m);
   let l1 = 0;
@@ -146,7 +165,16 @@ export function scaledOfi(
     throw new ValidationError('depth must be finite and >= 0', { field: 'depth', value: depth });
   }
   const inv = depth > 0 ? 1 / depth : 0;
-  for (let k = 0; k < ofi.length; k++) out[k] = ofi[k] * inv;
+  for (let k = 0; k < ofi.length; k++) {
+    const x = ofi[k] * inv;
+    if (!Number.isFinite(x)) {
+      throw new ValidationError(`ofi[${k}] / depth must be finite`, {
+        field: `ofi[${k}]`,
+        value: ofi[k],
+      });
+    }
+    out[k] = x;
+  }
   return out;
 }
 
@@ -156,10 +184,17 @@ export function scaledOfi(
  * @param weights - fitted weights
  * @param scaled - the window's scaled OFI, at least `weights.length` long
  * @returns the integrated OFI
+ * @throws `ValidationError` when the result is not finite (a non-finite input, a short `scaled`)
  */
 export function integratedOfi(weights: ArrayLike<number>, scaled: ArrayLike<number>): number {
   let s = 0;
   for (let k = 0; k < weights.length; k++) s += weights[k] * scaled[k];
+  if (!Number.isFinite(s)) {
+    throw new ValidationError(
+      'weights and scaled OFI must be finite, scaled at least as long as weights',
+      { field: 'scaled', value: scaled.length },
+    );
+  }
   return s;
 }
 
@@ -248,8 +283,10 @@ export interface IntegratedOfiWalkForward {
  * @param levels - M
  * @param train - training windows per fit (>= 2)
  * @param refitEvery - refit every this many windows (default 1)
- * @returns the values and validity mask
- * @throws `ValidationError` on bad shapes or arguments
+ * @returns the values and validity mask; `valid` is 0 where no fit exists: before `train`
+ *   windows, and where the training windows have no variance (then until the next refit)
+ * @throws `ValidationError` on bad shapes or arguments, or a non-finite sample anywhere (an
+ *   error, not a window without variance)
  */
 export function integratedOfiWalkForward(
   scaled: Float64Array,
@@ -258,6 +295,12 @@ export function integratedOfiWalkForward(
   train: number,
   refitEvery = 1,
 ): IntegratedOfiWalkForward {
+  if (!Number.isInteger(rows) || rows < 0) {
+    throw new ValidationError('rows must be an integer >= 0', { field: 'rows', value: rows });
+  }
+  if (!Number.isInteger(levels) || levels < 1) {
+    throw new ValidationError('levels must be an integer >= 1', { field: 'levels', value: levels });
+  }
   if (!Number.isInteger(train) || train < 2) {
     throw new ValidationError('train must be an integer >= 2', { field: 'train', value: train });
   }
@@ -267,26 +310,39 @@ export function integratedOfiWalkForward(
       value: refitEvery,
     });
   }
-  if (scaled.length < rows * levels) {
-    throw new ValidationError('scaled is shorter than rows × levels', {
+  if (!(scaled instanceof Float64Array) || scaled.length < rows * levels) {
+    throw new ValidationError('scaled must be a Float64Array of at least rows × levels', {
       field: 'scaled',
-      value: scaled.length,
+      value: scaled?.length,
     });
+  }
+  // every window is checked up front: a non-finite sample is an error, never "no variance"
+  for (let i = 0; i < rows * levels; i++) {
+    if (!Number.isFinite(scaled[i])) {
+      throw new ValidationError(`scaled[${i}] (window ${Math.floor(i / levels)}) must be finite`, {
+        field: `scaled[${i}]`,
+        value: scaled[i],
+        details: { window: Math.floor(i / levels) },
+      });
+    }
   }
   const values = new Float64Array(rows);
   const valid = new Uint8Array(rows);
   let w: Float64Array | null = null;
   for (let t = train; t < rows; t++) {
     if (w === null || (t - train) % refitEvery === 0) {
-      try {
-        w = fitIntegratedOfi(scaled, train, levels, (t - train) * levels).weights;
-      } catch (e) {
-        if (!ValidationError.isInstance(e)) throw e;
-        w = null; // no variance in this training window: no output
-      }
+      // null: no variance in this training window, so no output for window t
+      w = firstComponent(scaled, train, levels, (t - train) * levels)?.weights ?? null;
     }
     if (w === null) continue;
-    values[t] = integratedOfi(w, scaled.subarray(t * levels, (t + 1) * levels));
+    const x = integratedOfi(w, scaled.subarray(t * levels, (t + 1) * levels));
+    if (!Number.isFinite(x)) {
+      throw new ValidationError(`the integrated OFI of window ${t} overflows`, {
+        field: 'scaled',
+        details: { window: t },
+      });
+    }
+    values[t] = x;
     valid[t] = 1;
   }
   return { values, valid };

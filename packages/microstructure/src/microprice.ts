@@ -15,8 +15,22 @@
  * K holds the move sizes in price units. The micro-price is mid + G*(x). Q is the paper's full
  * matrix (a spread change without a mid move is kept), not the block-diagonal approximation of
  * the public notebook. A state never observed has zero rows, so its G* is 0; their count is
- * reported in `unobservedStates`, and `converged` says whether the series met the tolerance
- * within `maxIterations`.
+ * reported in `unobservedStates`.
+ *
+ * **Symmetrisation** mirrors the sample, not the bucket numbers: each transition is also counted
+ * with imbalances 1 − I and 1 − I' and move −dM, and the mirrored sample is bucketed by its own
+ * imbalance. The two differ whenever an imbalance lies on a bucket edge, which integer lot sizes
+ * make common (I = 1/2); buckets are (e_b−1, e_b], so the fitted G* is antisymmetric in the
+ * bucket index only when no imbalance sits on an edge.
+ *
+ * **Convergence.** The series converges only when Bⁱ G¹ → 0 (Theorem 3.1 needs B∞·G¹ = 0: no
+ * stationary drift of the fitted chain). Symmetrised data give exactly 0 when no imbalance sits
+ * on a bucket edge, and a residue of the order of 1/N of a move (N transitions) when some do; a
+ * residue up to `maxDriftTicks` (default 1e-3 ticks per move) is removed, G* = Σ Bⁱ(G¹ − B∞G¹),
+ * and reported in `driftTicks`. A larger drift (unsymmetrised drifting data, a state that only
+ * leads back to itself) or a series that does not meet `tolerance` within `maxIterations` is not
+ * a micro-price: the fit throws, and a {@link StoikovMicroPrice} cannot be built from a state
+ * whose `converged` is not `true`.
  *
  * The size-weighted mid (qa·Pb + qb·Pa)/(qb + qa) is a different, simpler quantity:
  * {@link imbalanceWeightedMid}.
@@ -25,13 +39,24 @@
  */
 import { type L2Snapshot, ValidationError } from '@x/core';
 import {
+  checkAllowLocked,
   checkPolicy,
   checkShape,
   type InvalidPolicy,
+  R_EMPTY,
   R_TS,
-  throwBookError,
+  rejectBook,
 } from './internal/book.js';
-import { solve } from './internal/linalg.js';
+import {
+  bucketEdges,
+  bucketOf,
+  countTransitions,
+  firstOrder,
+  rowStates,
+  sumSeries,
+  tooFewTransitions,
+  transitions,
+} from './internal/stoikov-fit.js';
 
 /**
  * The imbalance-weighted mid (qa·Pb + qb·Pa) / (qb + qa): the price leans towards the side with
@@ -56,7 +81,8 @@ export function imbalanceWeightedMid(
   askSize: number,
 ): number {
   checkQuote(bidPrice, bidSize, askPrice, askSize);
-  return (askSize * bidPrice + bidSize * askPrice) / (bidSize + askSize);
+  // bid + spread · I: (qa·Pb + qb·Pa)/(qb + qa) without overflow
+  return bidPrice + (askPrice - bidPrice) * (bidSize / (bidSize + askSize));
 }
 
 function checkQuote(bp: number, bs: number, ap: number, as: number): void {
@@ -67,8 +93,8 @@ function checkQuote(bp: number, bs: number, ap: number, as: number): void {
       details: { bidPrice: bp, askPrice: ap },
     });
   }
-  if (!(bs > 0 && as > 0 && bs < Number.POSITIVE_INFINITY && as < Number.POSITIVE_INFINITY)) {
-    throw new ValidationError('quote sizes must be finite and > 0', {
+  if (!(bs > 0 && as > 0 && bs + as < Number.POSITIVE_INFINITY)) {
+    throw new ValidationError('quote sizes must be > 0 with a finite sum', {
       field: 'bidSize',
       value: bs,
       details: { bidSize: bs, askSize: as },
@@ -108,6 +134,12 @@ export interface StoikovOptions {
   readonly tolerance?: number;
   /** Cap on the number of series terms (default 10 000). */
   readonly maxIterations?: number;
+  /**
+   * Largest stationary mid drift per move of the fitted chain, in ticks, that is taken for the
+   * sampling residue of the symmetrised sample and removed from the series (default 1e-3; see the
+   * module notes). A larger drift makes the series diverge: the fit throws.
+   */
+  readonly maxDriftTicks?: number;
 }
 
 /** The serialisable state of a fitted {@link StoikovMicroPrice}. */
@@ -122,10 +154,12 @@ export interface StoikovMicroPriceState {
   readonly adjustments: readonly number[];
   /** G¹ in price units, same layout. */
   readonly firstOrder: readonly number[];
-  /** Whether the series met the tolerance. */
+  /** Whether the series met the tolerance: must be `true` (a non-converged state is refused). */
   readonly converged: boolean;
   /** Series terms summed. */
   readonly iterations: number;
+  /** Stationary mid drift per move removed from the series, in ticks (absent: 0). */
+  readonly driftTicks?: number;
   /** States with no sample. */
   readonly unobservedStates: number;
   /** Transitions used (after filtering, before symmetrisation). */
@@ -149,10 +183,12 @@ export class StoikovMicroPrice {
   readonly adjustments: Float64Array;
   /** G¹ (the one-move expectation) in price units, same layout. */
   readonly firstOrder: Float64Array;
-  /** Whether Σ Bⁱ G¹ met the tolerance. */
-  readonly converged: boolean;
+  /** Whether Σ Bⁱ G¹ met the tolerance: always `true` (a fit that did not converge throws). */
+  readonly converged: true;
   /** Series terms summed. */
   readonly iterations: number;
+  /** Stationary mid drift per move of the fitted chain, removed from the series, in ticks. */
+  readonly driftTicks: number;
   /** States with no sample (their G* is 0). */
   readonly unobservedStates: number;
   /** Transitions used. */
@@ -160,18 +196,26 @@ export class StoikovMicroPrice {
 
   /**
    * @param state - a state from {@link StoikovMicroPrice.toJSON} or the fitter
-   * @throws `ValidationError` on an inconsistent state
+   * @throws `ValidationError` on an inconsistent state, or one whose series did not converge
+   *   (`converged` not `true`: such a model would price garbage)
    */
   constructor(state: StoikovMicroPriceState) {
     const nb = state.imbalanceEdges.length + 1;
+    if (state.converged !== true) {
+      throw new ValidationError(
+        'the micro-price state did not converge: a non-converged G* is not a micro-price',
+        { field: 'converged', value: state.converged },
+      );
+    }
     if (
-      !(state.tickSize > 0) ||
+      !(Number.isFinite(state.tickSize) && state.tickSize > 0) ||
       !Number.isInteger(state.spreadStates) ||
       state.spreadStates < 1 ||
       state.adjustments.length !== nb * state.spreadStates ||
       state.firstOrder.length !== nb * state.spreadStates ||
       !state.adjustments.every(Number.isFinite) ||
-      !state.imbalanceEdges.every(Number.isFinite)
+      !state.firstOrder.every(Number.isFinite) ||
+      !state.imbalanceEdges.every((e, i, a) => e >= 0 && e <= 1 && (i === 0 || e >= a[i - 1]))
     ) {
       throw new ValidationError('inconsistent micro-price state', { field: 'state' });
     }
@@ -181,8 +225,9 @@ export class StoikovMicroPrice {
     this.imbalanceEdges = Float64Array.from(state.imbalanceEdges);
     this.adjustments = Float64Array.from(state.adjustments);
     this.firstOrder = Float64Array.from(state.firstOrder);
-    this.converged = state.converged;
+    this.converged = true;
     this.iterations = state.iterations;
+    this.driftTicks = state.driftTicks ?? 0;
     this.unobservedStates = state.unobservedStates;
     this.samples = state.samples;
   }
@@ -193,15 +238,13 @@ export class StoikovMicroPrice {
    * @returns the bucket index
    */
   bucketOf(imbalance: number): number {
-    const e = this.imbalanceEdges;
-    let lo = 0;
-    let hi = e.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (imbalance <= e[mid]) hi = mid;
-      else lo = mid + 1;
+    if (!(imbalance >= 0 && imbalance <= 1)) {
+      throw new ValidationError('imbalance must be in [0, 1]', {
+        field: 'imbalance',
+        value: imbalance,
+      });
     }
-    return lo;
+    return bucketOf(this.imbalanceEdges, imbalance);
   }
 
   /**
@@ -230,14 +273,14 @@ export class StoikovMicroPrice {
    */
   microPrice(bidPrice: number, bidSize: number, askPrice: number, askSize: number): number {
     checkQuote(bidPrice, bidSize, askPrice, askSize);
-    return 0.5 * (bidPrice + askPrice) + this.#adj(bidPrice, bidSize, askPrice, askSize);
+    return 0.5 * bidPrice + 0.5 * askPrice + this.#adj(bidPrice, bidSize, askPrice, askSize);
   }
 
   /** @internal unchecked lookup */
   #adj(bp: number, bs: number, ap: number, as: number): number {
     const s = Math.round((ap - bp) / this.tickSize);
     if (s < 1 || s > this.spreadStates) return 0;
-    const b = this.bucketOf(bs / (bs + as));
+    const b = bucketOf(this.imbalanceEdges, bs / (bs + as));
     return this.adjustments[(s - 1) * this.imbalanceBuckets + b];
   }
 
@@ -272,6 +315,7 @@ export class StoikovMicroPrice {
       firstOrder: Array.from(this.firstOrder),
       converged: this.converged,
       iterations: this.iterations,
+      driftTicks: this.driftTicks,
       unobservedStates: this.unobservedStates,
       samples: this.samples,
     };
@@ -307,6 +351,49 @@ export function fitStoikovMicroPrice(
   quotes: QuoteSeries,
   options: StoikovOptions,
 ): StoikovMicroPrice {
+  const o = resolveStoikov(options);
+  const { tick, nb, ns, lag, sym } = o;
+  const { bidPrice: bp, bidSize: bs, askPrice: ap, askSize: as } = quotes;
+  const n = bp.length;
+  if (bs.length !== n || ap.length !== n || as.length !== n) {
+    throw new ValidationError('quote arrays must have equal lengths', { field: 'quotes' });
+  }
+  const maxHalf = 2 * o.maxMove;
+  const st = rowStates(quotes, tick, ns);
+  const from = transitions(quotes, st, lag, tick, maxHalf);
+  if (from.length < 2) throw tooFewTransitions(quotes, tick, ns, from.length);
+  const edges = bucketEdges(st.imb, from, nb, sym, o.uniform);
+  const counts = countTransitions(quotes, st, from, edges, lag, tick, maxHalf, sym, ns);
+  const fo = firstOrder(counts, tick);
+  if (fo === null) {
+    throw new ValidationError(
+      'I − Q is singular: some state never leads to a mid move; use fewer buckets or more data',
+      { field: 'quotes' },
+    );
+  }
+  const series = sumSeries(fo.B, fo.g1, o.tol * tick, o.maxIt, o.maxDrift * tick);
+  if (!series.converged) {
+    const drift = series.drift / tick;
+    throw new ValidationError(
+      `the G* series did not converge (stationary drift ${drift} ticks per move, maxDriftTicks ${o.maxDrift}; ${series.iterations} terms): Stoikov (2018) needs B∞·G¹ = 0, which fails when the data drift (symmetrize them) or a state only leads back to itself; no micro-price is defined`,
+      { field: 'quotes', details: { iterations: series.iterations, driftTicks: drift } },
+    );
+  }
+  return new StoikovMicroPrice({
+    tickSize: tick,
+    imbalanceEdges: Array.from(edges),
+    spreadStates: ns,
+    adjustments: Array.from(series.g),
+    firstOrder: Array.from(fo.g1),
+    converged: true,
+    iterations: series.iterations,
+    driftTicks: series.drift / tick,
+    unobservedStates: fo.unobserved,
+    samples: from.length,
+  });
+}
+
+function resolveStoikov(options: StoikovOptions) {
   const tick = options.tickSize;
   if (!(Number.isFinite(tick) && tick > 0)) {
     throw new ValidationError('tickSize must be finite and > 0', {
@@ -314,15 +401,13 @@ export function fitStoikovMicroPrice(
       value: tick,
     });
   }
-  const nb = posInt(options.imbalanceBuckets ?? 10, 'imbalanceBuckets');
-  const ns = posInt(options.spreadStates ?? 2, 'spreadStates');
-  const lag = posInt(options.lag ?? 1, 'lag');
-  const maxMove = posInt(options.maxMoveTicks ?? 1, 'maxMoveTicks');
-  const sym = options.symmetrize ?? true;
   const tol = options.tolerance ?? 1e-10;
-  const maxIt = posInt(options.maxIterations ?? 10_000, 'maxIterations');
-  if (!(tol > 0))
-    throw new ValidationError('tolerance must be > 0', { field: 'tolerance', value: tol });
+  if (!(Number.isFinite(tol) && tol > 0)) {
+    throw new ValidationError('tolerance must be finite and > 0', {
+      field: 'tolerance',
+      value: tol,
+    });
+  }
   const bucketing = options.bucketing ?? 'quantile';
   if (bucketing !== 'quantile' && bucketing !== 'uniform') {
     throw new ValidationError("bucketing must be 'quantile' or 'uniform'", {
@@ -330,186 +415,29 @@ export function fitStoikovMicroPrice(
       value: bucketing,
     });
   }
-  const { bidPrice: bp, bidSize: bs, askPrice: ap, askSize: as } = quotes;
-  const n = bp.length;
-  if (bs.length !== n || ap.length !== n || as.length !== n) {
-    throw new ValidationError('quote arrays must have equal lengths', { field: 'quotes' });
+  const sym = options.symmetrize ?? true;
+  if (typeof sym !== 'boolean') {
+    throw new ValidationError('symmetrize must be a boolean', { field: 'symmetrize', value: sym });
   }
-  // per row: spread state (0 = not a state) and imbalance
-  const spread = new Int32Array(n);
-  const imb = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const b = bp[i];
-    const a = ap[i];
-    const qb = bs[i];
-    const qa = as[i];
-    if (
-      !(Number.isFinite(b) && Number.isFinite(a) && qb > 0 && qa > 0) ||
-      qb === Number.POSITIVE_INFINITY ||
-      qa === Number.POSITIVE_INFINITY
-    ) {
-      continue;
-    }
-    const s = Math.round((a - b) / tick);
-    if (s >= 1 && s <= ns) {
-      spread[i] = s;
-      imb[i] = qb / (qb + qa);
-    }
-  }
-  // transitions
-  const half = tick / 2;
-  const maxHalf = 2 * maxMove;
-  const from = new Int32Array(n);
-  let used = 0;
-  for (let i = 0; i + lag < n; i++) {
-    const j = i + lag;
-    if (spread[i] === 0 || spread[j] === 0) continue;
-    const dm = Math.round((bp[j] + ap[j] - bp[i] - ap[i]) / 2 / half);
-    if (Math.abs(dm) > maxHalf) continue;
-    from[used++] = i;
-  }
-  if (used < 2) {
-    throw new ValidationError('too few usable transitions to fit the micro-price', {
-      field: 'quotes',
-      value: used,
+  const maxDrift = options.maxDriftTicks ?? 1e-3;
+  if (!(Number.isFinite(maxDrift) && maxDrift >= 0)) {
+    throw new ValidationError('maxDriftTicks must be finite and >= 0', {
+      field: 'maxDriftTicks',
+      value: maxDrift,
     });
   }
-  // imbalance bucket edges from the (symmetrised) states
-  const edges = new Float64Array(nb - 1);
-  if (bucketing === 'uniform') {
-    for (let k = 1; k < nb; k++) edges[k - 1] = k / nb;
-  } else {
-    const pool = new Float64Array(sym ? 2 * used : used);
-    for (let u = 0; u < used; u++) {
-      pool[u] = imb[from[u]];
-      if (sym) pool[used + u] = 1 - imb[from[u]];
-    }
-    pool.sort();
-    for (let k = 1; k < nb; k++) {
-      // linear-interpolated quantile (numpy's default)
-      const h = (pool.length - 1) * (k / nb);
-      const lo = Math.floor(h);
-      const hi = Math.min(lo + 1, pool.length - 1);
-      edges[k - 1] = pool[lo] + (h - lo) * (pool[hi] - pool[lo]);
-    }
-  }
-  const bucket = (x: number): number => {
-    let lo = 0;
-    let hi = edges.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (x <= edges[mid]) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
+  return {
+    tick,
+    maxDrift,
+    nb: posInt(options.imbalanceBuckets ?? 10, 'imbalanceBuckets'),
+    ns: posInt(options.spreadStates ?? 2, 'spreadStates'),
+    lag: posInt(options.lag ?? 1, 'lag'),
+    maxMove: posInt(options.maxMoveTicks ?? 1, 'maxMoveTicks'),
+    sym,
+    tol,
+    maxIt: posInt(options.maxIterations ?? 10_000, 'maxIterations'),
+    uniform: bucketing === 'uniform',
   };
-  const S = nb * ns;
-  const nMoves = 2 * maxHalf; // half-tick moves -maxHalf..-1, 1..maxHalf
-  const qc = new Float64Array(S * S);
-  const r1c = new Float64Array(S * nMoves);
-  const r2c = new Float64Array(S * S);
-  const tot = new Float64Array(S);
-  const add = (x: number, y: number, dm: number): void => {
-    tot[x]++;
-    if (dm === 0) qc[x * S + y]++;
-    else {
-      r1c[x * nMoves + (dm < 0 ? dm + maxHalf : dm + maxHalf - 1)]++;
-      r2c[x * S + y]++;
-    }
-  };
-  for (let u = 0; u < used; u++) {
-    const i = from[u];
-    const j = i + lag;
-    const dm = Math.round((bp[j] + ap[j] - bp[i] - ap[i]) / 2 / half);
-    const bi = bucket(imb[i]);
-    const bj = bucket(imb[j]);
-    const x = (spread[i] - 1) * nb + bi;
-    const y = (spread[j] - 1) * nb + bj;
-    add(x, y, dm);
-    if (sym) {
-      add((spread[i] - 1) * nb + (nb - 1 - bi), (spread[j] - 1) * nb + (nb - 1 - bj), -dm);
-    }
-  }
-  // probabilities; I - Q
-  const imq = new Float64Array(S * S);
-  const r1k = new Float64Array(S);
-  const r2 = new Float64Array(S * S);
-  let unobserved = 0;
-  for (let x = 0; x < S; x++) {
-    imq[x * S + x] = 1;
-    const t = tot[x];
-    if (t === 0) {
-      unobserved++;
-      continue;
-    }
-    for (let y = 0; y < S; y++) {
-      imq[x * S + y] -= qc[x * S + y] / t;
-      r2[x * S + y] = r2c[x * S + y] / t;
-    }
-    let s = 0;
-    for (let k = 0; k < nMoves; k++) {
-      const halfTicks = k < maxHalf ? k - maxHalf : k - maxHalf + 1;
-      s += (r1c[x * nMoves + k] / t) * halfTicks * half;
-    }
-    r1k[x] = s;
-  }
-  const rhs = new Float64Array(S * (S + 1));
-  for (let x = 0; x < S; x++) {
-    rhs[x * (S + 1)] = r1k[x];
-    for (let y = 0; y < S; y++) rhs[x * (S + 1) + 1 + y] = r2[x * S + y];
-  }
-  const sol = solve(imq, rhs, S, S + 1);
-  if (sol === null) {
-    throw new ValidationError(
-      'I − Q is singular: some state never leads to a mid move; use fewer buckets or more data',
-      { field: 'quotes' },
-    );
-  }
-  const g1 = new Float64Array(S);
-  const B = new Float64Array(S * S);
-  for (let x = 0; x < S; x++) {
-    g1[x] = sol[x * (S + 1)];
-    for (let y = 0; y < S; y++) B[x * S + y] = sol[x * (S + 1) + 1 + y];
-  }
-  const g = Float64Array.from(g1);
-  let term = Float64Array.from(g1);
-  let next = new Float64Array(S);
-  let it = 0;
-  let converged = false;
-  const stop = tol * tick;
-  while (it < maxIt) {
-    let mx = 0;
-    for (let x = 0; x < S; x++) {
-      let s = 0;
-      for (let y = 0; y < S; y++) s += B[x * S + y] * term[y];
-      next[x] = s;
-      if (Math.abs(s) > mx) mx = Math.abs(s);
-    }
-    it++;
-    if (!Number.isFinite(mx)) break;
-    for (let x = 0; x < S; x++) g[x] += next[x];
-    const t = term;
-    term = next;
-    next = t;
-    if (mx < stop) {
-      converged = true;
-      break;
-    }
-  }
-  if (!g.every(Number.isFinite)) {
-    throw new ValidationError('the G* series diverged', { field: 'quotes' });
-  }
-  return new StoikovMicroPrice({
-    tickSize: tick,
-    imbalanceEdges: Array.from(edges),
-    spreadStates: ns,
-    adjustments: Array.from(g),
-    firstOrder: Array.from(g1),
-    converged,
-    iterations: it,
-    unobservedStates: unobserved,
-    samples: used,
-  });
 }
 
 /** Options of {@link MicroPriceTracker}. */
@@ -524,6 +452,8 @@ export interface MicroPriceTrackerOptions {
   readonly ewmaAlpha?: number;
   /** `'throw'` (default) or `'skip'` on an invalid book or one with an empty side. */
   readonly onInvalid?: InvalidPolicy;
+  /** Accept a locked book (default false). */
+  readonly allowLocked?: boolean;
 }
 
 /**
@@ -562,10 +492,20 @@ export class MicroPriceTracker {
   readonly momentumMs: Float64Array;
   /** EWMA of each time-horizon momentum. */
   readonly momentumMsEwma: Float64Array;
+  /**
+   * Per update horizon: 1 once h updates have been seen (the momentum is real), 0 while it warms
+   * up and reads 0.
+   */
+  readonly momentumReady: Uint8Array;
+  /** Per time horizon: 1 once the stream is h ms old, 0 while `momentumMs` warms up. */
+  readonly momentumMsReady: Uint8Array;
   /** Accepted updates. */
   accepted = 0;
   /** Skipped updates. */
   skipped = 0;
+  /** Reason of the last skipped update, or `null`. */
+  lastSkipReason: string | null = null;
+  readonly #allowLocked: boolean;
   readonly #model: StoikovMicroPrice | null;
   readonly #ring: Float64Array;
   // time-horizon history: (ts, price) of accepted books, absolute indices [#hHead, #hEnd)
@@ -611,8 +551,19 @@ export class MicroPriceTracker {
     this.momentumMsEwma = new Float64Array(hms.length);
     this.#hIdx = new Float64Array(hms.length).fill(-1);
     this.#alpha = alpha;
+    if (options.model !== undefined && !(options.model instanceof StoikovMicroPrice)) {
+      throw new ValidationError('model must be a StoikovMicroPrice', { field: 'model' });
+    }
     this.#model = options.model ?? null;
     this.#policy = checkPolicy(options.onInvalid);
+    this.#allowLocked = checkAllowLocked(options.allowLocked);
+    this.momentumReady = new Uint8Array(hs.length);
+    this.momentumMsReady = new Uint8Array(hms.length);
+  }
+
+  /** Whether a book has been accepted (before, `price`, `mid` and `weightedMid` read 0). */
+  get ready(): boolean {
+    return this.accepted > 0;
   }
 
   /**
@@ -625,19 +576,18 @@ export class MicroPriceTracker {
     const n = this.#levels < 0 ? book.bidPrice.length : this.#levels;
     let reason =
       book.ts >= this.#lastTs && book.ts !== Number.POSITIVE_INFINITY
-        ? checkShape(book, n, false)
+        ? checkShape(book, n, this.#allowLocked)
         : R_TS;
-    if (reason === null && !(book.bidSize[0] > 0 && book.askSize[0] > 0)) reason = 'empty side';
+    if (reason === null && !(book.bidSize[0] > 0 && book.askSize[0] > 0)) reason = R_EMPTY;
     if (reason !== null) {
-      if (this.#policy === 'throw') {
-        if (reason === 'empty side') {
-          throw new ValidationError('a book with an empty side has no micro-price', {
-            field: 'book',
-          });
-        }
-        throwBookError(reason, book, n, this.#lastTs, false);
+      if (this.#policy === 'throw' && reason === R_EMPTY) {
+        throw new ValidationError('a book with an empty side has no micro-price', {
+          field: 'book',
+        });
       }
+      rejectBook(this.#policy, reason, book, n, this.#lastTs, this.#allowLocked);
       this.skipped++;
+      this.lastSkipReason = reason;
       return false;
     }
     this.#levels = n;
@@ -646,8 +596,8 @@ export class MicroPriceTracker {
     const bs = book.bidSize[0];
     const ap = book.askPrice[0];
     const as = book.askSize[0];
-    this.mid = 0.5 * (bp + ap);
-    this.weightedMid = (as * bp + bs * ap) / (bs + as);
+    this.mid = 0.5 * bp + 0.5 * ap;
+    this.weightedMid = bp + (ap - bp) * (bs / (bs + as));
     // Stoikov lookup inlined (no call with double arguments: nothing to box)
     let p = this.weightedMid;
     const model = this.#model;
@@ -679,8 +629,8 @@ export class MicroPriceTracker {
       const h = this.horizons[i];
       const mom = k >= h ? p - ring[(k - h) % len] : 0;
       this.momentum[i] = mom;
-      this.momentumEwma[i] =
-        k === 0 ? mom : this.momentumEwma[i] + a * (mom - this.momentumEwma[i]);
+      this.momentumReady[i] = k >= h ? 1 : 0;
+      this.momentumEwma[i] = k === 0 ? mom : (1 - a) * this.momentumEwma[i] + a * mom;
     }
     const nh = this.horizonsMs.length;
     if (nh > 0) {
@@ -705,8 +655,8 @@ export class MicroPriceTracker {
         this.#hIdx[i] = j;
         const mom = j < 0 ? 0 : p - this.#hPx[j % cap];
         this.momentumMs[i] = mom;
-        this.momentumMsEwma[i] =
-          k === 0 ? mom : this.momentumMsEwma[i] + a * (mom - this.momentumMsEwma[i]);
+        this.momentumMsReady[i] = j < 0 ? 0 : 1;
+        this.momentumMsEwma[i] = k === 0 ? mom : (1 - a) * this.momentumMsEwma[i] + a * mom;
         if (j >= 0 && j < oldest) oldest = j;
         else if (j < 0) oldest = this.#hHead;
       }

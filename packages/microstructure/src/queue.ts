@@ -1,9 +1,7 @@
 /**
  * Queue position of our resting orders.
  *
- * - From L3 events, exactly: {@link L3QueueTracker} keeps every order's time priority and, for each
- *   tracked order, the quantity resting ahead of it at its price (strictly earlier priority) and
- *   its age.
+ * - From L3 events, exactly: `L3QueueTracker` (module `l3-queue`).
  * - From L2 alone, estimated with the queue models backtesters use (as in hftbacktest's
  *   `RiskAdverseQueueModel` / `ProbQueueModel`): {@link L2QueuePosition}.
  * - Fill probability within a horizon and expected time to fill from the observed depletion rate
@@ -11,307 +9,8 @@
  *
  * @module
  */
-import {
-  ConflictError,
-  type L3Event,
-  NotFoundError,
-  type OrderId,
-  type Side,
-  ValidationError,
-} from '@x/core';
-import { checkPolicy, type InvalidPolicy } from './internal/book.js';
-
-interface OrderRec {
-  side: Side;
-  price: number;
-  qty: number;
-  seq: number;
-  sinceTs: number;
-}
-
-interface Tracked {
-  id: OrderId;
-  ahead: number;
-  filled: number;
-}
-
-/** Options of {@link L3QueueTracker}. */
-export interface L3QueueTrackerOptions {
-  /**
-   * `'throw'` (default) or `'skip'` for an invalid event: non-finite or negative fields, time going
-   * back, an add of an id already resting, or a modify/cancel/execute of an unknown id.
-   */
-  readonly onInvalid?: InvalidPolicy;
-}
-
-const key = (side: Side, price: number): number => (side === 'buy' ? price : -price);
-
-/**
- * Exact queue position from an L3 stream (price-time priority). Apply every book event in order;
- * {@link L3QueueTracker.track} an order of ours (before or after its `add`). Conventions:
- * `add` joins the back of its level; `modify` with `keptPriority` keeps the place (a size
- * reduction), otherwise the order moves to the back of its (new) level; `cancel` removes the
- * order whatever `qty` says; `execute` reduces the maker by `qty` and removes it at 0. Each event
- * costs O(1) map work plus O(tracked orders).
- *
- * @example
- * ```ts
- * const q = new L3QueueTracker();
- * q.track('my-order');
- * for (const ev of l3Events) q.apply(ev);
- * q.queueAhead('my-order'); // quantity resting ahead of it
- * ```
- */
-export class L3QueueTracker {
-  /** Accepted events. */
-  accepted = 0;
-  /** Events dropped under the `'skip'` policy. */
-  skipped = 0;
-  /** Time of the last accepted event. */
-  lastTs = Number.NEGATIVE_INFINITY;
-  readonly #orders = new Map<OrderId, OrderRec>();
-  readonly #levels = new Map<number, number>();
-  readonly #tracked: Tracked[] = [];
-  readonly #policy: InvalidPolicy;
-  #seq = 0;
-
-  /**
-   * @param options - invalid-event policy
-   * @throws `ValidationError` on a bad option
-   */
-  constructor(options: L3QueueTrackerOptions = {}) {
-    this.#policy = checkPolicy(options.onInvalid);
-  }
-
-  /**
-   * Starts tracking an order (resting now, or to be added later).
-   * @param orderId - the order's id
-   */
-  track(orderId: OrderId): void {
-    if (this.#find(orderId) !== undefined) return;
-    const t: Tracked = { id: orderId, ahead: 0, filled: 0 };
-    const o = this.#orders.get(orderId);
-    if (o !== undefined) t.ahead = this.#aheadByScan(o);
-    this.#tracked.push(t);
-  }
-
-  /**
-   * Stops tracking an order.
-   * @param orderId - the order's id
-   */
-  untrack(orderId: OrderId): void {
-    const i = this.#tracked.findIndex((t) => t.id === orderId);
-    if (i >= 0) this.#tracked.splice(i, 1);
-  }
-
-  /**
-   * Quantity resting ahead of a tracked order at its price.
-   * @param orderId - a tracked order
-   * @returns the quantity ahead (0 at the front)
-   * @throws `NotFoundError` when the order is not tracked or not resting
-   */
-  queueAhead(orderId: OrderId): number {
-    const t = this.#find(orderId);
-    if (t === undefined || !this.#orders.has(orderId))
-      throw new NotFoundError('order', String(orderId));
-    return t.ahead;
-  }
-
-  /**
-   * Quantity of a tracked order executed so far.
-   * @param orderId - a tracked order
-   * @returns the executed quantity
-   * @throws `NotFoundError` when the order is not tracked
-   */
-  executedQty(orderId: OrderId): number {
-    const t = this.#find(orderId);
-    if (t === undefined) throw new NotFoundError('order', String(orderId));
-    return t.filled;
-  }
-
-  /**
-   * Time since the order took its current queue place (its add, or its last modify that lost
-   * priority).
-   * @param orderId - a resting order
-   * @param nowMs - the current time in ms (default: the last event's time)
-   * @returns the age in ms
-   * @throws `NotFoundError` when the order is not resting
-   */
-  queueAge(orderId: OrderId, nowMs = this.lastTs): number {
-    const o = this.#orders.get(orderId);
-    if (o === undefined) throw new NotFoundError('order', String(orderId));
-    return nowMs - o.sinceTs;
-  }
-
-  /**
-   * Total resting quantity at a price.
-   * @param side - the side
-   * @param price - the price
-   * @returns the quantity (0 for an empty level)
-   */
-  levelQty(side: Side, price: number): number {
-    return this.#levels.get(key(side, price)) ?? 0;
-  }
-
-  /**
-   * Whether an order is resting.
-   * @param orderId - the order's id
-   * @returns true when resting
-   */
-  has(orderId: OrderId): boolean {
-    return this.#orders.has(orderId);
-  }
-
-  /**
-   * Applies one L3 event.
-   * @param ev - the event
-   * @returns true when applied, false when skipped under the `'skip'` policy
-   * @throws `ValidationError`, `NotFoundError` or `ConflictError` for an invalid
-   *   event under the `'throw'` policy (state unchanged)
-   */
-  apply(ev: L3Event): boolean {
-    const err = this.#check(ev);
-    if (err !== null) {
-      if (this.#policy === 'throw') throw err;
-      this.skipped++;
-      return false;
-    }
-    this.lastTs = ev.ts;
-    this.accepted++;
-    switch (ev.type) {
-      case 'add': {
-        const o: OrderRec = {
-          side: ev.side,
-          price: ev.price,
-          qty: ev.qty,
-          seq: this.#seq++,
-          sinceTs: ev.ts,
-        };
-        const t = this.#find(ev.orderId);
-        if (t !== undefined) t.ahead = this.levelQty(ev.side, ev.price);
-        this.#orders.set(ev.orderId, o);
-        this.#levelAdd(o.side, o.price, o.qty);
-        return true;
-      }
-      case 'cancel': {
-        const o = this.#orders.get(ev.orderId) as OrderRec;
-        this.#reduceAhead(o, o.qty);
-        this.#levelAdd(o.side, o.price, -o.qty);
-        this.#orders.delete(ev.orderId);
-        return true;
-      }
-      case 'execute': {
-        const o = this.#orders.get(ev.makerOrderId) as OrderRec;
-        const q = Math.min(ev.qty, o.qty);
-        this.#reduceAhead(o, q);
-        this.#levelAdd(o.side, o.price, -q);
-        const self = this.#find(ev.makerOrderId);
-        if (self !== undefined) self.filled += q;
-        o.qty -= q;
-        if (o.qty <= 0) this.#orders.delete(ev.makerOrderId);
-        return true;
-      }
-      case 'modify': {
-        const o = this.#orders.get(ev.orderId) as OrderRec;
-        const keep = ev.keptPriority && ev.price === o.price && ev.qty <= o.qty;
-        if (keep) {
-          this.#reduceAhead(o, o.qty - ev.qty);
-          this.#levelAdd(o.side, o.price, ev.qty - o.qty);
-          o.qty = ev.qty;
-        } else {
-          this.#reduceAhead(o, o.qty);
-          this.#levelAdd(o.side, o.price, -o.qty);
-          const self = this.#find(ev.orderId);
-          if (self !== undefined) self.ahead = this.levelQty(ev.side, ev.price);
-          o.price = ev.price;
-          o.qty = ev.qty;
-          o.side = ev.side;
-          o.seq = this.#seq++;
-          o.sinceTs = ev.ts;
-          this.#levelAdd(o.side, o.price, o.qty);
-        }
-        if (o.qty <= 0) this.#orders.delete(ev.orderId);
-        return true;
-      }
-    }
-  }
-
-  #check(ev: L3Event): Error | null {
-    if (!Number.isFinite(ev.ts) || ev.ts < this.lastTs) {
-      return new ValidationError('event ts is not finite or goes back in time', {
-        field: 'ts',
-        value: ev.ts,
-      });
-    }
-    if (!(Number.isFinite(ev.price) && ev.price > 0)) {
-      return new ValidationError('event price must be finite and > 0', {
-        field: 'price',
-        value: ev.price,
-      });
-    }
-    if (!(Number.isFinite(ev.qty) && ev.qty >= 0) || (ev.type === 'add' && ev.qty === 0)) {
-      return new ValidationError('event qty must be finite and >= 0 (> 0 for an add)', {
-        field: 'qty',
-        value: ev.qty,
-      });
-    }
-    if (ev.side !== 'buy' && ev.side !== 'sell') {
-      return new ValidationError("side must be 'buy' or 'sell'", { field: 'side', value: ev.side });
-    }
-    const id = ev.type === 'execute' ? ev.makerOrderId : ev.orderId;
-    const o = this.#orders.get(id);
-    if (ev.type === 'add') {
-      if (o !== undefined) return new ConflictError(`order ${String(id)} is already resting`);
-    } else if (o === undefined) {
-      return new NotFoundError('order', String(id));
-    } else if (ev.type !== 'modify' && (o.side !== ev.side || o.price !== ev.price)) {
-      return new ValidationError(`event side/price do not match order ${String(id)}`, {
-        field: 'price',
-        value: ev.price,
-        details: { restingPrice: o.price, restingSide: o.side },
-      });
-    }
-    return null;
-  }
-
-  #find(id: OrderId): Tracked | undefined {
-    const ts = this.#tracked;
-    for (let i = 0; i < ts.length; i++) if (ts[i].id === id) return ts[i];
-    return undefined;
-  }
-
-  #reduceAhead(o: OrderRec, q: number): void {
-    const ts = this.#tracked;
-    for (let i = 0; i < ts.length; i++) {
-      const t = ts[i];
-      const mine = this.#orders.get(t.id);
-      if (
-        mine !== undefined &&
-        mine !== o &&
-        mine.side === o.side &&
-        mine.price === o.price &&
-        o.seq < mine.seq
-      ) {
-        t.ahead -= q;
-      }
-    }
-  }
-
-  #levelAdd(side: Side, price: number, q: number): void {
-    const k = key(side, price);
-    const v = (this.#levels.get(k) ?? 0) + q;
-    if (v <= 1e-12) this.#levels.delete(k);
-    else this.#levels.set(k, v);
-  }
-
-  #aheadByScan(mine: OrderRec): number {
-    let a = 0;
-    for (const o of this.#orders.values()) {
-      if (o.side === mine.side && o.price === mine.price && o.seq < mine.seq) a += o.qty;
-    }
-    return a;
-  }
-}
+import { type Side, ValidationError } from '@x/core';
+import { logShare, powerShare } from './internal/queue-share.js';
 
 /** Queue model of {@link L2QueuePosition}. */
 export type L2QueueModel =
@@ -482,15 +181,9 @@ export class L2QueuePosition {
     }
     const front = this.#front;
     const back = Math.max(prev - front, 0);
-    const fb = this.#f(back);
-    const ff = this.#f(front);
-    const p = fb + ff > 0 ? fb / (fb + ff) : 1;
+    const p = this.#model === 1 ? powerShare(back, front, this.#n) : logShare(back, front);
     const est = front - (1 - p) * chg + Math.min(back - p * chg, 0);
     this.#front = Math.min(est, depth);
-  }
-
-  #f(x: number): number {
-    return this.#model === 1 ? x ** this.#n : Math.log1p(x);
   }
 }
 
@@ -584,9 +277,20 @@ export class DepletionRate {
     if (!(Number.isFinite(qty) && qty > 0)) {
       throw new ValidationError('qty must be finite and > 0', { field: 'qty', value: qty });
     }
+    if (!(this.#wq + qty < Number.POSITIVE_INFINITY)) {
+      throw new ValidationError('the weighted size sum overflows (qty too large)', {
+        field: 'qty',
+        value: qty,
+      });
+    }
     this.advance(ts);
     this.#w += 1;
     this.#wq += qty;
+  }
+
+  /** Whether an event has been observed over some exposure time (before, the estimates read 0). */
+  get ready(): boolean {
+    return this.#exposure > 0 && this.#w > 0;
   }
 
   /** Estimated depletion events per ms (0 before any exposure). */
@@ -599,6 +303,9 @@ export class DepletionRate {
     return this.#w > 0 ? this.#wq / this.#w : 0;
   }
 }
+
+/** Largest number of depletion events {@link fillProbability} sums over (a bounded loop). */
+const MAX_EVENTS = 10_000_000;
 
 function eventsNeeded(ahead: number, meanSize: number): number {
   // our order is reached once the depletion exceeds the quantity ahead
@@ -631,7 +338,8 @@ function checkFillArgs(ahead: number, rate: number, meanSize: number): void {
  * @param meanSize - mean quantity per depletion event (> 0)
  * @param horizonMs - horizon in ms (>= 0)
  * @returns the probability in [0, 1]
- * @throws `ValidationError` on bad input
+ * @throws `ValidationError` on bad input, when more than 10^7 events would be needed (the sum
+ *   is bounded) or when ratePerMs × horizonMs overflows
  */
 export function fillProbability(
   ahead: number,
@@ -647,7 +355,16 @@ export function fillProbability(
     });
   }
   const k = eventsNeeded(ahead, meanSize);
+  if (!(k <= MAX_EVENTS)) {
+    throw new ValidationError(
+      `the order needs ${k} depletion events (more than ${MAX_EVENTS}): use a larger meanSize unit`,
+      { field: 'ahead', value: ahead },
+    );
+  }
   const mu = ratePerMs * horizonMs;
+  if (!Number.isFinite(mu)) {
+    throw new ValidationError('ratePerMs × horizonMs overflows', { field: 'horizonMs' });
+  }
   if (mu === 0) return 0;
   // Σ_{j<k} Poisson pmf, summed in log space for stability
   let logTerm = -mu;
@@ -668,11 +385,24 @@ export function fillProbability(
  * @param ahead - quantity ahead of us (>= 0)
  * @param ratePerMs - depletion events per ms (>= 0)
  * @param meanSize - mean quantity per depletion event (> 0)
- * @returns the expected time in ms; `Infinity` when the rate is 0 (never fills)
- * @throws `ValidationError` on bad input
+ * @returns the expected time in ms; `undefined` when the rate is 0 (the order never fills:
+ *   there is no finite expectation)
+ * @throws `ValidationError` on bad input, or when the expected time overflows (a rate too small
+ *   for the quantity ahead)
  */
-export function expectedTimeToFill(ahead: number, ratePerMs: number, meanSize: number): number {
+export function expectedTimeToFill(
+  ahead: number,
+  ratePerMs: number,
+  meanSize: number,
+): number | undefined {
   checkFillArgs(ahead, ratePerMs, meanSize);
-  if (ratePerMs === 0) return Number.POSITIVE_INFINITY;
-  return eventsNeeded(ahead, meanSize) / ratePerMs;
+  if (ratePerMs === 0) return undefined;
+  const t = eventsNeeded(ahead, meanSize) / ratePerMs;
+  if (!Number.isFinite(t)) {
+    throw new ValidationError('the expected time to fill overflows', {
+      field: 'ratePerMs',
+      value: ratePerMs,
+    });
+  }
+  return t;
 }

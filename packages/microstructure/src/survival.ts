@@ -8,12 +8,14 @@
  */
 import { type L2Snapshot, ValidationError } from '@x/core';
 import {
+  checkAllowLocked,
   checkPolicy,
   checkShape,
   type InvalidPolicy,
   R_TS,
   throwBookError,
 } from './internal/book.js';
+import { DurationCounts } from './internal/duration-counts.js';
 
 /** Input of `KaplanMeier.#append`: a duration passed without crossing a call as a double. */
 const durationIn = new Float64Array(1);
@@ -36,11 +38,23 @@ export interface SurvivalCurve {
   readonly cumulativeHazard: Float64Array;
 }
 
+/** Options of {@link KaplanMeier}. */
+export interface KaplanMeierOptions {
+  /**
+   * Keep only the most recent this many observations (a sliding window: the oldest is dropped
+   * when a new one arrives). Default `Infinity`: every observation is kept (memory grows with the
+   * number of distinct durations, not with the number of observations).
+   */
+  readonly maxObservations?: number;
+}
+
 /**
- * Kaplan–Meier product-limit estimator over right-censored durations. Observations append in
- * amortised O(1) (storage doubles when full); the curve is computed on demand in O(n log n).
- * Ties: events at a time t count as happening before censorings at t (the usual convention, as
- * statsmodels and R's survival do).
+ * Kaplan–Meier product-limit estimator over right-censored durations, optionally over a sliding
+ * window of the last `maxObservations` (see {@link KaplanMeierOptions}; unbounded by default).
+ * The counts per distinct duration are maintained incrementally (O(1) amortised per observation,
+ * merged in O(D + p log p) when read), so a query walks the D distinct durations and never sorts
+ * every observation. Ties: events at a time t count as happening before censorings at t (the
+ * usual convention, as statsmodels and R's survival do).
  *
  * @example
  * ```ts
@@ -48,23 +62,44 @@ export interface SurvivalCurve {
  * km.add(3); km.add(5, false); km.add(7);
  * km.curve().survival; // [2/3, 0]
  * km.median(); // 7
+ * const recent = new KaplanMeier({ maxObservations: 10_000 }); // the last 10,000 only
  * ```
  */
 export class KaplanMeier {
   static {
     addLifetime = (km) => km.#append(true);
   }
-  #t = new Float64Array(64);
-  #e = new Uint8Array(64);
+  /** The window size (`Infinity`: unbounded). */
+  readonly maxObservations: number;
+  readonly #counts = new DurationCounts();
+  // the window's observations in arrival order (only when bounded), a ring of #cap entries
+  #t = new Float64Array(0);
+  #e = new Uint8Array(0);
+  #head = 0;
   #n = 0;
 
-  /** Number of observations. */
+  /**
+   * @param options - the sliding window, if any
+   * @throws `ValidationError` when maxObservations is not an integer >= 1 or Infinity
+   */
+  constructor(options: KaplanMeierOptions = {}) {
+    const cap = options.maxObservations ?? Number.POSITIVE_INFINITY;
+    if (!(cap === Number.POSITIVE_INFINITY || (Number.isInteger(cap) && cap >= 1))) {
+      throw new ValidationError('maxObservations must be an integer >= 1 or Infinity', {
+        field: 'maxObservations',
+        value: cap,
+      });
+    }
+    this.maxObservations = cap;
+  }
+
+  /** Number of observations held (at most `maxObservations`). */
   get size(): number {
     return this.#n;
   }
 
   /**
-   * Adds a duration.
+   * Adds a duration (dropping the oldest one when the window is full).
    * @param duration - the duration (finite, >= 0)
    * @param observed - true for an observed event, false for a right-censored one (default true)
    * @throws `ValidationError` on a negative or non-finite duration
@@ -83,11 +118,27 @@ export class KaplanMeier {
         value: duration,
       });
     }
+    this.#counts.add(duration, observed);
+    const cap = this.maxObservations;
+    if (cap === Number.POSITIVE_INFINITY) {
+      this.#n++;
+      return;
+    }
+    if (this.#n === cap) {
+      // the window is full: the oldest observation leaves
+      const h = this.#head;
+      this.#counts.remove(this.#t[h], this.#e[h] === 1);
+      this.#t[h] = duration;
+      this.#e[h] = observed ? 1 : 0;
+      this.#head = (h + 1) % cap;
+      return;
+    }
     if (this.#n === this.#t.length) {
-      const t = new Float64Array(this.#n * 2);
+      const size = Math.min(cap, Math.max(64, this.#n * 2));
+      const t = new Float64Array(size);
       t.set(this.#t);
       this.#t = t;
-      const e = new Uint8Array(this.#n * 2);
+      const e = new Uint8Array(size);
       e.set(this.#e);
       this.#e = e;
     }
@@ -98,7 +149,9 @@ export class KaplanMeier {
 
   /** Removes every observation. */
   clear(): void {
+    this.#counts.clear();
     this.#n = 0;
+    this.#head = 0;
   }
 
   /**
@@ -106,56 +159,26 @@ export class KaplanMeier {
    * still alive).
    * @param extraCensored - durations censored now
    * @returns the Kaplan–Meier curve at the distinct event times
+   * @throws `ValidationError` on a negative or non-finite extra duration
    */
   curve(extraCensored: readonly number[] = []): SurvivalCurve {
-    const n = this.#n + extraCensored.length;
-    const idx = new Float64Array(n);
-    const ev = new Uint8Array(n);
-    for (let i = 0; i < this.#n; i++) {
-      idx[i] = this.#t[i];
-      ev[i] = this.#e[i];
-    }
-    for (let i = 0; i < extraCensored.length; i++) {
-      const d = extraCensored[i];
-      if (!(Number.isFinite(d) && d >= 0)) {
-        throw new ValidationError('censored durations must be finite and >= 0', {
-          field: 'extraCensored',
-          value: d,
-        });
-      }
-      idx[this.#n + i] = d;
-    }
-    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => idx[a] - idx[b]);
     const times: number[] = [];
     const surv: number[] = [];
     const risk: number[] = [];
     const evs: number[] = [];
     const hz: number[] = [];
     const ch: number[] = [];
-    let s = 1;
     let h = 0;
-    let i = 0;
-    while (i < n) {
-      const t = idx[order[i]];
-      let d = 0;
-      let j = i;
-      while (j < n && idx[order[j]] === t) {
-        d += ev[order[j]];
-        j++;
-      }
-      if (d > 0) {
-        const atRisk = n - i;
-        s *= 1 - d / atRisk;
-        h += d / atRisk;
-        times.push(t);
-        surv.push(s);
-        risk.push(atRisk);
-        evs.push(d);
-        hz.push(d / atRisk);
-        ch.push(h);
-      }
-      i = j;
-    }
+    this.#walk(extraCensored, (t, d, atRisk, s) => {
+      h += d / atRisk;
+      times.push(t);
+      surv.push(s);
+      risk.push(atRisk);
+      evs.push(d);
+      hz.push(d / atRisk);
+      ch.push(h);
+      return false;
+    });
     return {
       times: Float64Array.from(times),
       survival: Float64Array.from(surv),
@@ -164,6 +187,47 @@ export class KaplanMeier {
       hazard: Float64Array.from(hz),
       cumulativeHazard: Float64Array.from(ch),
     };
+  }
+
+  /**
+   * Visits the event times in order with (t, d_i, n_i, Ŝ(t)); stops when `visit` returns true.
+   */
+  #walk(
+    extraCensored: readonly number[],
+    visit: (t: number, d: number, atRisk: number, s: number) => boolean,
+  ): void {
+    const extra = Float64Array.from(extraCensored);
+    for (const d of extra) {
+      if (!(Number.isFinite(d) && d >= 0)) {
+        throw new ValidationError('censored durations must be finite and >= 0', {
+          field: 'extraCensored',
+          value: d,
+        });
+      }
+    }
+    extra.sort();
+    const c = this.#counts;
+    c.flush();
+    let atRisk = this.#n + extra.length;
+    let s = 1;
+    let i = 0;
+    let x = 0;
+    while (i < c.size || x < extra.length) {
+      const t = i < c.size && (x >= extra.length || c.times[i] <= extra[x]) ? c.times[i] : extra[x];
+      let d = 0;
+      let leaving = 0;
+      if (i < c.size && c.times[i] === t) {
+        d = c.events[i];
+        leaving = c.total[i];
+        i++;
+      }
+      for (; x < extra.length && extra[x] === t; x++) leaving++;
+      if (d > 0) {
+        s *= 1 - d / atRisk;
+        if (visit(t, d, atRisk, s)) return;
+      }
+      atRisk -= leaving;
+    }
   }
 
   /**
@@ -176,9 +240,12 @@ export class KaplanMeier {
   quantile(p: number, extraCensored: readonly number[] = []): number | undefined {
     if (!(p > 0 && p < 1))
       throw new ValidationError('p must be in (0, 1)', { field: 'p', value: p });
-    const c = this.curve(extraCensored);
-    for (let i = 0; i < c.times.length; i++) if (c.survival[i] <= 1 - p + 1e-12) return c.times[i];
-    return undefined;
+    let q: number | undefined;
+    this.#walk(extraCensored, (t, _d, _n, s) => {
+      if (s <= 1 - p + 1e-12) q = t;
+      return q !== undefined;
+    });
+    return q;
   }
 
   /**
@@ -198,6 +265,14 @@ export type LevelEnd = 'depleted' | 'improved';
 export interface TopOfBookSurvivalOptions {
   /** `'throw'` (default) or `'skip'` on an invalid book. */
   readonly onInvalid?: InvalidPolicy;
+  /** Accept a locked book (default false). */
+  readonly allowLocked?: boolean;
+  /**
+   * Lifetimes kept per side for Kaplan–Meier: a sliding window over the most recent ones
+   * (default 100,000, so a stream that runs for days holds bounded memory; `Infinity` keeps every
+   * lifetime).
+   */
+  readonly maxLifetimes?: number;
 }
 
 /**
@@ -217,10 +292,10 @@ export interface TopOfBookSurvivalOptions {
  * ```
  */
 export class TopOfBookSurvival {
-  /** Lifetimes of best-bid levels that ended. */
-  readonly bid = new KaplanMeier();
-  /** Lifetimes of best-ask levels that ended. */
-  readonly ask = new KaplanMeier();
+  /** Lifetimes of best-bid levels that ended (the last `maxLifetimes`). */
+  readonly bid: KaplanMeier;
+  /** Lifetimes of best-ask levels that ended (the last `maxLifetimes`). */
+  readonly ask: KaplanMeier;
   /** Ends by cause, per side: [bid depleted, bid improved, ask depleted, ask improved]. */
   readonly endCounts = new Float64Array(4);
   /** Accepted books. */
@@ -230,6 +305,7 @@ export class TopOfBookSurvival {
   /** Time of the last accepted book. */
   lastTs = Number.NEGATIVE_INFINITY;
   readonly #policy: InvalidPolicy;
+  readonly #allowLocked: boolean;
   #levels = -1;
   #bidPx = Number.NaN; // NaN: no level alive
   #bidBorn = 0;
@@ -242,6 +318,10 @@ export class TopOfBookSurvival {
    */
   constructor(options: TopOfBookSurvivalOptions = {}) {
     this.#policy = checkPolicy(options.onInvalid);
+    this.#allowLocked = checkAllowLocked(options.allowLocked);
+    const cap = options.maxLifetimes ?? 100_000;
+    this.bid = new KaplanMeier({ maxObservations: cap });
+    this.ask = new KaplanMeier({ maxObservations: cap });
   }
 
   /**
@@ -254,10 +334,12 @@ export class TopOfBookSurvival {
     const n = this.#levels < 0 ? book.bidPrice.length : this.#levels;
     const reason =
       book.ts >= this.lastTs && book.ts !== Number.POSITIVE_INFINITY
-        ? checkShape(book, n, false)
+        ? checkShape(book, n, this.#allowLocked)
         : R_TS;
     if (reason !== null) {
-      if (this.#policy === 'throw') throwBookError(reason, book, n, this.lastTs, false);
+      if (this.#policy === 'throw') {
+        throwBookError(reason, book, n, this.lastTs, this.#allowLocked);
+      }
       this.skipped++;
       return false;
     }
@@ -299,6 +381,9 @@ export class TopOfBookSurvival {
   currentAge(side: 'buy' | 'sell', nowMs = this.lastTs): number | undefined {
     const px = side === 'buy' ? this.#bidPx : this.#askPx;
     if (Number.isNaN(px)) return undefined;
+    if (!Number.isFinite(nowMs)) {
+      throw new ValidationError('nowMs must be finite', { field: 'nowMs', value: nowMs });
+    }
     return Math.max(0, nowMs - (side === 'buy' ? this.#bidBorn : this.#askBorn));
   }
 

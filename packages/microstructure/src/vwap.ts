@@ -9,20 +9,59 @@
  * @module
  */
 import { type L2Snapshot, type Side, ValidationError } from '@x/core';
-import { checkShape, R_TS, throwBookError } from './internal/book.js';
+import {
+  checkAllowLocked,
+  checkPolicy,
+  checkShape,
+  type InvalidPolicy,
+  R_TS,
+  throwBookError,
+} from './internal/book.js';
 
-function checkWindow(ms: number): void {
+interface ResolvedWindow {
+  windowMs: number;
+  resync: number;
+  policy: InvalidPolicy;
+  allowLocked: boolean;
+}
+
+function resolveWindow(o: RollingWindowOptions): ResolvedWindow {
+  const ms = o.windowMs;
   if (!(Number.isFinite(ms) && ms > 0)) {
     throw new ValidationError('windowMs must be finite and > 0', { field: 'windowMs', value: ms });
   }
+  const resync = o.resyncEvery ?? 4096;
+  if (!(Number.isInteger(resync) && resync >= 1)) {
+    throw new ValidationError('resyncEvery must be an integer >= 1', {
+      field: 'resyncEvery',
+      value: resync,
+    });
+  }
+  return {
+    windowMs: ms,
+    resync,
+    policy: checkPolicy(o.onInvalid),
+    allowLocked: checkAllowLocked(o.allowLocked),
+  };
 }
 
 /** Options of {@link RollingVwap} and {@link RollingTwap}. */
 export interface RollingWindowOptions {
   /** Window length in ms (> 0). */
   readonly windowMs: number;
-  /** Recompute the running sums from the buffer every this many evictions (default 4096). */
+  /**
+   * Recompute the running sums from the buffer every this many evictions (an integer >= 1,
+   * default 4096): bounds floating-point drift.
+   */
   readonly resyncEvery?: number;
+  /**
+   * `'throw'` (default) or `'skip'` on invalid input (a trade, value or book that fails
+   * validation): skipped input changes nothing, is counted in `skipped` and makes the method
+   * return false.
+   */
+  readonly onInvalid?: InvalidPolicy;
+  /** Accept a locked book in `RollingTwap.updateMid` (default false). */
+  readonly allowLocked?: boolean;
 }
 
 /**
@@ -49,33 +88,35 @@ export class RollingVwap {
   #now = 0;
   #lastTs = Number.NEGATIVE_INFINITY;
   readonly #resync: number;
+  readonly #policy: InvalidPolicy;
+  /** Trades dropped under the `'skip'` policy. */
+  skipped = 0;
 
   /**
-   * @param options - window length and resync interval
+   * @param options - window length, resync interval, invalid-input policy
    * @throws `ValidationError` on bad options
    */
   constructor(options: RollingWindowOptions) {
-    checkWindow(options.windowMs);
-    this.windowMs = options.windowMs;
-    this.#resync = options.resyncEvery ?? 4096;
+    const o = resolveWindow(options);
+    this.windowMs = o.windowMs;
+    this.#resync = o.resync;
+    this.#policy = o.policy;
   }
 
   /**
    * Adds a trade.
    * @param ts - time in ms, non-decreasing
    * @param price - trade price (finite, > 0)
-   * @param qty - quantity (finite, > 0)
-   * @throws `ValidationError` on bad input (the trade is not added)
+   * @param qty - quantity (finite, > 0; price × qty and the window's sums finite)
+   * @returns true when added, false when skipped under the `'skip'` policy
+   * @throws `ValidationError` on bad input under the `'throw'` policy (the trade is not added)
    */
-  addTrade(ts: number, price: number, qty: number): void {
-    if (!(Number.isFinite(ts) && ts >= this.#lastTs)) {
-      throw new ValidationError('ts must be finite and non-decreasing', { field: 'ts', value: ts });
-    }
-    if (!(Number.isFinite(price) && price > 0)) {
-      throw new ValidationError('price must be finite and > 0', { field: 'price', value: price });
-    }
-    if (!(Number.isFinite(qty) && qty > 0)) {
-      throw new ValidationError('qty must be finite and > 0', { field: 'qty', value: qty });
+  addTrade(ts: number, price: number, qty: number): boolean {
+    const err = this.#check(ts, price, qty);
+    if (err !== null) {
+      if (this.#policy === 'throw') throw err;
+      this.skipped++;
+      return false;
     }
     this.#lastTs = ts;
     this.#now = ts;
@@ -89,6 +130,34 @@ export class RollingVwap {
     this.#len++;
     this.#pq += price * qty;
     this.#qty += qty;
+    return true;
+  }
+
+  #check(ts: number, price: number, qty: number): ValidationError | null {
+    if (!(Number.isFinite(ts) && ts >= this.#lastTs)) {
+      return new ValidationError('ts must be finite and non-decreasing', {
+        field: 'ts',
+        value: ts,
+      });
+    }
+    if (!(Number.isFinite(price) && price > 0)) {
+      return new ValidationError('price must be finite and > 0', { field: 'price', value: price });
+    }
+    if (!(Number.isFinite(qty) && qty > 0)) {
+      return new ValidationError('qty must be finite and > 0', { field: 'qty', value: qty });
+    }
+    if (
+      !(
+        this.#pq + price * qty < Number.POSITIVE_INFINITY &&
+        this.#qty + qty < Number.POSITIVE_INFINITY
+      )
+    ) {
+      return new ValidationError('price × qty overflows the window sums', {
+        field: 'qty',
+        value: qty,
+      });
+    }
+    return null;
   }
 
   /**
@@ -199,42 +268,54 @@ export class RollingTwap {
   #evicted = 0;
   #now = 0;
   readonly #resync: number;
+  readonly #policy: InvalidPolicy;
+  readonly #allowLocked: boolean;
   readonly #io = new Float64Array(2);
   #levels = -1;
   #bookTs = Number.NEGATIVE_INFINITY;
+  /** Updates and books dropped under the `'skip'` policy. */
+  skipped = 0;
 
   /**
-   * @param options - window length and resync interval
+   * @param options - window length, resync interval, invalid-input policy
    * @throws `ValidationError` on bad options
    */
   constructor(options: RollingWindowOptions) {
-    checkWindow(options.windowMs);
-    this.windowMs = options.windowMs;
-    this.#resync = options.resyncEvery ?? 4096;
+    const o = resolveWindow(options);
+    this.windowMs = o.windowMs;
+    this.#resync = o.resync;
+    this.#policy = o.policy;
+    this.#allowLocked = o.allowLocked;
+  }
+
+  /** Whether a value has been recorded (before, {@link RollingTwap.twap} is `undefined`). */
+  get ready(): boolean {
+    return this.#len > 0;
   }
 
   /**
    * Sets the value from `ts` on.
    * @param ts - time in ms, non-decreasing
    * @param value - finite value
-   * @throws `ValidationError` on bad input
+   * @returns true when recorded, false when skipped under the `'skip'` policy
+   * @throws `ValidationError` on bad input under the `'throw'` policy (nothing recorded)
    */
-  update(ts: number, value: number): void {
+  update(ts: number, value: number): boolean {
     const io = this.#io;
     io[0] = ts;
     io[1] = value;
-    this.#updateCore();
+    return this.#updateCore();
   }
 
   /**
    * Sets the value from `book.ts` on to the book's mid, (best bid + best ask) / 2: the TWAP of the
    * mid without passing numbers across a call (nothing for V8 to box on a hot path; `update(ts,
    * mid)` from a large loop may allocate).
-   * @param book - the book (validated: finite, sorted, non-negative sizes, not crossed, time not
-   *   going back, the same number of levels each time)
-   * @returns true when the mid was recorded, false when the book has an empty side (nothing is
-   *   recorded: the previous value holds on)
-   * @throws `ValidationError` on an invalid book
+   * @param book - the book (the package's book rule: finite, sorted, non-negative sizes, not
+   *   crossed, locked only with `allowLocked`, time not going back, the same number of levels)
+   * @returns true when the mid was recorded; false when the book has an empty side (nothing is
+   *   recorded: the previous value holds on) or was skipped under the `'skip'` policy
+   * @throws `ValidationError` on an invalid book under the `'throw'` policy
    */
   updateMid(book: L2Snapshot): boolean {
     const n = this.#levels < 0 ? book.bidPrice.length : this.#levels;
@@ -243,33 +324,49 @@ export class RollingTwap {
     const last = Math.max(rec, this.#bookTs);
     const ts = book.ts;
     const reason =
-      ts >= last && ts !== Number.POSITIVE_INFINITY ? checkShape(book, n, false) : R_TS;
-    if (reason !== null) throwBookError(reason, book, n, last, false);
-    this.#levels = n;
-    this.#bookTs = ts;
-    if (!(book.bidSize[0] > 0 && book.askSize[0] > 0)) return false;
+      ts >= last && ts !== Number.POSITIVE_INFINITY ? checkShape(book, n, this.#allowLocked) : R_TS;
+    if (reason !== null) {
+      if (this.#policy === 'throw') throwBookError(reason, book, n, last, this.#allowLocked);
+      this.skipped++;
+      return false;
+    }
+    if (!(book.bidSize[0] > 0 && book.askSize[0] > 0)) {
+      this.#levels = n;
+      this.#bookTs = ts;
+      return false;
+    }
     const io = this.#io;
     io[0] = ts;
-    io[1] = 0.5 * (book.bidPrice[0] + book.askPrice[0]);
-    this.#updateCore();
+    io[1] = 0.5 * book.bidPrice[0] + 0.5 * book.askPrice[0];
+    if (!this.#updateCore()) return false;
+    this.#levels = n;
+    this.#bookTs = ts;
     return true;
   }
 
   /** The body of `update`: ts and value come through `#io` so no double crosses the call. */
-  #updateCore(): void {
+  #updateCore(): boolean {
     const ts = this.#io[0];
     const value = this.#io[1];
-    const last = this.#len > 0 ? this.#t[(this.#head + this.#len - 1) % this.#t.length] : -Infinity;
+    const li = (this.#head + this.#len - 1) % this.#t.length;
+    const last = this.#len > 0 ? this.#t[li] : -Infinity;
+    let err: ValidationError | null = null;
     if (!(Number.isFinite(ts) && ts >= last)) {
-      throw new ValidationError('ts must be finite and non-decreasing', { field: 'ts', value: ts });
+      err = new ValidationError('ts must be finite and non-decreasing', { field: 'ts', value: ts });
+    } else if (!Number.isFinite(value)) {
+      err = new ValidationError('value must be finite', { field: 'value', value });
+    } else if (
+      this.#len > 0 &&
+      !Number.isFinite(this.#closedArea + this.#v[li] * (ts - this.#t[li]))
+    ) {
+      err = new ValidationError('the time-weighted sum overflows', { field: 'value', value });
     }
-    if (!Number.isFinite(value)) {
-      throw new ValidationError('value must be finite', { field: 'value', value });
+    if (err !== null) {
+      if (this.#policy === 'throw') throw err;
+      this.skipped++;
+      return false;
     }
-    if (this.#len > 0) {
-      const li = (this.#head + this.#len - 1) % this.#t.length;
-      this.#closedArea += this.#v[li] * (ts - this.#t[li]);
-    }
+    if (this.#len > 0) this.#closedArea += this.#v[li] * (ts - this.#t[li]);
     if (this.#len === this.#t.length) this.#grow();
     const i = (this.#head + this.#len) % this.#t.length;
     this.#t[i] = ts;
@@ -277,12 +374,15 @@ export class RollingTwap {
     this.#len++;
     this.#now = ts;
     this.#evict();
+    return true;
   }
 
   /**
    * The TWAP of the window ending at `nowMs`.
    * @param nowMs - query time, not before the last update (default: the last update's time)
    * @returns the TWAP, or `undefined` before any update; the last value when no time has passed
+   * @throws `ValidationError` when nowMs is before the last update or the time-weighted sum
+   *   overflows (values near the largest double over a long window)
    */
   twap(nowMs?: number): number | undefined {
     if (this.#len === 0) return undefined;
@@ -313,7 +413,14 @@ export class RollingTwap {
     }
     const span = now - start;
     if (!(span > 0)) return this.#v[li];
-    return area / span;
+    const x = area / span;
+    if (!Number.isFinite(x)) {
+      throw new ValidationError('the time-weighted sum overflows at nowMs', {
+        field: 'nowMs',
+        value: nowMs,
+      });
+    }
+    return x;
   }
 
   /** Evicts up to `#now` (a field, not an argument: no boxed double per call). */
@@ -383,7 +490,14 @@ export function priceDeviation(price: number, reference: number): PriceDeviation
     });
   }
   const d = price - reference;
-  return { price: d, bps: (d / reference) * 1e4 };
+  const bps = (d / reference) * 1e4;
+  if (!(Number.isFinite(d) && Number.isFinite(bps))) {
+    throw new ValidationError('the deviation overflows (reference too small for the price)', {
+      field: 'reference',
+      value: reference,
+    });
+  }
+  return { price: d, bps };
 }
 
 /**

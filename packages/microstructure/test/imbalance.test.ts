@@ -167,3 +167,42 @@ describe('BookFeatures liquidity', () => {
     );
   });
 });
+
+describe('huge finite sizes: one behaviour for streaming and batch', () => {
+  it('a book whose total size exceeds 1e300 is refused by both, a large valid one accepted by both', () => {
+    for (const [q, ok] of [
+      [1e308, false],
+      [4e299, false],
+      [1e299, true],
+    ] as const) {
+      const b = book(
+        0,
+        [
+          [100, q],
+          [99, q],
+        ],
+        [
+          [101, q],
+          [102, 1],
+        ],
+        2,
+      );
+      const f = new BookFeatures({ tickSize: 0.01, levels: 2 });
+      const rows = toRows([b, b, b, b, b], 2);
+      if (ok) {
+        expect(f.update(b)).toBe(true);
+        const batch = depthImbalanceBatch(rows, { levels: 2 });
+        expect(Array.from(batch)).toEqual(new Array(5).fill(f.imbalance));
+        expect(Number.isFinite(f.imbalance)).toBe(true);
+      } else {
+        expect(() => f.update(b)).toThrow(/total (book )?size exceeds 1e/);
+        expect(() => depthImbalanceBatch(rows, { levels: 2 })).toThrow(
+          /total (book )?size exceeds 1e/,
+        );
+        const skip = new BookFeatures({ tickSize: 0.01, levels: 2, onInvalid: 'skip' });
+        expect(skip.update(b)).toBe(false);
+        expect(skip.imbalance).toBe(0);
+      }
+    }
+  });
+});

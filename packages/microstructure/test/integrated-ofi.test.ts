@@ -119,4 +119,41 @@ describe('IntegratedOfi streaming', () => {
     const wf2 = integratedOfiWalkForward(y, rows, pca.levels, 100);
     expectArraysClose(wf2.values.subarray(0, t + 1), wf.values.subarray(0, t + 1));
   });
+
+  it('walk-forward: a NaN is an error, not "no variance" (nothing marked invalid silently)', () => {
+    const x = Float64Array.from(pca.x);
+    x[120 * pca.levels + 3] = Number.NaN;
+    expect(() => integratedOfiWalkForward(x, pca.rows, pca.levels, 100)).toThrow(
+      /scaled\[1203\].*window 120.*finite/,
+    );
+    x[120 * pca.levels + 3] = Number.POSITIVE_INFINITY;
+    expect(() => integratedOfiWalkForward(x, pca.rows, pca.levels, 100)).toThrow(ValidationError);
+  });
+
+  it('walk-forward: a training window without variance gives no output until it has some', () => {
+    const levels = 2;
+    const rows = 12;
+    const x = new Float64Array(rows * levels);
+    for (let t = 6; t < rows; t++) {
+      x[t * levels] = t % 2;
+      x[t * levels + 1] = (t * 7) % 3;
+    }
+    const wf = integratedOfiWalkForward(x, rows, levels, 3);
+    // windows 3..7 are fitted on constant zeros (rows 0..6); window 8 on rows 5..7, which vary
+    expect(Array.from(wf.valid)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1]);
+  });
+
+  it('walk-forward validates its arguments', () => {
+    const x = Float64Array.from(pca.x);
+    expect(() => integratedOfiWalkForward(x, 2.5, pca.levels, 2)).toThrow(/rows/);
+    expect(() => integratedOfiWalkForward(x, 10, 0, 2)).toThrow(/levels/);
+    expect(() => integratedOfiWalkForward(x, 10, 1.5, 2)).toThrow(/levels/);
+    expect(() => integratedOfiWalkForward(x, 10, pca.levels, 2, 0)).toThrow(/refitEvery/);
+  });
+
+  it('scaledOfi and integratedOfi refuse non-finite input', () => {
+    expect(() => scaledOfi([1, Number.NaN], 2)).toThrow(ValidationError);
+    expect(() => scaledOfi([1e308, 1], 1e-10)).toThrow(ValidationError);
+    expect(() => integratedOfi([0.5, 0.5], [1])).toThrow(ValidationError);
+  });
 });

@@ -108,6 +108,106 @@ describe('fitStoikovMicroPrice on a known spread × imbalance chain (numpy fixtu
   });
 });
 
+const edgesFx = JSON.parse(
+  readFileSync(new URL('./fixtures/stoikov_edges.json', import.meta.url), 'utf8'),
+) as {
+  tickSize: number;
+  buckets: number;
+  spreads: number;
+  bidPrice: number[];
+  askPrice: number[];
+  bidSize: number[];
+  askSize: number[];
+  edges: number[];
+  edgeHits: number;
+  g1: number[];
+  gstar: number[];
+  samples: number;
+  driftTicks: number;
+};
+
+describe('fitStoikovMicroPrice symmetrisation on edge-valued imbalances', () => {
+  it('equals an independent numpy estimate on integer lots (make_stoikov_edges.py)', () => {
+    // integer lots 1..4: a third of the pooled imbalances lie exactly on a quantile edge
+    expect(edgesFx.edgeHits).toBeGreaterThan(1000);
+    const mp = fitStoikovMicroPrice(edgesFx, {
+      tickSize: edgesFx.tickSize,
+      imbalanceBuckets: edgesFx.buckets,
+      spreadStates: edgesFx.spreads,
+    });
+    expect(mp.samples).toBe(edgesFx.samples);
+    expect(Array.from(mp.imbalanceEdges)).toEqual(edgesFx.edges);
+    expectArraysClose(mp.firstOrder, edgesFx.g1, { atol: 1e-14 }, 'G1');
+    // numpy sums the series in closed form, the fit term by term to 1e-10 tick per term
+    expectArraysClose(mp.adjustments, edgesFx.gstar, { atol: 1e-8 * edgesFx.tickSize }, 'G*');
+    expect(mp.driftTicks).toBeCloseTo(edgesFx.driftTicks, 9);
+    expect(mp.driftTicks).toBeGreaterThan(0);
+  });
+
+  it('equal queues with a drifting mid: the symmetrised G*(1/2) is exactly 0 (closed form)', () => {
+    // I = 1/2 on every row is its own mirror: each +1 tick move is paired with a −1 tick one in
+    // the same state, so G1 = 0 and G* = 0; the micro-price is the mid
+    const n = 500;
+    const q = {
+      bidPrice: Float64Array.from({ length: n }, (_, i) => 100 + 0.01 * i),
+      askPrice: Float64Array.from({ length: n }, (_, i) => 100.01 + 0.01 * i),
+      bidSize: new Float64Array(n).fill(5),
+      askSize: new Float64Array(n).fill(5),
+    };
+    const mp = fitStoikovMicroPrice(q, { tickSize: 0.01, imbalanceBuckets: 4, spreadStates: 1 });
+    expect(Array.from(mp.adjustments)).toEqual([0, 0, 0, 0]);
+    expect(mp.microPrice(100, 5, 100.01, 5)).toBe(100.005);
+  });
+});
+
+describe('fitStoikovMicroPrice refuses a series that does not converge', () => {
+  it('a drifting unsymmetrised stream has B = 1 and G1 ≠ 0: an error, not a price', () => {
+    const n = 500;
+    const q = {
+      bidPrice: Float64Array.from({ length: n }, (_, i) => 100 + 0.01 * i),
+      askPrice: Float64Array.from({ length: n }, (_, i) => 100.01 + 0.01 * i),
+      bidSize: Float64Array.from({ length: n }, (_, i) => 1 + (i % 3)),
+      askSize: new Float64Array(n).fill(2),
+    };
+    expect(() =>
+      fitStoikovMicroPrice(q, {
+        tickSize: 0.01,
+        imbalanceBuckets: 1,
+        spreadStates: 1,
+        symmetrize: false,
+        maxIterations: 500,
+      }),
+    ).toThrow(/did not converge/);
+  });
+
+  it('a state that did not converge cannot be turned into a model', () => {
+    const mp = fitStoikovMicroPrice(simulateChain(20_000, 0.3, 0.2, 0.7, 0.01, 1), {
+      tickSize: 0.01,
+      imbalanceBuckets: 2,
+      spreadStates: 1,
+    });
+    const state = { ...mp.toJSON(), converged: false };
+    expect(() => new StoikovMicroPrice(state)).toThrow(/did not converge/);
+  });
+});
+
+describe('fitStoikovMicroPrice names wrong units', () => {
+  it('integer ticks with a price tick size: says so instead of "too few transitions"', () => {
+    const q = simulateChain(2000, 0.3, 0.2, 0.7, 1, 5); // prices in integer ticks
+    expect(() => fitStoikovMicroPrice(q, { tickSize: 0.01 })).toThrow(
+      /prices look like integer ticks.*pass tickSize 1/,
+    );
+    expect(fitStoikovMicroPrice(q, { tickSize: 1, imbalanceBuckets: 2 }).samples).toBeGreaterThan(
+      0,
+    );
+  });
+
+  it('a tick size larger than every spread', () => {
+    const q = simulateChain(2000, 0.3, 0.2, 0.7, 0.01, 5);
+    expect(() => fitStoikovMicroPrice(q, { tickSize: 1 })).toThrow(/below one tick/);
+  });
+});
+
 describe('imbalanceWeightedMid', () => {
   it('hand-computed', () => {
     expect(imbalanceWeightedMid(100, 30, 101, 10)).toBe(100.75);
@@ -143,7 +243,7 @@ describe('fitStoikovMicroPrice (Stoikov 2018)', () => {
     });
   }
 
-  it('symmetrised fits are antisymmetric in imbalance, for any data', () => {
+  it('symmetrised fits are antisymmetric in imbalance when no imbalance sits on a bucket edge', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 1_000_000 }),
@@ -162,14 +262,17 @@ describe('fitStoikovMicroPrice (Stoikov 2018)', () => {
             bid += 0.01 * rng.int(-1, 1);
             q.bidPrice[i] = bid;
             q.askPrice[i] = bid + 0.01 * rng.int(1, 2);
-            q.bidSize[i] = rng.int(1, 50);
-            q.askSize[i] = rng.int(1, 50);
+            // continuous sizes and uniform edges: no imbalance on an edge (see the edge fixture)
+            q.bidSize[i] = rng.uniform(1, 50);
+            q.askSize[i] = rng.uniform(1, 50);
           }
           const mp = fitStoikovMicroPrice(q, {
             tickSize: 0.01,
             imbalanceBuckets: nb,
+            bucketing: 'uniform',
             spreadStates: 2,
           });
+          expect(mp.driftTicks).toBeLessThan(1e-9);
           for (let s = 0; s < 2; s++) {
             for (let b = 0; b < nb; b++) {
               expectClose(mp.adjustments[s * nb + b], -mp.adjustments[s * nb + nb - 1 - b], {

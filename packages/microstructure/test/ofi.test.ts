@@ -374,12 +374,131 @@ describe('OfiWindow', () => {
     expect(w.completedStart).toBe(0);
     expect(w.completedEvents).toBe(2);
     expect(w.add(35, [1, 1], 2)).toBe(2); // closes [10,20) and the empty [20,30)
-    expect(Array.from(w.completed)).toEqual([0, 0]);
-    expect(w.completedStart).toBe(20);
+    // the window holding the update is the one kept; the empty one after it is counted
+    expect(Array.from(w.completed)).toEqual([5, 6]);
+    expect(w.completedStart).toBe(10);
+    expect(w.completedEnd).toBe(20);
+    expect(w.gapWindows).toBe(1);
+    expect(
+      [...w.closedWindows()].map((r) => [r.start, r.end, Array.from(r.ofi), r.events]),
+    ).toEqual([
+      [10, 20, [5, 6], 1],
+      [20, 30, [0, 0], 0],
+    ]);
     expect(w.windowsCompleted).toBe(3);
     expect(w.flush()).toBe(1);
     expect(Array.from(w.completed)).toEqual([1, 1]);
     expect(w.completedStart).toBe(30);
+  });
+
+  it('delivers every closed window to onWindow, in order, gaps included', () => {
+    const got: [number, number, number[], number, number][] = [];
+    const w = new OfiWindow({
+      levels: 2,
+      ms: 10,
+      onWindow: (r) => got.push([r.start, r.end, Array.from(r.ofi), r.depth, r.events]),
+    });
+    w.add(0, [1, 2], 4);
+    w.add(9.5, [3, 4], 6);
+    w.add(10, [5, 6], 8);
+    w.add(35, [1, 1], 2);
+    w.flush();
+    expect(got).toEqual([
+      [0, 10, [4, 6], 5, 2],
+      [10, 20, [5, 6], 8, 1],
+      [20, 30, [0, 0], 0, 0],
+      [30, 40, [1, 1], 2, 1],
+    ]);
+  });
+
+  it('a window closed together with empty ones is not lost (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: -5, max: 5 })), {
+          maxLength: 80,
+        }),
+        (steps) => {
+          const seen: [number, number][] = [];
+          const w = new OfiWindow({
+            levels: 1,
+            ms: 10,
+            onWindow: (r) => seen.push([r.start, r.ofi[0]]),
+          });
+          const viaIter: [number, number][] = [];
+          const want = new Map<number, number>();
+          let ts = 0;
+          for (const [dt, e] of steps) {
+            ts += dt;
+            const k = Math.floor(ts / 10) * 10;
+            want.set(k, (want.get(k) ?? 0) + e);
+            if (w.add(ts, [e], 1) > 0)
+              for (const r of w.closedWindows()) viaIter.push([r.start, r.ofi[0]]);
+          }
+          if (w.flush() > 0) for (const r of w.closedWindows()) viaIter.push([r.start, r.ofi[0]]);
+          expect(viaIter).toEqual(seen);
+          expect(w.windowsCompleted).toBe(seen.length);
+          // consecutive windows from the first update's to the last one's, with the right sums
+          if (steps.length > 0) {
+            const first = Math.min(...want.keys());
+            expect(seen.map((x) => x[0])).toEqual(seen.map((_, i) => first + 10 * i));
+            for (const [start, sum] of seen) expect(sum).toBe(want.get(start) ?? 0);
+          }
+        },
+      ),
+      fcParams(),
+    );
+  });
+
+  it('non-integer ms: boundaries are the decimal grid exactly (ms 0.1: 30 of 30)', () => {
+    const starts: number[] = [];
+    const w = new OfiWindow({ levels: 1, ms: 0.1, onWindow: (r) => starts.push(r.start) });
+    // one update stamped at each boundary k/10, written as a decimal
+    for (let k = 0; k <= 30; k++) w.add(Number((k / 10).toFixed(1)), [k], 1);
+    expect(starts).toEqual(Array.from({ length: 30 }, (_, k) => Number((k / 10).toFixed(1))));
+    expect(w.completedEvents).toBe(1);
+    // with an origin and a non-integer width
+    const s2: number[] = [];
+    const w2 = new OfiWindow({
+      levels: 1,
+      ms: 0.3,
+      originMs: 1000.1,
+      onWindow: (r) => s2.push(r.start),
+    });
+    for (const t of [1000.1, 1000.4, 1000.7, 1001.0, 1001.3]) w2.add(t, [1], 1);
+    expect(s2).toEqual([1000.1, 1000.4, 1000.7, 1001.0]);
+  });
+
+  it('flush() closes the open window; its period then ends (no merge into the next window)', () => {
+    const got: [number, number][] = [];
+    const w = new OfiWindow({ levels: 1, ms: 10, onWindow: (r) => got.push([r.start, r.events]) });
+    w.add(1, [1], 1);
+    expect(w.flush()).toBe(1);
+    expect(w.flush()).toBe(0);
+    expect(() => w.add(5, [1], 1)).toThrow(/flush/);
+    expect(w.add(12, [1], 1)).toBe(0); // the next window [10, 20) opens
+    expect(w.add(31, [1], 1)).toBe(2); // [10, 20) and the empty [20, 30)
+    expect(got).toEqual([
+      [0, 1],
+      [10, 1],
+      [20, 0],
+    ]);
+  });
+
+  it('addFrom after a skipped update adds nothing (no phantom event)', () => {
+    const ofi = new MultiLevelOfi({ levels: 1, onInvalid: 'skip' });
+    const w = new OfiWindow({ levels: 1, events: 100 });
+    expect(w.addFrom(ofi)).toBe(0); // nothing accepted yet
+    expect(w.currentEvents).toBe(0);
+    ofi.update(book(0, [[100, 1]], [[101, 1]], 1));
+    w.addFrom(ofi);
+    expect(ofi.update(book(1, [[101, 1]], [[100, 1]], 1))).toBe(false); // crossed: skipped
+    w.addFrom(ofi);
+    w.addFrom(ofi);
+    expect(w.currentEvents).toBe(1);
+    ofi.update(book(2, [[100, 2]], [[101, 1]], 1));
+    w.addFrom(ofi);
+    expect(w.currentEvents).toBe(2);
+    expect(w.current[0]).toBe(1);
   });
 
   it('sums tumbling event windows', () => {

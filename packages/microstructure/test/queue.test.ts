@@ -10,6 +10,7 @@ import {
   L2QueuePosition,
   L3QueueTracker,
 } from '../src/index.js';
+import { logShare, powerShare } from '../src/internal/queue-share.js';
 
 const add = (
   ts: number,
@@ -242,6 +243,100 @@ describe('L3QueueTracker', () => {
   });
 });
 
+describe('L3QueueTracker keeps exact lots and trusts the venue', () => {
+  const modify = (
+    ts: number,
+    orderId: number,
+    price: number,
+    qty: number,
+    keptPriority: boolean,
+  ): L3Event => ({
+    type: 'modify',
+    ts,
+    orderId,
+    side: 'buy',
+    price,
+    qty,
+    keptPriority,
+  });
+
+  it('fractional sizes: nothing ahead is exactly 0, and a kept priority is kept', () => {
+    const q = new L3QueueTracker({ lotSize: 0.1 });
+    q.apply(add(0, 1, 100, 1.4));
+    q.apply(add(1, 9, 100, 0.5));
+    q.track(9);
+    expect(q.queueAhead(9)).toBe(1.4);
+    // 1.4 -> 1.3 with kept priority: a float copy says 1.3 > 1.4 - 0.1 = 1.2999999999999998
+    q.apply(modify(2, 1, 100, 1.3, true));
+    expect(q.queueAhead(9)).toBe(1.3);
+    q.apply({
+      type: 'execute',
+      ts: 3,
+      makerOrderId: 1,
+      takerOrderId: 't',
+      side: 'buy',
+      price: 100,
+      qty: 1.3,
+      tradeId: 1,
+    });
+    expect(q.queueAhead(9)).toBe(0);
+    expect(Object.is(q.queueAhead(9), 0)).toBe(true);
+    expect(q.levelQty('buy', 100)).toBe(0.5);
+  });
+
+  it('the venue flag decides: a kept priority on a size increase keeps the place', () => {
+    const q = new L3QueueTracker();
+    q.apply(add(0, 1, 100, 3));
+    q.apply(add(1, 9, 100, 1));
+    q.track(9);
+    q.apply(modify(2, 1, 100, 5, true));
+    expect(q.queueAhead(9)).toBe(5);
+    q.apply(modify(3, 1, 100, 5, false));
+    expect(q.queueAhead(9)).toBe(0);
+  });
+
+  it('rejects a quantity off the lot grid and a kept priority with a new price', () => {
+    const q = new L3QueueTracker({ lotSize: 0.1 });
+    expect(() => q.apply(add(0, 1, 100, 0.25))).toThrow(/lotSize/);
+    q.apply(add(0, 1, 100, 0.2));
+    expect(() => q.apply(modify(1, 1, 101, 0.2, true))).toThrow(/keeps priority/);
+    expect(() => new L3QueueTracker({ lotSize: 0 })).toThrow(ValidationError);
+    expect(() => q.queueAge(1, Number.NaN)).toThrow(ValidationError);
+  });
+
+  it('matches exact rational arithmetic on fractional lots (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 30 }), fc.boolean()), {
+          minLength: 1,
+          maxLength: 40,
+        }),
+        (ops) => {
+          const q = new L3QueueTracker({ lotSize: 0.1 });
+          q.apply(add(0, 0, 100, 0.1));
+          q.track(0);
+          // every other order joins behind ours and is then cancelled or executed away
+          let ts = 1;
+          for (const [lots] of ops) {
+            q.apply(add(ts, ts, 100, lots / 10));
+            ts++;
+          }
+          q.apply(add(ts, 9999, 100, 0.3)); // behind
+          for (let id = 1; id < ts; id++) {
+            if (ops[id - 1][1]) {
+              q.apply({ type: 'cancel', ts, orderId: id, side: 'buy', price: 100, qty: 0 });
+            }
+          }
+          expect(q.queueAhead(0)).toBe(0);
+          const rest = ops.reduce((s, [l, c]) => s + (c ? 0 : l), 0) + 1 + 3;
+          expect(q.levelQty('buy', 100)).toBe((rest * 1) / 10);
+        },
+      ),
+      fcParams(),
+    );
+  });
+});
+
 describe('L3QueueTracker on partly invalid streams', () => {
   it('only typed errors escape, skipped events change nothing, outputs stay finite', () => {
     const bad = fc.constantFrom(Number.NaN, -1, Number.POSITIVE_INFINITY);
@@ -377,6 +472,102 @@ describe('L2QueuePosition', () => {
   });
 });
 
+describe('L2 queue power model in a stable form', () => {
+  it('n = 40 with a deep book and with tiny sizes: finite, the right split', () => {
+    // a deep book: x^40 overflows to Infinity (Infinity / Infinity = NaN before)
+    const deep = new L2QueuePosition({
+      side: 'buy',
+      price: 100,
+      qty: 1,
+      depth: 2e10,
+      model: { type: 'power', n: 40 },
+    });
+    deep.onDepth(1e10); // front 2e10, back 0 after joining: a decrease comes from the front
+    expect(deep.queueAhead).toBe(1e10);
+    const q = new L2QueuePosition({
+      side: 'buy',
+      price: 100,
+      qty: 1,
+      depth: 1e10,
+      model: { type: 'power', n: 40 },
+    });
+    q.onDepth(3e10); // 2e10 joined behind us
+    q.onDepth(2e10); // front 1e10, back 2e10: p = 1/(1 + 2^-40), the decrease is from the back
+    expect(Number.isFinite(q.queueAhead)).toBe(true);
+    expectClose(q.queueAhead, 1e10 - 1e10 / (1 + 2 ** 40), { rtol: 1e-12 });
+    // tiny sizes: x^40 underflows to 0 (p = 1 before, whatever the sizes)
+    const t = new L2QueuePosition({
+      side: 'buy',
+      price: 100,
+      qty: 1e-9,
+      depth: 1e-8,
+      model: { type: 'power', n: 40 },
+    });
+    t.onDepth(2e-8);
+    t.onDepth(1.5e-8); // front = back: p = 1/2
+    expectClose(t.queueAhead, 1e-8 - 0.25e-8, { rtol: 1e-12 });
+  });
+
+  it('equals the direct formula where it is finite, and stays in [0, 1] everywhere (property)', () => {
+    const size = fc.double({ min: 1e-300, max: 1e300, noNaN: true });
+    fc.assert(
+      fc.property(size, size, fc.double({ min: 1e-3, max: 1e3, noNaN: true }), (b, f, n) => {
+        const p = powerShare(b, f, n);
+        expect(p >= 0 && p <= 1).toBe(true);
+        const fb = b ** n;
+        const ff = f ** n;
+        if (Number.isFinite(fb + ff) && fb > 1e-290 && ff > 1e-290) {
+          expectClose(p, fb / (fb + ff), { atol: 1e-12, rtol: 1e-9 });
+        }
+        // monotone: more behind us, more of a decrease taken from the back
+        expect(powerShare(b * 2, f, n) >= p - 1e-15).toBe(true);
+        const l = logShare(b, f);
+        expect(l >= 0 && l <= 1).toBe(true);
+      }),
+      fcParams(),
+    );
+  });
+
+  it('queue ahead stays finite and within the depth on extreme streams (property)', () => {
+    const size = fc.oneof(
+      fc.double({ min: 0, max: 1e300, noNaN: true }),
+      fc.constantFrom(0, 1e-300, 1e300),
+    );
+    fc.assert(
+      fc.property(
+        fc.double({ min: 1e-3, max: 200, noNaN: true }),
+        size,
+        fc.array(fc.tuple(fc.boolean(), size), { maxLength: 30 }),
+        (n, d0, steps) => {
+          for (const model of [
+            { type: 'power' as const, n },
+            { type: 'log' as const },
+            { type: 'risk-averse' as const },
+          ]) {
+            const q = new L2QueuePosition({ side: 'sell', price: 10, qty: 5, depth: d0, model });
+            let depth = d0;
+            for (const [trade, x] of steps) {
+              if (trade) {
+                if (x > 0) q.onTrade(10, x, 'buy');
+              } else {
+                q.onDepth(x);
+                depth = x;
+              }
+              expect(Number.isFinite(q.queueAhead)).toBe(true);
+              expect(q.queueAhead).toBeGreaterThanOrEqual(0);
+              expect(q.queueAhead).toBeLessThanOrEqual(
+                Math.max(d0, depth, ...steps.map((s) => s[1])),
+              );
+              expect(Number.isFinite(q.filledQty)).toBe(true);
+            }
+          }
+        },
+      ),
+      fcParams(),
+    );
+  });
+});
+
 describe('fill probability and depletion rate', () => {
   it('Poisson closed form', () => {
     // ahead 0 -> one event needed: 1 - e^{-λh}
@@ -387,7 +578,7 @@ describe('fill probability and depletion rate', () => {
       atol: 1e-15,
     });
     expect(expectedTimeToFill(2.5, 0.02, 1)).toBe(150);
-    expect(expectedTimeToFill(1, 0, 1)).toBe(Number.POSITIVE_INFINITY);
+    expect(expectedTimeToFill(1, 0, 1)).toBeUndefined();
     expect(fillProbability(1e6, 1, 1, 10)).toBe(0);
     expect(() => fillProbability(-1, 1, 1, 1)).toThrow(ValidationError);
   });

@@ -34,6 +34,53 @@ describe('KaplanMeier (Kaplan & Meier 1958)', () => {
     expect(k.quantile(0.25)).toBe(km.q25);
   });
 
+  it('a sliding window equals a fresh estimator over the last N observations (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.boolean()), { maxLength: 200 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.array(fc.integer({ min: 0, max: 25 }), { maxLength: 3 }),
+        (obs, cap, extra) => {
+          const k = new KaplanMeier({ maxObservations: cap });
+          obs.forEach(([d, e], i) => {
+            k.add(d, e);
+            if (i % 7 === 0) k.median(); // reads between adds merge the pending changes
+          });
+          const fresh = new KaplanMeier();
+          for (const [d, e] of obs.slice(-cap)) fresh.add(d, e);
+          expect(k.size).toBe(Math.min(cap, obs.length));
+          const a = k.curve(extra);
+          const b = fresh.curve(extra);
+          expect(Array.from(a.times)).toEqual(Array.from(b.times));
+          expect(Array.from(a.atRisk)).toEqual(Array.from(b.atRisk));
+          expectArraysClose(a.survival, b.survival, { atol: 1e-15 });
+          expect(k.median(extra)).toBe(fresh.median(extra));
+        },
+      ),
+      fcParams(),
+    );
+  });
+
+  it('holds bounded memory: TopOfBookSurvival keeps the last 100,000 lifetimes by default', () => {
+    const s = new TopOfBookSurvival({ maxLifetimes: 3 });
+    for (let t = 0; t < 10; t++) s.update(book(t, [[100 + (t % 2), 1]], [[102, 1]], 1));
+    expect(s.bid.size).toBe(3);
+    expect(s.bid.maxObservations).toBe(3);
+    expect(new TopOfBookSurvival().bid.maxObservations).toBe(100_000);
+    expect(new KaplanMeier().maxObservations).toBe(Number.POSITIVE_INFINITY);
+    expect(() => new KaplanMeier({ maxObservations: 0 })).toThrow(ValidationError);
+    expect(() => new TopOfBookSurvival({ maxLifetimes: 2.5 })).toThrow(ValidationError);
+  });
+
+  it('follows the allowLocked option like every calculator', () => {
+    const locked = book(0, [[100, 1]], [[100, 1]], 1);
+    expect(() => new TopOfBookSurvival().update(locked)).toThrow(ValidationError);
+    const skip = new TopOfBookSurvival({ onInvalid: 'skip' });
+    expect(skip.update(locked)).toBe(false);
+    expect(skip.skipped).toBe(1);
+    expect(new TopOfBookSurvival({ allowLocked: true }).update(locked)).toBe(true);
+  });
+
   it('without censoring equals the empirical survival function', () => {
     fc.assert(
       fc.property(
