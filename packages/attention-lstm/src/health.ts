@@ -77,7 +77,7 @@ export function resolveThresholds(o: Partial<HealthThresholds>): HealthThreshold
 }
 
 /** The parameter group of a tensor: `lstm.l<k>` per LSTM layer, else the module name. */
-export function groupOf(name: string): string {
+function groupOf(name: string): string {
   const m = /^lstm\.\w+_l(\d+)$/.exec(name);
   if (m !== null) return `lstm.l${m[1]}`;
   return name.split('.')[0]!;

@@ -20,7 +20,7 @@ export interface BookSpec {
   readonly corrupt: Corruption;
 }
 
-export type Corruption =
+type Corruption =
   | 'none'
   | 'nan'
   | 'neg'

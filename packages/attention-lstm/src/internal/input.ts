@@ -8,7 +8,7 @@ import type { ResolvedAttentionLstmConfig } from '../config.js';
 import type { FArray } from './kernels.js';
 
 /** The largest finite float32. */
-export const FLOAT32_MAX = 3.4028234663852886e38;
+const FLOAT32_MAX = 3.4028234663852886e38;
 
 /**
  * Throws unless v is finite in the model's dtype (for float32 models: within float32 range, so

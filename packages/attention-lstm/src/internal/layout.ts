@@ -9,7 +9,7 @@ import type { ParameterInfo } from '../types.js';
 import type { FArray } from './kernels.js';
 
 /** Offsets of one LSTM layer's tensors in the flat buffers. */
-export interface LayerLayout {
+interface LayerLayout {
   readonly inDim: number;
   readonly wih: number;
   readonly whh: number;

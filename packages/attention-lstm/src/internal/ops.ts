@@ -8,7 +8,7 @@ import type { Pooling, PositionalEncoding } from '../config.js';
 import type { FArray } from './kernels.js';
 
 /** PyTorch `nn.LayerNorm`'s default ε. */
-export const LN_EPS = 1e-5;
+const LN_EPS = 1e-5;
 
 /** Writes rows [0, rows) of the sinusoidal encoding (Vaswani et al. 2017, §3.5) at `off`. */
 export function writeSinusoid(pe: FArray, first: number, rows: number, H: number, off = 0): void {

@@ -8,7 +8,7 @@
  */
 
 /** Digits after the decimal point in the shortest decimal form of a finite number. */
-export function decimals(x: number): number {
+function decimals(x: number): number {
   const s = String(Math.abs(x));
   const e = s.indexOf('e');
   const mant = e < 0 ? s : s.slice(0, e);

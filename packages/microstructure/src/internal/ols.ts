@@ -31,7 +31,7 @@ const PIVOT_TOL = 1e-12;
  * X'X (k×k, row-major, exactly symmetric), X'y (k) and y'y of a row-major design.
  * NaN or ±Infinity anywhere propagates into the sums; callers check them with {@link allFinite}.
  */
-export function crossProducts(
+function crossProducts(
   x: Float64Array,
   y: Float64Array,
   n: number,
@@ -276,7 +276,7 @@ export function ols(
  * Σᵢ wᵢ xᵢxᵢ' (k×k) with wᵢ = eᵢ² scaled for the HC type: the "meat" of the sandwich.
  * HC2/HC3 need the leverage hᵢᵢ = xᵢ'(X'X)⁻¹xᵢ, computed on the fly (O(n·k²)).
  */
-export function hcMeat(fit: OlsFit, x: Float64Array, type: 'HC0' | 'HC2' | 'HC3'): Float64Array {
+function hcMeat(fit: OlsFit, x: Float64Array, type: 'HC0' | 'HC2' | 'HC3'): Float64Array {
   const { n, k, residuals, xtxInv } = fit;
   const meat = new Float64Array(k * k);
   for (let i = 0; i < n; i++) {

@@ -43,7 +43,7 @@ export function rowStates(q: Quotes, tick: number, ns: number): RowStates {
 }
 
 /** Mid move from row i to row j in half ticks. */
-export function halfTickMove(q: Quotes, i: number, j: number, tick: number): number {
+function halfTickMove(q: Quotes, i: number, j: number, tick: number): number {
   return Math.round(
     (q.bidPrice[j] + q.askPrice[j] - q.bidPrice[i] - q.askPrice[i]) / 2 / (tick / 2),
   );
@@ -311,7 +311,7 @@ export function sumSeries(
  * is many "ticks" (integer ticks passed with a price tick size), or spreads below one tick (a tick
  * size too large for the prices). `null` when nothing stands out.
  */
-export function unitsHint(q: Quotes, tick: number, ns: number): string | null {
+function unitsHint(q: Quotes, tick: number, ns: number): string | null {
   const n = q.bidPrice.length;
   let twoSided = 0;
   let integer = 0;

@@ -24,7 +24,7 @@ export const EV_CANCEL = 5;
 /** The cancellation of the `index`-th order farther than K ticks on `side` (worst level first for the generator). */
 export const EV_CANCEL_DEEP = 6;
 /** A cancellation drawn while no order rests anywhere: nothing happens. */
-export const EV_NONE = 7;
+const EV_NONE = 7;
 
 /**
  * The queue sizes the draw needs, read from whichever book the caller keeps (a `TickBook` is

@@ -8,7 +8,7 @@ import type { OrderRecord } from './records.js';
 const bySeq = (a: OrderRecord, b: OrderRecord) => a.seq < b.seq;
 
 /** Whether a waiting stop's condition holds at the last trade price (buy: ≥, sell: ≤). */
-export function stopMet(rec: OrderRecord, lastTicks: number): boolean {
+function stopMet(rec: OrderRecord, lastTicks: number): boolean {
   return rec.side === 'buy' ? lastTicks >= rec.stopTicks : lastTicks <= rec.stopTicks;
 }
 
