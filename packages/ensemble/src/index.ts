@@ -1,0 +1,17 @@
+/**
+ * `@x/ensemble`: stacking, blending, voting, Bayesian averaging and dynamic weighting of models,
+ * with cross-validation that matches scikit-learn split for split and purged CV that removes
+ * label leakage.
+ *
+ * @packageDocumentation
+ */
+export {
+  CombinatorialPurgedKFold,
+  type CombinatorialPurgedKFoldOptions,
+  type CombinatorialSplit,
+} from './cv/combinatorial.js';
+export { KFold, type KFoldOptions } from './cv/kfold.js';
+export { type LabelTimes, PurgedKFold, type PurgedKFoldOptions } from './cv/purged.js';
+export type { Split, SplitData, Splitter } from './cv/split.js';
+export { StratifiedKFold, type StratifiedKFoldOptions } from './cv/stratified.js';
+export { TimeSeriesSplit, type TimeSeriesSplitOptions } from './cv/timeseries.js';
