@@ -15,3 +15,10 @@ export { type LabelTimes, PurgedKFold, type PurgedKFoldOptions } from './cv/purg
 export type { Split, SplitData, Splitter } from './cv/split.js';
 export { StratifiedKFold, type StratifiedKFoldOptions } from './cv/stratified.js';
 export { TimeSeriesSplit, type TimeSeriesSplitOptions } from './cv/timeseries.js';
+export {
+  LogisticRegression,
+  type LogisticRegressionOptions,
+} from './linear/logistic.js';
+export { LinearRegression, type LinearRegressionOptions } from './linear/regression.js';
+export { Ridge, type RidgeOptions } from './linear/ridge.js';
+export { isRowRegressor, type RowRegressor } from './linear/row.js';
