@@ -5,6 +5,8 @@
  *
  * @packageDocumentation
  */
+
+export { BlendingRegressor, type BlendingRegressorOptions } from './blending.js';
 export {
   CombinatorialPurgedKFold,
   type CombinatorialPurgedKFoldOptions,
@@ -22,3 +24,23 @@ export {
 export { LinearRegression, type LinearRegressionOptions } from './linear/regression.js';
 export { Ridge, type RidgeOptions } from './linear/ridge.js';
 export { isRowRegressor, type RowRegressor } from './linear/row.js';
+export type { ClassifierMember, Member, RegressorMember } from './members.js';
+export {
+  crossValPredict,
+  crossValPredictProba,
+  type OofPredictions,
+  type OofProbabilities,
+  type SampleArray,
+} from './oof.js';
+export {
+  StackingClassifier,
+  type StackingClassifierOptions,
+  StackingRegressor,
+  type StackingRegressorOptions,
+} from './stacking.js';
+export {
+  VotingClassifier,
+  type VotingClassifierOptions,
+  VotingRegressor,
+  type VotingRegressorOptions,
+} from './voting.js';

@@ -79,6 +79,17 @@ export function symmetrize(s: GramStats): void {
   for (let j = 0; j < d; j++) for (let k = j + 1; k < d; k++) s.xtx[k * d + j] = s.xtx[j * d + k]!;
 }
 
+/** Adds `b` into `a` (the statistics of the union of disjoint row sets). */
+export function addInto(a: GramStats, b: GramStats): void {
+  a.n += b.n;
+  a.ys += b.ys;
+  for (let k = 0; k < a.xtx.length; k++) a.xtx[k]! += b.xtx[k]!;
+  for (let k = 0; k < a.d; k++) {
+    a.xs[k]! += b.xs[k]!;
+    a.xty[k]! += b.xty[k]!;
+  }
+}
+
 /** `a - b` (the statistics of rows in `a` but not in `b`). */
 export function subtract(a: GramStats, b: GramStats): GramStats {
   const out = emptyStats(a.d);

@@ -1,0 +1,61 @@
+/**
+ * How ensembles receive their members: named factories, so each fold and the final refit get a
+ * fresh, unfitted model (scikit-learn clones its estimators for the same reason).
+ *
+ * @module
+ */
+import { type Classifier, type Matrix, type Regressor, ValidationError } from '@x/core';
+
+/** A named member: `create` returns a new, unfitted model every call. */
+export interface Member<M> {
+  /** Unique name, used in weights, diversity and importance reports. */
+  readonly name: string;
+  /** Makes a fresh model with the member's hyper-parameters. */
+  readonly create: () => M;
+}
+
+/** A regressor member over inputs `X`. */
+export type RegressorMember<X = Matrix> = Member<Regressor<X>>;
+
+/** A classifier member over inputs `X`. */
+export type ClassifierMember<X = Matrix> = Member<Classifier<X>>;
+
+/** @internal Checks that there is at least one member and that names are unique. */
+export function checkMembers(members: readonly Member<unknown>[], field = 'estimators'): void {
+  if (members.length === 0)
+    throw new ValidationError('an ensemble needs at least one member', { field });
+  const seen = new Set<string>();
+  for (const m of members) {
+    if (typeof m.name !== 'string' || m.name === '' || seen.has(m.name)) {
+      throw new ValidationError(
+        `member names must be unique non-empty strings: '${String(m.name)}'`,
+        { field },
+      );
+    }
+    if (typeof m.create !== 'function') {
+      throw new ValidationError(`member '${m.name}' needs a create() factory`, { field });
+    }
+    seen.add(m.name);
+  }
+}
+
+/** @internal Checks and normalises optional weights (one per member, non-negative, not all zero). */
+export function checkWeights(weights: readonly number[] | undefined, count: number): Float64Array {
+  const w = new Float64Array(count).fill(1);
+  if (weights === undefined) return w;
+  if (weights.length !== count) {
+    throw new ValidationError(`weights has ${weights.length} entries for ${count} members`, {
+      field: 'weights',
+    });
+  }
+  let s = 0;
+  for (let k = 0; k < count; k++) {
+    const v = weights[k]!;
+    if (!(v >= 0) || !Number.isFinite(v))
+      throw new ValidationError('weights must be finite and >= 0', { field: 'weights' });
+    w[k] = v;
+    s += v;
+  }
+  if (s === 0) throw new ValidationError('weights must not all be zero', { field: 'weights' });
+  return w;
+}
