@@ -44,3 +44,4 @@ export {
   VotingRegressor,
   type VotingRegressorOptions,
 } from './voting.js';
+export { exportStacking, stackingClassifierImporter, stackingRegressorImporter } from './export.js';

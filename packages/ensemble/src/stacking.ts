@@ -141,6 +141,24 @@ export class StackingRegressor<X extends SampleArray = Matrix>
     this.scratch = new Float64Array(meta.shape[1]!);
   }
 
+  /**
+   * Installs fitted parts (what an importer rebuilt): members in order and the meta-learner.
+   * Out-of-fold predictions are not part of an export and stay empty.
+   * @param estimators - fitted members, one per name
+   * @param finalEstimator - the fitted meta-learner
+   * @param passthroughFeatures - raw feature count the meta-learner sees after the members (0 without passthrough)
+   * @throws ValidationError when the member count differs from the names
+   */
+  restore(estimators: Regressor<X>[], finalEstimator: Regressor<Matrix>, passthroughFeatures = 0): void {
+    if (estimators.length !== this.names.length) {
+      throw new ValidationError(`restore got ${estimators.length} members for ${this.names.length} names`, { field: 'estimators' });
+    }
+    this.estimators = estimators;
+    this.finalEstimator = finalEstimator;
+    this.nFeatures = passthroughFeatures;
+    this.scratch = new Float64Array(this.names.length + passthroughFeatures);
+  }
+
   private tryLinear(x: X, y: Float64Array, splits: readonly Split[]) {
     if (x.shape.length !== 2 || !(x.data instanceof Float64Array)) return undefined;
     const members = this.options.estimators.map((m) => m.create());
@@ -201,6 +219,11 @@ export class StackingRegressor<X extends SampleArray = Matrix>
     for (let k = 0; k < M; k++) s[k] = (est[k] as unknown as RowRegressor).predictRow(row, offset);
     for (let j = 0; j < this.nFeatures; j++) s[M + j] = row[offset + j]!;
     return (this.finalEstimator as unknown as RowRegressor).predictRow(s, 0);
+  }
+
+  /** Raw features passed to the meta-learner (0 without passthrough). */
+  get passthroughFeatures(): number {
+    return this.nFeatures;
   }
 
   /** True when {@link StackingRegressor.predictRow} can be used. */
@@ -317,6 +340,22 @@ export class StackingClassifier<X extends SampleArray = Matrix> implements Class
     this.finalEstimator = final;
     this.classes = classes;
     this.covered = covered;
+  }
+
+  /**
+   * Installs fitted parts (what an importer rebuilt).
+   * @param estimators - fitted members, one per name
+   * @param finalEstimator - the fitted meta-learner
+   * @param classes - the sorted classes
+   * @throws ValidationError when the member count differs from the names
+   */
+  restore(estimators: Classifier<X>[], finalEstimator: Classifier<Matrix>, classes: Int32Array): void {
+    if (estimators.length !== this.names.length) {
+      throw new ValidationError(`restore got ${estimators.length} members for ${this.names.length} names`, { field: 'estimators' });
+    }
+    this.estimators = estimators;
+    this.finalEstimator = finalEstimator;
+    this.classes = classes;
   }
 
   /**
