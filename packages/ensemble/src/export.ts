@@ -31,39 +31,72 @@ function isExportable(m: unknown): m is ExportableModel {
 
 function part(m: unknown, label: string): ExportedModel {
   if (!isExportable(m)) {
-    throw new ValidationError(`${label} does not implement exportModel(), so the ensemble cannot be exported`, {
-      field: label,
-    });
+    throw new ValidationError(
+      `${label} does not implement exportModel(), so the ensemble cannot be exported`,
+      {
+        field: label,
+      },
+    );
   }
   return m.exportModel();
 }
 
-function pack(parts: readonly [string, ExportedModel][]): { config: JsonObject[]; tensors: Record<string, Tensor> } {
+function pack(parts: readonly [string, ExportedModel][]): {
+  config: JsonObject[];
+  tensors: Record<string, Tensor>;
+} {
   const tensors: Record<string, Tensor> = {};
   const config = parts.map(([prefix, e]) => {
     for (const [k, t] of Object.entries(e.tensors)) tensors[`${prefix}.${k}`] = t;
-    return { kind: e.kind, formatVersion: e.formatVersion, config: e.config, tensors: Object.keys(e.tensors) };
+    return {
+      kind: e.kind,
+      formatVersion: e.formatVersion,
+      config: e.config,
+      tensors: Object.keys(e.tensors),
+    };
   });
   return { config, tensors };
 }
 
 function unpack(c: JsonValue | undefined, prefix: string, tensors: NamedTensors): ExportedModel {
-  const o = c as { kind?: unknown; formatVersion?: unknown; config?: unknown; tensors?: unknown } | null;
-  if (o === null || typeof o !== 'object' || typeof o.kind !== 'string' || !Array.isArray(o.tensors)) {
+  const o = c as {
+    kind?: unknown;
+    formatVersion?: unknown;
+    config?: unknown;
+    tensors?: unknown;
+  } | null;
+  if (
+    o === null ||
+    typeof o !== 'object' ||
+    typeof o.kind !== 'string' ||
+    !Array.isArray(o.tensors)
+  ) {
     throw new ValidationError(`ensemble export: entry '${prefix}' is malformed`, { field: prefix });
   }
   const own: Record<string, Tensor> = {};
   for (const name of o.tensors as string[]) {
     const t = tensors[`${prefix}.${name}`];
-    if (t === undefined) throw new ValidationError(`ensemble export lacks tensor '${prefix}.${name}'`, { field: prefix });
+    if (t === undefined)
+      throw new ValidationError(`ensemble export lacks tensor '${prefix}.${name}'`, {
+        field: prefix,
+      });
     own[name] = t;
   }
-  return { kind: o.kind, formatVersion: Number(o.formatVersion), config: (o.config ?? {}) as JsonObject, tensors: own };
+  return {
+    kind: o.kind,
+    formatVersion: Number(o.formatVersion),
+    config: (o.config ?? {}) as JsonObject,
+    tensors: own,
+  };
 }
 
 function importerFor<M>(importers: readonly ModelImporter<M>[], kind: string): ModelImporter<M> {
   const imp = importers.find((i) => i.kind === kind);
-  if (imp === undefined) throw new ValidationError(`no importer given for member kind '${kind}'`, { field: 'kind', value: kind });
+  if (imp === undefined)
+    throw new ValidationError(`no importer given for member kind '${kind}'`, {
+      field: 'kind',
+      value: kind,
+    });
   return imp;
 }
 
@@ -89,9 +122,15 @@ function importerFor<M>(importers: readonly ModelImporter<M>[], kind: string): M
  * console.log(back.predict(x)[3] === stack.predict(x)[3]); // true
  * ```
  */
-export function exportStacking(model: StackingRegressor<Matrix> | StackingClassifier<Matrix>): ExportedModel {
-  if (model.finalEstimator === undefined) throw new InvalidStateError('the ensemble is not fitted: call fit first');
-  const parts: [string, ExportedModel][] = model.estimators.map((m, k) => [`members.${k}`, part(m, `member '${model.names[k]}'`)]);
+export function exportStacking(
+  model: StackingRegressor<Matrix> | StackingClassifier<Matrix>,
+): ExportedModel {
+  if (model.finalEstimator === undefined)
+    throw new InvalidStateError('the ensemble is not fitted: call fit first');
+  const parts: [string, ExportedModel][] = model.estimators.map((m, k) => [
+    `members.${k}`,
+    part(m, `member '${model.names[k]}'`),
+  ]);
   parts.push(['final', part(model.finalEstimator, 'the final estimator')]);
   const { config, tensors } = pack(parts);
   const isReg = model instanceof StackingRegressor;
@@ -113,18 +152,27 @@ export function exportStacking(model: StackingRegressor<Matrix> | StackingClassi
 
 function readParts<M>(e: ExportedModel, kind: string, importers: readonly ModelImporter<M>[]) {
   validateExportedModel(e, kind);
-  if (e.formatVersion !== 1) throw new ValidationError(`${kind} format ${e.formatVersion} is not supported`, { field: 'formatVersion' });
+  if (e.formatVersion !== 1)
+    throw new ValidationError(`${kind} format ${e.formatVersion} is not supported`, {
+      field: 'formatVersion',
+    });
   const names = e.config.names;
   const members = e.config.members;
   if (!Array.isArray(names) || !Array.isArray(members) || names.length !== members.length) {
-    throw new ValidationError(`${kind} export has inconsistent names and members`, { field: 'config' });
+    throw new ValidationError(`${kind} export has inconsistent names and members`, {
+      field: 'config',
+    });
   }
   const exported = members.map((c, k) => unpack(c, `members.${k}`, e.tensors));
   const specs = exported.map((x, k) => {
     const imp = importerFor(importers, x.kind);
     return { name: String(names[k]), create: () => imp.importModel(x), fitted: imp.importModel(x) };
   });
-  return { specs, final: unpack(e.config.final, 'final', e.tensors), passthrough: e.config.passthrough === true };
+  return {
+    specs,
+    final: unpack(e.config.final, 'final', e.tensors),
+    passthrough: e.config.passthrough === true,
+  };
 }
 
 /**
@@ -135,7 +183,9 @@ function readParts<M>(e: ExportedModel, kind: string, importers: readonly ModelI
  * @param importers - importers of the member and meta-learner kinds
  * @returns a {@link ModelImporter} of `StackingRegressor`
  */
-export function stackingRegressorImporter(importers: readonly ModelImporter<Regressor>[]): ModelImporter<StackingRegressor> {
+export function stackingRegressorImporter(
+  importers: readonly ModelImporter<Regressor>[],
+): ModelImporter<StackingRegressor> {
   return {
     kind: REG_KIND,
     importModel(e) {
@@ -146,7 +196,11 @@ export function stackingRegressorImporter(importers: readonly ModelImporter<Regr
         passthrough,
       });
       const pf = Number(e.config.passthroughFeatures ?? 0);
-      model.restore(specs.map((s) => s.fitted), importerFor(importers, final.kind).importModel(final), pf);
+      model.restore(
+        specs.map((s) => s.fitted),
+        importerFor(importers, final.kind).importModel(final),
+        pf,
+      );
       return model;
     },
   };
@@ -157,7 +211,9 @@ export function stackingRegressorImporter(importers: readonly ModelImporter<Regr
  * @param importers - importers of the member and meta-learner kinds
  * @returns a {@link ModelImporter} of `StackingClassifier`
  */
-export function stackingClassifierImporter(importers: readonly ModelImporter<Classifier>[]): ModelImporter<StackingClassifier> {
+export function stackingClassifierImporter(
+  importers: readonly ModelImporter<Classifier>[],
+): ModelImporter<StackingClassifier> {
   return {
     kind: CLF_KIND,
     importModel(e) {
@@ -168,7 +224,8 @@ export function stackingClassifierImporter(importers: readonly ModelImporter<Cla
         passthrough,
       });
       const classes = e.config.classes;
-      if (!Array.isArray(classes)) throw new ValidationError('StackingClassifier export lacks classes', { field: 'classes' });
+      if (!Array.isArray(classes))
+        throw new ValidationError('StackingClassifier export lacks classes', { field: 'classes' });
       model.restore(
         specs.map((s) => s.fitted),
         importerFor(importers, final.kind).importModel(final),

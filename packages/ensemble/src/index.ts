@@ -8,6 +8,15 @@
 
 export { BlendingRegressor, type BlendingRegressorOptions } from './blending.js';
 export {
+  bicWeights,
+  gaussianLpd,
+  type PointwiseLpd,
+  type PseudoBmaPlusOptions,
+  pseudoBmaPlusWeights,
+  pseudoBmaWeights,
+  stackingDistributionWeights,
+} from './bma.js';
+export {
   CombinatorialPurgedKFold,
   type CombinatorialPurgedKFoldOptions,
   type CombinatorialSplit,
@@ -17,6 +26,22 @@ export { type LabelTimes, PurgedKFold, type PurgedKFoldOptions } from './cv/purg
 export type { Split, SplitData, Splitter } from './cv/split.js';
 export { StratifiedKFold, type StratifiedKFoldOptions } from './cv/stratified.js';
 export { TimeSeriesSplit, type TimeSeriesSplitOptions } from './cv/timeseries.js';
+export {
+  type ClassifierDiversity,
+  classifierDiversity,
+  type PairDiversity,
+  type RegressorDiversity,
+  regressorDiversity,
+} from './diversity.js';
+export { DynamicWeights, type DynamicWeightsOptions } from './dynamic.js';
+export { exportStacking, stackingClassifierImporter, stackingRegressorImporter } from './export.js';
+export {
+  aggregateImportance,
+  type PermutationImportance,
+  type PermutationImportanceOptions,
+  permutationImportance,
+  r2Score,
+} from './importance.js';
 export {
   LogisticRegression,
   type LogisticRegressionOptions,
@@ -44,4 +69,3 @@ export {
   VotingRegressor,
   type VotingRegressorOptions,
 } from './voting.js';
-export { exportStacking, stackingClassifierImporter, stackingRegressorImporter } from './export.js';

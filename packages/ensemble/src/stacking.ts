@@ -149,9 +149,16 @@ export class StackingRegressor<X extends SampleArray = Matrix>
    * @param passthroughFeatures - raw feature count the meta-learner sees after the members (0 without passthrough)
    * @throws ValidationError when the member count differs from the names
    */
-  restore(estimators: Regressor<X>[], finalEstimator: Regressor<Matrix>, passthroughFeatures = 0): void {
+  restore(
+    estimators: Regressor<X>[],
+    finalEstimator: Regressor<Matrix>,
+    passthroughFeatures = 0,
+  ): void {
     if (estimators.length !== this.names.length) {
-      throw new ValidationError(`restore got ${estimators.length} members for ${this.names.length} names`, { field: 'estimators' });
+      throw new ValidationError(
+        `restore got ${estimators.length} members for ${this.names.length} names`,
+        { field: 'estimators' },
+      );
     }
     this.estimators = estimators;
     this.finalEstimator = finalEstimator;
@@ -349,9 +356,16 @@ export class StackingClassifier<X extends SampleArray = Matrix> implements Class
    * @param classes - the sorted classes
    * @throws ValidationError when the member count differs from the names
    */
-  restore(estimators: Classifier<X>[], finalEstimator: Classifier<Matrix>, classes: Int32Array): void {
+  restore(
+    estimators: Classifier<X>[],
+    finalEstimator: Classifier<Matrix>,
+    classes: Int32Array,
+  ): void {
     if (estimators.length !== this.names.length) {
-      throw new ValidationError(`restore got ${estimators.length} members for ${this.names.length} names`, { field: 'estimators' });
+      throw new ValidationError(
+        `restore got ${estimators.length} members for ${this.names.length} names`,
+        { field: 'estimators' },
+      );
     }
     this.estimators = estimators;
     this.finalEstimator = finalEstimator;

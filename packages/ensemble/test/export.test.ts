@@ -1,13 +1,23 @@
 import { type Matrix, tensor, tensorsBitEqual, ValidationError } from '@x/core';
 import { describe, expect, it } from 'vitest';
-import { exportStacking, stackingClassifierImporter, stackingRegressorImporter } from '../src/export.js';
+import {
+  exportStacking,
+  stackingClassifierImporter,
+  stackingRegressorImporter,
+} from '../src/export.js';
 import { LogisticRegression } from '../src/linear/logistic.js';
 import { LinearRegression } from '../src/linear/regression.js';
 import { Ridge } from '../src/linear/ridge.js';
 import { StackingClassifier, StackingRegressor } from '../src/stacking.js';
 import { fixture } from './fixtures/index.js';
 
-const fx = fixture<{ n: number; d: number; X: number[]; y: number[]; stackingClassifier: { y: number[] }[] }>('ensembles.json');
+const fx = fixture<{
+  n: number;
+  d: number;
+  X: number[];
+  y: number[];
+  stackingClassifier: { y: number[] }[];
+}>('ensembles.json');
 const X = tensor('float64', [fx.n, fx.d], Float64Array.from(fx.X)) as Matrix;
 const y = Float64Array.from(fx.y);
 const regImporters = [LinearRegression.importer, Ridge.importer];
@@ -29,7 +39,8 @@ describe('ensemble export and import', () => {
     expect(back.predictRow(X.data, 0)).toBe(stack.predictRow(X.data, 0));
     const again = exportStacking(back);
     expect(again.config).toEqual(e.config);
-    for (const [k, t] of Object.entries(e.tensors)) expect(tensorsBitEqual(t, again.tensors[k]!)).toBe(true);
+    for (const [k, t] of Object.entries(e.tensors))
+      expect(tensorsBitEqual(t, again.tensors[k]!)).toBe(true);
     // the imported ensemble can be refitted from its members' imported hyper-parameters
     await back.fit(X, y);
     expect(Array.from(back.predict(X))).toEqual(Array.from(stack.predict(X)));
@@ -44,23 +55,38 @@ describe('ensemble export and import', () => {
       ],
     });
     await stack.fit(X, labels);
-    const back = stackingClassifierImporter([LogisticRegression.importer]).importModel(exportStacking(stack));
+    const back = stackingClassifierImporter([LogisticRegression.importer]).importModel(
+      exportStacking(stack),
+    );
     expect(Array.from(back.predictProba(X).data)).toEqual(Array.from(stack.predictProba(X).data));
     expect(Array.from(back.classes)).toEqual(Array.from(stack.classes));
   });
 
   it('refuses unexportable members, unknown kinds and missing tensors with typed errors', async () => {
     const stack = new StackingRegressor({
-      estimators: [{ name: 'plain', create: () => ({ fit() {}, predict: (x: Matrix) => new Float64Array(x.shape[0]!) }) }],
+      estimators: [
+        {
+          name: 'plain',
+          create: () => ({ fit() {}, predict: (x: Matrix) => new Float64Array(x.shape[0]!) }),
+        },
+      ],
     });
     await stack.fit(X, y);
     expect(() => exportStacking(stack)).toThrow(/exportModel/);
-    const ok = new StackingRegressor({ estimators: [{ name: 'ols', create: () => new LinearRegression() }] });
+    const ok = new StackingRegressor({
+      estimators: [{ name: 'ols', create: () => new LinearRegression() }],
+    });
     await ok.fit(X, y);
     const e = exportStacking(ok);
-    expect(() => stackingRegressorImporter([Ridge.importer]).importModel(e)).toThrow(ValidationError);
+    expect(() => stackingRegressorImporter([Ridge.importer]).importModel(e)).toThrow(
+      ValidationError,
+    );
     const { 'members.0.coef': _drop, ...rest } = e.tensors;
-    expect(() => stackingRegressorImporter(regImporters).importModel({ ...e, tensors: rest })).toThrow(/lacks tensor/);
-    expect(() => stackingRegressorImporter(regImporters).importModel({ ...e, kind: 'x' })).toThrow(ValidationError);
+    expect(() =>
+      stackingRegressorImporter(regImporters).importModel({ ...e, tensors: rest }),
+    ).toThrow(/lacks tensor/);
+    expect(() => stackingRegressorImporter(regImporters).importModel({ ...e, kind: 'x' })).toThrow(
+      ValidationError,
+    );
   });
 });
