@@ -8,8 +8,9 @@ import { ValidationError } from '@x/core';
 
 /** Kuncheva-Whitaker measures of one pair of classifiers (Machine Learning 51, 2003, Table 1). */
 export interface PairDiversity {
-  /** Member indices. */
+  /** Index of the first member. */
   readonly i: number;
+  /** Index of the second member (`j > i`). */
   readonly j: number;
   /** Yule's Q: `(N11 N00 - N01 N10) / (N11 N00 + N01 N10)`; 0 for independent, negative for diverse. */
   readonly q: number;
@@ -21,17 +22,24 @@ export interface PairDiversity {
   readonly doubleFault: number;
 }
 
+/** Means over pairs of the Kuncheva-Whitaker measures. */
+export interface DiversitySummary {
+  /** Mean Yule's Q. */
+  readonly q: number;
+  /** Mean correlation ρ. */
+  readonly correlation: number;
+  /** Mean disagreement. */
+  readonly disagreement: number;
+  /** Mean double fault. */
+  readonly doubleFault: number;
+}
+
 /** Pairwise measures and their averages over all pairs. */
 export interface ClassifierDiversity {
   /** One entry per pair i < j. */
   readonly pairs: readonly PairDiversity[];
   /** Mean over pairs of each measure (NaN entries, from a degenerate pair, are skipped). */
-  readonly mean: {
-    readonly q: number;
-    readonly correlation: number;
-    readonly disagreement: number;
-    readonly doubleFault: number;
-  };
+  readonly mean: DiversitySummary;
 }
 
 /**

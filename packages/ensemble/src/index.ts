@@ -29,6 +29,7 @@ export { TimeSeriesSplit, type TimeSeriesSplitOptions } from './cv/timeseries.js
 export {
   type ClassifierDiversity,
   classifierDiversity,
+  type DiversitySummary,
   type PairDiversity,
   type RegressorDiversity,
   regressorDiversity,
