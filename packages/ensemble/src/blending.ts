@@ -6,7 +6,7 @@
 import { InvalidStateError, type Matrix, type Regressor, ValidationError } from '@x/core';
 import { sampleCount, takeRows } from './internal/rows.js';
 import { simplexLeastSquares } from './internal/simplex.js';
-import { checkMembers, type RegressorMember } from './members.js';
+import { checkMembers, fitAll, type RegressorMember, weightedPredictions } from './members.js';
 import { pick, type SampleArray } from './oof.js';
 
 /** Options of {@link BlendingRegressor}. */
@@ -98,14 +98,8 @@ export class BlendingRegressor<X extends SampleArray = Matrix> implements Regres
     const xHold = takeRows(x, hold);
     const yHold = pick(y, hold);
     const M = this.names.length;
-    const P: Float64Array[] = [];
-    let members: Regressor<X>[] = [];
-    for (const spec of this.options.estimators) {
-      const m = spec.create();
-      await m.fit(xTrain, yTrain);
-      members.push(m);
-      P.push(m.predict(xHold));
-    }
+    let members = await fitAll(this.options.estimators, xTrain, yTrain);
+    const P = members.map((m) => m.predict(xHold));
     const G = new Float64Array(M * M);
     const b = new Float64Array(M);
     for (let k = 0; k < M; k++) {
@@ -118,14 +112,7 @@ export class BlendingRegressor<X extends SampleArray = Matrix> implements Regres
       }
     }
     this.weights = simplexLeastSquares(G, b, M);
-    if (this.refit) {
-      members = [];
-      for (const spec of this.options.estimators) {
-        const m = spec.create();
-        await m.fit(x, y);
-        members.push(m);
-      }
-    }
+    if (this.refit) members = await fitAll(this.options.estimators, x, y);
     this.estimators = members;
   }
 
@@ -136,11 +123,6 @@ export class BlendingRegressor<X extends SampleArray = Matrix> implements Regres
   predict(x: X): Float64Array {
     if (this.estimators.length === 0)
       throw new InvalidStateError('BlendingRegressor is not fitted: call fit first');
-    const out = new Float64Array(sampleCount(x));
-    this.estimators.forEach((m, k) => {
-      const p = m.predict(x);
-      for (let i = 0; i < out.length; i++) out[i]! += this.weights[k]! * p[i]!;
-    });
-    return out;
+    return weightedPredictions(this.estimators, this.weights, x, sampleCount(x), 1);
   }
 }

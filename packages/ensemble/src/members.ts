@@ -59,3 +59,36 @@ export function checkWeights(weights: readonly number[] | undefined, count: numb
   if (s === 0) throw new ValidationError('weights must not all be zero', { field: 'weights' });
   return w;
 }
+
+/** @internal Fresh models from every member, each fitted on `(x, y)`, in order. */
+export async function fitAll<M extends { fit(x: X, y: Y): void | Promise<void> }, X, Y>(
+  members: readonly Member<M>[],
+  x: X,
+  y: Y,
+): Promise<M[]> {
+  const out: M[] = [];
+  for (const spec of members) {
+    const m = spec.create();
+    await m.fit(x, y);
+    out.push(m);
+  }
+  return out;
+}
+
+/** @internal `Σ_k w_k predict_k(x) / divisor`: the weighted combination of fitted regressors. */
+export function weightedPredictions<X>(
+  models: readonly { predict(x: X): Float64Array }[],
+  weights: ArrayLike<number>,
+  x: X,
+  n: number,
+  divisor: number,
+): Float64Array {
+  const out = new Float64Array(n);
+  models.forEach((m, k) => {
+    const p = m.predict(x);
+    const w = weights[k]!;
+    for (let i = 0; i < n; i++) out[i]! += w * p[i]!;
+  });
+  if (divisor !== 1) for (let i = 0; i < n; i++) out[i]! /= divisor;
+  return out;
+}

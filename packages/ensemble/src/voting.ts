@@ -17,7 +17,9 @@ import {
   type ClassifierMember,
   checkMembers,
   checkWeights,
+  fitAll,
   type RegressorMember,
+  weightedPredictions,
 } from './members.js';
 import { columnMap, type SampleArray } from './oof.js';
 
@@ -92,13 +94,7 @@ export class VotingClassifier<X extends SampleArray = Matrix> implements Classif
    */
   async fit(x: X, y: Int32Array): Promise<void> {
     const { classes } = encodeLabels(y, sampleCount(x));
-    const est: Classifier<X>[] = [];
-    for (const spec of this.options.estimators) {
-      const m = spec.create();
-      await m.fit(x, y);
-      est.push(m);
-    }
-    this.estimators = est;
+    this.estimators = await fitAll(this.options.estimators, x, y);
     this.classes = classes;
   }
 
@@ -216,13 +212,7 @@ export class VotingRegressor<X extends SampleArray = Matrix> implements Regresso
 
   /** Fits every member on all rows. */
   async fit(x: X, y: Float64Array): Promise<void> {
-    const est: Regressor<X>[] = [];
-    for (const spec of this.options.estimators) {
-      const m = spec.create();
-      await m.fit(x, y);
-      est.push(m);
-    }
-    this.estimators = est;
+    this.estimators = await fitAll(this.options.estimators, x, y);
   }
 
   /**
@@ -232,16 +222,8 @@ export class VotingRegressor<X extends SampleArray = Matrix> implements Regresso
   predict(x: X): Float64Array {
     if (this.estimators.length === 0)
       throw new InvalidStateError('VotingRegressor is not fitted: call fit first');
-    const n = sampleCount(x);
-    const out = new Float64Array(n);
     let wsum = 0;
-    this.estimators.forEach((m, k) => {
-      const p = m.predict(x);
-      const w = this.weights[k]!;
-      wsum += w;
-      for (let i = 0; i < n; i++) out[i]! += w * p[i]!;
-    });
-    for (let i = 0; i < n; i++) out[i]! /= wsum;
-    return out;
+    for (let k = 0; k < this.weights.length; k++) wsum += this.weights[k]!;
+    return weightedPredictions(this.estimators, this.weights, x, sampleCount(x), wsum);
   }
 }
