@@ -64,6 +64,7 @@ export {
   StackingRegressor,
   type StackingRegressorOptions,
 } from './stacking.js';
+export { ForestClassifier, type ForestOptions } from './trees.js';
 export {
   VotingClassifier,
   type VotingClassifierOptions,
