@@ -1,5 +1,4 @@
 import { type Matrix, Rng, tensor } from '@x/core';
-import { expectArraysClose } from '@x/test-utils';
 import { describe, expect, it } from 'vitest';
 import { LogisticRegression } from '../src/linear/logistic.js';
 import { StackingClassifier } from '../src/stacking.js';
