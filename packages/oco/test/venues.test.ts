@@ -12,6 +12,7 @@ import {
   SPOT_OCO_VENUE,
   type VenueProfile,
 } from '../src/index.js';
+import { inspectGroup, inspectOrder } from '../src/internal/inspect.js';
 import { Harness, longBracket } from './helpers/harness.js';
 import { type SimStats, simCommands, simRun } from './helpers/sim-model.js';
 import { SIM_CANCEL_REPLACE_PROFILE, SIM_PROFILE, SimVenue } from './helpers/sim-venue.js';
@@ -255,7 +256,7 @@ describe('broker one-cancels-all groups (ocaType 1, 2, 3)', () => {
       // at the venue; the manager sent only the cancel of the target that a triggered stop ends
       const stop = h.order('b', 'stop')!;
       expect([stop.filled, stop.qty]).toEqual([2, 7]);
-      expect(h.om.inspectOrder(stop.id)!.qty).toBe(7);
+      expect(inspectOrder(h.om, stop.id)!.qty).toBe(7);
       expect(h.commands.slice(n).map((c) => c.type)).toEqual(['cancel']);
     }
   });
@@ -358,12 +359,12 @@ describe('end to end through the @x/sim matching engine', () => {
         }
         const check = () => {
           for (const id of v.om.groupIds()) {
-            const g = v.om.inspectGroup(id)!;
-            const r = Math.max(0, g.eF - g.xF);
+            const g = inspectGroup(v.om, id)!;
+            const r = Math.max(0, g.entryFilled - g.exitFilled);
             for (const l of g.legs) {
-              if (l.cur === null || l.role === 'entry') continue;
-              const o = v.om.inspectOrder(l.cur)!;
-              if (o.why === '' && o.qty - o.filled > r)
+              if (l.orderId === null || l.role === 'entry') continue;
+              const o = inspectOrder(v.om, l.orderId)!;
+              if (o.cancelIntent === 'none' && o.qty - o.filled > r)
                 throw new Error(`exit ${o.id} open above R`);
             }
           }
@@ -386,19 +387,19 @@ describe('end to end through the @x/sim matching engine', () => {
         }
         // the engine's truth equals the manager's ledger
         for (const id of v.om.groupIds()) {
-          const g = v.om.inspectGroup(id)!;
+          const g = inspectGroup(v.om, id)!;
           let eF = 0;
           let xF = 0;
           for (const [oid, q] of v.engineFilled) {
-            const o = v.om.inspectOrder(oid)!;
-            if (o.g !== id) continue;
-            if (g.legs[o.leg]!.role === 'entry') eF += q;
+            const o = inspectOrder(v.om, oid)!;
+            if (o.groupId !== id) continue;
+            if (g.legs[o.legIndex]!.role === 'entry') eF += q;
             else xF += q;
           }
-          expect([g.eF, g.xF]).toEqual([eF, xF]);
+          expect([g.entryFilled, g.exitFilled]).toEqual([eF, xF]);
           entryFills += eF;
           exitFills += xF;
-          expect(g.st).toBe('done');
+          expect(g.phase).toBe('done');
         }
         expect(v.engine.openOrders().filter((o) => o.owner === 'oco')).toEqual([]);
       }),
