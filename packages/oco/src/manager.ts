@@ -349,7 +349,7 @@ export class OrderManager {
       let open = 0;
       for (const l of g.legs)
         if (l.role === 'entry' && l.phase !== 'done') open += Math.max(0, l.qty - l.filled);
-      c.setExposure(g, Math.max(0, openRemainder(g)) + open);
+      c.setExposure(g, Math.max(0, openRemainder(g)) + open, c.exposureRef(g));
     }
   }
 
@@ -413,7 +413,7 @@ export class OrderManager {
     c.groups.delete(g.id);
     c.reactive.get(g.symbol)?.delete(g.id);
     c.retry.get(g.symbol)?.delete(g.id);
-    if (c.risk.length > 0) c.setExposure(g, 0);
+    if (c.risk.length > 0) c.setExposure(g, 0, 0);
   }
 
   private onMarket(symbol: string, lastPx: DecimalLike, atrPx: DecimalLike | undefined): void {

@@ -400,7 +400,10 @@ export interface NativeContingency {
   readonly block: boolean;
 }
 
-/** Submit a new order. */
+/**
+ * Submit a new order. Commands are plain data: prices and quantities are exact decimal strings
+ * (pass them to `Dec` for arithmetic), so a command clones, serialises and logs as it reads.
+ */
 export interface SubmitCommand {
   /** Discriminator. */
   readonly type: 'submit';
@@ -418,12 +421,12 @@ export interface SubmitCommand {
   readonly side: Side;
   /** Order type. */
   readonly orderType: OrderType;
-  /** Total quantity. */
-  readonly qty: Decimal;
-  /** Limit price (absent for market and stop orders). */
-  readonly price?: Decimal;
-  /** Stop trigger price (absent unless stop or stop-limit). */
-  readonly stopPrice?: Decimal;
+  /** Total quantity, an exact decimal string (plain notation, on the lot grid). */
+  readonly qty: string;
+  /** Limit price, an exact decimal string (absent for market and stop orders). */
+  readonly price?: string;
+  /** Stop trigger price, an exact decimal string (absent unless stop or stop-limit). */
+  readonly stopPrice?: string;
   /** Time in force, core's `TimeInForce`. */
   readonly timeInForce: TimeInForce;
   /** Expiry in milliseconds, present with (and only with) `timeInForce: 'GTD'`. */
@@ -459,16 +462,16 @@ export interface ModifyCommand {
   readonly orderId: string;
   /** Group id. */
   readonly groupId: string;
-  /** New total quantity. */
-  readonly qty: Decimal;
+  /** New total quantity, an exact decimal string. */
+  readonly qty: string;
   /** New open quantity (total minus filled, as the manager knows it; stale with fills in flight). */
-  readonly openQty: Decimal;
+  readonly openQty: string;
   /** Change of the total quantity (negative for a reduction): race-free for open-quantity venues. */
-  readonly qtyDelta: Decimal;
+  readonly qtyDelta: string;
   /** The limit price (present for limit and stop-limit orders; unchanged or new). */
-  readonly price?: Decimal;
+  readonly price?: string;
   /** The stop price (present for stop and stop-limit orders; unchanged or new). */
-  readonly stopPrice?: Decimal;
+  readonly stopPrice?: string;
 }
 /** Everything the manager asks the venue to do. */
 export type OcoCommand = SubmitCommand | CancelCommand | ModifyCommand;

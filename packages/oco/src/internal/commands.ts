@@ -1,10 +1,13 @@
 /**
- * Command construction: plain data objects (spread, `Object.assign`, `structuredClone`,
- * `postMessage` and `console.log` all see the fields the types describe). Optional fields are
- * absent, not `undefined`, so the objects satisfy `exactOptionalPropertyTypes` consumers.
+ * Command construction: plain data objects whose prices and quantities are exact decimal strings
+ * (spread, `Object.assign`, `structuredClone`, `postMessage`, JSON and `console.log` all see the
+ * fields the types describe). Optional fields are absent, not `undefined`, so the objects satisfy
+ * `exactOptionalPropertyTypes` consumers. Strings are formatted straight from the integer lots
+ * and ticks (no big-decimal arithmetic on the hot path).
  */
-import type { Instrument, OrderType, Side, TimeInForce } from '@x/core';
+import type { OrderType, Side, TimeInForce } from '@x/core';
 import type { LegRole, ModifyCommand, NativeContingency, SubmitCommand } from '../types.js';
+import type { GridCodec } from './units.js';
 
 /** What a submit command is built from (grid units). */
 export interface SubmitInit {
@@ -20,7 +23,7 @@ export interface SubmitInit {
   readonly reduceOnly: boolean;
   readonly postOnly: boolean;
   readonly contingency: NativeContingency | undefined;
-  readonly inst: Instrument;
+  readonly codec: GridCodec;
   readonly lots: number;
   readonly priceTicks: number | null;
   readonly stopTicks: number | null;
@@ -37,13 +40,13 @@ export function submitCommand(x: SubmitInit): SubmitCommand {
     symbol: x.symbol,
     side: x.side,
     orderType: x.orderType,
-    qty: x.inst.lotSize.times(x.lots),
+    qty: x.codec.formatLots(x.lots),
     timeInForce: x.timeInForce,
     reduceOnly: x.reduceOnly,
     postOnly: x.postOnly,
   };
-  if (x.priceTicks !== null) c.price = x.inst.tickSize.times(x.priceTicks);
-  if (x.stopTicks !== null) c.stopPrice = x.inst.tickSize.times(x.stopTicks);
+  if (x.priceTicks !== null) c.price = x.codec.formatTicks(x.priceTicks);
+  if (x.stopTicks !== null) c.stopPrice = x.codec.formatTicks(x.stopTicks);
   if (x.expireAtMs !== null) c.expireAtMs = x.expireAtMs;
   if (x.contingency !== undefined) c.contingency = x.contingency;
   return c;
@@ -53,23 +56,22 @@ export function submitCommand(x: SubmitInit): SubmitCommand {
 export function modifyCommand(
   orderId: string,
   groupId: string,
-  inst: Instrument,
+  codec: GridCodec,
   lots: number,
   openLots: number,
   deltaLots: number,
   priceTicks: number | null,
   stopTicks: number | null,
 ): ModifyCommand {
-  const lot = inst.lotSize;
   const c: { -readonly [K in keyof ModifyCommand]: ModifyCommand[K] } = {
     type: 'modify',
     orderId,
     groupId,
-    qty: lot.times(lots),
-    openQty: lot.times(openLots),
-    qtyDelta: lot.times(deltaLots),
+    qty: codec.formatLots(lots),
+    openQty: codec.formatLots(openLots),
+    qtyDelta: codec.formatLots(deltaLots),
   };
-  if (priceTicks !== null) c.price = inst.tickSize.times(priceTicks);
-  if (stopTicks !== null) c.stopPrice = inst.tickSize.times(stopTicks);
+  if (priceTicks !== null) c.price = codec.formatTicks(priceTicks);
+  if (stopTicks !== null) c.stopPrice = codec.formatTicks(stopTicks);
   return c;
 }

@@ -9,6 +9,7 @@ import type { RiskCheck, RiskRequest } from '../risk.js';
 import type { GroupPolicies, LegTrigger, OcoCommand, OcoNotice, SubmitCommand } from '../types.js';
 import type { VenueProfile } from '../venues.js';
 import { modifyCommand, submitCommand } from './commands.js';
+import { add, type Exact, mul, ratio, sub, toXDec } from './exact.js';
 import { nativeContingency } from './native.js';
 import {
   type CancelIntent,
@@ -139,7 +140,7 @@ export class ManagerCore {
       reduceOnly: exit && this.venue.reduceOnly,
       postOnly: l.postOnly && this.venue.postOnly,
       contingency: exit && l.role !== 'close' ? nativeContingency(this.venue, g) : undefined,
-      inst: info.inst,
+      codec: info.codec,
       lots,
       priceTicks: o.priceTicks,
       stopTicks: o.stopTicks,
@@ -153,14 +154,14 @@ export class ManagerCore {
   }
 
   modify(g: GroupRec, o: OrderRec, qty: number, price: number | null, stop: number | null): void {
-    const inst = this.info(g.symbol).inst;
+    const codec = this.info(g.symbol).codec;
     const delta = qty - o.qty;
     o.qty = qty;
     if (o.priceTicks !== null) o.priceTicks = price;
     if (o.stopTicks !== null) o.stopTicks = stop;
     o.pendingModifies.push({ priceTicks: o.priceTicks, stopTicks: o.stopTicks });
     this.cmd(
-      modifyCommand(o.id, g.id, inst, qty, qty - o.filled, delta, o.priceTicks, o.stopTicks),
+      modifyCommand(o.id, g.id, codec, qty, qty - o.filled, delta, o.priceTicks, o.stopTicks),
     );
   }
 
@@ -285,25 +286,30 @@ export class ManagerCore {
     const tick = inst.tickSize;
     const own = Math.max(0, r) + (l.role === 'entry' ? entriesOpen : 0);
     const sign = g.side === 'buy' ? 1 : -1;
-    // the other groups' exposure in this symbol and the account, as last reconciled
+    const ref = l.priceTicks ?? l.stopTicks ?? last ?? 0;
+    // the other groups as last reconciled, and this group with this request
+    const mine = this.groupExposure.get(g.id);
     let symbolLots = sign * own;
     let account = tick.times(0);
     for (const [sym, e] of this.exposure) {
-      const other = e - (sym === g.symbol ? (this.groupExposure.get(g.id) ?? 0) : 0);
-      if (sym === g.symbol) symbolLots += other;
-      else {
-        const px = this.lastTicks(sym);
-        if (px !== null)
-          account = account.plus(
-            this.info(sym)
-              .inst.lotSize.times(Math.abs(other))
-              .times(this.info(sym).inst.tickSize.times(px)),
-          );
+      let lots = e.lots;
+      let notional = e.notional;
+      if (sym === g.symbol) {
+        if (mine !== undefined) {
+          lots -= mine.lots;
+          notional = sub(notional, mul(mine.lots, mine.refTicks));
+        }
+        symbolLots += lots;
+        notional = add(notional, mul(sign * own, ref));
       }
+      const i2 = this.info(sym).inst;
+      account = account.plus(
+        i2.lotSize.times(i2.tickSize).times(toXDec(notional).abs().toString()),
+      );
     }
-    const ref = l.priceTicks ?? l.stopTicks ?? last;
-    if (ref !== null)
-      account = account.plus(lot.times(Math.abs(symbolLots)).times(tick.times(ref)));
+    if (!this.exposure.has(g.symbol)) {
+      account = account.plus(lot.times(tick).times(Math.abs(own * ref)));
+    }
     return {
       kind,
       groupId: g.id,
@@ -322,18 +328,40 @@ export class ManagerCore {
     };
   }
 
-  /** Signed projected exposure per symbol, lots (Σ of the groups' last contributions). */
-  readonly exposure = new Map<string, number>();
+  /**
+   * Projected exposure per symbol (Σ of the groups' last contributions): signed lots, and signed
+   * notional in tick·lots (each group at its reference price). Derived state, kept only when
+   * the manager has risk checks.
+   */
+  readonly exposure = new Map<string, { lots: number; notional: Exact }>();
   /** Each group's last contribution to {@link exposure}. */
-  readonly groupExposure = new Map<string, number>();
+  readonly groupExposure = new Map<string, { lots: number; refTicks: number }>();
 
-  /** Records a group's projected exposure (R + Σ entry open, signed by side). */
-  setExposure(g: GroupRec, lots: number): void {
+  /**
+   * Records a group's projected exposure: `lots` (R + Σ entry open) signed by side, at the
+   * reference price `refTicks` (the entry's price, else the average entry, else the market).
+   */
+  setExposure(g: GroupRec, lots: number, refTicks: number): void {
     const signed = g.side === 'buy' ? lots : -lots;
-    const prev = this.groupExposure.get(g.id) ?? 0;
-    if (signed === prev) return;
+    const prev = this.groupExposure.get(g.id);
+    if (prev !== undefined && prev.lots === signed && prev.refTicks === refTicks) return;
+    const agg = this.exposure.get(g.symbol) ?? { lots: 0, notional: 0 };
+    if (prev !== undefined) {
+      agg.lots -= prev.lots;
+      agg.notional = sub(agg.notional, mul(prev.lots, prev.refTicks));
+    }
+    agg.lots += signed;
+    agg.notional = add(agg.notional, mul(signed, refTicks));
+    this.exposure.set(g.symbol, agg);
     if (signed === 0) this.groupExposure.delete(g.id);
-    else this.groupExposure.set(g.id, signed);
-    this.exposure.set(g.symbol, (this.exposure.get(g.symbol) ?? 0) + signed - prev);
+    else this.groupExposure.set(g.id, { lots: signed, refTicks });
+  }
+
+  /** The reference price of a group's exposure, ticks. */
+  exposureRef(g: GroupRec): number {
+    for (const l of g.legs) if (l.role === 'entry' && l.priceTicks !== null) return l.priceTicks;
+    const pos = g.position + g.entryFilled;
+    if (pos > 0) return Math.round(ratio(add(g.positionNotional, g.entryNotional), pos));
+    return this.lastTicks(g.symbol) ?? 0;
   }
 }

@@ -101,7 +101,7 @@ export function reconcile(core: ManagerCore, g: GroupRec): void {
   const pos = g.position + g.entryFilled;
   sizeExits(core, g, r, pos);
   protect(core, g, r, dropCause);
-  if (core.risk.length > 0) core.setExposure(g, Math.max(0, r) + entriesOpen);
+  if (core.risk.length > 0) core.setExposure(g, Math.max(0, r) + entriesOpen, core.exposureRef(g));
   let denied = false;
   for (const l of legs) if (l.lastDenial !== '' && l.phase !== 'done') denied = true;
   if (denied && g.phase === 'working') addTo(core.retry, g.symbol, g.id);

@@ -67,6 +67,30 @@ export interface GridCodec {
   exactTicks(value: DecimalLike, field: string): Exact;
   /** A price in ticks as a double (market data: may be fractional). */
   approxTicks(value: DecimalLike, field: string): number;
+  /** Whole lots as an exact decimal string in plain notation. */
+  formatLots(lots: number): string;
+  /** Whole ticks as an exact decimal string in plain notation. */
+  formatTicks(ticks: number): string;
+}
+
+/** n × 10^-k as a plain decimal string, for a safe integer n (trailing zeros trimmed). */
+function formatPow10(n: number, k: number): string {
+  if (k === 0) return String(n);
+  const neg = n < 0;
+  let digits = String(neg ? -n : n);
+  if (digits.length <= k) digits = '0'.repeat(k - digits.length + 1) + digits;
+  const cut = digits.length - k;
+  let frac = digits.slice(cut);
+  let end = frac.length;
+  while (end > 0 && frac.charCodeAt(end - 1) === 48) end--;
+  frac = frac.slice(0, end);
+  const out = frac.length === 0 ? digits.slice(0, cut) : `${digits.slice(0, cut)}.${frac}`;
+  return neg ? `-${out}` : out;
+}
+
+function formatter(step: Decimal, k: number): (n: number) => string {
+  if (k >= 0) return (n) => formatPow10(n, k);
+  return (n) => step.times(n).toFixed();
 }
 
 /** Power-of-ten exponent k of step = 10^-k, or -1. */
@@ -134,5 +158,7 @@ export function gridCodec(inst: Instrument): GridCodec {
       return canon(strictDecimal(v, field).div(tick));
     },
     approxTicks: (v, field) => strictDecimal(v, field).div(tick).toNumber(),
+    formatLots: formatter(lot, lk),
+    formatTicks: formatter(tick, tk),
   };
 }
