@@ -121,6 +121,17 @@ type OrderEvent = Exclude<
   { type: 'create' | 'cancel-group' | 'amend-entry' | 'market' | 'forget' }
 >;
 
+let coreAccess: (om: OrderManager) => ManagerCore;
+
+/**
+ * The state of a manager, for the package's internal inspection tooling (`internal/inspect.ts`);
+ * not re-exported from the package entry point.
+ * @internal
+ */
+export function managerCore(om: OrderManager): ManagerCore {
+  return coreAccess(om);
+}
+
 function fail(message: string, field: string, value: unknown): never {
   throw new ValidationError(message, { field, value });
 }
@@ -153,7 +164,11 @@ function idOf(v: unknown, field: string): string {
  * ```
  */
 export class OrderManager {
-  private readonly core: ManagerCore;
+  readonly #core: ManagerCore;
+
+  static {
+    coreAccess = (om) => om.#core;
+  }
 
   /**
    * @param options - instruments, venue profile, risk checks and default policies
@@ -170,7 +185,7 @@ export class OrderManager {
       const minLots = Math.max(1, Math.ceil(inst.minQty.div(inst.lotSize).toNumber()));
       instruments.set(inst.symbol, { codec: gridCodec(inst), inst, minLots });
     }
-    this.core = new ManagerCore(
+    this.#core = new ManagerCore(
       options.venue ?? EMULATED_VENUE,
       options.risk ?? [],
       resolvePolicies(DEFAULT_POLICIES, options.policies),
@@ -192,11 +207,16 @@ export class OrderManager {
   ): OrderManager {
     const v = (snapshot as { version?: unknown } | null)?.version;
     let records: StateRecords;
-    if (v === SNAPSHOT_VERSION) records = readSnapshot(snapshot as never);
-    else if (v === 2) records = migrateV2(snapshot as never);
+    if (v === SNAPSHOT_VERSION) {
+      try {
+        records = readSnapshot(snapshot as never);
+      } catch (cause) {
+        throw new ValidationError('malformed snapshot', { field: 'snapshot', value: v, cause });
+      }
+    } else if (v === 2) records = migrateV2(snapshot as never);
     else return fail('unknown snapshot version', 'version', v);
     const om = new OrderManager(options);
-    const core = om.core;
+    const core = om.#core;
     for (const g of records.groups) {
       if (!core.instruments.has(g.symbol))
         fail(`snapshot names unknown symbol '${g.symbol}'`, 'symbol', g.symbol);
@@ -204,7 +224,7 @@ export class OrderManager {
     }
     for (const o of records.orders) core.orders.set(o.id, o);
     core.market = new Map(records.market);
-    for (const g of core.groups.values()) om.index(g);
+    for (const g of core.groups.values()) om.#index(g);
     return om;
   }
 
@@ -213,7 +233,7 @@ export class OrderManager {
    * @returns the snapshot
    */
   snapshot(): OrderManagerSnapshot {
-    const c = this.core;
+    const c = this.#core;
     return {
       version: SNAPSHOT_VERSION,
       ...writeSnapshot({
@@ -231,8 +251,8 @@ export class OrderManager {
    * @throws `NotFoundError` (from `@x/core`) when the group is unknown
    */
   ledger(groupId: string): GroupLedger {
-    const g = this.group(groupId);
-    const inst = this.core.info(g.symbol).inst;
+    const g = this.#group(groupId);
+    const inst = this.#core.info(g.symbol).inst;
     const lot = inst.lotSize;
     const tick = inst.tickSize;
     const entryF = g.position + g.entryFilled;
@@ -249,7 +269,7 @@ export class OrderManager {
       openQty: lot.times(entryF - g.exitFilled),
       unprotectedQty: lot.times(g.unprotectedReported),
       legs: g.legs.map((l) => {
-        const o = l.orderId === null ? undefined : this.core.orders.get(l.orderId);
+        const o = l.orderId === null ? undefined : this.#core.orders.get(l.orderId);
         return {
           id: l.id,
           role: l.role,
@@ -266,13 +286,13 @@ export class OrderManager {
 
   /** Ids of every group, in creation order. @returns the ids */
   groupIds(): string[] {
-    return [...this.core.groups.keys()];
+    return [...this.#core.groups.keys()];
   }
 
   /** Number of groups still working. @returns the count */
   workingGroups(): number {
     let n = 0;
-    for (const g of this.core.groups.values()) if (g.phase === 'working') n++;
+    for (const g of this.#core.groups.values()) if (g.phase === 'working') n++;
     return n;
   }
 
@@ -290,23 +310,23 @@ export class OrderManager {
   apply(event: OcoEvent): Step {
     if (typeof event !== 'object' || event === null)
       fail('an event must be an object', 'event', event);
-    const core = this.core;
+    const core = this.#core;
     core.begin();
     switch (event.type) {
       case 'create':
-        this.onCreate(event.spec);
+        this.#onCreate(event.spec);
         break;
       case 'cancel-group':
-        this.onCancelGroup(event.groupId, event.scope);
+        this.#onCancelGroup(event.groupId, event.scope);
         break;
       case 'amend-entry':
-        this.onAmend(event.groupId, event.legId, event.qty);
+        this.#onAmend(event.groupId, event.legId, event.qty);
         break;
       case 'market':
-        this.onMarket(event.symbol, event.last, event.atr);
+        this.#onMarket(event.symbol, event.last, event.atr);
         break;
       case 'forget':
-        this.onForget(event.groupId);
+        this.#onForget(event.groupId);
         break;
       default:
         if (!ORDER_EVENTS.has((event as { type: string }).type)) {
@@ -316,7 +336,7 @@ export class OrderManager {
             (event as { type: unknown }).type,
           );
         }
-        this.onOrderEvent(event);
+        this.#onOrderEvent(event);
     }
     const { commands, notices } = core.end();
     if (commands === null && notices === null) return EMPTY_STEP;
@@ -326,21 +346,21 @@ export class OrderManager {
   // -------------------------------------------------------------------------------------------
   // user intents
 
-  private info(symbol: unknown): InstrumentInfo {
-    const i = typeof symbol === 'string' ? this.core.instruments.get(symbol) : undefined;
+  #info(symbol: unknown): InstrumentInfo {
+    const i = typeof symbol === 'string' ? this.#core.instruments.get(symbol) : undefined;
     if (i === undefined) fail(`unknown symbol '${String(symbol)}'`, 'symbol', symbol);
     return i;
   }
 
-  private group(groupId: unknown): GroupRec {
-    const g = this.core.groups.get(idOf(groupId, 'groupId'));
+  #group(groupId: unknown): GroupRec {
+    const g = this.#core.groups.get(idOf(groupId, 'groupId'));
     if (g === undefined) throw new NotFoundError('group', groupId as string);
     return g;
   }
 
   /** Rebuilds the derived per-symbol indexes of a group. */
-  private index(g: GroupRec): void {
-    const c = this.core;
+  #index(g: GroupRec): void {
+    const c = this.#core;
     if (g.legs.some((l) => l.trailing !== null || l.breakEven !== null || l.offset?.kind === 'atr'))
       addTo(c.reactive, g.symbol, g.id);
     if (g.phase === 'working' && g.legs.some((l) => l.lastDenial !== '' && l.phase !== 'done'))
@@ -353,39 +373,39 @@ export class OrderManager {
     }
   }
 
-  private onCreate(spec: GroupSpec): void {
+  #onCreate(spec: GroupSpec): void {
     if (typeof spec !== 'object' || spec === null) fail('spec must be an object', 'spec', spec);
-    const info = this.info(spec.symbol);
-    const g = compileGroup(spec, info.codec, this.core.defaults);
-    if (this.core.groups.has(g.id)) fail(`group '${g.id}' already exists`, 'id', g.id);
-    this.core.groups.set(g.id, g);
-    this.index(g);
-    if (g.position > 0) reanchor(this.core, g);
-    reconcile(this.core, g);
+    const info = this.#info(spec.symbol);
+    const g = compileGroup(spec, info.codec, this.#core.defaults);
+    if (this.#core.groups.has(g.id)) fail(`group '${g.id}' already exists`, 'id', g.id);
+    this.#core.groups.set(g.id, g);
+    this.#index(g);
+    if (g.position > 0) reanchor(this.#core, g);
+    reconcile(this.#core, g);
   }
 
-  private onCancelGroup(groupId: string, scope: 'entries' | 'all' | undefined): void {
+  #onCancelGroup(groupId: string, scope: 'entries' | 'all' | undefined): void {
     if (scope !== undefined && scope !== 'entries' && scope !== 'all')
       fail("scope must be 'entries' or 'all'", 'scope', scope);
-    const g = this.group(groupId);
+    const g = this.#group(groupId);
     const s = scope === 'all' ? 'all' : 'entries';
     if (g.cancelScope === 'all' || g.cancelScope === s) return;
     g.cancelScope = s;
     for (let i = 0; i < g.legs.length; i++) {
       if (isExitRole(g.legs[i]!.role) && s !== 'all') continue;
-      this.core.finishLeg(g, i);
+      this.#core.finishLeg(g, i);
     }
-    reconcile(this.core, g);
+    reconcile(this.#core, g);
   }
 
-  private onAmend(groupId: string, legId: string, qty: DecimalLike): void {
-    const g = this.group(groupId);
+  #onAmend(groupId: string, legId: string, qty: DecimalLike): void {
+    const g = this.#group(groupId);
     const idx = g.legs.findIndex((l) => l.id === legId);
     if (idx < 0) throw new NotFoundError('leg', String(legId));
     const l = g.legs[idx]!;
     if (l.role !== 'entry' && l.role !== 'free')
       fail('only entry and free legs can be amended', 'legId', legId);
-    const lots = this.core.info(g.symbol).codec.lots(qty, 'qty');
+    const lots = this.#core.info(g.symbol).codec.lots(qty, 'qty');
     if (lots <= 0) fail('amended qty must be > 0 (cancel the group to end the leg)', 'qty', qty);
     if (lots < l.filled) {
       throw new InvalidStateError(`amend to ${String(qty)} is below the filled quantity`, {
@@ -395,14 +415,14 @@ export class OrderManager {
     if (l.phase === 'done')
       throw new InvalidStateError(`leg '${legId}' is done`, { state: 'done' });
     l.qty = lots;
-    reconcile(this.core, g);
+    reconcile(this.#core, g);
   }
 
-  private onForget(groupId: string): void {
-    const g = this.group(groupId);
+  #onForget(groupId: string): void {
+    const g = this.#group(groupId);
     if (g.phase !== 'done')
       throw new InvalidStateError(`group '${g.id}' is still working`, { state: 'working' });
-    const c = this.core;
+    const c = this.#core;
     for (const l of g.legs) {
       for (let n = 1; n <= l.ordersSent; n++) {
         const id = `${g.id}:${l.id}:${n}`;
@@ -416,8 +436,8 @@ export class OrderManager {
     if (c.risk.length > 0) c.setExposure(g, 0, 0);
   }
 
-  private onMarket(symbol: string, lastPx: DecimalLike, atrPx: DecimalLike | undefined): void {
-    const { codec } = this.info(symbol);
+  #onMarket(symbol: string, lastPx: DecimalLike, atrPx: DecimalLike | undefined): void {
+    const { codec } = this.#info(symbol);
     // validate everything before storing anything
     const last = codec.approxTicks(lastPx, 'last');
     if (!(last > 0) || !Number.isFinite(last)) fail('last must be > 0', 'last', lastPx);
@@ -426,7 +446,7 @@ export class OrderManager {
       atr = codec.approxTicks(atrPx, 'atr');
       if (!(atr >= 0) || !Number.isFinite(atr)) fail('atr must be >= 0', 'atr', atrPx);
     }
-    const c = this.core;
+    const c = this.#core;
     let m = c.market.get(symbol);
     if (m === undefined) {
       m = { lastTicks: null, atrTicks: null };
@@ -439,7 +459,7 @@ export class OrderManager {
       for (const id of set) {
         const g = c.groups.get(id)!;
         if (g.phase !== 'working') continue;
-        if (this.onMarketGroup(g, last, m.atrTicks)) reconcile(c, g);
+        if (this.#onMarketGroup(g, last, m.atrTicks)) reconcile(c, g);
       }
     }
     // legs held back by a check (a stop through the market...) are re-evaluated on market data
@@ -453,7 +473,7 @@ export class OrderManager {
   }
 
   /** Trailing, break-even and ATR anchoring; returns whether a price moved. */
-  private onMarketGroup(g: GroupRec, last: number, atr: number | null): boolean {
+  #onMarketGroup(g: GroupRec, last: number, atr: number | null): boolean {
     const long = g.side === 'buy';
     const pos = g.position + g.entryFilled;
     let moved = false;
@@ -464,7 +484,7 @@ export class OrderManager {
           l.offset?.kind === 'atr' && (l.role === 'stop' ? l.stopTicks : l.priceTicks) === null,
       )
     ) {
-      reanchor(this.core, g);
+      reanchor(this.#core, g);
       moved = true;
     }
     for (const l of g.legs) {
@@ -507,8 +527,12 @@ export class OrderManager {
   // -------------------------------------------------------------------------------------------
   // venue events
 
-  private onOrderEvent(e: OrderEvent): void {
-    const c = this.core;
+  #onOrderEvent(e: OrderEvent): void {
+    const c = this.#core;
+    // the shape is checked before the order is looked up: a malformed event is malformed even
+    // for an order this manager does not know
+    if (e.type === 'fill' || e.type === 'trade-bust' || e.type === 'trade-correct')
+      tradeIdOf(e.tradeId);
     const o = c.orders.get(idOf(e.orderId, 'orderId'));
     if (o === undefined) {
       c.note({ type: 'unknown-order', orderId: e.orderId });
@@ -549,13 +573,13 @@ export class OrderManager {
       case 'expired':
       case 'rejected':
         if (o.phase === 'done') return; // late duplicate of a terminal event
-        this.onOrderEnd(g, o, e.type);
+        this.#onOrderEnd(g, o, e.type);
         break;
       case 'triggered':
         if (o.triggered) return;
         o.triggered = true;
         c.fire(g, o.legIndex, 'triggered');
-        this.onStopTriggered(g, o);
+        this.#onStopTriggered(g, o);
         break;
       case 'modified': {
         const lots = codec.lots(e.qty, 'qty');
@@ -576,7 +600,7 @@ export class OrderManager {
         break;
       case 'modify-rejected':
         if (o.phase === 'done') return;
-        this.onModifyRejected(g, o);
+        this.#onModifyRejected(g, o);
         break;
     }
     reconcile(c, g);
@@ -587,35 +611,35 @@ export class OrderManager {
    * last acknowledged, and further changes go by cancel-replace (the reconciliation that follows
    * retries the move that way).
    */
-  private onModifyRejected(g: GroupRec, o: OrderRec): void {
+  #onModifyRejected(g: GroupRec, o: OrderRec): void {
     o.pendingModifies.shift();
     o.qty = Math.max(o.ackedQty, o.filled);
     o.priceTicks = o.ackedPriceTicks;
     o.stopTicks = o.ackedStopTicks;
     o.cancelReplaceOnly = true;
-    if (o.filled >= o.qty) this.core.finishOrderFilled(g, o);
+    if (o.filled >= o.qty) this.#core.finishOrderFilled(g, o);
   }
 
-  private onStopTriggered(g: GroupRec, o: OrderRec): void {
+  #onStopTriggered(g: GroupRec, o: OrderRec): void {
     const l = g.legs[o.legIndex]!;
     if (l.role !== 'stop') return;
     // the triggered stop now carries R as a market order: the other exits stand down
     if (g.winnerLeg < 0) g.winnerLeg = o.legIndex;
-    const nativeSpot = g.nativeList === 'intact' && this.core.venue.nativeOco === 'spot-oco';
+    const nativeSpot = g.nativeList === 'intact' && this.#core.venue.nativeOco === 'spot-oco';
     for (let i = 0; i < g.legs.length; i++) {
       const s = g.legs[i]!;
       if (i === o.legIndex || !isExitRole(s.role) || s.role === 'close') continue;
       if (nativeSpot && s.orderId !== null) {
-        const so = this.core.orders.get(s.orderId)!;
+        const so = this.#core.orders.get(s.orderId)!;
         if (so.phase !== 'done') so.venueCancels = true;
       }
-      this.core.finishLeg(g, i);
+      this.#core.finishLeg(g, i);
     }
     if (nativeSpot) g.nativeList = 'broken';
   }
 
-  private onOrderEnd(g: GroupRec, o: OrderRec, how: 'canceled' | 'expired' | 'rejected'): void {
-    const c = this.core;
+  #onOrderEnd(g: GroupRec, o: OrderRec, how: 'canceled' | 'expired' | 'rejected'): void {
+    const c = this.#core;
     const l = g.legs[o.legIndex]!;
     const intent = o.cancelIntent;
     c.endOrder(g, o, how);

@@ -2,14 +2,8 @@
  * Raw access to a manager's stored records, for the package's own invariant checks and tooling.
  * Not part of the public API (`./internal/*` is blocked in `exports`).
  */
-import type { OrderManager } from '../manager.js';
-import type { ManagerCore } from './core.js';
+import { managerCore as coreOf, type OrderManager } from '../manager.js';
 import type { GroupRec, OrderRec } from './records.js';
-
-function coreOf(om: OrderManager): ManagerCore {
-  // the manager's one private field; element access is TypeScript's sanctioned escape hatch
-  return (om as unknown as { core: ManagerCore }).core;
-}
 
 /** A group's record (lots and ticks), or undefined. */
 export function inspectGroup(om: OrderManager, groupId: string): Readonly<GroupRec> | undefined {

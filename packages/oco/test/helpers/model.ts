@@ -590,6 +590,59 @@ class Market extends Cmd {
   }
 }
 
+/**
+ * Bad input of every kind: each must throw a typed error and change nothing (the event is then not
+ * logged, so the final replay check also proves that a throwing event left no trace).
+ */
+class BadInput extends Cmd {
+  constructor(readonly pick: number) {
+    super();
+  }
+  act(ctx: Ctx): void {
+    const h = ctx.h;
+    // an order the manager knows (for an unknown one an off-grid quantity cannot be judged)
+    const order = h.commands.find((c) => c.type === 'submit')?.orderId ?? 'g0:entry:1';
+    const bad: unknown[] = [
+      null,
+      { type: 'nope' },
+      { type: 'market', symbol: 'XYZ', last: '101', atr: 'volatile' },
+      { type: 'market', symbol: 'XYZ', last: '1e400' },
+      { type: 'market', symbol: 'XYZ', last: '0x10' },
+      { type: 'fill', orderId: order, tradeId: '', price: '100', qty: '1' },
+      { type: 'fill', orderId: order, price: '100', qty: '1' },
+      { type: 'fill', orderId: order, tradeId: 'bad', price: '100', qty: '0.5' },
+      { type: 'amend-entry', groupId: 'g0', legId: 'entry', qty: '0' },
+      { type: 'cancel-group', groupId: 'g0', scope: 'some' },
+      {
+        type: 'create',
+        spec: bracket({
+          id: `bad${ctx.steps}`,
+          symbol: 'XYZ',
+          side: 'buy',
+          qty: '1',
+          entryPrice: '100',
+          stop: { price: '110' },
+          target: { price: '90' },
+        }),
+      },
+    ];
+    const e = bad[this.pick % bad.length] as OcoEvent;
+    const before = JSON.stringify(h.om.snapshot());
+    let threw = false;
+    try {
+      h.apply(e);
+    } catch (err) {
+      threw = typeof (err as { code?: unknown }).code === 'string';
+    }
+    if (!threw) fail(`bad input ${JSON.stringify(e)} did not throw a typed error`);
+    if (JSON.stringify(h.om.snapshot()) !== before)
+      fail(`bad input ${JSON.stringify(e)} changed the state`);
+  }
+  toString(): string {
+    return `BadInput(${this.pick})`;
+  }
+}
+
 const createArb = fc
   .tuple(
     fc.integer({ min: 1, max: 20 }),
@@ -632,6 +685,7 @@ export const commandArbs = [
   fc.tuple(fc.nat(3), fc.boolean()).map(([g, a]) => new CancelGroup(g, a)),
   fc.tuple(fc.nat(3), fc.integer({ min: 0, max: 10 })).map(([g, e]) => new Amend(g, e)),
   fc.integer({ min: 9_000, max: 11_000 }).map((p) => new Market(p)),
+  fc.nat(20).map((p) => new BadInput(p)),
 ];
 
 /** A script: 1 to 4 groups created up front, then random commands. */

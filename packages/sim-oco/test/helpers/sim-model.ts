@@ -4,10 +4,11 @@
  * market data, with the ledger checked against the engine's own fills after every step.
  */
 import { Instrument } from '@x/core';
+import { bracket, type GroupPolicies, OrderManager, type VenueProfile } from '@x/oco';
 import fc from 'fast-check';
-import { bracket, type GroupPolicies, OrderManager, type VenueProfile } from '../../src/index.js';
-import { inspectGroup, inspectOrder } from '../../src/internal/inspect.js';
-import { SIM_PROFILE, SimVenue } from './sim-venue.js';
+import { SIM_VENUE_PROFILE } from '../../src/index.js';
+import { inspectGroup, inspectOrder } from './inspect.js';
+import { SimVenue } from './sim-venue.js';
 
 export const SIM_INST = Instrument.create({ symbol: 'XYZ', tickSize: '0.01', lotSize: '1' });
 
@@ -255,7 +256,7 @@ export const simCommands = [
 export function simRun(
   cmds: Iterable<fc.Command<SimModel, SimCtx>>,
   stats: SimStats,
-  profile: VenueProfile = SIM_PROFILE,
+  profile: VenueProfile = SIM_VENUE_PROFILE,
 ): void {
   const v = new SimVenue(SIM_INST, profile);
   for (let i = 1; i <= 6; i++) {
