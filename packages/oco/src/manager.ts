@@ -30,8 +30,8 @@ import {
   ValidationError,
 } from '@x/core';
 import { compileGroup, resolvePolicies } from './internal/compile.js';
-import { addTo, type InstrumentInfo, ManagerCore } from './internal/core.js';
-import { add } from './internal/exact.js';
+import { addTo, type InstrumentInfo, ManagerCore, STOP_THROUGH_MARKET } from './internal/core.js';
+import { add, type Exact } from './internal/exact.js';
 import { amendTrade, applyFill, tradeIdOf } from './internal/fills.js';
 import { reanchor, reconcile } from './internal/reconcile.js';
 import { type GroupRec, isExitRole, type OrderRec, openRemainder } from './internal/records.js';
@@ -43,7 +43,7 @@ import {
   type StateRecords,
   writeSnapshot,
 } from './internal/snapshot.js';
-import { gridCodec } from './internal/units.js';
+import { type GridCodec, gridCodec } from './internal/units.js';
 import type { RiskCheck } from './risk.js';
 import {
   DEFAULT_POLICIES,
@@ -122,6 +122,36 @@ type OrderEvent = Exclude<
 >;
 
 let coreAccess: (om: OrderManager) => ManagerCore;
+
+/**
+ * Whether a market move may clear a group's held-back legs: a stop held back only because it is
+ * through the market stays held while it still is (skipping it saves a reconciliation per market
+ * event); any other denial is re-checked.
+ */
+function mayClear(g: GroupRec, last: number): boolean {
+  const long = g.side === 'buy';
+  for (const l of g.legs) {
+    if (l.lastDenial === '' || l.phase === 'done') continue;
+    if (l.lastDenial !== STOP_THROUGH_MARKET || l.stopTicks === null) return true;
+    if (long ? l.stopTicks < last : l.stopTicks > last) return true;
+  }
+  return false;
+}
+
+/** An execution's quantity (lots, > 0) and exact price (ticks, >= 0, on or off the grid). */
+function execution(
+  codec: GridCodec,
+  qty: DecimalLike,
+  price: DecimalLike,
+): { q: number; p: Exact } {
+  const q = codec.lots(qty, 'qty');
+  const p = codec.exactTicks(price, 'price');
+  if (q <= 0)
+    fail('an execution qty must be > 0 (a correction to nothing is a trade-bust)', 'qty', qty);
+  if (typeof p === 'number' ? p < 0 : p.lt(0))
+    fail('an execution price must be >= 0', 'price', price);
+  return { q, p };
+}
 
 /**
  * The state of a manager, for the package's internal inspection tooling (`internal/inspect.ts`);
@@ -467,7 +497,7 @@ export class OrderManager {
     if (retry !== undefined && retry.size > 0) {
       for (const id of [...retry]) {
         const g = c.groups.get(id);
-        if (g !== undefined && g.phase === 'working') reconcile(c, g);
+        if (g !== undefined && g.phase === 'working' && mayClear(g, last)) reconcile(c, g);
       }
     }
   }
@@ -547,28 +577,16 @@ export class OrderManager {
         if (!c.fire(g, o.legIndex, 'accepted')) return;
         break;
       case 'fill': {
-        const tradeId = tradeIdOf(e.tradeId);
-        const q = codec.lots(e.qty, 'qty');
-        const p = codec.exactTicks(e.price, 'price');
-        if (q <= 0) fail('fill qty must be > 0', 'qty', e.qty);
-        if (typeof p === 'number' ? p < 0 : p.lt(0))
-          fail('fill price must be >= 0', 'price', e.price);
-        if (!applyFill(c, g, o, tradeId, q, p)) return;
+        const x = execution(codec, e.qty, e.price);
+        if (!applyFill(c, g, o, tradeIdOf(e.tradeId), x.q, x.p)) return;
         break;
       }
       case 'trade-bust':
         if (!amendTrade(c, g, o, tradeIdOf(e.tradeId), null)) return;
         break;
-      case 'trade-correct': {
-        const tradeId = tradeIdOf(e.tradeId);
-        const q = codec.lots(e.qty, 'qty');
-        const p = codec.exactTicks(e.price, 'price');
-        if (q <= 0) fail('a corrected qty must be > 0 (use trade-bust)', 'qty', e.qty);
-        if (typeof p === 'number' ? p < 0 : p.lt(0))
-          fail('fill price must be >= 0', 'price', e.price);
-        if (!amendTrade(c, g, o, tradeId, { q, p })) return;
+      case 'trade-correct':
+        if (!amendTrade(c, g, o, tradeIdOf(e.tradeId), execution(codec, e.qty, e.price))) return;
         break;
-      }
       case 'canceled':
       case 'expired':
       case 'rejected':
@@ -584,10 +602,11 @@ export class OrderManager {
       case 'modified': {
         const lots = codec.lots(e.qty, 'qty');
         o.ackedQty = lots;
-        const acked = o.pendingModifies.shift();
-        if (acked !== undefined) {
-          o.ackedPriceTicks = acked.priceTicks;
-          o.ackedStopTicks = acked.stopTicks;
+        const pm = o.pendingModifies;
+        if (pm !== null) {
+          o.ackedPriceTicks = pm[0] ?? null;
+          o.ackedStopTicks = pm[1] ?? null;
+          o.pendingModifies = pm.length > 2 ? pm.slice(2) : null;
         }
         if (o.phase === 'pending') o.phase = 'working';
         return; // nothing in the ledger changed
@@ -612,7 +631,8 @@ export class OrderManager {
    * retries the move that way).
    */
   #onModifyRejected(g: GroupRec, o: OrderRec): void {
-    o.pendingModifies.shift();
+    const pm = o.pendingModifies;
+    o.pendingModifies = pm !== null && pm.length > 2 ? pm.slice(2) : null;
     o.qty = Math.max(o.ackedQty, o.filled);
     o.priceTicks = o.ackedPriceTicks;
     o.stopTicks = o.ackedStopTicks;

@@ -8,7 +8,15 @@
  * @module
  */
 import { ValidationError } from '@x/core';
-import type { OcoCommand, OcoEvent, OrderManager, Step, SubmitCommand, VenueProfile } from '@x/oco';
+import {
+  EMULATED_VENUE,
+  type OcoCommand,
+  type OcoEvent,
+  type OrderManager,
+  type Step,
+  type SubmitCommand,
+  type VenueProfile,
+} from '@x/oco';
 import type { AmendRequest, EngineEvent, MatchingEngine, OrderRequest } from '@x/sim';
 
 /**
@@ -16,17 +24,7 @@ import type { AmendRequest, EngineEvent, MatchingEngine, OrderRequest } from '@x
  * amends of quantity, limit price and a waiting stop's trigger price, amends in total quantity,
  * post-only available, no reduce-only.
  */
-export const SIM_VENUE_PROFILE: VenueProfile = Object.freeze({
-  name: 'x-sim',
-  nativeOco: 'none',
-  ocaBlock: false,
-  reduceOnly: false,
-  postOnly: true,
-  amend: 'in-place',
-  amendStopPrice: true,
-  amendQty: 'total',
-  ocoPriceRule: 'none',
-});
+export const SIM_VENUE_PROFILE: VenueProfile = Object.freeze({ ...EMULATED_VENUE, name: 'x-sim' });
 
 /**
  * The same engine driven as a venue that cannot amend stop prices: the manager moves a stop by

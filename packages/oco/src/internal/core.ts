@@ -159,7 +159,8 @@ export class ManagerCore {
     o.qty = qty;
     if (o.priceTicks !== null) o.priceTicks = price;
     if (o.stopTicks !== null) o.stopTicks = stop;
-    o.pendingModifies.push({ priceTicks: o.priceTicks, stopTicks: o.stopTicks });
+    if (o.pendingModifies === null) o.pendingModifies = [o.priceTicks, o.stopTicks];
+    else o.pendingModifies.push(o.priceTicks, o.stopTicks);
     this.cmd(
       modifyCommand(o.id, g.id, codec, qty, qty - o.filled, delta, o.priceTicks, o.stopTicks),
     );

@@ -16,7 +16,7 @@ import {
   openRemainder,
 } from './records.js';
 import { anchoredPrice } from './reprice.js';
-import { dropReason, exitRelease, isDust, plannedShare } from './sizing.js';
+import { dropReason, isDust, plannedShare, releaseOf } from './sizing.js';
 
 /** Re-anchors offset exits to the weighted average entry. */
 export function reanchor(core: ManagerCore, g: GroupRec): void {
@@ -78,13 +78,11 @@ export function reconcile(core: ManagerCore, g: GroupRec): void {
   }
   let dropCause: string | null = null;
   if (g.hasEntries) {
-    const { decision, cause } = exitRelease(
-      {
-        cancelledAll: g.cancelScope === 'all',
-        entriesOver: !entriesLive,
-        fullyFilled: g.entryFilled >= entryTarget,
-        anyFilled: g.entryFilled > 0,
-      },
+    const { decision, cause } = releaseOf(
+      g.cancelScope === 'all',
+      !entriesLive,
+      g.entryFilled >= entryTarget,
+      g.entryFilled > 0,
       g.policies,
     );
     if (decision !== 'wait') {

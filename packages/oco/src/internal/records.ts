@@ -87,14 +87,6 @@ export interface FillRec {
   busted: boolean;
 }
 
-/** A modify sent and not yet answered: the prices it commanded. */
-export interface PendingModify {
-  /** Commanded limit price, ticks. */
-  readonly priceTicks: number | null;
-  /** Commanded stop price, ticks. */
-  readonly stopTicks: number | null;
-}
-
 /** One order as the manager knows it. */
 export interface OrderRec {
   /** Client order id. */
@@ -111,8 +103,8 @@ export interface OrderRec {
   ackedPriceTicks: number | null;
   /** Stop price the venue last confirmed, ticks. */
   ackedStopTicks: number | null;
-  /** Modifies in flight, oldest first. */
-  pendingModifies: PendingModify[];
+  /** Modifies in flight, oldest first, as flat `[priceTicks, stopTicks]` pairs (null: none). */
+  pendingModifies: (number | null)[] | null;
   /** Filled quantity, lots. */
   filled: number;
   /** Σ price × qty of fills, tick·lots. */
@@ -330,7 +322,7 @@ export function newOrder(
     ackedQty: lots,
     ackedPriceTicks: priceTicks,
     ackedStopTicks: stopTicks,
-    pendingModifies: [],
+    pendingModifies: null,
     filled: 0,
     notional: 0,
     priceTicks,

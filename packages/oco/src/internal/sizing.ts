@@ -67,20 +67,42 @@ export interface ReleaseInputs {
 export function exitRelease(
   x: ReleaseInputs,
   pol: Pick<GroupPolicies, 'otoTrigger' | 'parentCancel'>,
-): { readonly decision: ExitRelease; readonly cause: DropCause } {
-  if (x.cancelledAll) return { decision: 'drop', cause: 'group-cancelled' };
-  if (x.entriesOver && !x.fullyFilled && x.anyFilled && pol.parentCancel === 'cancel-all') {
-    return { decision: 'drop', cause: 'parent-cancel-all' };
-  }
-  if (pol.otoTrigger === 'partial' ? x.anyFilled : x.fullyFilled) {
-    return { decision: 'release', cause: null };
-  }
-  if (x.entriesOver) {
-    return x.anyFilled
-      ? { decision: 'release', cause: null }
-      : { decision: 'drop', cause: 'entry-ended-unfilled' };
-  }
-  return { decision: 'wait', cause: null };
+): ReleaseOutcome {
+  return releaseOf(x.cancelledAll, x.entriesOver, x.fullyFilled, x.anyFilled, pol);
+}
+
+/** The outcome of the OTO decision. */
+export interface ReleaseOutcome {
+  readonly decision: ExitRelease;
+  readonly cause: DropCause;
+}
+
+const WAIT: ReleaseOutcome = Object.freeze({ decision: 'wait', cause: null });
+const RELEASE: ReleaseOutcome = Object.freeze({ decision: 'release', cause: null });
+const DROP_CANCELLED: ReleaseOutcome = Object.freeze({
+  decision: 'drop',
+  cause: 'group-cancelled',
+});
+const DROP_POLICY: ReleaseOutcome = Object.freeze({ decision: 'drop', cause: 'parent-cancel-all' });
+const DROP_UNFILLED: ReleaseOutcome = Object.freeze({
+  decision: 'drop',
+  cause: 'entry-ended-unfilled',
+});
+
+/** {@link exitRelease} with positional inputs (the hot path: no allocation). */
+export function releaseOf(
+  cancelledAll: boolean,
+  entriesOver: boolean,
+  fullyFilled: boolean,
+  anyFilled: boolean,
+  pol: Pick<GroupPolicies, 'otoTrigger' | 'parentCancel'>,
+): ReleaseOutcome {
+  if (cancelledAll) return DROP_CANCELLED;
+  if (entriesOver && !fullyFilled && anyFilled && pol.parentCancel === 'cancel-all')
+    return DROP_POLICY;
+  if (pol.otoTrigger === 'partial' ? anyFilled : fullyFilled) return RELEASE;
+  if (entriesOver) return anyFilled ? RELEASE : DROP_UNFILLED;
+  return WAIT;
 }
 
 /** The reason text of an `unprotected` notice for a drop cause. */

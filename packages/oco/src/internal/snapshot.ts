@@ -67,7 +67,7 @@ export function writeSnapshot(s: StateRecords): {
     orders: s.orders.map((o) => ({
       ...o,
       notional: toJson(o.notional),
-      pendingModifies: o.pendingModifies.map((p) => ({ ...p })),
+      pendingModifies: o.pendingModifies === null ? null : [...o.pendingModifies],
       fills: o.fills.map((f) => [f.tradeId, f.lots, toJson(f.priceTicks), f.busted ? 1 : 0]),
     })),
     market: s.market.map(([k, m]) => [k, { ...m }]),
@@ -192,7 +192,7 @@ function orderV2(o: Json): OrderRec {
     ackedQty: o.ack as number,
     ackedPriceTicks: o.price as number | null,
     ackedStopTicks: o.stop as number | null,
-    pendingModifies: [],
+    pendingModifies: null,
     filled,
     notional,
     priceTicks: o.price as number | null,
