@@ -578,7 +578,7 @@ export class OrderManager {
         break;
       case 'fill': {
         const x = execution(codec, e.qty, e.price);
-        if (!applyFill(c, g, o, tradeIdOf(e.tradeId), x.q, x.p)) return;
+        if (!applyFill(c, g, o, e.tradeId, x.q, x.p)) return; // tradeId checked above
         break;
       }
       case 'trade-bust':

@@ -147,8 +147,8 @@ export function gridCodec(inst: Instrument): GridCodec {
     lots: (v, field) => unitsOf(lot, lk, v, field, 'lot'),
     ticks: (v, field) => unitsOf(tick, tk, v, field, 'tick'),
     exactTicks(v, field) {
-      if (tk >= 0 && typeof v === 'string' && PLAIN.test(v)) {
-        const m = PLAIN.exec(v)!;
+      const m = tk >= 0 && typeof v === 'string' ? PLAIN.exec(v) : null;
+      if (m !== null) {
         const frac = m[2] ?? '';
         if (frac.length <= tk) {
           const n = Number(m[1]! + frac.padEnd(tk, '0'));

@@ -236,7 +236,44 @@ class Amend extends SimCmd {
   }
 }
 
+/** Bad input through the session: a typed error, no change, nothing logged (replay stays equal). */
+class BadInput extends SimCmd {
+  constructor(readonly pick: number) {
+    super();
+  }
+  act(ctx: SimCtx): void {
+    const v = ctx.v;
+    const known = v.log.find((e) => e.type === 'accepted');
+    // an off-grid quantity can be judged only for an order the manager knows
+    if (known === undefined && this.pick % 5 === 3) return;
+    const order = known?.orderId ?? 'g0:entry:1';
+    const bad = [
+      { type: 'market', symbol: 'XYZ', last: '100', atr: 'high' },
+      { type: 'market', symbol: 'XYZ', last: '0x64' },
+      { type: 'fill', orderId: order, tradeId: '', price: '100', qty: '1' },
+      { type: 'fill', orderId: order, tradeId: 'x', price: '100', qty: '1.5' },
+      { type: 'cancel-group', groupId: 'g0', scope: 'none' },
+    ];
+    const e = bad[this.pick % bad.length] as never;
+    const before = JSON.stringify(v.om.snapshot());
+    let code: unknown;
+    try {
+      v.apply(e);
+    } catch (err) {
+      code = (err as { code?: unknown }).code;
+    }
+    if (typeof code !== 'string')
+      fail(`bad input ${JSON.stringify(e)} did not throw a typed error`);
+    if (JSON.stringify(v.om.snapshot()) !== before)
+      fail(`bad input ${JSON.stringify(e)} changed the state`);
+  }
+  toString(): string {
+    return `BadInput(${this.pick})`;
+  }
+}
+
 export const simCommands = [
+  fc.nat(10).map((p) => new BadInput(p)),
   fc
     .tuple(fc.boolean(), fc.integer({ min: 1, max: 12 }), fc.boolean(), fc.nat(2))
     .map(([l, q, t, p]) => new Create(l, q, t, p)),
