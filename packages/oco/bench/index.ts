@@ -173,12 +173,12 @@ class NaiveLedger {
   }
 }
 
-/** Reads what a venue adapter must read of every command (its quantity), as a decimal. */
+/** Reads what a venue adapter must read of every command (its quantity, an exact decimal string). */
 let qtyExponents = 0;
 function consume(commands: readonly OcoCommand[]): number {
   for (let i = 0; i < commands.length; i++) {
     const c = commands[i]!;
-    if (c.type !== 'cancel') qtyExponents += c.qty.e;
+    if (c.type !== 'cancel') qtyExponents += c.qty.length;
   }
   return commands.length;
 }

@@ -6,21 +6,10 @@
  * @packageDocumentation
  */
 export {
-  type BreakEvenRecord,
-  type CancelWhy,
-  type GroupLedger,
-  type GroupRecord,
-  type LegLedger,
-  type LegRecord,
-  type LegState,
-  type MarketRecord,
-  type OffsetRecord,
+  type LegacyOrderManagerSnapshot,
   OrderManager,
   type OrderManagerOptions,
   type OrderManagerSnapshot,
-  type OrderRecord,
-  type RuleRecord,
-  type TrailRecord,
 } from './manager.js';
 export {
   bracket,
@@ -40,6 +29,7 @@ export {
   priceBand,
   type RiskCheck,
   type RiskRequest,
+  type RiskScope,
   reduceOnlyConsistency,
 } from './risk.js';
 export {
@@ -59,6 +49,7 @@ export {
   DEFAULT_POLICIES,
   type ExpiredEvent,
   type FillEvent,
+  type ForgetGroupEvent,
   type GroupPolicies,
   type GroupSpec,
   type LegRole,
@@ -79,6 +70,8 @@ export {
   type Step,
   type SubmitCommand,
   type TickDistance,
+  type TradeBustEvent,
+  type TradeCorrectEvent,
   type TrailingSpec,
   type TriggeredEvent,
 } from './types.js';
@@ -90,3 +83,4 @@ export {
   SPOT_OCO_VENUE,
   type VenueProfile,
 } from './venues.js';
+export type { GroupLedger, LegLedger, LegState } from './view.js';

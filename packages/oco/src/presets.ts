@@ -54,6 +54,17 @@ function freeLeg(l: OrderLegInput): LegSpec {
   };
 }
 
+/** The ids of a contingency between orders, which needs at least two of them. */
+function orderIds(orders: readonly OrderLegInput[], kind: string): string[] {
+  if (!Array.isArray(orders) || orders.length < 2) {
+    throw new ValidationError(`an ${kind} between orders needs at least two orders`, {
+      field: 'orders',
+      value: Array.isArray(orders) ? orders.length : orders,
+    });
+  }
+  return orders.map((o) => o.id);
+}
+
 function allPairs(
   ids: readonly string[],
   when: ContingencyRule['when'],
@@ -83,7 +94,7 @@ export function ocoOrders(input: {
   readonly symbol: string;
   readonly orders: readonly OrderLegInput[];
 }): GroupSpec {
-  const ids = input.orders.map((o) => o.id);
+  const ids = orderIds(input.orders, 'OCO');
   return {
     id: input.id,
     symbol: input.symbol,
@@ -137,7 +148,7 @@ export function ouo(input: {
   readonly orders: readonly OrderLegInput[];
   readonly mode: 'absolute' | 'proportional';
 }): GroupSpec {
-  const ids = input.orders.map((o) => o.id);
+  const ids = orderIds(input.orders, 'OUO');
   return {
     id: input.id,
     symbol: input.symbol,

@@ -5,7 +5,14 @@
  *
  * @module
  */
-import { type Decimal, type DecimalLike, type Instrument, type Side, toDecimal } from '@x/core';
+import {
+  type Decimal,
+  type DecimalLike,
+  type Instrument,
+  type Side,
+  toDecimal,
+  ValidationError,
+} from '@x/core';
 import type { LegRole } from './types.js';
 
 /** What a risk check sees. */
@@ -32,6 +39,17 @@ export interface RiskRequest {
   readonly position: Decimal;
   /** The position if every working entry (with this request) filled: R + Σ entry open. */
   readonly projectedPosition: Decimal;
+  /**
+   * The net position of all the manager's groups in this symbol (long positive, short negative)
+   * if every working entry filled, with this request: the other groups as last reconciled plus
+   * this group's projection.
+   */
+  readonly symbolProjectedPosition: Decimal;
+  /**
+   * Σ over symbols of |net projected position| × price: the account's gross projected notional
+   * (this symbol at the request's price, others at their last market price).
+   */
+  readonly accountProjectedNotional: Decimal;
   /** The last market price, if any was seen. */
   readonly reference: Decimal | undefined;
 }
@@ -43,31 +61,73 @@ function isExit(role: RiskRequest['role']): boolean {
   return role === 'stop' || role === 'target' || role === 'close';
 }
 
-/**
- * Denies entries that would take the projected position above `limit`.
- * @param limit - maximum position quantity
- * @returns the check
- * @example
- * ```ts
- * const check = maxPosition('10');
- * ```
- */
-export function maxPosition(limit: DecimalLike): RiskCheck {
-  const max = toDecimal(limit, 'limit');
-  return (r) =>
-    r.role === 'entry' && r.projectedPosition.gt(max)
-      ? `projected position ${r.projectedPosition.toString()} above ${max.toString()}`
-      : null;
+/** Where a limit applies: one group, every group of the symbol, or the whole account. */
+export type RiskScope = 'group' | 'symbol' | 'account';
+
+function scopeOf(
+  options: { readonly scope?: RiskScope } | undefined,
+  allowed: readonly RiskScope[],
+): RiskScope {
+  const scope = options?.scope ?? allowed[0]!;
+  if (!allowed.includes(scope)) {
+    throw new ValidationError(`scope must be one of ${allowed.join(', ')}`, {
+      field: 'scope',
+      value: scope,
+    });
+  }
+  return scope;
 }
 
 /**
- * Denies orders whose notional (open quantity × limit, stop or reference price) exceeds `limit`.
- * @param limit - maximum notional per order
+ * Denies entries that would take the projected position above `limit`: the group's own
+ * (`scope: 'group'`, the default) or the net position of all groups in the symbol
+ * (`scope: 'symbol'`), so that two groups cannot together exceed it.
+ * @param limit - maximum position quantity
+ * @param options - `scope`: `group` (default) or `symbol`
+ * @returns the check
+ * @example
+ * ```ts
+ * const perGroup = maxPosition('10');
+ * const perSymbol = maxPosition('25', { scope: 'symbol' });
+ * ```
+ */
+export function maxPosition(
+  limit: DecimalLike,
+  options?: { readonly scope?: RiskScope },
+): RiskCheck {
+  const max = toDecimal(limit, 'limit');
+  const scope = scopeOf(options, ['group', 'symbol']);
+  return (r) => {
+    if (r.role !== 'entry') return null;
+    const p = scope === 'group' ? r.projectedPosition : r.symbolProjectedPosition.abs();
+    return p.gt(max)
+      ? `projected ${scope === 'group' ? '' : 'symbol '}position ${p.toString()} above ${max.toString()}`
+      : null;
+  };
+}
+
+/**
+ * Denies orders whose notional exceeds `limit`: the order's own (open quantity × limit, stop or
+ * reference price; `scope: 'group'`, the default) or, for entries, the account's gross projected
+ * notional over all symbols (`scope: 'account'`).
+ * @param limit - maximum notional
+ * @param options - `scope`: `group` (per order, default) or `account`
  * @returns the check
  */
-export function maxNotional(limit: DecimalLike): RiskCheck {
+export function maxNotional(
+  limit: DecimalLike,
+  options?: { readonly scope?: RiskScope },
+): RiskCheck {
   const max = toDecimal(limit, 'limit');
+  const scope = scopeOf(options, ['group', 'account']);
   return (r) => {
+    if (scope === 'account') {
+      if (r.role !== 'entry') return null;
+      const n = r.accountProjectedNotional;
+      return n.gt(max)
+        ? `projected account notional ${n.toString()} above ${max.toString()}`
+        : null;
+    }
     const px = r.price ?? r.stopPrice ?? r.reference;
     if (px === undefined) return null;
     const n = px.times(r.openQty);

@@ -138,8 +138,10 @@ export interface LegSpec {
   readonly trailing?: TrailingSpec;
   /** For stops: break-even move. */
   readonly breakEven?: BreakEvenSpec;
-  /** Time in force (default GTC). */
+  /** Time in force (default GTC), core's `TimeInForce`. */
   readonly timeInForce?: TimeInForce;
+  /** Expiry time in milliseconds, required with (and only with) `timeInForce: 'GTD'`. */
+  readonly expireAtMs?: number;
   /** Post-only flag passed to the venue. */
   readonly postOnly?: boolean;
 }
@@ -162,6 +164,13 @@ export interface GroupPolicies {
   readonly dust: 'flag' | 'close';
   /** Re-submit a stop that the venue cancelled on its own while R > 0 (native OCO venues do this). Default `true`. */
   readonly reprotect: boolean;
+  /**
+   * A stop whose price is already through the last market price when it is due to be sent:
+   * `wait` (hold it, report the position `unprotected`, and send it on the first market event
+   * that makes it valid; every market event re-evaluates it) or `send` (send it anyway and let
+   * the venue trigger it at once, as venue-native brackets do). Default `wait`.
+   */
+  readonly stopThroughMarket: 'wait' | 'send';
 }
 
 /** A contingent group: its legs, the rules between them and its policies. */
@@ -193,6 +202,7 @@ export const DEFAULT_POLICIES: GroupPolicies = Object.freeze({
   parentCancel: 'keep-filled',
   dust: 'flag',
   reprotect: true,
+  stopThroughMarket: 'wait',
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -241,18 +251,53 @@ export interface RejectedEvent {
   /** Venue's reason. */
   readonly reason?: string;
 }
-/** An execution. The same `(orderId, tradeId)` twice is one fill. */
+/**
+ * An execution (FIX ExecType F). The same `(orderId, tradeId)` twice is one fill; the same trade
+ * id with a different price or quantity is reported (`trade-conflict`) and ignored.
+ */
 export interface FillEvent {
   /** Discriminator. */
   readonly type: 'fill';
   /** Order id. */
   readonly orderId: string;
-  /** Venue trade id. */
+  /** Venue trade id, a non-empty string (required: it is what makes a fill idempotent). */
   readonly tradeId: string;
-  /** Execution price, on the tick grid. */
+  /** Execution price, recorded exactly, on or off the tick grid (a midpoint fill is a fact). */
   readonly price: DecimalLike;
   /** Executed quantity, on the lot grid, > 0. */
   readonly qty: DecimalLike;
+}
+/** The venue busted an execution (FIX ExecType H, trade cancel): the ledger removes it. */
+export interface TradeBustEvent {
+  /** Discriminator. */
+  readonly type: 'trade-bust';
+  /** Order id. */
+  readonly orderId: string;
+  /** The busted fill's trade id. */
+  readonly tradeId: string;
+}
+/** The venue corrected an execution (FIX ExecType G, trade correct): the ledger replaces it. */
+export interface TradeCorrectEvent {
+  /** Discriminator. */
+  readonly type: 'trade-correct';
+  /** Order id. */
+  readonly orderId: string;
+  /** The corrected fill's trade id. */
+  readonly tradeId: string;
+  /** Corrected price. */
+  readonly price: DecimalLike;
+  /** Corrected quantity, > 0 (a correction to nothing is a bust). */
+  readonly qty: DecimalLike;
+}
+/**
+ * Forget a finished group: its records leave the state and the snapshot (bounded memory for a
+ * manager that runs for weeks). Later events for its orders are reported as `unknown-order`.
+ */
+export interface ForgetGroupEvent {
+  /** Discriminator. */
+  readonly type: 'forget';
+  /** Id of a group that is done. */
+  readonly groupId: string;
 }
 /** The order is cancelled (requested by us, or unsolicited by the venue). */
 export interface CanceledEvent {
@@ -328,6 +373,9 @@ export type OcoEvent =
   | AcceptedEvent
   | RejectedEvent
   | FillEvent
+  | TradeBustEvent
+  | TradeCorrectEvent
+  | ForgetGroupEvent
   | CanceledEvent
   | CancelRejectedEvent
   | ExpiredEvent
@@ -352,7 +400,10 @@ export interface NativeContingency {
   readonly block: boolean;
 }
 
-/** Submit a new order. */
+/**
+ * Submit a new order. Commands are plain data: prices and quantities are exact decimal strings
+ * (pass them to `Dec` for arithmetic), so a command clones, serialises and logs as it reads.
+ */
 export interface SubmitCommand {
   /** Discriminator. */
   readonly type: 'submit';
@@ -370,20 +421,22 @@ export interface SubmitCommand {
   readonly side: Side;
   /** Order type. */
   readonly orderType: OrderType;
-  /** Total quantity. */
-  readonly qty: Decimal;
-  /** Limit price. */
-  readonly price: Decimal | undefined;
-  /** Stop trigger price. */
-  readonly stopPrice: Decimal | undefined;
-  /** Time in force. */
+  /** Total quantity, an exact decimal string (plain notation, on the lot grid). */
+  readonly qty: string;
+  /** Limit price, an exact decimal string (absent for market and stop orders). */
+  readonly price?: string;
+  /** Stop trigger price, an exact decimal string (absent unless stop or stop-limit). */
+  readonly stopPrice?: string;
+  /** Time in force, core's `TimeInForce`. */
   readonly timeInForce: TimeInForce;
+  /** Expiry in milliseconds, present with (and only with) `timeInForce: 'GTD'`. */
+  readonly expireAtMs?: number;
   /** Reduce-only flag (exits on venues that support it). */
   readonly reduceOnly: boolean;
   /** Post-only flag. */
   readonly postOnly: boolean;
-  /** Native contingency, when the venue profile handles it natively. */
-  readonly contingency: NativeContingency | undefined;
+  /** Native contingency, present when the venue profile handles it natively. */
+  readonly contingency?: NativeContingency;
 }
 /** Cancel an order. */
 export interface CancelCommand {
@@ -409,16 +462,16 @@ export interface ModifyCommand {
   readonly orderId: string;
   /** Group id. */
   readonly groupId: string;
-  /** New total quantity. */
-  readonly qty: Decimal;
+  /** New total quantity, an exact decimal string. */
+  readonly qty: string;
   /** New open quantity (total minus filled, as the manager knows it; stale with fills in flight). */
-  readonly openQty: Decimal;
+  readonly openQty: string;
   /** Change of the total quantity (negative for a reduction): race-free for open-quantity venues. */
-  readonly qtyDelta: Decimal;
-  /** New limit price. */
-  readonly price: Decimal | undefined;
-  /** New stop price. */
-  readonly stopPrice: Decimal | undefined;
+  readonly qtyDelta: string;
+  /** The limit price (present for limit and stop-limit orders; unchanged or new). */
+  readonly price?: string;
+  /** The stop price (present for stop and stop-limit orders; unchanged or new). */
+  readonly stopPrice?: string;
 }
 /** Everything the manager asks the venue to do. */
 export type OcoCommand = SubmitCommand | CancelCommand | ModifyCommand;
@@ -460,6 +513,21 @@ export type OcoNotice =
       readonly groupId: string;
       /** The remainder. */
       readonly qty: Decimal;
+      /** Why. */
+      readonly reason: string;
+    }
+  | {
+      /**
+       * A fill reused a trade id with a different price or quantity, or a bust or correction
+       * named a trade the order does not have: the event was ignored.
+       */
+      readonly type: 'trade-conflict';
+      /** Group id. */
+      readonly groupId: string;
+      /** The order. */
+      readonly orderId: string;
+      /** The trade id. */
+      readonly tradeId: string;
       /** Why. */
       readonly reason: string;
     }

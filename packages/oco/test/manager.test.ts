@@ -17,6 +17,7 @@ import {
   priceBand,
   SPOT_OCO_VENUE,
 } from '../src/index.js';
+import { inspectGroup, inspectOrder } from '../src/internal/inspect.js';
 import { Harness, longBracket } from './helpers/harness.js';
 import { modelRun, modelStats, scriptArb } from './helpers/model.js';
 
@@ -264,8 +265,9 @@ describe('bracket ledger under partial fills', () => {
     longBracket(h);
     const before = h.om.snapshot();
     const id = h.order('b', 'entry')!.id;
+    // (an off-grid fill *price* is a fact from the venue and is recorded: see issue 14 item 7)
     expect(() =>
-      h.om.apply({ type: 'fill', orderId: id, tradeId: 'x', price: '100.001', qty: '1' }),
+      h.om.apply({ type: 'amend-entry', groupId: 'b', legId: 'entry', qty: '10.5' }),
     ).toThrow(ValidationError);
     expect(() =>
       h.om.apply({ type: 'fill', orderId: id, tradeId: 'x', price: '100', qty: '0.5' }),
@@ -742,16 +744,22 @@ describe('idempotence and out-of-order convergence', () => {
           om.apply(h.log[0]!);
           while (pool.length > 0) {
             const ready = pool.filter(
-              (e) => 'orderId' in e && om.inspectOrder(e.orderId) !== undefined,
+              (e) => 'orderId' in e && inspectOrder(om, e.orderId) !== undefined,
             );
             expect(ready.length).toBeGreaterThan(0);
             const e = ready[it.next().value % ready.length]!;
             pool.splice(pool.indexOf(e), 1);
             om.apply(e);
           }
-          const a = h.om.inspectGroup('b')!;
-          const b = om.inspectGroup('b')!;
-          expect([b.eF, b.eN, b.xF, b.xN]).toEqual([a.eF, a.eN, a.xF, a.xN]);
+          const a = inspectGroup(h.om, 'b')!;
+          const b = inspectGroup(om, 'b')!;
+          const ledger = (g: typeof a) => [
+            g.entryFilled,
+            g.entryNotional,
+            g.exitFilled,
+            g.exitNotional,
+          ];
+          expect(ledger(b)).toEqual(ledger(a));
         },
       ),
       fcParams({ numRuns: 300 }),

@@ -33,6 +33,8 @@ function req(over: Partial<RiskRequest> = {}): RiskRequest {
     stopPrice: undefined,
     position: Dec(0),
     projectedPosition: Dec(5),
+    symbolProjectedPosition: Dec(5),
+    accountProjectedNotional: Dec(500),
     reference: Dec(100),
     ...over,
   };

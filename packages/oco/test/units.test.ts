@@ -2,7 +2,7 @@ import { Instrument, ValidationError } from '@x/core';
 import { fcParams } from '@x/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { unitParser } from '../src/internal/units.js';
+import { gridCodec } from '../src/internal/units.js';
 
 describe('unit parsing (decimal strings to lots and ticks)', () => {
   const steps = ['1', '0.1', '0.01', '0.001', '0.00000001', '0.5', '25', '0.05'];
@@ -15,7 +15,7 @@ describe('unit parsing (decimal strings to lots and ticks)', () => {
         fc.boolean(),
         (step, units, pad, offGrid) => {
           const inst = Instrument.create({ symbol: 'X', tickSize: step, lotSize: step });
-          const parse = unitParser(inst.lotSize, (v) => inst.qtyToLots(v));
+          const parse = gridCodec(inst).lots;
           let s = inst.lotSize.times(units).toFixed();
           if (pad > 0) s = s.includes('.') ? s + '0'.repeat(pad) : `${s}.${'0'.repeat(pad)}`;
           if (offGrid) s = s.includes('.') ? `${s}7` : `${s}.0000000000007`;
@@ -41,7 +41,7 @@ describe('unit parsing (decimal strings to lots and ticks)', () => {
 
   it('falls back to the exact conversion for numbers, decimals and unusual strings', () => {
     const inst = Instrument.create({ symbol: 'X', tickSize: '0.01', lotSize: '0.01' });
-    const parse = unitParser(inst.lotSize, (v) => inst.qtyToLots(v));
+    const parse = gridCodec(inst).lots;
     expect(parse(1.25, 'qty')).toBe(125);
     expect(parse(inst.lotSize.times(3), 'qty')).toBe(3);
     expect(parse('1.2e1', 'qty')).toBe(1200);

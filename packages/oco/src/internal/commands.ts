@@ -1,97 +1,77 @@
 /**
- * Command objects whose decimal fields are computed on access from the integer lots and ticks
- * the manager works in: an adapter pays only for the fields it reads, and the hot path allocates
- * one small object per command instead of several big decimals. `toJSON` gives the plain form.
+ * Command construction: plain data objects whose prices and quantities are exact decimal strings
+ * (spread, `Object.assign`, `structuredClone`, `postMessage`, JSON and `console.log` all see the
+ * fields the types describe). Optional fields are absent, not `undefined`, so the objects satisfy
+ * `exactOptionalPropertyTypes` consumers. Strings are formatted straight from the integer lots
+ * and ticks (no big-decimal arithmetic on the hot path).
  */
-import type { Decimal, Instrument, OrderType, Side, TimeInForce } from '@x/core';
+import type { OrderType, Side, TimeInForce } from '@x/core';
 import type { LegRole, ModifyCommand, NativeContingency, SubmitCommand } from '../types.js';
+import type { GridCodec } from './units.js';
 
-export class LazySubmit implements SubmitCommand {
-  readonly type = 'submit' as const;
-  constructor(
-    readonly orderId: string,
-    readonly groupId: string,
-    readonly legId: string,
-    readonly role: LegRole | 'close',
-    readonly symbol: string,
-    readonly side: Side,
-    readonly orderType: OrderType,
-    readonly timeInForce: TimeInForce,
-    readonly reduceOnly: boolean,
-    readonly postOnly: boolean,
-    readonly contingency: NativeContingency | undefined,
-    private readonly inst: Instrument,
-    private readonly lots: number,
-    private readonly priceTicks: number | null,
-    private readonly stopTicks: number | null,
-  ) {}
-  get qty(): Decimal {
-    return this.inst.lotSize.times(this.lots);
-  }
-  get price(): Decimal | undefined {
-    return this.priceTicks === null ? undefined : this.inst.tickSize.times(this.priceTicks);
-  }
-  get stopPrice(): Decimal | undefined {
-    return this.stopTicks === null ? undefined : this.inst.tickSize.times(this.stopTicks);
-  }
-  toJSON(): Record<string, unknown> {
-    return {
-      type: this.type,
-      orderId: this.orderId,
-      groupId: this.groupId,
-      legId: this.legId,
-      role: this.role,
-      symbol: this.symbol,
-      side: this.side,
-      orderType: this.orderType,
-      qty: this.qty,
-      price: this.price,
-      stopPrice: this.stopPrice,
-      timeInForce: this.timeInForce,
-      reduceOnly: this.reduceOnly,
-      postOnly: this.postOnly,
-      contingency: this.contingency,
-    };
-  }
+/** What a submit command is built from (grid units). */
+export interface SubmitInit {
+  readonly orderId: string;
+  readonly groupId: string;
+  readonly legId: string;
+  readonly role: LegRole | 'close';
+  readonly symbol: string;
+  readonly side: Side;
+  readonly orderType: OrderType;
+  readonly timeInForce: TimeInForce;
+  readonly expireAtMs: number | null;
+  readonly reduceOnly: boolean;
+  readonly postOnly: boolean;
+  readonly contingency: NativeContingency | undefined;
+  readonly codec: GridCodec;
+  readonly lots: number;
+  readonly priceTicks: number | null;
+  readonly stopTicks: number | null;
 }
 
-export class LazyModify implements ModifyCommand {
-  readonly type = 'modify' as const;
-  constructor(
-    readonly orderId: string,
-    readonly groupId: string,
-    private readonly inst: Instrument,
-    private readonly lots: number,
-    private readonly openLots: number,
-    private readonly deltaLots: number,
-    private readonly priceTicks: number | null,
-    private readonly stopTicks: number | null,
-  ) {}
-  get qty(): Decimal {
-    return this.inst.lotSize.times(this.lots);
-  }
-  get openQty(): Decimal {
-    return this.inst.lotSize.times(this.openLots);
-  }
-  get qtyDelta(): Decimal {
-    return this.inst.lotSize.times(this.deltaLots);
-  }
-  get price(): Decimal | undefined {
-    return this.priceTicks === null ? undefined : this.inst.tickSize.times(this.priceTicks);
-  }
-  get stopPrice(): Decimal | undefined {
-    return this.stopTicks === null ? undefined : this.inst.tickSize.times(this.stopTicks);
-  }
-  toJSON(): Record<string, unknown> {
-    return {
-      type: this.type,
-      orderId: this.orderId,
-      groupId: this.groupId,
-      qty: this.qty,
-      openQty: this.openQty,
-      qtyDelta: this.qtyDelta,
-      price: this.price,
-      stopPrice: this.stopPrice,
-    };
-  }
+/** A submit command. */
+export function submitCommand(x: SubmitInit): SubmitCommand {
+  const c: { -readonly [K in keyof SubmitCommand]: SubmitCommand[K] } = {
+    type: 'submit',
+    orderId: x.orderId,
+    groupId: x.groupId,
+    legId: x.legId,
+    role: x.role,
+    symbol: x.symbol,
+    side: x.side,
+    orderType: x.orderType,
+    qty: x.codec.formatLots(x.lots),
+    timeInForce: x.timeInForce,
+    reduceOnly: x.reduceOnly,
+    postOnly: x.postOnly,
+  };
+  if (x.priceTicks !== null) c.price = x.codec.formatTicks(x.priceTicks);
+  if (x.stopTicks !== null) c.stopPrice = x.codec.formatTicks(x.stopTicks);
+  if (x.expireAtMs !== null) c.expireAtMs = x.expireAtMs;
+  if (x.contingency !== undefined) c.contingency = x.contingency;
+  return c;
+}
+
+/** A modify command. */
+export function modifyCommand(
+  orderId: string,
+  groupId: string,
+  codec: GridCodec,
+  lots: number,
+  openLots: number,
+  deltaLots: number,
+  priceTicks: number | null,
+  stopTicks: number | null,
+): ModifyCommand {
+  const c: { -readonly [K in keyof ModifyCommand]: ModifyCommand[K] } = {
+    type: 'modify',
+    orderId,
+    groupId,
+    qty: codec.formatLots(lots),
+    openQty: codec.formatLots(openLots),
+    qtyDelta: codec.formatLots(deltaLots),
+  };
+  if (priceTicks !== null) c.price = codec.formatTicks(priceTicks);
+  if (stopTicks !== null) c.stopPrice = codec.formatTicks(stopTicks);
+  return c;
 }

@@ -17,6 +17,7 @@ import {
   type OrderManagerSnapshot,
   type VenueProfile,
 } from '../../src/index.js';
+import { inspectGroup, inspectOrder } from '../../src/internal/inspect.js';
 import { Harness } from './harness.js';
 
 export const INST = Instrument.create({ symbol: 'XYZ', tickSize: '0.01', lotSize: '1' });
@@ -103,9 +104,9 @@ function applyChecked(ctx: Ctx, e: OcoEvent): void {
     const stop = c.stopPrice;
     if (px !== undefined && !INST.isOnTick(px)) fail(`price off tick: ${px}`);
     if (stop !== undefined && !INST.isOnTick(stop)) fail(`stop off tick: ${stop}`);
-    const o = h.om.inspectOrder(c.orderId)!;
-    const g = h.om.inspectGroup(o.g)!;
-    const leg = g.legs[o.leg]!;
+    const o = inspectOrder(h.om, c.orderId)!;
+    const g = inspectGroup(h.om, o.groupId)!;
+    const leg = g.legs[o.legIndex]!;
     if (c.type === 'modify' && INST.qtyToLots(c.qty) < o.filled)
       fail(`modify below filled on ${c.orderId}`);
     if (stop !== undefined && leg.role === 'stop') {
@@ -119,7 +120,7 @@ function applyChecked(ctx: Ctx, e: OcoEvent): void {
       ctx.lastStop.set(c.orderId, s);
     }
     // once a trailing stop is active it only ratchets (before that it follows its anchor)
-    if (stop !== undefined && leg.trail !== null && leg.trailOn) {
+    if (stop !== undefined && leg.trailing !== null && leg.trailingActive) {
       const key = `${g.id}:${leg.id}`;
       const s = INST.priceToTicks(stop);
       const prev = ctx.lastTrail.get(key);
@@ -135,58 +136,59 @@ export function checkInvariants(ctx: Ctx): void {
   const h = ctx.h;
   const ref = referenceLedger(h);
   for (const id of h.om.groupIds()) {
-    const g = h.om.inspectGroup(id)!;
+    const g = inspectGroup(h.om, id)!;
     const r0 = ref.get(id) ?? { eF: 0, eN: 0, xF: 0, xN: 0 };
-    if (g.eF !== r0.eF || g.eN !== r0.eN || g.xF !== r0.xF || g.xN !== r0.xN) {
+    const mine = [g.entryFilled, g.entryNotional, g.exitFilled, g.exitNotional];
+    if (JSON.stringify(mine) !== JSON.stringify([r0.eF, r0.eN, r0.xF, r0.xN])) {
       fail(
-        `ledger of ${id} differs from the reference: ${JSON.stringify([g.eF, g.eN, g.xF, g.xN])} vs ${JSON.stringify(r0)}`,
+        `ledger of ${id} differs from the reference: ${JSON.stringify(mine)} vs ${JSON.stringify(r0)}`,
       );
     }
-    const r = g.base + g.eF - g.xF;
+    const r = g.position + g.entryFilled - g.exitFilled;
     const rp = Math.max(0, r);
     let stopCovers = false;
-    let stopHeld = false;
-    const pos = g.base + g.eF;
+    const pos = g.position + g.entryFilled;
     for (const l of g.legs) {
       // anchored exits sit on the right side of the average entry
       if (l.offset !== null && pos > 0) {
-        const avg = (g.baseN + g.eN) / pos;
+        const avg = (Number(g.positionNotional) + Number(g.entryNotional)) / pos;
         const long = g.side === 'buy';
-        if (l.role === 'target' && l.price !== null && (long ? l.price <= avg : l.price >= avg)) {
-          fail(`target ${l.price} on the wrong side of the average entry ${avg}`);
+        const px = l.priceTicks;
+        const stop = l.stopTicks;
+        if (l.role === 'target' && px !== null && (long ? px <= avg : px >= avg)) {
+          fail(`target ${px} on the wrong side of the average entry ${avg}`);
         }
         if (
           l.role === 'stop' &&
-          l.stop !== null &&
-          !l.trailOn &&
-          !l.beDone &&
-          (long ? l.stop >= avg : l.stop <= avg)
+          stop !== null &&
+          !l.trailingActive &&
+          !l.breakEvenDone &&
+          (long ? stop >= avg : stop <= avg)
         ) {
-          fail(`stop ${l.stop} on the wrong side of the average entry ${avg}`);
+          fail(`stop ${stop} on the wrong side of the average entry ${avg}`);
         }
       }
       const exit = l.role === 'stop' || l.role === 'target' || l.role === 'close';
-      if (l.role === 'stop' && l.st === 'held') stopHeld = true;
-      if (l.cur === null) continue;
-      const o = h.om.inspectOrder(l.cur)!;
-      if (o.st === 2) fail(`leg ${id}:${l.id} points at a finished order`);
-      const settling = o.why !== '' || o.expect;
+      if (l.orderId === null) continue;
+      const o = inspectOrder(h.om, l.orderId)!;
+      if (o.phase === 'done') fail(`leg ${id}:${l.id} points at a finished order`);
+      const settling = o.cancelIntent !== 'none' || o.venueCancels;
       if (exit && !settling && o.qty - o.filled > rp)
         fail(`exit ${o.id} open ${o.qty - o.filled} > R ${rp}`);
-      if (l.role === 'stop' && (settling || o.qty - o.filled === rp)) stopCovers = true;
+      // a stop covers R when it works at R or is being replaced (a final cancel does not cover)
+      if (
+        l.role === 'stop' &&
+        (o.cancelIntent === 'resize' ||
+          (o.cancelIntent === 'none' && (o.venueCancels || o.qty - o.filled === rp)))
+      )
+        stopCovers = true;
     }
-    if (
-      g.st === 'working' &&
-      rp > 0 &&
-      g.scope < 2 &&
-      g.winner < 0 &&
-      !stopHeld &&
-      g.dust !== rp &&
-      g.unprot !== rp &&
-      g.legs.some((l) => l.role === 'stop') &&
-      !stopCovers
-    ) {
-      fail(`group ${id}: R ${rp} without a covering stop or a flag`);
+    // an open position always has a working stop or an unprotected notice for exactly R, in every
+    // state (held exits, dust, OCO winners, cancelled groups included)
+    if (rp > 0 && !stopCovers) {
+      const last = h.notices.filter((n) => n.type === 'unprotected' && n.groupId === id).at(-1);
+      if (last === undefined || last.type !== 'unprotected' || INST.qtyToLots(last.qty) !== rp)
+        fail(`group ${id}: R ${rp} without a covering stop or an unprotected notice`);
     }
     // venue truth: a reduce-only venue never lets the position flip (the manager's own view can
     // be transiently negative while an entry fill is still in flight)
@@ -204,7 +206,7 @@ export function checkInvariants(ctx: Ctx): void {
     perLeg.set(leg, n);
   }
   for (const o of h.venue.orders.values()) {
-    const mo = h.om.inspectOrder(o.id);
+    const mo = inspectOrder(h.om, o.id);
     if (mo === undefined) continue;
     const prev = ctx.lastFilled.get(o.id) ?? 0;
     if (mo.filled < prev) fail(`filled shrank on ${o.id}`);
@@ -221,7 +223,7 @@ export function checkInvariants(ctx: Ctx): void {
  */
 function checkOverfill(ctx: Ctx, id: string): void {
   const h = ctx.h;
-  const g = h.om.inspectGroup(id)!;
+  const g = inspectGroup(h.om, id)!;
   const over = -(h.venue.position.get(id) ?? 0);
   if (over <= 0) return;
   const pos = h.venue.entered.get(id) ?? 0;
@@ -245,8 +247,8 @@ function checkVenueAgrees(ctx: Ctx): void {
   const h = ctx.h;
   for (const o of h.venue.orders.values()) {
     if (o.status !== 'live') continue;
-    const mo = h.om.inspectOrder(o.id);
-    if (mo === undefined || mo.st === 2) continue;
+    const mo = inspectOrder(h.om, o.id);
+    if (mo === undefined || mo.phase === 'done') continue;
     // without block the venue propagates a reduction later, computed on the sizes it then has:
     // it may differ from the manager's mirror, which is the overfill the race allows (checked by
     // checkOverfill)
@@ -290,9 +292,9 @@ export function finish(ctx: Ctx): void {
     checkInvariants(ctx);
   }
   for (const id of h.om.groupIds()) {
-    const g = h.om.inspectGroup(id)!;
-    if (g.st !== 'done') {
-      const orders = g.legs.map((l) => (l.cur === null ? null : h.om.inspectOrder(l.cur)));
+    const g = inspectGroup(h.om, id)!;
+    if (g.phase !== 'done') {
+      const orders = g.legs.map((l) => (l.orderId === null ? null : inspectOrder(h.om, l.orderId)));
       const trace = h.log.map((e) => JSON.stringify(e)).join('\n');
       const cmds = h.commands.map((c) => JSON.stringify(c)).join('\n');
       fail(
@@ -300,7 +302,7 @@ export function finish(ctx: Ctx): void {
       );
     }
     if (h.venue.liveOrders(id).length > 0) fail(`orphan orders in ${id}`);
-    if (ctx.noOverfill && g.base + g.eF - g.xF < 0)
+    if (ctx.noOverfill && g.position + g.entryFilled - g.exitFilled < 0)
       fail(`overfill on a reduce-only venue in ${id}`);
   }
   // replay == state, and snapshot + tail == state
@@ -560,9 +562,10 @@ class Amend extends Cmd {
   act(ctx: Ctx): void {
     if (ctx.groups === 0) return;
     const id = `g${this.group % ctx.groups}`;
-    const g = ctx.h.om.inspectGroup(id)!;
+    const g = inspectGroup(ctx.h.om, id)!;
     const leg = g.legs.find((l) => l.role === 'entry')!;
-    if (leg.st === 'done') return;
+    // an amend to zero is a typed error (see BadInput); cancel-group ends an entry
+    if (leg.phase === 'done' || leg.filled + this.extra === 0) return;
     applyChecked(ctx, {
       type: 'amend-entry',
       groupId: id,
@@ -584,6 +587,59 @@ class Market extends Cmd {
   }
   toString(): string {
     return `Market(${this.px})`;
+  }
+}
+
+/**
+ * Bad input of every kind: each must throw a typed error and change nothing (the event is then not
+ * logged, so the final replay check also proves that a throwing event left no trace).
+ */
+class BadInput extends Cmd {
+  constructor(readonly pick: number) {
+    super();
+  }
+  act(ctx: Ctx): void {
+    const h = ctx.h;
+    // an order the manager knows (for an unknown one an off-grid quantity cannot be judged)
+    const order = h.commands.find((c) => c.type === 'submit')?.orderId ?? 'g0:entry:1';
+    const bad: unknown[] = [
+      null,
+      { type: 'nope' },
+      { type: 'market', symbol: 'XYZ', last: '101', atr: 'volatile' },
+      { type: 'market', symbol: 'XYZ', last: '1e400' },
+      { type: 'market', symbol: 'XYZ', last: '0x10' },
+      { type: 'fill', orderId: order, tradeId: '', price: '100', qty: '1' },
+      { type: 'fill', orderId: order, price: '100', qty: '1' },
+      { type: 'fill', orderId: order, tradeId: 'bad', price: '100', qty: '0.5' },
+      { type: 'amend-entry', groupId: 'g0', legId: 'entry', qty: '0' },
+      { type: 'cancel-group', groupId: 'g0', scope: 'some' },
+      {
+        type: 'create',
+        spec: bracket({
+          id: `bad${ctx.steps}`,
+          symbol: 'XYZ',
+          side: 'buy',
+          qty: '1',
+          entryPrice: '100',
+          stop: { price: '110' },
+          target: { price: '90' },
+        }),
+      },
+    ];
+    const e = bad[this.pick % bad.length] as OcoEvent;
+    const before = JSON.stringify(h.om.snapshot());
+    let threw = false;
+    try {
+      h.apply(e);
+    } catch (err) {
+      threw = typeof (err as { code?: unknown }).code === 'string';
+    }
+    if (!threw) fail(`bad input ${JSON.stringify(e)} did not throw a typed error`);
+    if (JSON.stringify(h.om.snapshot()) !== before)
+      fail(`bad input ${JSON.stringify(e)} changed the state`);
+  }
+  toString(): string {
+    return `BadInput(${this.pick})`;
   }
 }
 
@@ -629,6 +685,7 @@ export const commandArbs = [
   fc.tuple(fc.nat(3), fc.boolean()).map(([g, a]) => new CancelGroup(g, a)),
   fc.tuple(fc.nat(3), fc.integer({ min: 0, max: 10 })).map(([g, e]) => new Amend(g, e)),
   fc.integer({ min: 9_000, max: 11_000 }).map((p) => new Market(p)),
+  fc.nat(20).map((p) => new BadInput(p)),
 ];
 
 /** A script: 1 to 4 groups created up front, then random commands. */

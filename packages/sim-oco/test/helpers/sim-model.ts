@@ -4,9 +4,11 @@
  * market data, with the ledger checked against the engine's own fills after every step.
  */
 import { Instrument } from '@x/core';
+import { bracket, type GroupPolicies, OrderManager, type VenueProfile } from '@x/oco';
 import fc from 'fast-check';
-import { bracket, type GroupPolicies, OrderManager, type VenueProfile } from '../../src/index.js';
-import { SIM_PROFILE, SimVenue } from './sim-venue.js';
+import { SIM_VENUE_PROFILE } from '../../src/index.js';
+import { inspectGroup, inspectOrder } from './inspect.js';
+import { SimVenue } from './sim-venue.js';
 
 export const SIM_INST = Instrument.create({ symbol: 'XYZ', tickSize: '0.01', lotSize: '1' });
 
@@ -27,67 +29,56 @@ export function checkSim(ctx: SimCtx): void {
   const last = v.engine.lastPrice();
   const lastTicks = last === undefined ? null : SIM_INST.priceToTicks(last);
   for (const id of v.om.groupIds()) {
-    const g = v.om.inspectGroup(id)!;
+    const g = inspectGroup(v.om, id)!;
     // ledger == the engine's own fills
     let eF = 0;
     let xF = 0;
     for (const [oid, q] of v.engineFilled) {
-      const o = v.om.inspectOrder(oid)!;
-      if (o.g !== id) continue;
-      if (g.legs[o.leg]!.role === 'entry') eF += q;
+      const o = inspectOrder(v.om, oid)!;
+      if (o.groupId !== id) continue;
+      if (g.legs[o.legIndex]!.role === 'entry') eF += q;
       else xF += q;
     }
-    if (g.eF !== eF || g.xF !== xF) fail(`ledger of ${id} ${[g.eF, g.xF]} != engine ${[eF, xF]}`);
-    const r = Math.max(0, g.eF - g.xF);
+    if (g.entryFilled !== eF || g.exitFilled !== xF)
+      fail(`ledger of ${id} ${[g.entryFilled, g.exitFilled]} != engine ${[eF, xF]}`);
+    const r = Math.max(0, g.entryFilled - g.exitFilled);
     let stopCovers = false;
     for (const l of g.legs) {
-      if (l.cur === null) continue;
-      const o = v.om.inspectOrder(l.cur)!;
+      if (l.orderId === null) continue;
+      const o = inspectOrder(v.om, l.orderId)!;
       const eng = v.engine.getOrder(o.id);
-      if (l.role !== 'entry' && o.why === '' && o.qty - o.filled > r) fail(`exit ${o.id} above R`);
+      const idle = o.cancelIntent === 'none';
+      if (l.role !== 'entry' && idle && o.qty - o.filled > r) fail(`exit ${o.id} above R`);
       // the engine agrees on the quantity of every working order the manager is not changing
-      if (
-        o.why === '' &&
-        eng !== undefined &&
-        eng.status !== 'filled' &&
-        eng.status !== 'canceled'
-      ) {
+      if (idle && eng !== undefined && eng.status !== 'filled' && eng.status !== 'canceled') {
         if (SIM_INST.qtyToLots(eng.qty) !== o.qty)
           fail(`engine qty of ${o.id} ${eng.qty} != ${o.qty}`);
       }
       // and on the trigger price of every waiting stop (amended in place, or cancel-replaced)
       if (
-        o.why === '' &&
-        o.stop !== null &&
+        idle &&
+        o.stopTicks !== null &&
         eng?.triggered === false &&
         eng.status !== 'canceled' &&
-        SIM_INST.priceToTicks(eng.stopPrice!) !== o.stop
+        SIM_INST.priceToTicks(eng.stopPrice!) !== o.stopTicks
       ) {
-        fail(`engine stop price of ${o.id} ${eng.stopPrice} != ${o.stop}`);
+        fail(`engine stop price of ${o.id} ${eng.stopPrice} != ${o.stopTicks}`);
       }
-      if (l.role === 'stop' && (o.why !== '' || o.qty - o.filled === r)) stopCovers = true;
-      if (l.role === 'stop' && o.why === '' && !o.trig && lastTicks !== null && o.stop !== null) {
+      if (l.role === 'stop' && (o.cancelIntent === 'resize' || (idle && o.qty - o.filled === r)))
+        stopCovers = true;
+      if (l.role === 'stop' && idle && !o.triggered && lastTicks !== null && o.stopTicks !== null) {
         // a waiting stop at the engine is on the right side of the last trade (else it triggered)
         if (
           eng?.triggered === false &&
-          (g.side === 'buy' ? o.stop >= lastTicks : o.stop <= lastTicks)
+          (g.side === 'buy' ? o.stopTicks >= lastTicks : o.stopTicks <= lastTicks)
         ) {
           fail(`waiting stop ${o.id} through the market`);
         }
       }
     }
-    if (
-      g.st === 'working' &&
-      r > 0 &&
-      g.scope < 2 &&
-      g.winner < 0 &&
-      g.unprot !== r &&
-      g.dust !== r
-    ) {
-      const stopLeg = g.legs.find((l) => l.role === 'stop')!;
-      if (stopLeg.st !== 'held' && !stopCovers)
-        fail(`group ${id}: R ${r} unprotected and not flagged`);
-    }
+    // an open position always has a working stop or an unprotected notice for exactly R
+    if (r > 0 && !stopCovers && g.unprotectedReported !== r)
+      fail(`group ${id}: R ${r} unprotected and not flagged`);
   }
   // at most one live engine order per leg
   const seen = new Set<string>();
@@ -230,8 +221,8 @@ class Amend extends SimCmd {
   act(ctx: SimCtx): void {
     if (ctx.groups === 0) return;
     const id = `g${this.group % ctx.groups}`;
-    const leg = ctx.v.om.inspectGroup(id)!.legs[0]!;
-    if (leg.st === 'done') return;
+    const leg = inspectGroup(ctx.v.om, id)!.legs[0]!;
+    if (leg.phase === 'done' || leg.filled + this.extra === 0) return; // zero is a typed error
     ctx.v.apply({
       type: 'amend-entry',
       groupId: id,
@@ -245,7 +236,44 @@ class Amend extends SimCmd {
   }
 }
 
+/** Bad input through the session: a typed error, no change, nothing logged (replay stays equal). */
+class BadInput extends SimCmd {
+  constructor(readonly pick: number) {
+    super();
+  }
+  act(ctx: SimCtx): void {
+    const v = ctx.v;
+    const known = v.log.find((e) => e.type === 'accepted');
+    // an off-grid quantity can be judged only for an order the manager knows
+    if (known === undefined && this.pick % 5 === 3) return;
+    const order = known?.orderId ?? 'g0:entry:1';
+    const bad = [
+      { type: 'market', symbol: 'XYZ', last: '100', atr: 'high' },
+      { type: 'market', symbol: 'XYZ', last: '0x64' },
+      { type: 'fill', orderId: order, tradeId: '', price: '100', qty: '1' },
+      { type: 'fill', orderId: order, tradeId: 'x', price: '100', qty: '1.5' },
+      { type: 'cancel-group', groupId: 'g0', scope: 'none' },
+    ];
+    const e = bad[this.pick % bad.length] as never;
+    const before = JSON.stringify(v.om.snapshot());
+    let code: unknown;
+    try {
+      v.apply(e);
+    } catch (err) {
+      code = (err as { code?: unknown }).code;
+    }
+    if (typeof code !== 'string')
+      fail(`bad input ${JSON.stringify(e)} did not throw a typed error`);
+    if (JSON.stringify(v.om.snapshot()) !== before)
+      fail(`bad input ${JSON.stringify(e)} changed the state`);
+  }
+  toString(): string {
+    return `BadInput(${this.pick})`;
+  }
+}
+
 export const simCommands = [
+  fc.nat(10).map((p) => new BadInput(p)),
   fc
     .tuple(fc.boolean(), fc.integer({ min: 1, max: 12 }), fc.boolean(), fc.nat(2))
     .map(([l, q, t, p]) => new Create(l, q, t, p)),
@@ -265,7 +293,7 @@ export const simCommands = [
 export function simRun(
   cmds: Iterable<fc.Command<SimModel, SimCtx>>,
   stats: SimStats,
-  profile: VenueProfile = SIM_PROFILE,
+  profile: VenueProfile = SIM_VENUE_PROFILE,
 ): void {
   const v = new SimVenue(SIM_INST, profile);
   for (let i = 1; i <= 6; i++) {
@@ -280,7 +308,7 @@ export function simRun(
     checkSim(ctx);
   }
   for (const id of v.om.groupIds())
-    if (v.om.inspectGroup(id)!.st !== 'done') fail(`group ${id} not terminal`);
+    if (inspectGroup(v.om, id)!.phase !== 'done') fail(`group ${id} not terminal`);
   if (v.engine.openOrders().some((o) => o.owner === 'oco')) fail('orphan orders at the engine');
   const replay = new OrderManager({ instruments: [SIM_INST], venue: v.profile });
   for (const e of v.log) replay.apply(e);
@@ -289,7 +317,7 @@ export function simRun(
   stats.groups = (stats.groups ?? 0) + ctx.groups;
   stats.stopAmends = (stats.stopAmends ?? 0) + v.stopAmends;
   let replaced = 0;
-  for (const c of v.om.snapshot().orders)
+  for (const c of v.om.snapshot().orders as { id: string }[])
     if (c.id.includes(':stop:') && !c.id.endsWith(':1')) replaced++;
   stats.stopReplacements = (stats.stopReplacements ?? 0) + replaced;
 }
