@@ -45,18 +45,13 @@ export interface SimOcoVenueOptions {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
- * Time in force of a submit as the engine takes it.
- *
- * WORKAROUND (issue 14, @x/sim item 2): the engine refuses `GTC` and `GTD` on market and stop
- * orders, which the manager sends by default, so none is sent for them (the engine treats a market
- * order as immediate and a stop as working until triggered). Drop this once the engine follows
- * FIX (GTC stops are normal).
+ * Time in force of a submit as the engine takes it: the manager's, as FIX defines it (GTC stops
+ * and market orders are normal). `DAY` needs the engine's trading-day option, which this adapter
+ * does not configure, so a DAY order comes back to the manager as rejected.
  */
 function engineTimeInForce(c: SubmitCommand): OrderRequest['timeInForce'] | 'unsupported' {
   const tif = c.timeInForce;
   if (tif === 'DAY') return 'unsupported'; // the engine has no trading-day session
-  if (c.orderType === 'market') return tif === 'IOC' || tif === 'FOK' ? tif : undefined;
-  if (c.orderType === 'stop') return tif === 'GTC' ? undefined : 'unsupported';
   return tif;
 }
 
@@ -80,7 +75,7 @@ export class SimOcoVenue {
   private readonly ours = new Set<string>();
   private readonly queue: OcoEvent[] = [];
   private head = 0;
-  /** Stop price last sent per order (see the stop-amend workaround in {@link SimOcoVenue.send}). */
+  /** Stop price last sent per order, to count the stop-price moves. */
   private readonly sentStop = new Map<string, string>();
   private readonly unsubscribe: () => void;
   /** Amends that moved a waiting stop's trigger price in place. */
@@ -135,13 +130,14 @@ export class SimOcoVenue {
       else {
         const amend: Mutable<AmendRequest> = { qty: c.qty };
         if (c.price !== undefined) amend.price = c.price;
-        // WORKAROUND (issue 14, @x/sim item 4): the engine refuses a stopPrice on a triggered
-        // stop even when it is unchanged, so the stop price goes out only when it moves. Drop
-        // this once unchanged fields are not changes for the engine.
-        if (c.stopPrice !== undefined && c.stopPrice !== this.sentStop.get(c.orderId)) {
+        // the engine takes an unchanged stop price as no change (also on a triggered stop), so
+        // the manager's amend goes out as it is; moves are counted for the adapter's stats
+        if (c.stopPrice !== undefined) {
           amend.stopPrice = c.stopPrice;
-          this.sentStop.set(c.orderId, c.stopPrice);
-          this.stopAmends++;
+          if (c.stopPrice !== this.sentStop.get(c.orderId)) {
+            this.sentStop.set(c.orderId, c.stopPrice);
+            this.stopAmends++;
+          }
         }
         this.engine.amend(c.orderId, amend);
       }
