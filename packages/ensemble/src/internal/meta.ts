@@ -33,7 +33,7 @@ export function metaMatrix(
 }
 
 /** The raw features for passthrough: the input must be a 2-D float64 matrix. */
-export function passthroughFeatures(x: unknown): { data: Float64Array; d: number } {
+function passthroughFeatures(x: unknown): { data: Float64Array; d: number } {
   const t = x as Matrix;
   if (t?.shape?.length !== 2 || !(t.data instanceof Float64Array)) {
     throw new ValidationError('passthrough needs 2-D float64 matrix inputs', {

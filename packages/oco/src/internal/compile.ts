@@ -69,7 +69,7 @@ function nonNegNumber(v: unknown, field: string): string {
 }
 
 /** An offset in its stored form (price offsets converted to ticks, which must be whole). */
-export function compileOffset(o: PriceOffset, codec: GridCodec, field: string): OffsetRec {
+function compileOffset(o: PriceOffset, codec: GridCodec, field: string): OffsetRec {
   if (typeof o !== 'object' || o === null) fail(`${field} must be an offset object`, field, o);
   switch (o.kind) {
     case 'price': {

@@ -28,7 +28,7 @@ export function tradeIdOf(v: unknown): string {
 }
 
 /** The order's fill with this trade id, or undefined. */
-export function findFill(core: ManagerCore, o: OrderRec, tradeId: string): FillRec | undefined {
+function findFill(core: ManagerCore, o: OrderRec, tradeId: string): FillRec | undefined {
   const f = o.fills;
   if (f.length <= INDEX_AFTER) {
     for (let i = 0; i < f.length; i++) if (f[i]!.tradeId === tradeId) return f[i];

@@ -37,7 +37,7 @@ export function nativeList(
 }
 
 /** Whether an entry order may still fill: an entry leg not done, or one whose order has not ended. */
-export function entriesMayFill(g: GroupRec, orders: ReadonlyMap<string, OrderRec>): boolean {
+function entriesMayFill(g: GroupRec, orders: ReadonlyMap<string, OrderRec>): boolean {
   for (const l of g.legs) {
     if (l.role !== 'entry') continue;
     if (l.phase !== 'done') return true;

@@ -253,7 +253,7 @@ function lastStopEnd(core: ManagerCore, g: GroupRec): string {
  * Makes leg `i`'s working order carry `want` open lots at the leg's desired prices: submit,
  * modify (or cancel-replace), or cancel at 0.
  */
-export function sizeLeg(
+function sizeLeg(
   core: ManagerCore,
   g: GroupRec,
   i: number,

@@ -16,11 +16,11 @@ import type { Exact } from './exact.js';
  * - `working`: a group still acting, a leg with one working order, an acknowledged order;
  * - `done`: terminal (a late fill can bring a group back to `working`).
  */
-export type Phase = 'held' | 'pending' | 'idle' | 'working' | 'done';
+type Phase = 'held' | 'pending' | 'idle' | 'working' | 'done';
 /** Phases of a group. */
-export type GroupPhase = Extract<Phase, 'working' | 'done'>;
+type GroupPhase = Extract<Phase, 'working' | 'done'>;
 /** Phases of a leg. */
-export type LegPhase = Extract<Phase, 'held' | 'idle' | 'working' | 'done'>;
+type LegPhase = Extract<Phase, 'held' | 'idle' | 'working' | 'done'>;
 /** Phases of an order. */
 export type OrderPhase = Extract<Phase, 'pending' | 'working' | 'done'>;
 
@@ -40,7 +40,7 @@ export interface OffsetRec {
 }
 
 /** Trailing parameters. */
-export interface TrailingRec {
+interface TrailingRec {
   /** Distance from the best price. */
   readonly distance: OffsetRec;
   /** Activation price in ticks, or null for immediate. */
@@ -48,7 +48,7 @@ export interface TrailingRec {
 }
 
 /** Break-even parameters. */
-export interface BreakEvenRec {
+interface BreakEvenRec {
   /** Profit that arms the move. */
   readonly after: OffsetRec;
   /** Ticks beyond the average entry. */

@@ -32,7 +32,7 @@ export function plannedShare(
 }
 
 /** What the OTO policy does with a group's exits now. */
-export type ExitRelease = 'wait' | 'release' | 'drop';
+type ExitRelease = 'wait' | 'release' | 'drop';
 
 /** Why exits are dropped (for the `unprotected` notice's reason). */
 export type DropCause = 'group-cancelled' | 'parent-cancel-all' | 'entry-ended-unfilled' | null;

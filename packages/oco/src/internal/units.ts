@@ -17,7 +17,7 @@ import { Dec, type Decimal, type DecimalLike, type Instrument, ValidationError }
 import { canon, type Exact, XDec } from './exact.js';
 
 /** The most significant digits a decimal input may have (core's decimal precision). */
-export const MAX_SIGNIFICANT_DIGITS = 50;
+const MAX_SIGNIFICANT_DIGITS = 50;
 
 const PLAIN = /^(\d{1,15})(?:\.(\d{1,30}))?$/;
 const DECIMAL_STRING = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;

@@ -8,8 +8,6 @@ import { Instrument } from '@x/core';
 import fc from 'fast-check';
 import {
   bracket,
-  DERIVATIVES_VENUE,
-  EMULATED_VENUE,
   type GroupPolicies,
   multiLeg,
   type OcoEvent,
@@ -20,7 +18,7 @@ import {
 import { inspectGroup, inspectOrder } from '../../src/internal/inspect.js';
 import { Harness } from './harness.js';
 
-export const INST = Instrument.create({ symbol: 'XYZ', tickSize: '0.01', lotSize: '1' });
+const INST = Instrument.create({ symbol: 'XYZ', tickSize: '0.01', lotSize: '1' });
 const MAX_GROUPS = 4;
 
 export interface Ctx {
@@ -61,7 +59,7 @@ function fail(msg: string): never {
 }
 
 /** The naive reference ledger: dedupe fills by (order, trade) and sum them by the leg's role. */
-export function referenceLedger(
+function referenceLedger(
   h: Harness,
 ): Map<string, { eF: number; eN: number; xF: number; xN: number }> {
   const role = new Map<string, { g: string; role: string }>();
@@ -132,7 +130,7 @@ function applyChecked(ctx: Ctx, e: OcoEvent): void {
 }
 
 /** The invariants of the issue, checked after every step. */
-export function checkInvariants(ctx: Ctx): void {
+function checkInvariants(ctx: Ctx): void {
   const h = ctx.h;
   const ref = referenceLedger(h);
   for (const id of h.om.groupIds()) {
@@ -273,7 +271,7 @@ function settle(ctx: Ctx): void {
 }
 
 /** Ends the script: cancel entries, stop out what is open, cancel everything, settle. */
-export function finish(ctx: Ctx): void {
+function finish(ctx: Ctx): void {
   const h = ctx.h;
   settle(ctx);
   for (const id of h.om.groupIds()) {
@@ -663,7 +661,7 @@ const fillArb = fc
   .map(([g, r, q, d]) => new Fill(g, r, q, d));
 
 /** The command arbitraries (repeated entries weight the draw). */
-export const commandArbs = [
+const commandArbs = [
   createArb,
   fc.constant(new Settle()),
   fc.constant(new Settle()),
@@ -727,5 +725,3 @@ export function modelRun(
     if ((ctx.h.venue.position.get(id) ?? 0) < 0) modelStats.nativeOverfills++;
   }
 }
-
-export { DERIVATIVES_VENUE, EMULATED_VENUE };

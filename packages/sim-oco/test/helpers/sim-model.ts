@@ -10,7 +10,7 @@ import { SIM_VENUE_PROFILE } from '../../src/index.js';
 import { inspectGroup, inspectOrder } from './inspect.js';
 import { SimVenue } from './sim-venue.js';
 
-export const SIM_INST = Instrument.create({ symbol: 'XYZ', tickSize: '0.01', lotSize: '1' });
+const SIM_INST = Instrument.create({ symbol: 'XYZ', tickSize: '0.01', lotSize: '1' });
 
 interface SimCtx {
   readonly v: SimVenue;
@@ -24,7 +24,7 @@ function fail(msg: string): never {
 }
 
 /** Invariants after every step (everything is delivered synchronously, so no race is pending). */
-export function checkSim(ctx: SimCtx): void {
+function checkSim(ctx: SimCtx): void {
   const v = ctx.v;
   const last = v.engine.lastPrice();
   const lastTicks = last === undefined ? null : SIM_INST.priceToTicks(last);
