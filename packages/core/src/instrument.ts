@@ -8,11 +8,12 @@ import {
   DECIMAL_ZERO,
   type Decimal,
   type DecimalLike,
+  decimalRejectError,
+  parseDecimalDigits,
   type RoundingDirection,
   roundToStep,
   toDecimal,
 } from './decimal.js';
-import { decimalRejectError, parseDecimalDigits } from './decimal.js';
 import { ValidationError } from './errors.js';
 import { Grid } from './grid.js';
 

@@ -20,15 +20,7 @@ export interface BookSpec {
   readonly corrupt: Corruption;
 }
 
-type Corruption =
-  | 'none'
-  | 'nan'
-  | 'neg'
-  | 'cross'
-  | 'tsback'
-  | 'levels'
-  | 'inf'
-  | 'unsorted';
+type Corruption = 'none' | 'nan' | 'neg' | 'cross' | 'tsback' | 'levels' | 'inf' | 'unsorted';
 
 export function bookSpecArb(levels: number, corruptRate = 0.25): fc.Arbitrary<BookSpec> {
   const arr = (a: fc.Arbitrary<number>) => fc.array(a, { minLength: levels, maxLength: levels });

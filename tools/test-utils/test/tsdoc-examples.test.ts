@@ -48,7 +48,7 @@ function sourceFiles(dir: string): string[] {
   return files;
 }
 
-const escape = (s: string) => s.replace(/[$]/g, '\\$');
+const escapeRe = (s: string) => s.replace(/[$]/g, '\\$');
 
 /** The import lines for the names `code` uses but neither imports nor declares. */
 function autoImports(code: string, modules: [string, string[]][]): string {
@@ -57,12 +57,18 @@ function autoImports(code: string, modules: [string, string[]][]): string {
     taken.add(m[1]!);
   }
   for (const m of code.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}/g)) {
-    for (const n of m[1]!.split(',')) taken.add(n.trim().split(/\s+as\s+/).pop()!);
+    for (const n of m[1]!.split(','))
+      taken.add(
+        n
+          .trim()
+          .split(/\s+as\s+/)
+          .pop()!,
+      );
   }
   const lines: string[] = [];
   for (const [spec, names] of modules) {
     const used = names.filter(
-      (n) => !taken.has(n) && new RegExp(`(^|[^\\w$.])${escape(n)}\\b`).test(code),
+      (n) => !taken.has(n) && new RegExp(`(^|[^\\w$.])${escapeRe(n)}\\b`).test(code),
     );
     for (const n of used) taken.add(n);
     if (used.length > 0) lines.push(`import { ${used.join(', ')} } from '${spec}';`);

@@ -16,12 +16,7 @@ import { byteChunks, sourceName } from './source.js';
 export type LineParser<T> = (c: FieldCursor, line: number) => T | null | undefined;
 
 /** The error for a line the parser refused. */
-function lineError(
-  name: string,
-  line: number,
-  column: number,
-  reason: string,
-): ValidationError {
+function lineError(name: string, line: number, column: number, reason: string): ValidationError {
   return new ValidationError(`${name}:${line}:${column}: ${reason}`, {
     field: 'line',
     value: line,
