@@ -1,12 +1,11 @@
 import {
-  dtypeOf,
   type ExportedModel,
-  type JsonObject,
+  exportedModelFromJson,
+  exportedModelToJson,
   Rng,
   type Tensor,
   tensor,
   tensorsBitEqual,
-  toContiguous,
   ValidationError,
 } from '@x/core';
 import { fcParams } from '@x/test-utils';
@@ -21,43 +20,13 @@ import {
   attentionLstmImporter,
 } from '../src/index.js';
 
-/**
- * A stand-in for @x/core's ExportedModel serialisation (JSON with base64 tensors): it relies on
- * nothing but the contract (JSON config, named tensors), so it will be swapped for core's.
- */
+/** @x/core's one JSON form of an exported model, through JSON text and back. */
 function serialise(m: ExportedModel): string {
-  const tensors: Record<string, JsonObject> = {};
-  for (const [name, t] of Object.entries(m.tensors)) {
-    const c = toContiguous(t).data;
-    tensors[name] = {
-      dtype: dtypeOf(t),
-      shape: [...t.shape],
-      data: Buffer.from(c.buffer, c.byteOffset, c.byteLength).toString('base64'),
-    };
-  }
-  return JSON.stringify({
-    kind: m.kind,
-    formatVersion: m.formatVersion,
-    config: m.config,
-    tensors,
-  });
+  return JSON.stringify(exportedModelToJson(m));
 }
 
 function deserialise(s: string): ExportedModel {
-  const o = JSON.parse(s) as {
-    kind: string;
-    formatVersion: number;
-    config: JsonObject;
-    tensors: Record<string, { dtype: 'float32' | 'float64'; shape: number[]; data: string }>;
-  };
-  const tensors: Record<string, Tensor> = {};
-  for (const [name, t] of Object.entries(o.tensors)) {
-    const b = Buffer.from(t.data, 'base64');
-    const bytes = new Uint8Array(b).buffer;
-    const data = t.dtype === 'float32' ? new Float32Array(bytes) : new Float64Array(bytes);
-    tensors[name] = tensor(t.dtype, t.shape, data as never) as Tensor;
-  }
-  return { kind: o.kind, formatVersion: o.formatVersion, config: o.config, tensors };
+  return exportedModelFromJson(JSON.parse(s));
 }
 
 function sequences(n: number, T: number, D: number, seed: number): Tensor {

@@ -11,6 +11,13 @@ import {
   tensorsBitEqual,
   ValidationError,
 } from '@x/core';
+import {
+  exportStacking,
+  LinearRegression,
+  Ridge,
+  StackingRegressor,
+  stackingRegressorImporter,
+} from '@x/ensemble';
 import { fcParams } from '@x/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -101,6 +108,39 @@ describe('versions', () => {
     const x = new Float32Array(5 * 3).map((_, i) => Math.cos(i));
     const input = tensor('float32', [1, 5, 3], x);
     expect([...live.forward(input).data]).toEqual([...model.forward(input).data]);
+  });
+
+  it('round-trips an @x/ensemble stacking model bit for bit, and it predicts the same', async () => {
+    const { registry } = await fresh();
+    const n = 60;
+    const x = tensor(
+      'float64',
+      [n, 2],
+      Float64Array.from({ length: 2 * n }, (_, k) => Math.sin(k * 0.37)),
+    );
+    const y = Float64Array.from({ length: n }, (_, i) => 2 * x.get(i, 0) - x.get(i, 1) + 0.01 * i);
+    const stack = new StackingRegressor({
+      estimators: [
+        { name: 'ols', create: () => new LinearRegression() },
+        { name: 'ridge', create: () => new Ridge({ alpha: 3 }) },
+      ],
+      finalEstimator: () => new Ridge({ alpha: 1 }),
+    });
+    await stack.fit(x, y);
+    const exported = exportStacking(stack);
+    const rec = await registry.register('stack', exported);
+    const other = await ModelRegistry.open(registry.storage.location);
+    const back = await other.load('stack', rec.version);
+    expect(back.config).toEqual(exported.config);
+    for (const [name, t] of Object.entries(exported.tensors)) {
+      expect(tensorsBitEqual(back.tensors[name]!, t), name).toBe(true);
+    }
+    const live = await other.loadModel(
+      'stack',
+      rec.version,
+      stackingRegressorImporter([LinearRegression.importer, Ridge.importer]),
+    );
+    expect([...live.predict(x)]).toEqual([...stack.predict(x)]);
   });
 
   it('property: any float32/float64 model round-trips bit for bit, in tensor order', async () => {
