@@ -66,6 +66,7 @@ export {
   type StreamOptions,
 } from './generator.js';
 export { L2DeltaTracker } from './l2.js';
+export { CST2010_RATES, cst2010Rates, type OrderFlowRates } from './rates.js';
 export {
   type HistoricalMessage,
   L3Replay,
@@ -75,5 +76,4 @@ export {
   VenueBookCheck,
   type VenueBookCheckStats,
 } from './replay.js';
-export { CST2010_RATES, cst2010Rates, type OrderFlowRates } from './rates.js';
 export { type Lots, type Ticks, unitsToNumber } from './units.js';
