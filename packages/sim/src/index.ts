@@ -66,7 +66,6 @@ export {
   type StreamOptions,
 } from './generator.js';
 export { L2DeltaTracker } from './l2.js';
-export { CST2010_RATES, cst2010Rates, type OrderFlowRates } from './rates.js';
 export {
   type HistoricalMessage,
   L3Replay,
@@ -76,4 +75,5 @@ export {
   VenueBookCheck,
   type VenueBookCheckStats,
 } from './replay.js';
+export { CST2010_RATES, cst2010Rates, type OrderFlowRates } from './rates.js';
 export { type Lots, type Ticks, unitsToNumber } from './units.js';
