@@ -96,8 +96,9 @@ export class AttentionLstm implements ExportableModel {
    * ```ts
    * // stand-in for a PyTorch state_dict whose modules are named `mha` and `ln`
    * const source = AttentionLstm.create({ inputSize: 4, hiddenSize: 16, positionalEncoding: 'none' });
+   * const torchName = (k: string) => k.replace(/^attn\./, 'mha.').replace(/^norm\./, 'ln.');
    * const tensors = Object.fromEntries(
-   *   Object.entries(source.exportModel().tensors).map(([k, t]) => [k.replace(/^attn\./, 'mha.').replace(/^norm\./, 'ln.'), t]),
+   *   Object.entries(source.exportModel().tensors).map(([k, t]) => [torchName(k), t]),
    * );
    * const model = AttentionLstm.fromStateDict(
    *   { inputSize: 4, hiddenSize: 16, positionalEncoding: 'none' },

@@ -346,7 +346,8 @@ function posInt(v: number, field: string, min = 1): number {
  * // 20 000 one-tick quotes whose next mid move follows the imbalance I = bid / (bid + ask)
  * const n = 20_000;
  * const rng = Rng.fromSeed(1);
- * const quotes = { bidPrice: new Float64Array(n), bidSize: new Float64Array(n), askPrice: new Float64Array(n), askSize: new Float64Array(n) };
+ * const [bidPrice, bidSize, askPrice, askSize] = [0, 1, 2, 3].map(() => new Float64Array(n));
+ * const quotes = { bidPrice, bidSize, askPrice, askSize };
  * for (let i = 0, bid = 100; i < n; i++) {
  *   const imb = rng.float();
  *   quotes.bidPrice[i] = bid; quotes.askPrice[i] = bid + 0.01;

@@ -74,7 +74,8 @@ interface MutableRecord {
  * ```ts
  * import { OrderFlowGenerator, cst2010Rates } from '@x/sim';
  *
- * const books = new OrderFlowGenerator({ seed: 1, rates: cst2010Rates(5) }).l2Snapshots(5, { count: 1000 });
+ * const gen = new OrderFlowGenerator({ seed: 1, rates: cst2010Rates(5) });
+ * const books = gen.l2Snapshots(5, { count: 1000 });
  * const ofi = new MultiLevelOfi({ levels: 5 });
  * const win = new OfiWindow({
  *   levels: 5,

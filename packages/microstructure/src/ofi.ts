@@ -150,7 +150,8 @@ export interface MultiLevelOfiOptions {
  * ```ts
  * import { OrderFlowGenerator, cst2010Rates } from '@x/sim';
  *
- * const books = new OrderFlowGenerator({ seed: 1, rates: cst2010Rates(10) }).l2Snapshots(10, { count: 100 });
+ * const gen = new OrderFlowGenerator({ seed: 1, rates: cst2010Rates(10) });
+ * const books = gen.l2Snapshots(10, { count: 100 });
  * const ofi = new MultiLevelOfi({ levels: 10 });
  * for (const book of books) {
  *   ofi.update(book);

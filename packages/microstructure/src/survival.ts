@@ -288,7 +288,8 @@ export interface TopOfBookSurvivalOptions {
  * ```ts
  * import { OrderFlowGenerator, cst2010Rates } from '@x/sim';
  *
- * const books = new OrderFlowGenerator({ seed: 1, rates: cst2010Rates(5) }).l2Snapshots(5, { count: 5000 });
+ * const gen = new OrderFlowGenerator({ seed: 1, rates: cst2010Rates(5) });
+ * const books = gen.l2Snapshots(5, { count: 5000 });
  * const s = new TopOfBookSurvival();
  * for (const book of books) s.update(book);
  * s.median('buy'); // median life of a best bid, in ms
