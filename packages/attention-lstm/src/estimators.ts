@@ -39,9 +39,12 @@ function estimatorConfigOf(c: ResolvedAttentionLstmConfig): EstimatorModelConfig
  *
  * @example
  * ```ts
+ * // 8 sequences of 5 steps × 2 features; the target is the sum of the last step's features
+ * const x = tensor('float32', [8, 5, 2], Float32Array.from({ length: 80 }, (_, i) => Math.sin(i)));
+ * const y = Float64Array.from({ length: 8 }, (_, s) => x.get(s, 4, 0) + x.get(s, 4, 1));
  * const reg = new AttentionLstmRegressor({ hiddenSize: 16, numHeads: 2 }, { epochs: 5 });
  * reg.fit(x, y);
- * const yhat = reg.predict(x);
+ * const yhat = reg.predict(x); // Float64Array(8)
  * ```
  */
 export class AttentionLstmRegressor implements Regressor<Tensor>, ExportableModel {
@@ -124,9 +127,13 @@ export class AttentionLstmRegressor implements Regressor<Tensor>, ExportableMode
  *
  * @example
  * ```ts
+ * // 8 sequences of 5 steps × 2 features; the target is the sum of the last step's features
+ * const x = tensor('float32', [8, 5, 2], Float32Array.from({ length: 80 }, (_, i) => Math.sin(i)));
+ * const y = Float64Array.from({ length: 8 }, (_, s) => x.get(s, 4, 0) + x.get(s, 4, 1));
+ * const labels = Int32Array.from(y, (v) => (v > 0 ? 1 : 0));
  * const clf = new AttentionLstmClassifier({ hiddenSize: 16 }, { epochs: 5 });
  * clf.fit(x, labels);
- * const proba = clf.predictProba(x); // [samples, classes]
+ * const proba = clf.predictProba(x); // [samples, classes]: shape [8, 2]
  * ```
  */
 export class AttentionLstmClassifier implements Classifier<Tensor>, ExportableModel {
@@ -281,7 +288,11 @@ export class AttentionLstmClassifier implements Classifier<Tensor>, ExportableMo
  *
  * @example
  * ```ts
+ * const x = tensor('float32', [8, 5, 2], Float32Array.from({ length: 80 }, (_, i) => Math.sin(i)));
+ * const clf = new AttentionLstmClassifier({ hiddenSize: 8 }, { epochs: 2 });
+ * clf.fit(x, Int32Array.from({ length: 8 }, (_, s) => s % 2));
  * const copy = attentionLstmClassifierImporter.importModel(clf.exportModel());
+ * copy.predict(x); // the same classes as clf.predict(x)
  * ```
  */
 export const attentionLstmClassifierImporter: ModelImporter<AttentionLstmClassifier> = {

@@ -94,6 +94,12 @@ export class AttentionLstm implements ExportableModel {
    *
    * @example
    * ```ts
+   * // stand-in for a PyTorch state_dict whose modules are named `mha` and `ln`
+   * const source = AttentionLstm.create({ inputSize: 4, hiddenSize: 16, positionalEncoding: 'none' });
+   * const torchName = (k: string) => k.replace(/^attn\./, 'mha.').replace(/^norm\./, 'ln.');
+   * const tensors = Object.fromEntries(
+   *   Object.entries(source.exportModel().tensors).map(([k, t]) => [torchName(k), t]),
+   * );
    * const model = AttentionLstm.fromStateDict(
    *   { inputSize: 4, hiddenSize: 16, positionalEncoding: 'none' },
    *   tensors,
@@ -307,7 +313,9 @@ export class AttentionLstm implements ExportableModel {
    *
    * @example
    * ```ts
-   * const steps = model.forwardSteps(x); // [batch, steps, hiddenSize]
+   * const model = AttentionLstm.create({ inputSize: 2, hiddenSize: 8, seed: 1 });
+   * const x = tensor('float32', [8, 5, 2], Float32Array.from({ length: 80 }, (_, i) => Math.sin(i)));
+   * const steps = model.forwardSteps(x); // [batch, steps, hiddenSize]: shape [8, 5, 8]
    * ```
    */
   forwardSteps(x: Tensor): Tensor {
@@ -338,6 +346,8 @@ export class AttentionLstm implements ExportableModel {
    *
    * @example
    * ```ts
+   * const model = AttentionLstm.create({ inputSize: 2, hiddenSize: 8, seed: 1 });
+   * const x = tensor('float32', [8, 5, 2], Float32Array.from({ length: 80 }, (_, i) => Math.sin(i)));
    * const y = model.forward(x);
    * const dy = Float64Array.from(y.data, (v) => 2 * (v - 1)); // d/dy of Σ (y − 1)²
    * model.zeroGrad();
@@ -395,7 +405,8 @@ export function netOf(m: AttentionLstm): Net {
  *
  * @example
  * ```ts
- * const copy = attentionLstmImporter.importModel(model.exportModel());
+ * const model = AttentionLstm.create({ inputSize: 2, hiddenSize: 8, seed: 1 });
+ * const copy = attentionLstmImporter.importModel(model.exportModel()); // same weights, same outputs
  * ```
  */
 export const attentionLstmImporter: ModelImporter<AttentionLstm> = {

@@ -164,8 +164,12 @@ export function lossAndGradients(
  *
  * @example
  * ```ts
+ * // 8 sequences of 5 steps × 2 features; the target is the sum of the last step's features
+ * const x = tensor('float32', [8, 5, 2], Float32Array.from({ length: 80 }, (_, i) => Math.sin(i)));
+ * const y = Float64Array.from({ length: 8 }, (_, s) => x.get(s, 4, 0) + x.get(s, 4, 1));
+ * const model = AttentionLstm.create({ inputSize: 2, hiddenSize: 8, seed: 1 });
  * const report = trainAttentionLstm(model, { x, y }, { epochs: 20, optimizer: { type: 'adam', lr: 3e-3 } });
- * console.log(report.epochs.at(-1)?.trainLoss);
+ * console.log(report.epochs.at(-1)?.trainLoss); // below report.epochs[0].trainLoss
  * ```
  */
 export function trainAttentionLstm(
@@ -191,6 +195,10 @@ export function trainAttentionLstm(
  *
  * @example
  * ```ts
+ * // 8 sequences of 5 steps × 2 features; the target is the sum of the last step's features
+ * const x = tensor('float32', [8, 5, 2], Float32Array.from({ length: 80 }, (_, i) => Math.sin(i)));
+ * const y = Float64Array.from({ length: 8 }, (_, s) => x.get(s, 4, 0) + x.get(s, 4, 1));
+ * const model = AttentionLstm.create({ inputSize: 2, hiddenSize: 8, seed: 1 });
  * const report = await trainAttentionLstmAsync(model, { x, y }, { epochs: 200 });
  * ```
  */

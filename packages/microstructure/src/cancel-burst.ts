@@ -121,9 +121,12 @@ function num(
  *
  * @example
  * ```ts
- * const d = new CancelBurstDetector({ tauMs: 500, k: 6, onBurst: (b) => log(b) });
- * d.onCancel(ts, 'buy', 0, qty);
- * d.rate('buy', 0, ts); d.intensity('buy', 0, ts);
+ * const d = new CancelBurstDetector({ tauMs: 500, k: 6, window: 10, onBurst: (b) => console.log(b) });
+ * for (let ts = 0; ts < 3000; ts += 100) d.onCancel(ts, 'buy', 0, 1); // calm: one per 100 ms
+ * for (let ts = 3000; ts < 3010; ts++) d.onCancel(ts, 'buy', 0, 1); // 10 cancels in 10 ms
+ * d.rate('buy', 0); d.intensity('buy', 0); // per ms, at the last cancel
+ * d.advance(6000); // the rate has decayed: the burst ends and onBurst is called
+ * d.bursts[0]?.startMs; // 3001 (9 cancels in the burst)
  * ```
  */
 export class CancelBurstDetector {

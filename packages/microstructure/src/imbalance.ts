@@ -155,8 +155,12 @@ function resolveWeights(o: ImbalanceOptions): Float64Array {
  *
  * @example
  * ```ts
- * depthImbalance(book, { levels: 1 }); // top of book
- * depthImbalance(book, { levels: 10, decay: 0.5 }); // exponentially decaying weights
+ * const book = createL2Snapshot(2); // bids 30 @ 100, 10 @ 99.99; asks 10 @ 100.01, 50 @ 100.02
+ * book.bidPrice.set([100, 99.99]); book.bidSize.set([30, 10]);
+ * book.askPrice.set([100.01, 100.02]); book.askSize.set([10, 50]);
+ * depthImbalance(book, { levels: 1 }); // 0.5: top of book, (30 − 10) / 40
+ * depthImbalance(book, { levels: 2 }); // -0.2: (40 − 60) / 100
+ * depthImbalance(book, { levels: 2, decay: 0.5 }); // ≈ -0.056: exponentially decaying weights
  * ```
  */
 export function depthImbalance(book: L2Snapshot, options: ImbalanceOptions = {}): number {
@@ -381,9 +385,15 @@ export interface BookFeaturesOptions extends ImbalanceOptions {
  *
  * @example
  * ```ts
- * const f = new BookFeatures({ tickSize: 0.01, levels: 10, decay: 0.3, bandTicks: 5 });
+ * const book = createL2Snapshot(2); // bids 30 @ 100, 10 @ 99.99; asks 10 @ 100.01, 50 @ 100.02
+ * book.bidPrice.set([100, 99.99]); book.bidSize.set([30, 10]);
+ * book.askPrice.set([100.01, 100.02]); book.askSize.set([10, 50]);
+ * const f = new BookFeatures({ tickSize: 0.01, levels: 2, decay: 0.3, bandTicks: 5 });
  * f.update(book);
- * f.imbalanceTop; f.imbalance; f.liquidityRatio; f.depthPerSpreadTick;
+ * f.imbalanceTop; // 0.5
+ * f.imbalance; // ≈ -0.114
+ * f.depthPerSpreadTick; // 100: all 100 lots are within 5 ticks, spread 1 tick
+ * f.liquidityRatio; // ≈ 10 000: the same depth per unit of price spread
  * ```
  */
 export class BookFeatures {

@@ -77,8 +77,11 @@ function checkMatrix(
  *
  * @example
  * ```ts
- * const fit = fitIntegratedOfi(trainingRows, 500, 10);
- * const iofi = integratedOfi(fit.weights, scaledRow);
+ * // scaled OFI of 4 training windows × 2 levels, row-major
+ * const trainingRows = [1, 0.8, -2, -1.8, 0.5, 0.6, -1, -0.7];
+ * const fit = fitIntegratedOfi(trainingRows, 4, 2);
+ * fit.weights; // ≈ [0.53, 0.47]: both levels load on one factor
+ * integratedOfi(fit.weights, [0.4, 0.2]); // ≈ 0.306
  * ```
  */
 export function fitIntegratedOfi(
@@ -203,9 +206,10 @@ export function integratedOfi(weights: ArrayLike<number>, scaled: ArrayLike<numb
  *
  * @example
  * ```ts
- * const iofi = new IntegratedOfi(10).fit(trainScaled, trainRows);
- * // then per completed window of an OfiWindow:
- * const x = iofi.apply(win.completed, win.completedDepth);
+ * const trainScaled = [1, 0.8, -2, -1.8, 0.5, 0.6, -1, -0.7]; // 4 windows × 2 levels
+ * const iofi = new IntegratedOfi(2).fit(trainScaled, 4);
+ * // then per completed window of an OfiWindow: iofi.apply(win.completed, win.completedDepth)
+ * iofi.apply([40, 20], 100); // ≈ 0.306: raw OFI [40, 20] over an average depth of 100
  * ```
  */
 export class IntegratedOfi {

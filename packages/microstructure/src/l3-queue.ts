@@ -68,10 +68,18 @@ const key = (side: Side, price: number): number => (side === 'buy' ? price : -pr
  *
  * @example
  * ```ts
+ * import type { L3Event } from '@x/core';
+ *
  * const q = new L3QueueTracker({ lotSize: 0.1 });
  * q.track('my-order');
+ * const l3Events: L3Event[] = [
+ *   { type: 'add', ts: 1, orderId: 'a', side: 'buy', price: 100, qty: 2 },
+ *   { type: 'add', ts: 2, orderId: 'my-order', side: 'buy', price: 100, qty: 1 },
+ *   { type: 'execute', ts: 3, makerOrderId: 'a', takerOrderId: 't', side: 'buy', price: 100,
+ *     qty: 0.5, tradeId: 1 },
+ * ];
  * for (const ev of l3Events) q.apply(ev);
- * q.queueAhead('my-order'); // quantity resting ahead of it
+ * q.queueAhead('my-order'); // 1.5: quantity resting ahead of it
  * ```
  */
 export class L3QueueTracker {

@@ -343,8 +343,19 @@ function posInt(v: number, field: string, min = 1): number {
  *
  * @example
  * ```ts
+ * // 20 000 one-tick quotes whose next mid move follows the imbalance I = bid / (bid + ask)
+ * const n = 20_000;
+ * const rng = Rng.fromSeed(1);
+ * const [bidPrice, bidSize, askPrice, askSize] = [0, 1, 2, 3].map(() => new Float64Array(n));
+ * const quotes = { bidPrice, bidSize, askPrice, askSize };
+ * for (let i = 0, bid = 100; i < n; i++) {
+ *   const imb = rng.float();
+ *   quotes.bidPrice[i] = bid; quotes.askPrice[i] = bid + 0.01;
+ *   quotes.bidSize[i] = 100 * imb; quotes.askSize[i] = 100 * (1 - imb);
+ *   if (rng.float() < 0.3) bid += rng.float() < imb ? 0.01 : -0.01;
+ * }
  * const mp = fitStoikovMicroPrice(quotes, { tickSize: 0.01, imbalanceBuckets: 5 });
- * mp.microPrice(100, 30, 100.01, 10); // > mid: the bid is heavier
+ * mp.microPrice(100, 30, 100.01, 10); // ≈ 100.0062 > mid: the bid is heavier
  * ```
  */
 export function fitStoikovMicroPrice(
@@ -468,9 +479,18 @@ export interface MicroPriceTrackerOptions {
  *
  * @example
  * ```ts
- * const mp = new MicroPriceTracker({ model, horizons: [1, 50] });
+ * const book = createL2Snapshot(2); // bids 30 @ 100, 10 @ 99.99; asks 10 @ 100.01, 50 @ 100.02
+ * book.bidPrice.set([100, 99.99]); book.bidSize.set([30, 10]);
+ * book.askPrice.set([100.01, 100.02]); book.askSize.set([10, 50]);
+ * // no `model`: the imbalance-weighted mid (pass one from fitStoikovMicroPrice for Stoikov's)
+ * const mp = new MicroPriceTracker({ horizons: [1, 50] });
  * mp.update(book);
- * mp.price; mp.momentum[1]; mp.momentumEwma[1];
+ * mp.price; // 100.0075
+ * book.bidSize[0] = 5;
+ * mp.update(book);
+ * mp.price; // ≈ 100.0033
+ * mp.momentum[0]; // ≈ -0.0042, the change over 1 update (momentum[1], over 50, is still 0)
+ * mp.momentumEwma[0];
  * ```
  */
 export class MicroPriceTracker {

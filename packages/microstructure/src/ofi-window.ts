@@ -72,11 +72,15 @@ interface MutableRecord {
  *
  * @example
  * ```ts
+ * import { OrderFlowGenerator, cst2010Rates } from '@x/sim';
+ *
+ * const gen = new OrderFlowGenerator({ seed: 1, rates: cst2010Rates(5) });
+ * const books = gen.l2Snapshots(5, { count: 1000 });
  * const ofi = new MultiLevelOfi({ levels: 5 });
  * const win = new OfiWindow({
  *   levels: 5,
  *   ms: 1000,
- *   onWindow: (w) => record(w.start, w.ofi, w.depth),
+ *   onWindow: (w) => console.log(w.start, w.ofi[0], w.depth),
  * });
  * for (const book of books) if (ofi.update(book)) win.addFrom(ofi);
  * win.flush(); // the last, partial window

@@ -148,10 +148,14 @@ export interface MultiLevelOfiOptions {
  *
  * @example
  * ```ts
+ * import { OrderFlowGenerator, cst2010Rates } from '@x/sim';
+ *
+ * const gen = new OrderFlowGenerator({ seed: 1, rates: cst2010Rates(10) });
+ * const books = gen.l2Snapshots(10, { count: 100 });
  * const ofi = new MultiLevelOfi({ levels: 10 });
  * for (const book of books) {
  *   ofi.update(book);
- *   use(ofi.last[0], ofi.last[1]); // e_n at the best and the second level
+ *   console.log(ofi.last[0], ofi.last[1]); // e_n at the best and the second level
  * }
  * ```
  */

@@ -208,8 +208,9 @@ export interface DepletionRateOptions {
  * @example
  * ```ts
  * const d = new DepletionRate({ tauMs: 60_000 });
- * d.observe(ts, qtyRemoved);
- * fillProbability(ahead, d.eventRatePerMs, d.meanSize, 5_000);
+ * for (let ts = 1000; ts <= 10_000; ts += 1000) d.observe(ts, 2); // 2 lots removed every second
+ * d.eventRatePerMs; d.meanSize; // ≈ 0.0011 events per ms, 2 lots each
+ * fillProbability(3, d.eventRatePerMs, d.meanSize, 5_000); // ≈ 0.97: filled within 5 s behind 3 lots
  * ```
  */
 export class DepletionRate {

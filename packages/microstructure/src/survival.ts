@@ -286,9 +286,14 @@ export interface TopOfBookSurvivalOptions {
  *
  * @example
  * ```ts
+ * import { OrderFlowGenerator, cst2010Rates } from '@x/sim';
+ *
+ * const gen = new OrderFlowGenerator({ seed: 1, rates: cst2010Rates(5) });
+ * const books = gen.l2Snapshots(5, { count: 5000 });
  * const s = new TopOfBookSurvival();
  * for (const book of books) s.update(book);
- * s.median('buy'); s.curve('sell').survival;
+ * s.median('buy'); // median life of a best bid, in ms
+ * s.curve('sell').survival;
  * ```
  */
 export class TopOfBookSurvival {

@@ -70,8 +70,11 @@ export interface RollingWindowOptions {
  * @example
  * ```ts
  * const v = new RollingVwap({ windowMs: 60_000 });
- * v.addTrade(ts, price, qty);
- * v.vwap(now); // undefined when the window holds no trade
+ * v.addTrade(0, 100, 1);
+ * v.addTrade(30_000, 101, 3);
+ * v.vwap(30_000); // 100.75
+ * v.vwap(70_000); // 101: the first trade left the window
+ * v.vwap(200_000); // undefined when the window holds no trade
  * ```
  */
 export class RollingVwap {
@@ -252,8 +255,9 @@ export class RollingVwap {
  * @example
  * ```ts
  * const t = new RollingTwap({ windowMs: 60_000 });
- * t.update(ts, mid);
- * t.twap(now);
+ * t.update(0, 100);
+ * t.update(30_000, 102);
+ * t.twap(60_000); // 101: 30 s at 100, then 30 s at 102
  * ```
  */
 export class RollingTwap {

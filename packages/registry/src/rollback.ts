@@ -192,6 +192,7 @@ interface Watch {
  *
  * const clock = new ManualClock(0);
  * const registry = await ModelRegistry.open(mkdtempSync(join(tmpdir(), 'reg-')), { clock });
+ * await registry.register('mid', { kind: 'demo:Linear', formatVersion: 1, config: {}, tensors: {} });
  * const metrics = new ModelMetrics({ registry: new Registry() });
  * const controller = new RollbackController({
  *   registry, metrics, model: 'mid', clock,

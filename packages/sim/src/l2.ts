@@ -16,10 +16,12 @@ import { createL2Snapshot, type L2Delta, type L2Snapshot, type Side } from '@x/c
  *
  * @example
  * ```ts
+ * const generator = new OrderFlowGenerator({ seed: 42, rates: cst2010Rates(10) });
  * const tracker = new L2DeltaTracker(10);
  * const consumer = createL2Snapshot(10);
  * for (const snap of generator.l2Snapshots(10, { count: 1000 })) {
  *   tracker.diff(snap, (d) => applyL2Delta(consumer, d)); // consumer now equals snap
+ *   if (consumer.bidSize.some((q, i) => q !== snap.bidSize[i])) throw new Error('drift');
  * }
  * ```
  */
