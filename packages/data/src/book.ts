@@ -88,8 +88,13 @@ export class L2BookBuilder {
   /** The time of the last update applied (`-Infinity` before the first). */
   ts = Number.NEGATIVE_INFINITY;
 
-  /** The number of price levels on each side. */
-  get depth(): { readonly bids: number; readonly asks: number } {
+  /** The number of price levels on each side: `bids` and `asks`, every level, not only the top N. */
+  get depth(): {
+    /** Bid price levels. */
+    readonly bids: number;
+    /** Ask price levels. */
+    readonly asks: number;
+  } {
     return { bids: this.bids.n, asks: this.asks.n };
   }
 
