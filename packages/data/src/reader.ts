@@ -7,16 +7,12 @@
 import type { ValidationError } from '@x/core';
 
 /**
- * Where a reader's bytes come from: a file path or URL (read in 1 MiB chunks), a Node readable
- * stream, or any iterable or async iterable of byte chunks. Input that starts with the gzip magic
- * bytes is inflated on the way through, whatever its name.
+ * Where a reader's bytes come from: a file path (read in 1 MiB chunks), or any async iterable or
+ * iterable of byte chunks, which a Node readable stream (`fs.createReadStream`, a socket, a
+ * response body) is. Input that starts with the gzip magic bytes is inflated on the way through,
+ * whatever its name. The type names no Node type, so it needs no `@types/node` in your project.
  */
-export type ByteSource =
-  | string
-  | URL
-  | NodeJS.ReadableStream
-  | AsyncIterable<Uint8Array>
-  | Iterable<Uint8Array>;
+export type ByteSource = string | AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 
 /** What a reader does with a malformed line. */
 export type OnInvalidLine = 'throw' | 'skip';

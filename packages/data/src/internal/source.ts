@@ -12,9 +12,7 @@ import type { ByteSource } from '../reader.js';
 const CHUNK = 1 << 20;
 
 function asIterable(src: ByteSource): AsyncIterable<Uint8Array> | Iterable<Uint8Array> {
-  if (typeof src === 'string' || src instanceof URL) {
-    return createReadStream(src, { highWaterMark: CHUNK });
-  }
+  if (typeof src === 'string') return createReadStream(src, { highWaterMark: CHUNK });
   return src as AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 }
 
@@ -62,7 +60,5 @@ export async function* byteChunks(src: ByteSource): AsyncGenerator<Buffer> {
 /** A printable name for a source, for error messages. */
 export function sourceName(src: ByteSource, given: string | undefined): string {
   if (given !== undefined) return given;
-  if (typeof src === 'string') return src;
-  if (src instanceof URL) return src.pathname;
-  return '<stream>';
+  return typeof src === 'string' ? src : '<stream>';
 }
