@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import type { L2Snapshot } from '@x/core';
+import type { L2Rows, L2Snapshot } from '@x/core';
 import { cst2010Rates, OrderFlowGenerator } from '@x/sim';
 import { machineInfo, sink, sinkTotal, table } from '@x/test-utils/bench';
 import {
@@ -27,7 +27,6 @@ import {
   depthImbalanceBatch,
   fitStoikovMicroPrice,
   IntegratedOfi,
-  type L2Rows,
   MicroPriceTracker,
   MultiLevelOfi,
   multiLevelOfiBatch,

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { type L2Snapshot, ValidationError } from '@x/core';
+import { type L2Rows, type L2Snapshot, ValidationError } from '@x/core';
 import {
   askSideOk,
   bidSideOk,
@@ -29,7 +29,7 @@ import {
   R_TS,
   throwBookError,
 } from './internal/book.js';
-import { checkRows, type L2Rows } from './ofi-batch.js';
+import { checkRows } from './ofi-batch.js';
 
 /** Reason code: the weighted depth of the book overflows. */
 const R_WEIGHTED = 'the weighted depth overflows';

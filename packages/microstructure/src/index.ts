@@ -84,7 +84,7 @@ export {
   type OfiLevelMode,
   ofiContribution,
 } from './ofi.js';
-export { type L2Rows, type MultiLevelOfiBatch, multiLevelOfiBatch } from './ofi-batch.js';
+export { type MultiLevelOfiBatch, multiLevelOfiBatch } from './ofi-batch.js';
 export { OfiWindow, type OfiWindowOptions, type OfiWindowRecord } from './ofi-window.js';
 export {
   DepletionRate,

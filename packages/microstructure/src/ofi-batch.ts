@@ -4,31 +4,10 @@
  *
  * @module
  */
-import { ValidationError } from '@x/core';
+import { type L2Rows, ValidationError } from '@x/core';
 import { bookRowReason, R_BOOK, R_OFFGRID, R_TS, throwBookError } from './internal/book.js';
 import { depthStep, gridSide, resolveOfiOptions, tickKernel } from './internal/ofi-kernels.js';
 import type { MultiLevelOfi, MultiLevelOfiOptions } from './ofi.js';
-
-/**
- * A batch of L2 books on flat row-major typed arrays: row r, level j of a side is at index
- * r·levels + j. The layout per row is that of `L2Snapshot`.
- */
-export interface L2Rows {
-  /** Number of books. */
-  readonly rows: number;
-  /** N, levels per side in each row. */
-  readonly levels: number;
-  /** Timestamps in milliseconds, one per row (optional: rows are then taken as in order). */
-  readonly ts?: Float64Array;
-  /** Bid prices, rows × N. */
-  readonly bidPrice: Float64Array;
-  /** Bid sizes, rows × N. */
-  readonly bidSize: Float64Array;
-  /** Ask prices, rows × N. */
-  readonly askPrice: Float64Array;
-  /** Ask sizes, rows × N. */
-  readonly askSize: Float64Array;
-}
 
 /** Result of {@link multiLevelOfiBatch}. */
 export interface MultiLevelOfiBatch {
