@@ -62,12 +62,19 @@ function engineTimeInForce(c: SubmitCommand): OrderRequest['timeInForce'] | 'uns
  *
  * @example
  * ```ts
+ * import { bracket, OrderManager } from '@x/oco';
+ * import { MatchingEngine } from '@x/sim';
+ *
  * const inst = Instrument.create({ symbol: 'XYZ', tickSize: '0.01', lotSize: '1' });
  * const engine = new MatchingEngine(inst, { clock: new ManualClock(0) });
+ * engine.submit({ orderId: 'mm', side: 'sell', type: 'limit', price: '100', qty: '5' });
  * const om = new OrderManager({ instruments: [inst], venue: SIM_VENUE_PROFILE });
  * const venue = new SimOcoVenue(engine);
+ * const spec = bracket({ id: 'b1', symbol: 'XYZ', side: 'buy', qty: '2', entryPrice: '100',
+ *   stop: { offset: { kind: 'ticks', value: 50 } }, target: { offset: { kind: 'ticks', value: 50 } } });
  * venue.send(om.apply({ type: 'create', spec }).commands);
  * for (let e = venue.next(); e !== undefined; e = venue.next()) venue.send(om.apply(e).commands);
+ * om.ledger('b1')?.entryFilled; // '2': filled against the resting offer; stop at 99.5, target 100.5 working
  * ```
  */
 export class SimOcoVenue {
@@ -228,9 +235,18 @@ export interface SimOcoSessionOptions extends SimOcoVenueOptions {
  *
  * @example
  * ```ts
+ * import { bracket, OrderManager } from '@x/oco';
+ * import { MatchingEngine } from '@x/sim';
+ *
+ * const inst = Instrument.create({ symbol: 'XYZ', tickSize: '0.01', lotSize: '1' });
+ * const engine = new MatchingEngine(inst, { clock: new ManualClock(0) });
+ * const om = new OrderManager({ instruments: [inst], venue: SIM_VENUE_PROFILE });
  * const session = new SimOcoSession(om, engine);
- * session.apply({ type: 'create', spec });
- * session.pump();
+ * session.apply({ type: 'create', spec: bracket({ id: 'b1', symbol: 'XYZ', side: 'buy', qty: '2',
+ *   entryPrice: '100', stop: { offset: { kind: 'ticks', value: 50 } },
+ *   target: { offset: { kind: 'ticks', value: 50 } } }) });
+ * session.pump(); // the entry now rests in the engine's book
+ * engine.restingQty('b1:entry:1').toString(); // '2'
  * ```
  */
 export class SimOcoSession {
