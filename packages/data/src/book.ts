@@ -101,7 +101,7 @@ export class L2BookBuilder {
   /**
    * Applies one update: the level's new total size (0 removes it).
    * @param u - the update
-   * @throws {@link ValidationError} for a non-finite or non-positive price, a negative size, or a
+   * @throws `ValidationError` for a non-finite or non-positive price, a negative size, or a
    *   time before the last update's; the book is then unchanged
    */
   apply(u: L2Update): void {

@@ -138,7 +138,7 @@ export class L3Replay {
    * when the replay starts at the second message).
    * @param book - the book, prices in currency units
    * @param tickSize - the tick in the same units, to convert prices to ticks
-   * @throws {@link ValidationError} when a price is off the tick grid or messages were applied
+   * @throws `ValidationError` when a price is off the tick grid or messages were applied
    */
   seed(book: L2Snapshot, tickSize: number): void {
     if (this.stats.messages > 0 || this.book.size() > 0) {
@@ -179,7 +179,7 @@ export class L3Replay {
   /**
    * Applies one message. All-or-nothing: a message that fails validation changes nothing.
    * @param m - the message, in ticks and lots
-   * @throws {@link ValidationError} for an unknown type, a non-integer price or size, a side
+   * @throws `ValidationError` for an unknown type, a non-integer price or size, a side
    *   other than buy/sell, or a time before the previous message's
    */
   apply(m: HistoricalMessage): void {
