@@ -87,13 +87,16 @@ class RowState {
   cols: readonly Column[];
   lastTs = Number.NEGATIVE_INFINITY;
   first = true;
+  readonly scale: number;
+  readonly sorted: boolean;
   constructor(
     readonly defaults: readonly Column[],
     readonly required: readonly Column[],
-    readonly scale: number,
-    readonly sorted: boolean,
+    options: CsvOptions,
   ) {
     this.cols = defaults;
+    this.scale = timeScale(options.timeUnit);
+    this.sorted = options.requireSorted !== false;
   }
 
   /** Returns true when this line was the header. */
@@ -136,8 +139,7 @@ export function readL2Updates(src: ByteSource, options: CsvOptions = {}): Record
   const st = new RowState(
     ['ts', 'side', 'price', 'size', 'snapshot'],
     ['ts', 'side', 'price', 'size'],
-    timeScale(options.timeUnit),
-    options.requireSorted !== false,
+    options,
   );
   return new Reader(
     src,
@@ -152,13 +154,9 @@ export function readL2Updates(src: ByteSource, options: CsvOptions = {}): Record
         const at = c.pos;
         if (col === 'ts') ts = st.time(c, c.number('timestamp'), at);
         else if (col === 'side') side = c.choice('side', SIDES) < 3 ? 'buy' : 'sell';
-        else if (col === 'price') {
-          price = c.number('price');
-          if (!c.failed && !(price > 0)) c.fail('price must be > 0', at);
-        } else if (col === 'size') {
-          size = c.number('size');
-          if (!c.failed && !(size >= 0)) c.fail('size must be >= 0', at);
-        } else if (col === 'snapshot') snapshot = c.choice('snapshot flag', BOOLS) >= 2;
+        else if (col === 'price') price = c.positive('price');
+        else if (col === 'size') size = c.nonNegative('size');
+        else if (col === 'snapshot') snapshot = c.choice('snapshot flag', BOOLS) >= 2;
         else c.skip();
         if (c.failed) return undefined;
       }
@@ -187,8 +185,7 @@ export function readTrades(src: ByteSource, options: CsvOptions = {}): RecordRea
   const st = new RowState(
     ['ts', 'price', 'size', 'side'],
     ['ts', 'price', 'size', 'side'],
-    timeScale(options.timeUnit),
-    options.requireSorted !== false,
+    options,
   );
   return new Reader(
     src,
@@ -202,13 +199,9 @@ export function readTrades(src: ByteSource, options: CsvOptions = {}): RecordRea
       for (const col of st.cols) {
         const at = c.pos;
         if (col === 'ts') ts = st.time(c, c.number('timestamp'), at);
-        else if (col === 'price') {
-          price = c.number('price');
-          if (!c.failed && !(price > 0)) c.fail('price must be > 0', at);
-        } else if (col === 'size') {
-          qty = c.number('size');
-          if (!c.failed && !(qty > 0)) c.fail('size must be > 0', at);
-        } else if (col === 'side') aggressor = c.choice('side', SIDES) < 3 ? 'buy' : 'sell';
+        else if (col === 'price') price = c.positive('price');
+        else if (col === 'size') qty = c.positive('size');
+        else if (col === 'side') aggressor = c.choice('side', SIDES) < 3 ? 'buy' : 'sell';
         else if (col === 'id') tradeId = c.text();
         else c.skip();
         if (c.failed) return undefined;

@@ -131,6 +131,22 @@ export class FieldCursor {
     return value;
   }
 
+  /** Reads a number that must be > 0 (a price, a traded size). */
+  positive(what: string): number {
+    const at = this.pos;
+    const v = this.number(what);
+    if (this.failColumn === 0 && !(v > 0)) return this.fail(`${what} must be > 0`, at);
+    return v;
+  }
+
+  /** Reads a number that must be >= 0 (a level size, where 0 removes the level). */
+  nonNegative(what: string): number {
+    const at = this.pos;
+    const v = this.number(what);
+    if (this.failColumn === 0 && !(v >= 0)) return this.fail(`${what} must be >= 0`, at);
+    return v;
+  }
+
   /** Reads an integer that fits a double exactly (|n| <= 2^53 - 1). */
   integer(what: string): number {
     const at = this.pos;
