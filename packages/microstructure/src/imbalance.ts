@@ -15,10 +15,8 @@
  *
  * @module
  */
-import { type L2Rows, type L2Snapshot, ValidationError } from '@x/core';
+import { askSideValid, bidSideValid, type L2Rows, type L2Snapshot, ValidationError } from '@x/core';
 import {
-  askSideOk,
-  bidSideOk,
   checkAllowLocked,
   checkBook,
   checkPolicy,
@@ -199,7 +197,7 @@ export function depthImbalanceBatch(rows: L2Rows, options: ImbalanceOptions = {}
     const v = new Float64Array(2);
     for (let i = 0; i < r; i++) {
       const off = i * n;
-      if (!bidSideOk(bp, bs, off, n) || !askSideOk(ap, as, off, n)) {
+      if (!bidSideValid(bp, bs, off, n) || !askSideValid(ap, as, off, n)) {
         throw new ValidationError(`row ${i}: invalid L2 book`, {
           field: 'book',
           details: { row: i },

@@ -72,30 +72,6 @@ export function crosses(bestBid: number, bestAsk: number, allowLocked: boolean):
   return bestBid > bestAsk || (bestBid === bestAsk && !allowLocked);
 }
 
-/** One side of a book at offset `off` follows the per-side rule. */
-export function bidSideOk(
-  prices: Float64Array,
-  sizes: Float64Array,
-  off: number,
-  n: number,
-): boolean {
-  let st = INF;
-  for (let i = 0; i < n; i++) st = nextBidLevel(st, prices[off + i], sizes[off + i]);
-  return !Number.isNaN(st);
-}
-
-/** The ask side of {@link bidSideOk}. */
-export function askSideOk(
-  prices: Float64Array,
-  sizes: Float64Array,
-  off: number,
-  n: number,
-): boolean {
-  let st = 0;
-  for (let i = 0; i < n; i++) st = nextAskLevel(st, prices[off + i], sizes[off + i]);
-  return !Number.isNaN(st);
-}
-
 /**
  * The rule (without timestamp and level count) on row `off` of flat arrays, n levels per side:
  * `null` when valid, else {@link R_BOOK} or {@link R_SIZE}.
