@@ -5,20 +5,15 @@
  * `exactOptionalPropertyTypes` consumers. Strings are formatted straight from the integer lots
  * and ticks (no big-decimal arithmetic on the hot path).
  */
-import type { OrderType, Side, TimeInForce } from '@x/core';
-import type { LegRole, ModifyCommand, NativeContingency, SubmitCommand } from '../types.js';
+import type { ModifyCommand, NativeContingency, SubmitCommand } from '../types.js';
 import type { GridCodec } from './units.js';
 
-/** What a submit command is built from (grid units). */
-export interface SubmitInit {
-  readonly orderId: string;
-  readonly groupId: string;
-  readonly legId: string;
-  readonly role: LegRole | 'close';
-  readonly symbol: string;
-  readonly side: Side;
-  readonly orderType: OrderType;
-  readonly timeInForce: TimeInForce;
+/** What a submit command is built from: the command's identity fields, and grid units. */
+export interface SubmitInit
+  extends Pick<
+    SubmitCommand,
+    'orderId' | 'groupId' | 'legId' | 'role' | 'symbol' | 'side' | 'orderType' | 'timeInForce'
+  > {
   readonly expireAtMs: number | null;
   readonly reduceOnly: boolean;
   readonly postOnly: boolean;
