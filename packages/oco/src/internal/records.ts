@@ -237,22 +237,25 @@ export function isExitRole(role: LegRole | 'close'): boolean {
 }
 
 /** The fields a new leg is built from; everything else starts empty. */
-export interface LegInit {
-  readonly id: string;
-  readonly role: LegRole | 'close';
-  readonly side: Side;
-  readonly orderType: OrderType;
-  readonly timeInForce: TimeInForce;
-  readonly expireAtMs: number | null;
-  readonly postOnly: boolean;
-  readonly qty: number;
-  readonly priceTicks: number | null;
-  readonly stopTicks: number | null;
-  readonly offset: OffsetRec | null;
-  readonly weight: number;
-  readonly trailing: TrailingRec | null;
-  readonly breakEven: BreakEvenRec | null;
-}
+export type LegInit = Readonly<
+  Pick<
+    LegRec,
+    | 'id'
+    | 'role'
+    | 'side'
+    | 'orderType'
+    | 'timeInForce'
+    | 'expireAtMs'
+    | 'postOnly'
+    | 'qty'
+    | 'priceTicks'
+    | 'stopTicks'
+    | 'offset'
+    | 'weight'
+    | 'trailing'
+    | 'breakEven'
+  >
+>;
 
 /** The one constructor of a leg record. */
 export function newLeg(init: LegInit): LegRec {
