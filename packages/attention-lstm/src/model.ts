@@ -12,6 +12,7 @@ import {
   type DType,
   type ExportableModel,
   type ExportedModel,
+  type FloatArray,
   type ModelImporter,
   type NamedTensors,
   type Tensor,
@@ -198,14 +199,16 @@ export class AttentionLstm implements ExportableModel {
    * @returns tensors by PyTorch `state_dict` name, in `state_dict` order
    */
   parameters(): NamedTensors {
+    return this.#named(this.#net.params, this.config.dtype, false);
+  }
+
+  /** Each parameter's slice of `buffer` as a named tensor: a view, or a copy with `copy`. */
+  #named(buffer: FloatArray, dtype: DType, copy: boolean): Record<string, Tensor> {
     const out: Record<string, Tensor> = {};
-    const params = this.#net.params;
     for (const p of this.parameterInfo) {
-      out[p.name] = tensor(
-        this.config.dtype,
-        p.shape,
-        params.subarray(p.offset, p.offset + p.size) as never,
-      ) as Tensor;
+      const end = p.offset + p.size;
+      const data = copy ? buffer.slice(p.offset, end) : buffer.subarray(p.offset, end);
+      out[p.name] = tensor(dtype, p.shape, data as never) as Tensor;
     }
     return out;
   }
@@ -215,12 +218,7 @@ export class AttentionLstm implements ExportableModel {
    * @returns tensors by parameter name
    */
   gradients(): NamedTensors {
-    const out: Record<string, Tensor> = {};
-    const g = this.#net.grads;
-    for (const p of this.parameterInfo) {
-      out[p.name] = tensor('float64', p.shape, g.subarray(p.offset, p.offset + p.size));
-    }
-    return out;
+    return this.#named(this.#net.grads, 'float64', false);
   }
 
   /** Resets the gradient accumulators ({@link AttentionLstm.grads}) to zero. */
@@ -236,15 +234,7 @@ export class AttentionLstm implements ExportableModel {
    * @returns the exported model
    */
   exportModel(): ExportedModel {
-    const tensors: Record<string, Tensor> = {};
-    const params = this.#net.params;
-    for (const p of this.parameterInfo) {
-      tensors[p.name] = tensor(
-        this.config.dtype,
-        p.shape,
-        params.slice(p.offset, p.offset + p.size) as never,
-      ) as Tensor;
-    }
+    const tensors = this.#named(this.#net.params, this.config.dtype, true);
     return {
       kind: ATTENTION_LSTM_KIND,
       formatVersion: ATTENTION_LSTM_FORMAT_VERSION,
