@@ -12,6 +12,7 @@ import {
   type JsonObject,
   type Matrix,
   type ModelImporter,
+  mostProbableClass,
   type Regressor,
   type Tensor,
   ValidationError,
@@ -213,15 +214,7 @@ export class AttentionLstmClassifier implements Classifier<Tensor>, ExportableMo
    * @throws `InvalidStateError` (from `@x/core`) before `fit`
    */
   predict(x: Tensor): Int32Array {
-    const p = this.predictProba(x);
-    const [n, K] = p.shape as [number, number];
-    const out = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      let best = 0;
-      for (let k = 1; k < K; k++) if (p.data[i * K + k]! > p.data[i * K + best]!) best = k;
-      out[i] = this.classes[best]!;
-    }
-    return out;
+    return mostProbableClass(this.predictProba(x), this.classes);
   }
 
   /**

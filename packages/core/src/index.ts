@@ -76,6 +76,7 @@ export {
   type JsonValue,
   type Matrix,
   type ModelImporter,
+  mostProbableClass,
   type Regressor,
   validateExportedModel,
 } from './model.js';

@@ -7,7 +7,7 @@
  */
 import type { NdArray } from 'ndarray';
 import { ValidationError } from './errors.js';
-import { type NamedTensors, shapeSize } from './tensor.js';
+import { isContiguous, type NamedTensors, shapeSize, toContiguous } from './tensor.js';
 
 /** A JSON value. */
 export type JsonValue =
@@ -125,4 +125,37 @@ export function validateExportedModel(exported: ExportedModel, expectedKind: str
       throw new ValidationError(`tensor '${name}' size does not match its shape`, { field: name });
     }
   }
+}
+
+/**
+ * The most probable class of each row of a probability matrix, as {@link Classifier.predict}
+ * derives it from {@link Classifier.predictProba}: the first of equal maxima wins (numpy's and
+ * scikit-learn's `argmax` rule), so ties go to the smallest label when `classes` is sorted.
+ * @param proba - probabilities, shape `[samples, classes]`
+ * @param classes - the label of each column
+ * @returns one label per row
+ * @throws {@link ValidationError} when `classes` does not match the matrix's columns
+ *
+ * @example
+ * ```ts
+ * const p = tensor('float64', [2, 2], new Float64Array([0.2, 0.8, 0.5, 0.5]));
+ * mostProbableClass(p, new Int32Array([3, 7])); // Int32Array [7, 3]
+ * ```
+ */
+export function mostProbableClass(proba: Matrix, classes: Int32Array): Int32Array {
+  const n = proba.shape[0] ?? 0;
+  const K = proba.shape[1] ?? 0;
+  if (K !== classes.length || K === 0) {
+    throw new ValidationError(`${classes.length} class labels for ${K} probability columns`, {
+      field: 'classes',
+    });
+  }
+  const c = (isContiguous(proba) ? proba : toContiguous(proba)).data;
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let k = 1; k < K; k++) if (c[i * K + k]! > c[i * K + best]!) best = k;
+    out[i] = classes[best]!;
+  }
+  return out;
 }

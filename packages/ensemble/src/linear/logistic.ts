@@ -11,6 +11,7 @@ import {
   type ExportedModel,
   type Matrix,
   type ModelImporter,
+  mostProbableClass,
   tensor,
   ValidationError,
   validateExportedModel,
@@ -178,16 +179,7 @@ export class LogisticRegression implements Classifier, ExportableModel {
    * @param x - [samples, features]
    */
   predict(x: Matrix): Int32Array {
-    const p = this.predictProba(x);
-    const K = this.classes.length;
-    const n = p.shape[0]!;
-    const out = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      let best = 0;
-      for (let k = 1; k < K; k++) if (p.data[i * K + k]! > p.data[i * K + best]!) best = k;
-      out[i] = this.classes[best]!;
-    }
-    return out;
+    return mostProbableClass(this.predictProba(x), this.classes);
   }
 
   /** The model as config (options, classes) plus tensors `coef` [rows, features] and `intercept` [rows]. */
