@@ -69,6 +69,8 @@ export {
   type AutocovNoiseEstimate,
   type NoiseEstimate,
   type NoiseOptions,
+  type RvNoiseEstimate,
+  type RvNoiseOptions,
   noiseVarianceAutocov,
   noiseVarianceRv,
   type OptimalSampling,
