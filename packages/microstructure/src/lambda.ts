@@ -11,7 +11,7 @@
  * @module
  */
 import { ValidationError } from '@x/core';
-import { normalQuantile } from './internal/dist.js';
+import { normalInterval } from './internal/dist.js';
 import {
   type CovType,
   checkCovType,
@@ -381,11 +381,7 @@ function fitImpact(
     r2: fit.r2,
     n,
     confidenceInterval(level = 0.95): [number, number] {
-      if (!(level > 0 && level < 1)) {
-        throw new ValidationError('level must be in (0, 1)', { field: 'level', value: level });
-      }
-      const z = normalQuantile(0.5 + level / 2);
-      return [lambda - z * se, lambda + z * se];
+      return normalInterval(lambda, se, level);
     },
   };
 }

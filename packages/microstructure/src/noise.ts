@@ -11,7 +11,7 @@
  * @module
  */
 import { ValidationError } from '@x/core';
-import { normalQuantile } from './internal/dist.js';
+import { normalInterval } from './internal/dist.js';
 
 /** Options shared by the noise estimators. */
 export interface NoiseOptions {
@@ -41,11 +41,7 @@ function estimate(value: number, stdError: number, n: number): NoiseEstimate {
     stdError,
     n,
     confidenceInterval(level = 0.95): [number, number] {
-      if (!(level > 0 && level < 1)) {
-        throw new ValidationError('level must be in (0, 1)', { field: 'level', value: level });
-      }
-      const z = normalQuantile(0.5 + level / 2);
-      return [value - z * stdError, value + z * stdError];
+      return normalInterval(value, stdError, level);
     },
   };
 }
