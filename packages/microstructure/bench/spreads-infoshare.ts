@@ -213,7 +213,7 @@ const rollMs = best(() => {
 rows3.push(['rollSpread', rollMs, (rollMs * 1e6) / n]);
 const tsMs = best(() => {
   const s = tradeSpreads(
-    { ts, price: p, side: q },
+    { ts, price: p, sign: q },
     { ts: qts, bidPrice: bid, askPrice: ask },
     { horizons: [1, 5, 60] },
   );

@@ -5,6 +5,8 @@
  * @module
  */
 import { ValidationError } from '@x/core';
+import { normalInterval } from './internal/dist.js';
+import { choleskySolve } from './internal/ols.js';
 import { fitVar, maRep, selectVarOrder, type VarFit } from './internal/var.js';
 
 /** Options of {@link hasbrouckVar}. */
@@ -61,6 +63,18 @@ export interface HasbrouckVar {
    * limit, computed exactly as [(I − A(1))⁻¹ (1, b₀)']_r.
    */
   readonly permanentImpact: number;
+  /**
+   * Delta-method standard error of {@link HasbrouckVar.permanentImpact} (see
+   * {@link hasbrouckVar}).
+   */
+  readonly permanentImpactStdError: number;
+  /**
+   * Two-sided normal confidence interval of the permanent impact from its standard error.
+   * @param level - coverage in (0, 1), default 0.95
+   * @returns [low, high]
+   * @throws `ValidationError` unless level is in (0, 1)
+   */
+  permanentImpactInterval(level?: number): [number, number];
   /** Response of r_{t+h} to a unit trade innovation, h = 0 … horizon. */
   readonly impulse: Float64Array;
   /** Cumulative response Σ_{j≤h} impulse[j] (converges to permanentImpact). */
@@ -112,6 +126,15 @@ export interface HasbrouckVar {
  * Conventions: event time (one row per trade); r_t is the change in the (log or level) midquote
  * from before trade t to before trade t + 1, in whatever unit it is passed (impact is in that
  * unit per unit of x); x_t is the signed trade (+1/−1 or signed size; buyer-initiated positive).
+ *
+ * Standard error of the permanent impact θ = a·s, a = e_r'(I − A(1))⁻¹, s = (1, b₀)': the delta
+ * method (Lütkepohl 2005, §3.7.1, Proposition 3.6 for the long-run effects (I − A(1))⁻¹) with the
+ * analytic gradient ∂θ/∂A_l[i][j] = a_i·w_j for every lag l, w = (I − A(1))⁻¹s, and
+ * ∂θ/∂b₀ = a_r. With the reduced-form slopes' covariance Σ_u ⊗ (Z'Z)⁻¹ (statsmodels
+ * `cov_params`) the first part is (aΣ_u a')·h'(Z'Z)⁻¹h, h the design-row vector holding w_j at
+ * every lag of variable j (0 at the intercept); b₀ is the OLS slope of the structural return
+ * equation, with variance Var(v₁)/Σ(x_t − E[x_t | past])² (Frisch–Waugh), asymptotically
+ * uncorrelated with the reduced-form slopes. Var θ̂ = (aΣ_u a')·h'(Z'Z)⁻¹h + a_r²·Var b̂₀.
  *
  * @param returns - r_t per trade
  * @param trades - x_t per trade
@@ -261,6 +284,10 @@ function structural(
   const a1 = m[0] / det;
   const permanentImpact = a0 + a1 * b0;
   const efficientVariance = a0 * a0 * sigmaU[0] + 2 * a0 * a1 * sigmaU[1] + a1 * a1 * sigmaU[3];
+  const innovationVariance = srr - (srx * srx) / sxx;
+  const permanentImpactStdError = Math.sqrt(
+    impactVariance(fit, m, det, b0, efficientVariance, a1, innovationVariance),
+  );
   const tradeCorrelatedShare =
     efficientVariance > 0 ? (permanentImpact * permanentImpact * sxx) / efficientVariance : 0;
   return {
@@ -271,7 +298,7 @@ function structural(
       contemporaneousTrade: b0,
       returnLags: aR,
       tradeLags: bR,
-      innovationVariance: srr - (srx * srx) / sxx,
+      innovationVariance,
     },
     tradeEquation: {
       intercept: intercept[0],
@@ -280,6 +307,10 @@ function structural(
       innovationVariance: sxx,
     },
     permanentImpact,
+    permanentImpactStdError,
+    permanentImpactInterval(level = 0.95): [number, number] {
+      return normalInterval(permanentImpact, permanentImpactStdError, level);
+    },
     impulse,
     cumulativeImpulse,
     tradeCorrelatedShare,
@@ -287,4 +318,36 @@ function structural(
     reducedForm: { params: fit.params, sigmaU, irfs: phi },
     ...(lagSelection === undefined ? {} : { lagSelection }),
   };
+}
+
+/**
+ * Var θ̂ of the permanent impact by the delta method (see {@link hasbrouckVar}): m = I − A(1)
+ * (2×2 row-major, determinant det), a_r = a1, aΣ_u a' = efficientVariance.
+ */
+function impactVariance(
+  fit: VarFit,
+  m: Float64Array,
+  det: number,
+  b0: number,
+  efficientVariance: number,
+  a1: number,
+  innovationVariance: number,
+): number {
+  const { p, gram, sigmaU, dfResid } = fit;
+  // w = (I − A(1))⁻¹ (1, b0)'
+  const w0 = (m[3] - m[1] * b0) / det;
+  const w1 = (m[0] * b0 - m[2]) / det;
+  const kt = fit.trend === 'c' ? 1 : 0;
+  const dim = kt + 2 * p;
+  const h = new Float64Array(dim);
+  for (let l = 0; l < p; l++) {
+    h[kt + 2 * l] = w0;
+    h[kt + 2 * l + 1] = w1;
+  }
+  const g = choleskySolve(gram, h, dim, 1, 'Hasbrouck VAR (VAR design)');
+  let q = 0;
+  for (let i = 0; i < dim; i++) q += h[i] * g[i];
+  // b0: OLS slope of the structural return equation (one more regressor than the reduced form)
+  const varB0 = innovationVariance / ((dfResid - 1) * sigmaU[0]);
+  return efficientVariance * q + a1 * a1 * varB0;
 }

@@ -52,7 +52,6 @@ export {
   type ImpactRegressionOptions,
   kyleLambda,
   type TradeBars,
-  type TradeColumns,
   tradeBars,
 } from './lambda.js';
 export {
@@ -74,6 +73,8 @@ export {
   type OptimalSampling,
   type OptimalSamplingOptions,
   optimalSamplingFrequency,
+  type RvNoiseEstimate,
+  type RvNoiseOptions,
   type Tsrv,
   type TsrvOptions,
   tsrv,
@@ -105,7 +106,6 @@ export {
   type SpreadMeasure,
   type TradeSpreads,
   type TradeSpreadsOptions,
-  type TradeTape,
   tradeSpreads,
 } from './spreads.js';
 export {
@@ -116,6 +116,7 @@ export {
   TopOfBookSurvival,
   type TopOfBookSurvivalOptions,
 } from './survival.js';
+export type { TradeColumns } from './trade-columns.js';
 export {
   fitVecm,
   type VecmCointegration,

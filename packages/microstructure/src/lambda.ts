@@ -11,7 +11,7 @@
  * @module
  */
 import { ValidationError } from '@x/core';
-import { normalQuantile } from './internal/dist.js';
+import { normalInterval } from './internal/dist.js';
 import {
   type CovType,
   checkCovType,
@@ -20,20 +20,10 @@ import {
   olsCovariance,
   standardErrors,
 } from './internal/ols.js';
+import { checkTradeColumns } from './internal/trade-columns.js';
+import type { TradeColumns } from './trade-columns.js';
 
 export type { CovType } from './internal/ols.js';
-
-/** Trades as columns. Row i is one print. */
-export interface TradeColumns {
-  /** Time in ms, finite and non-decreasing. */
-  readonly ts: ArrayLike<number>;
-  /** Trade price, finite and > 0. */
-  readonly price: ArrayLike<number>;
-  /** Quantity, finite and > 0. */
-  readonly qty: ArrayLike<number>;
-  /** Aggressor sign: +1 buyer-initiated, −1 seller-initiated. */
-  readonly sign: ArrayLike<number>;
-}
 
 /** Time bars of trades (see {@link tradeBars}). */
 export interface TradeBars {
@@ -66,7 +56,7 @@ const MAX_BARS = 50_000_000;
  * Aggregates trades into consecutive time bars of `barMs`, aligned to multiples of `barMs`, from
  * the first trade's bar to the last one's; empty bars are kept (zero flow, unchanged close).
  *
- * @param trades - columns of equal length, time-sorted
+ * @param trades - columns of equal length, time-sorted, timestamps in ms, with `qty` and `sign`
  * @param barMs - bar length in ms (> 0)
  * @returns the bars
  * @throws `ValidationError` on unsorted or non-finite timestamps, a price or quantity that is not
@@ -83,20 +73,13 @@ const MAX_BARS = 50_000_000;
  * console.log(bars.bars, Array.from(bars.signedVolume)); // 2 [3, -1]
  * ```
  */
-export function tradeBars(trades: TradeColumns, barMs: number): TradeBars {
-  const { ts, price, qty, sign } = trades;
-  const n = ts.length;
-  if (price.length !== n || qty.length !== n || sign.length !== n) {
-    throw new ValidationError('trade columns must have equal lengths', {
-      field: 'trades',
-      details: { ts: n, price: price.length, qty: qty.length, sign: sign.length },
-    });
-  }
-  if (n === 0) throw new ValidationError('no trades', { field: 'trades' });
+export function tradeBars(trades: Required<TradeColumns>, barMs: number): TradeBars {
   if (!(Number.isFinite(barMs) && barMs > 0)) {
     throw new ValidationError('barMs must be finite and > 0', { field: 'barMs', value: barMs });
   }
-  for (let i = 0; i < n; i++) checkTrade(ts, price, qty, sign, i);
+  checkTradeColumns(trades, { qty: true, sign: true });
+  const { ts, price, qty, sign } = trades;
+  const n = ts.length;
   const first = Math.floor(ts[0] / barMs);
   const bars = Math.floor(ts[n - 1] / barMs) - first + 1;
   if (bars > MAX_BARS) {
@@ -140,43 +123,6 @@ export function tradeBars(trades: TradeColumns, barMs: number): TradeBars {
     prev = close;
   }
   return out;
-}
-
-function checkTrade(
-  ts: ArrayLike<number>,
-  price: ArrayLike<number>,
-  qty: ArrayLike<number>,
-  sign: ArrayLike<number>,
-  i: number,
-): void {
-  const t = ts[i];
-  if (!Number.isFinite(t) || (i > 0 && t < ts[i - 1])) {
-    throw new ValidationError(`trade ${i}: ts ${t} is not finite or is before the previous trade`, {
-      field: 'ts',
-      value: t,
-      details: { index: i },
-    });
-  }
-  if (!(Number.isFinite(price[i]) && price[i] > 0)) {
-    throw new ValidationError(`trade ${i}: price must be finite and > 0`, {
-      field: 'price',
-      value: price[i],
-      details: { index: i },
-    });
-  }
-  if (!(Number.isFinite(qty[i]) && qty[i] > 0)) {
-    throw new ValidationError(`trade ${i}: qty must be finite and > 0`, {
-      field: 'qty',
-      value: qty[i],
-      details: { index: i },
-    });
-  }
-  if (sign[i] !== 1 && sign[i] !== -1) {
-    throw new ValidationError(
-      `trade ${i}: sign must be +1 (buyer-initiated) or -1 (seller-initiated)`,
-      { field: 'sign', value: sign[i], details: { index: i } },
-    );
-  }
 }
 
 /** Options of {@link kyleLambda} and {@link hasbrouckLambda}. */
@@ -381,11 +327,7 @@ function fitImpact(
     r2: fit.r2,
     n,
     confidenceInterval(level = 0.95): [number, number] {
-      if (!(level > 0 && level < 1)) {
-        throw new ValidationError('level must be in (0, 1)', { field: 'level', value: level });
-      }
-      const z = normalQuantile(0.5 + level / 2);
-      return [lambda - z * se, lambda + z * se];
+      return normalInterval(lambda, se, level);
     },
   };
 }

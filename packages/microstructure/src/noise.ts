@@ -11,7 +11,7 @@
  * @module
  */
 import { ValidationError } from '@x/core';
-import { normalQuantile } from './internal/dist.js';
+import { normalInterval } from './internal/dist.js';
 
 /** Options shared by the noise estimators. */
 export interface NoiseOptions {
@@ -41,11 +41,7 @@ function estimate(value: number, stdError: number, n: number): NoiseEstimate {
     stdError,
     n,
     confidenceInterval(level = 0.95): [number, number] {
-      if (!(level > 0 && level < 1)) {
-        throw new ValidationError('level must be in (0, 1)', { field: 'level', value: level });
-      }
-      const z = normalQuantile(0.5 + level / 2);
-      return [value - z * stdError, value + z * stdError];
+      return normalInterval(value, stdError, level);
     },
   };
 }
@@ -86,16 +82,52 @@ function returnsOf(price: ArrayLike<number>, options: NoiseOptions, min: number)
   return r;
 }
 
+/** Options of {@link noiseVarianceRv}. */
+export interface RvNoiseOptions extends NoiseOptions {
+  /**
+   * Subtract the efficient price's share of RV, estimated by {@link tsrv}: ω̂² = (RV − IV̂)/(2n)
+   * instead of RV/(2n) (default false). Use it when the noise does not dwarf the efficient
+   * variance per step (IV/n not ≪ ω²), where RV/(2n) is biased upward by IV/(2n).
+   */
+  readonly biasCorrected?: boolean;
+  /** K of the TSRV behind the correction (default: {@link tsrv}'s optimal K). */
+  readonly subsamples?: number;
+}
+
+/** Result of {@link noiseVarianceRv}. */
+export interface RvNoiseEstimate extends NoiseEstimate {
+  /** IV̂/(2n), what the bias correction subtracted from RV/(2n); 0 without `biasCorrected`. */
+  readonly biasCorrection: number;
+  /** IV̂, the TSRV of the efficient price behind the correction; undefined without it. */
+  readonly integratedVariance: number | undefined;
+}
+
 /**
  * Noise variance from realized variance: ω̂² = RV / (2n), RV = Σ r_i² over all n returns (ZMA
  * 2005, eq. 2.5 / Bandi and Russell 2008). E ω̂² = ω² + IV/(2n): the bias vanishes as n grows with
  * the noise dominating RV at the highest frequency. Standard error √(Eε⁴/n) (ZMA 2005, eq. 2.6)
  * with Eε⁴ estimated by (1/2n) Σ r⁴ − 3ω̂⁴, floored at ω̂⁴ (Jensen).
  *
+ * With `biasCorrected`, the efficient price's contribution is removed with the two-scale estimate
+ * of the integrated variance (the IV/(2n) bias of ZMA 2005's RV/2n removed as Hansen and Lunde
+ * 2006, "Realized variance and market microstructure noise", JBES 24(2), use with a
+ * low-frequency IV̂; here IV̂ is the unbiased TSRV of the same sample):
+ *
+ *   ω̂² = (RV − IV̂) / (2n),   IV̂ = TSRV,
+ *
+ * and the standard error is the delta method on this linear map of (RV, IV̂):
+ * Var ≈ [4n·Eε⁴ + 8ω²·IV + 8nω⁴/K + Var IV̂] / (2n)², where 8ω²IV is the variance of RV's
+ * efficient-noise cross term, 8nω⁴/K is −2·Cov(RV, IV̂) (the two share the lag-one noise
+ * products ε_i ε_{i−1}, with weights −2 and 2/K), Var IV̂ is ZMA's Theorem 4 (as in
+ * {@link tsrv}), and Eε⁴ = (1/2n) Σ r⁴ − 3ω̂⁴ − 6ω̂²·IV̂/n − (3/2)(IV̂/n)² (the fourth moment of
+ * a return with Gaussian efficient part of variance IV/n), floored at ω̂⁴.
+ *
  * @param price - observed prices in time order, at the highest frequency
- * @param options - `log` (default true)
+ * @param options - `log` (default true), `biasCorrected` (default false), `subsamples`
  * @returns ω̂² with its standard error and interval
- * @throws `ValidationError` on fewer than 3 prices, NaN, a price <= 0 with `log`, or constant prices
+ * @throws `ValidationError` on fewer than 3 prices (9 with `biasCorrected`), NaN, a price <= 0
+ *   with `log`, constant prices, `subsamples` outside [2, n/2], or, with `biasCorrected`,
+ *   RV <= IV̂ (no noise is detectable at this frequency: the corrected estimate is not positive)
  *
  * @example
  * ```ts
@@ -106,9 +138,10 @@ function returnsOf(price: ArrayLike<number>, options: NoiseOptions, min: number)
  */
 export function noiseVarianceRv(
   price: ArrayLike<number>,
-  options: NoiseOptions = {},
-): NoiseEstimate {
-  const r = returnsOf(price, options, 2);
+  options: RvNoiseOptions = {},
+): RvNoiseEstimate {
+  const corrected = options.biasCorrected ?? false;
+  const r = returnsOf(price, options, corrected ? 8 : 2);
   const n = r.length;
   let rv = 0;
   let r4 = 0;
@@ -117,9 +150,34 @@ export function noiseVarianceRv(
     rv += q;
     r4 += q * q;
   }
-  const w2 = rv / (2 * n);
-  const e4 = Math.max(r4 / (2 * n) - 3 * w2 * w2, w2 * w2);
-  return estimate(w2, Math.sqrt(e4 / n), n);
+  if (!corrected) {
+    const w2 = rv / (2 * n);
+    const e4 = Math.max(r4 / (2 * n) - 3 * w2 * w2, w2 * w2);
+    return {
+      ...estimate(w2, Math.sqrt(e4 / n), n),
+      biasCorrection: 0,
+      integratedVariance: undefined,
+    };
+  }
+  const t = tsrvOfReturns(r, options.subsamples);
+  const iv = Math.max(t.value, 0);
+  if (!(rv > iv)) {
+    throw new ValidationError(
+      `RV = ${rv} <= TSRV = ${iv}: no microstructure noise is detectable at this frequency, the bias-corrected noise variance is not positive`,
+      { field: 'price', details: { rv, tsrv: iv } },
+    );
+  }
+  const w2 = (rv - iv) / (2 * n);
+  const step = iv / n;
+  const e4 = Math.max(r4 / (2 * n) - 3 * w2 * w2 - 6 * w2 * step - 1.5 * step * step, w2 * w2);
+  const K = t.subsamples;
+  const variance =
+    (4 * n * e4 + 8 * w2 * iv + (8 * n * w2 * w2) / K + t.stdError * t.stdError) / (4 * n * n);
+  return {
+    ...estimate(w2, Math.sqrt(variance), n),
+    biasCorrection: iv / (2 * n),
+    integratedVariance: iv,
+  };
 }
 
 /** Result of {@link noiseVarianceAutocov}. */
@@ -253,13 +311,17 @@ export interface Tsrv extends NoiseEstimate {
  * ```
  */
 export function tsrv(price: ArrayLike<number>, options: TsrvOptions = {}): Tsrv {
-  const r = returnsOf(price, options, 8);
+  return tsrvOfReturns(returnsOf(price, options, 8), options.subsamples);
+}
+
+/** TSRV of validated returns (n >= 8), K given or ZMA's optimal K. */
+function tsrvOfReturns(r: Float64Array, subsamples: number | undefined): Tsrv {
   const n = r.length;
   let rvAll = 0;
   for (let i = 0; i < n; i++) rvAll += r[i] * r[i];
   const w2 = rvAll / (2 * n);
   const e4 = noiseFourthMoment(r, w2);
-  let K = options.subsamples;
+  let K = subsamples;
   if (K === undefined) {
     const k0 = Math.min(Math.floor(n / 2), Math.max(2, Math.ceil(n ** (2 / 3))));
     const q0 = sparse(r, k0, w2, e4).quarticity;

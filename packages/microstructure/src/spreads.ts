@@ -6,22 +6,8 @@
  */
 import { assertAllFinite, assertInteger, ValidationError } from '@x/core';
 import { normalQuantile } from './internal/dist.js';
-
-/** Trades in time order. */
-export interface TradeTape {
-  /** Timestamps, non-decreasing, in any unit (the horizons use the same unit). */
-  readonly ts: ArrayLike<number>;
-  /** Trade prices. */
-  readonly price: ArrayLike<number>;
-  /** Trade sizes (> 0), for size-weighted means; equal weights when absent. */
-  readonly size?: ArrayLike<number>;
-  /**
-   * Aggressor side, +1 buyer-initiated, −1 seller-initiated. When absent, trades are signed by
-   * the quote rule against the prevailing midpoint and, at the midpoint, the tick test (Lee and
-   * Ready 1991); a trade neither rule signs is left out.
-   */
-  readonly side?: ArrayLike<number>;
-}
+import { checkTradeColumns } from './internal/trade-columns.js';
+import type { TradeColumns } from './trade-columns.js';
 
 /** Top-of-book quote updates in time order. */
 export interface QuoteTape {
@@ -48,7 +34,7 @@ export interface TradeSpreadsOptions {
 export interface SpreadMeasure {
   /** Equal-weighted mean, in price units. */
   readonly mean: number;
-  /** Size-weighted mean, in price units (equal to `mean` without sizes). */
+  /** Size-weighted mean, in price units (equal to `mean` without quantities). */
   readonly sizeWeighted: number;
   /** Equal-weighted mean in basis points of the prevailing midpoint at the trade. */
   readonly meanBps: number;
@@ -75,11 +61,11 @@ export interface HorizonSpreads {
 export interface TradeSpreads {
   /** Trades given. */
   readonly trades: number;
-  /** Trades with a prevailing quote and a side (given or classified). */
+  /** Trades with a prevailing quote and a sign (given or classified). */
   readonly matched: number;
   /** Trades before the first quote (no prevailing quote). */
   readonly beforeFirstQuote: number;
-  /** Trades the quote rule and tick test could not sign (only without `side`). */
+  /** Trades the quote rule and tick test could not sign (only without `sign`). */
   readonly unsigned: number;
   /** Quoted spread a − b at the matched trades. */
   readonly quoted: SpreadMeasure;
@@ -132,49 +118,19 @@ function checkSorted(ts: ArrayLike<number>, field: string): void {
   }
 }
 
-function checkTapes(trades: TradeTape, quotes: QuoteTape): void {
-  const n = trades.ts.length;
+function checkTapes(trades: TradeColumns, quotes: QuoteTape): void {
+  checkTradeColumns(trades);
   const m = quotes.ts.length;
-  if (n === 0) throw new ValidationError('no trades', { field: 'trades' });
   if (m === 0) throw new ValidationError('no quotes', { field: 'quotes' });
-  for (const [name, a] of [
-    ['trades.price', trades.price],
-    ['trades.size', trades.size],
-    ['trades.side', trades.side],
-  ] as const) {
-    if (a !== undefined && a.length !== n) {
-      throw new ValidationError(`${name} has ${a.length} entries, trades.ts has ${n}`, {
-        field: name,
-      });
-    }
-  }
   if (quotes.bidPrice.length !== m || quotes.askPrice.length !== m) {
     throw new ValidationError('quotes.bidPrice, quotes.askPrice and quotes.ts differ in length', {
       field: 'quotes',
     });
   }
-  assertAllFinite(trades.ts, 'trades.ts');
-  assertAllFinite(trades.price, 'trades.price');
   assertAllFinite(quotes.ts, 'quotes.ts');
   assertAllFinite(quotes.bidPrice, 'quotes.bidPrice');
   assertAllFinite(quotes.askPrice, 'quotes.askPrice');
-  checkSorted(trades.ts, 'trades.ts');
   checkSorted(quotes.ts, 'quotes.ts');
-  for (let i = 0; i < n; i++) {
-    if (!(trades.price[i]! > 0)) {
-      throw new ValidationError(`trades.price[${i}] must be > 0`, { field: `trades.price[${i}]` });
-    }
-    if (trades.size !== undefined && !(trades.size[i]! > 0)) {
-      throw new ValidationError(`trades.size[${i}] must be > 0`, { field: `trades.size[${i}]` });
-    }
-    const s = trades.side?.[i];
-    if (s !== undefined && s !== 1 && s !== -1) {
-      throw new ValidationError(`trades.side[${i}] must be +1 or -1`, {
-        field: `trades.side[${i}]`,
-        value: s,
-      });
-    }
-  }
   for (let j = 0; j < m; j++) {
     const b = quotes.bidPrice[j]!;
     const a = quotes.askPrice[j]!;
@@ -204,26 +160,29 @@ function checkTapes(trades: TradeTape, quotes: QuoteTape): void {
  * horizon Δ the trades with t + Δ after the last quote are left out (their later midpoint is
  * unknown). One merge pass: O(trades + quotes × horizons).
  *
- * @param trades - trade tape (timestamps, prices, optional sizes and aggressor sides)
+ * @param trades - trades in time order: timestamps (in the quotes' unit), prices, optional
+ *   quantities (`qty`, for the size-weighted means) and aggressor signs (`sign`, ±1; when absent,
+ *   trades are signed by the quote rule against the prevailing midpoint and, at the midpoint,
+ *   the tick test, Lee and Ready 1991, and a trade neither rule signs is left out)
  * @param quotes - top-of-book quote tape
  * @param options - horizons and quote lag
  * @returns the measures, with counts of matched and left-out trades
  * @throws `ValidationError` on empty or unequal-length arrays, NaN, unsorted timestamps,
- *   crossed or non-positive quotes, non-positive prices or sizes, sides other than ±1, negative
- *   or non-finite horizons, and when no trade has a prevailing quote and a side
+ *   crossed or non-positive quotes, non-positive prices or quantities, signs other than ±1, negative
+ *   or non-finite horizons, and when no trade has a prevailing quote and a sign
  *
  * @example
  * ```ts
  * import { tradeSpreads } from '@x/microstructure';
  * const quotes = { ts: [0, 10], bidPrice: [99.9, 100.0], askPrice: [100.1, 100.2] };
- * const trades = { ts: [5], price: [100.1], side: [1] }; // a buy at the ask
+ * const trades = { ts: [5], price: [100.1], sign: [1] }; // a buy at the ask
  * const s = tradeSpreads(trades, quotes, { horizons: [5] }); // the quote at 10 prevails at 5 + 5
  * console.log(s.effective.mean, s.horizons[0]?.realized?.mean, s.horizons[0]?.priceImpact?.mean);
  * // 0.2 (the full quoted spread), 0 (the mid moved up by 0.1), 0.2
  * ```
  */
 export function tradeSpreads(
-  trades: TradeTape,
+  trades: TradeColumns,
   quotes: QuoteTape,
   options: TradeSpreadsOptions,
 ): TradeSpreads {
@@ -247,7 +206,7 @@ export function tradeSpreads(
       value: lag,
     });
   }
-  const { ts, price, size, side } = trades;
+  const { ts, price, qty, sign } = trades;
   const qts = quotes.ts;
   const bid = quotes.bidPrice;
   const ask = quotes.askPrice;
@@ -274,13 +233,13 @@ export function tradeSpreads(
       continue;
     }
     const mid = (bid[j]! + ask[j]!) / 2;
-    let d = side?.[i] ?? (p > mid ? 1 : p < mid ? -1 : lastDirection);
+    let d = sign?.[i] ?? (p > mid ? 1 : p < mid ? -1 : lastDirection);
     if (d === 0) {
       unsigned++;
       continue;
     }
     d = d > 0 ? 1 : -1;
-    const w = size?.[i] ?? 1;
+    const w = qty?.[i] ?? 1;
     quoted.add(ask[j]! - bid[j]!, mid, w);
     effective.add(2 * d * (p - mid), mid, w);
     for (let k = 0; k < horizons.length; k++) {
@@ -296,7 +255,7 @@ export function tradeSpreads(
   }
   const matched = effective.n;
   if (matched === 0) {
-    throw new ValidationError('no trade has a prevailing quote and a side', { field: 'trades' });
+    throw new ValidationError('no trade has a prevailing quote and a sign', { field: 'trades' });
   }
   let area = 0;
   for (let q = 0; q + 1 < m; q++) area += (ask[q]! - bid[q]!) * (qts[q + 1]! - qts[q]!);

@@ -32,8 +32,8 @@ function load() {
   const trades = {
     ts: exec.map((m) => m[0]!),
     price: exec.map((m) => m[4]! / 1e4),
-    size: exec.map((m) => m[3]!),
-    side: exec.map((m) => -m[5]!),
+    qty: exec.map((m) => m[3]!),
+    sign: exec.map((m) => -m[5]!),
   };
   return { quotes, trades };
 }
@@ -50,7 +50,7 @@ describe.skipIf(!present)('spreads on the real LOBSTER AAPL sample', () => {
     expect(s.effective.mean).toBeGreaterThanOrEqual(s.quoted.mean - 1e-9);
     expect(s.quoted.mean).toBeGreaterThan(0);
     const unsigned = tradeSpreads(
-      { ts: trades!.ts, price: trades!.price, size: trades!.size },
+      { ts: trades!.ts, price: trades!.price, qty: trades!.qty },
       quotes!,
       opts,
     );
@@ -68,7 +68,7 @@ describe.skipIf(!present)('spreads on the real LOBSTER AAPL sample', () => {
   it('Roll and Huang-Stoll give typed results (no NaN) on 159 real trades', () => {
     const roll = rollSpread(trades!.price);
     expect(Number.isFinite(roll.autocovariance)).toBe(true);
-    const hs = huangStoll(trades!.price, trades!.side, { model: 'two-way', extraLags: 0 });
+    const hs = huangStoll(trades!.price, trades!.sign, { model: 'two-way', extraLags: 0 });
     expect(Number.isFinite(hs.spread.value)).toBe(true);
     expect(hs.adverseSelectionPlusInventory.value + hs.orderProcessing.value).toBeCloseTo(1, 12);
   });

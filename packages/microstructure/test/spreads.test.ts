@@ -15,8 +15,8 @@ describe('tradeSpreads: definitions on a hand-computed tape', () => {
   const trades = {
     ts: [5, 12, 20],
     price: [100.1, 100.0, 99.95],
-    size: [1, 3, 2],
-    side: [1, -1, 1],
+    qty: [1, 3, 2],
+    sign: [1, -1, 1],
   };
   const s = tradeSpreads(trades, quotes, { horizons: [5] });
 
@@ -55,7 +55,7 @@ describe('tradeSpreads: definitions on a hand-computed tape', () => {
   });
 
   it('a trade before the first quote is left out and counted', () => {
-    const r = tradeSpreads({ ts: [-1, 5], price: [100, 100.1], side: [1, 1] }, quotes, {
+    const r = tradeSpreads({ ts: [-1, 5], price: [100, 100.1], sign: [1, 1] }, quotes, {
       horizons: [],
     });
     expect(r.beforeFirstQuote).toBe(1);
@@ -90,7 +90,7 @@ describe('tradeSpreads: recovery on a simulated market with known spread and imp
       ask.push(mid + half);
     }
     const given = tradeSpreads(
-      { ts: tts, price, side },
+      { ts: tts, price, sign: side },
       { ts: qts, bidPrice: bid, askPrice: ask },
       { horizons: [5] },
     );
@@ -132,7 +132,7 @@ describe('tradeSpreads: recovery on a simulated market with known spread and imp
             side.push(rng.bernoulli(0.5) ? 1 : -1);
           }
           const far = tradeSpreads(
-            { ts: tts, price, side },
+            { ts: tts, price, sign: side },
             { ts: qts, bidPrice: bid, askPrice: ask },
             { horizons: [horizon] },
           );
@@ -156,7 +156,7 @@ describe('tradeSpreads: recovery on a simulated market with known spread and imp
 
 describe('tradeSpreads: degenerate input gets a ValidationError', () => {
   const quotes = { ts: [0, 10], bidPrice: [99.9, 100], askPrice: [100.1, 100.2] };
-  const trades = { ts: [1, 2], price: [100.1, 99.9], side: [1, -1] };
+  const trades = { ts: [1, 2], price: [100.1, 99.9], sign: [1, -1] };
   const cases: [string, () => unknown][] = [
     ['no trades', () => tradeSpreads({ ts: [], price: [] }, quotes, { horizons: [] })],
     [
@@ -175,13 +175,13 @@ describe('tradeSpreads: degenerate input gets a ValidationError', () => {
       'crossed quote',
       () => tradeSpreads(trades, { ...quotes, bidPrice: [100.2, 100] }, { horizons: [] }),
     ],
-    ['side 0', () => tradeSpreads({ ...trades, side: [0, 1] }, quotes, { horizons: [] })],
-    ['unequal lengths', () => tradeSpreads({ ...trades, side: [1] }, quotes, { horizons: [] })],
+    ['sign 0', () => tradeSpreads({ ...trades, sign: [0, 1] }, quotes, { horizons: [] })],
+    ['unequal lengths', () => tradeSpreads({ ...trades, sign: [1] }, quotes, { horizons: [] })],
     ['negative horizon', () => tradeSpreads(trades, quotes, { horizons: [-1] })],
     [
       'no trade after the first quote',
       () =>
-        tradeSpreads({ ts: [-2, -1], price: [100, 100], side: [1, 1] }, quotes, { horizons: [] }),
+        tradeSpreads({ ts: [-2, -1], price: [100, 100], sign: [1, 1] }, quotes, { horizons: [] }),
     ],
   ];
   for (const [name, f] of cases) it(name, () => expectValidationError(f));

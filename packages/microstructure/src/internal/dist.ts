@@ -5,6 +5,8 @@
  * @module
  */
 
+import { ValidationError } from '@x/core';
+
 const SQRT_PI = Math.sqrt(Math.PI);
 const SQRT1_2 = Math.SQRT1_2;
 /** 1/(2n + 1): the erf series multiplies instead of dividing. */
@@ -167,4 +169,16 @@ export function studentTCdf(t: number, nu: number): number {
   const x = nu / (nu + t * t);
   const tail = 0.5 * incompleteBeta(x, 0.5 * nu, 0.5);
   return t > 0 ? 1 - tail : tail;
+}
+
+/**
+ * Two-sided normal confidence interval value ± z·stdError, z = Φ⁻¹(0.5 + level/2).
+ * @throws `ValidationError` unless level is in (0, 1)
+ */
+export function normalInterval(value: number, stdError: number, level: number): [number, number] {
+  if (!(level > 0 && level < 1)) {
+    throw new ValidationError('level must be in (0, 1)', { field: 'level', value: level });
+  }
+  const z = normalQuantile(0.5 + level / 2);
+  return [value - z * stdError, value + z * stdError];
 }

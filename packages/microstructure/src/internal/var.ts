@@ -52,6 +52,12 @@ export interface VarFit {
   readonly sigmaUMle: Float64Array;
   /** nobs − k·p − kTrend. */
   readonly dfResid: number;
+  /**
+   * Z'Z of the design centred on the data mean (m×m, m = kTrend + k·p, intercept first). Its
+   * inverse's slope block is that of statsmodels' (Z'Z)⁻¹, so the slopes' covariance is
+   * Σ_u ⊗ gram⁻¹ (statsmodels `cov_params`, Lütkepohl 2005, §3.2.2).
+   */
+  readonly gram: Float64Array;
 }
 
 /** Information criteria of a VAR fit. */
@@ -190,6 +196,7 @@ export function fitVar(
     sigmaU,
     sigmaUMle,
     dfResid,
+    gram: ztz,
   };
 }
 
