@@ -18,6 +18,7 @@ export {
   type TrafficSplit,
   type VersionRecord,
 } from './document.js';
+export { StorageUnavailableError } from './errors.js';
 export { FsStorage, type FsStorageOptions } from './fs-storage.js';
 export {
   abortCanary,
