@@ -50,6 +50,7 @@ export interface PostgresStorageOptions {
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,47}$/;
+const DATABASE_URL_SCHEMA = /^postgres(ql)?:\/\/.*[?&]schema=/;
 
 function redact(url: string): string {
   try {
@@ -101,7 +102,8 @@ export class PostgresStorage implements RegistryStorage {
 
   /**
    * Connects, and creates or migrates the registry's schema.
-   * @param url - a connection string, `postgres://user:password@host:port/database`
+   * @param url - a connection string, `postgres://user:password@host:port/database`; a
+   *   `schema=NAME` query parameter picks the schema when `options.schema` does not
    * @param options - schema, pool size, connect timeout, chunk size
    * @throws `StorageUnavailableError` when the server cannot be reached; `ValidationError` for
    *   a bad schema name or chunk size; `UnsupportedError` when the schema was migrated by a
@@ -111,7 +113,14 @@ export class PostgresStorage implements RegistryStorage {
     url: string,
     options: PostgresStorageOptions = {},
   ): Promise<PostgresStorage> {
-    const schema = options.schema ?? 'x_registry';
+    let connectionString = url;
+    let schema = options.schema ?? 'x_registry';
+    if (DATABASE_URL_SCHEMA.test(url)) {
+      const u = new URL(url);
+      schema = options.schema ?? u.searchParams.get('schema') ?? schema;
+      u.searchParams.delete('schema');
+      connectionString = u.toString();
+    }
     if (!SCHEMA_NAME.test(schema)) {
       throw new ValidationError('schema must be a lowercase identifier of at most 48 characters', {
         field: 'schema',
@@ -126,7 +135,7 @@ export class PostgresStorage implements RegistryStorage {
       });
     }
     const config = {
-      connectionString: url,
+      connectionString,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
     };
     const storage = new PostgresStorage(config, schema, options);
