@@ -97,3 +97,4 @@ export {
   type StorageProblem,
   type SweepOptions,
 } from './storage.js';
+export type { RegistryWatch, WatchListener, WatchOptions } from './watch.js';
