@@ -17,7 +17,8 @@ export type ErrorCode =
   | 'INTEGRITY'
   | 'CONFLICT'
   | 'INVALID_STATE'
-  | 'UNSUPPORTED';
+  | 'UNSUPPORTED'
+  | 'UNAVAILABLE';
 
 function hasMarker(value: unknown, key: symbol): boolean {
   return (

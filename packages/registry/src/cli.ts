@@ -15,20 +15,25 @@
  *   gc [--min-age-ms N]                   remove unreferenced blobs
  * ```
  *
- * The store is `--store DIR` or the `X_REGISTRY_STORE` environment variable. With `--json` the
+ * The store is `--store DIR|URL` or the `X_REGISTRY_STORE` environment variable: a directory
+ * (an `FsStorage`), or a PostgreSQL connection string `postgres://user@host:port/db` (a
+ * `PostgresStorage`; `?schema=NAME` picks the schema; needs the `pg` package). With `--json` the
  * result (or `{"error": {...}}`) is one JSON document on stdout.
  *
  * Exit codes: 0 done; 1 unexpected failure; 2 usage error; 3 `verify` found problems; 4 not
  * found; 5 refused (a move the lifecycle does not allow, nothing to roll back, a conflict);
- * 6 integrity error (a corrupt artifact or document).
+ * 6 integrity error (a corrupt artifact or document); 7 the store is unreachable (a database
+ * that refuses connections or drops them).
  *
  * @module
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { NotFoundError, XError } from '@x/core';
+import { NotFoundError, UnsupportedError, XError } from '@x/core';
 import { STAGES, type Stage } from './document.js';
+import { FsStorage } from './fs-storage.js';
 import { ModelRegistry } from './registry.js';
+import type { RegistryStorage } from './storage.js';
 
 /** Exit codes of `x-registry`. */
 export const CLI_EXIT = {
@@ -46,6 +51,8 @@ export const CLI_EXIT = {
   refused: 5,
   /** A corrupt artifact or document. */
   integrity: 6,
+  /** The store is unreachable (`StorageUnavailableError`). */
+  unavailable: 7,
 } as const;
 
 /** Where the CLI writes. */
@@ -58,7 +65,7 @@ export interface CliIo {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
-const USAGE = `usage: x-registry <command> [arguments] [--store DIR] [--json] [--actor NAME] [--reason TEXT]
+const USAGE = `usage: x-registry <command> [arguments] [--store DIR|URL] [--json] [--actor NAME] [--reason TEXT]
 
 commands:
   list                                  models with their production, canary and shadow
@@ -71,8 +78,10 @@ commands:
   verify                                check every blob and pointer; exit 3 on any problem
   gc [--min-age-ms N]                   remove unreferenced blobs
 
-The store is --store DIR or $X_REGISTRY_STORE.
-Exit codes: 0 ok, 1 failure, 2 usage, 3 verify found problems, 4 not found, 5 refused, 6 integrity.
+The store is --store DIR|URL or $X_REGISTRY_STORE: a directory, or postgres://user@host:port/db
+(?schema=NAME picks the schema; needs the pg package).
+Exit codes: 0 ok, 1 failure, 2 usage, 3 verify found problems, 4 not found, 5 refused, 6 integrity,
+7 store unreachable.
 `;
 
 class UsageError extends Error {}
@@ -99,6 +108,8 @@ function exitFor(e: unknown): number {
       return CLI_EXIT.refused;
     case 'INTEGRITY':
       return CLI_EXIT.integrity;
+    case 'UNAVAILABLE':
+      return CLI_EXIT.unavailable;
     case 'VALIDATION':
       return CLI_EXIT.usage;
     default:
@@ -249,6 +260,25 @@ async function execute(
   }
 }
 
+const DATABASE_URL = /^postgres(ql)?:\/\//;
+
+/** A directory (which must exist: never create one by a typo) or a PostgreSQL URL. */
+async function openStore(store: string): Promise<RegistryStorage> {
+  if (!DATABASE_URL.test(store)) {
+    if (!existsSync(store)) throw new NotFoundError('store', store);
+    return FsStorage.open(store);
+  }
+  let mod: typeof import('./postgres.js');
+  try {
+    mod = await import('./postgres.js');
+  } catch (cause) {
+    throw new UnsupportedError('a postgres:// store needs the pg package (npm install pg)', {
+      cause,
+    });
+  }
+  return mod.PostgresStorage.connect(store);
+}
+
 /**
  * Runs `x-registry` with the given arguments.
  * @param argv - the arguments after the program name
@@ -298,16 +328,21 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const env = io.env ?? process.env;
     const store = values.store ?? env.X_REGISTRY_STORE;
     if (store === undefined || store === '')
-      throw new UsageError('no store: pass --store DIR or set X_REGISTRY_STORE');
-    if (!existsSync(store)) throw new NotFoundError('store', store); // never create one by a typo
-    const registry = await ModelRegistry.open(store, { actor: values.actor ?? env.USER ?? 'cli' });
-    const change = {
-      ...(values.actor === undefined ? {} : { actor: values.actor }),
-      ...(values.reason === undefined ? {} : { reason: values.reason }),
-    };
-    const { result, text, code } = await execute(registry, command, args, change, values);
-    io.out(json ? `${JSON.stringify(result, null, 2)}\n` : text);
-    return code ?? CLI_EXIT.ok;
+      throw new UsageError('no store: pass --store DIR|URL or set X_REGISTRY_STORE');
+    const registry = await ModelRegistry.open(await openStore(store), {
+      actor: values.actor ?? env.USER ?? 'cli',
+    });
+    try {
+      const change = {
+        ...(values.actor === undefined ? {} : { actor: values.actor }),
+        ...(values.reason === undefined ? {} : { reason: values.reason }),
+      };
+      const { result, text, code } = await execute(registry, command, args, change, values);
+      io.out(json ? `${JSON.stringify(result, null, 2)}\n` : text);
+      return code ?? CLI_EXIT.ok;
+    } finally {
+      await registry.close();
+    }
   } catch (e) {
     const usage =
       e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');

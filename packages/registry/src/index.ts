@@ -18,6 +18,7 @@ export {
   type TrafficSplit,
   type VersionRecord,
 } from './document.js';
+export { StorageUnavailableError } from './errors.js';
 export { FsStorage, type FsStorageOptions } from './fs-storage.js';
 export {
   abortCanary,
@@ -96,3 +97,4 @@ export {
   type StorageProblem,
   type SweepOptions,
 } from './storage.js';
+export type { RegistryWatch, WatchListener, WatchOptions } from './watch.js';

@@ -39,6 +39,7 @@ import {
   type VersionBump,
 } from './lifecycle.js';
 import type { RegistryStorage } from './storage.js';
+import { type RegistryWatch, startWatch, type WatchListener, type WatchOptions } from './watch.js';
 
 /** Options of {@link ModelRegistry.open}. */
 export interface RegistryOptions {
@@ -466,6 +467,39 @@ export class ModelRegistry {
     const deleted = await this.storage.sweepBlobs(referencedDigests, options);
     for (const d of deleted) this.cache.delete(d);
     return { deleted };
+  }
+
+  /**
+   * Follows the registry's changes made by any process: calls `listener` with the current
+   * document now, then after every change, within `intervalMs` of its commit (at once on a
+   * backend with notifications, such as PostgreSQL). Feed a {@link Router.refresh} from it so a
+   * service follows a rollback made elsewhere.
+   * @param listener - the document and its revision; awaited before the next call
+   * @param options - polling interval, error handler
+   * @returns the watch, to close
+   * @throws `ValidationError` on a bad interval
+   *
+   * @example
+   * ```ts
+   * import { mkdtempSync } from 'node:fs';
+   * import { tmpdir } from 'node:os';
+   * import { join } from 'node:path';
+   * import { ModelRegistry } from '@x/registry';
+   *
+   * const registry = await ModelRegistry.open(mkdtempSync(join(tmpdir(), 'reg-')));
+   * const seen: number[] = [];
+   * const watch = await registry.watch((_doc, revision) => void seen.push(revision), {
+   *   intervalMs: 1000,
+   * });
+   * await watch.close();
+   * seen; // [0]: the current revision, at the start
+   * ```
+   */
+  async watch(listener: WatchListener, options: WatchOptions): Promise<RegistryWatch> {
+    return startWatch(this.storage, options, (snap) => {
+      this.known = snap.document;
+      return listener(snap.document, snap.revision);
+    });
   }
 
   /** The artifact cache's counters. */

@@ -17,12 +17,16 @@
  *
  * A rollback is one atomic, audited registry change, guarded by the version that was watched: a
  * canary is aborted (all traffic back to production, the canary archived); a production version
- * is rolled back to the previous one. Then the `'rollback'` event fires.
+ * is rolled back to the previous one. Then the `'rollback'` event fires. The guard is a
+ * conditional update (the compare-and-swap applies only while the pointer is still at the
+ * watched version), so when several processes watch the same model over a shared store, exactly
+ * one of them rolls back per breach and the audit history records it once; the others' decisions
+ * say `preempted` and they change nothing.
  *
  * @module
  */
 import { EventEmitter } from 'node:events';
-import { type Clock, systemClock, ValidationError } from '@x/core';
+import { type Clock, ConflictError, systemClock, ValidationError } from '@x/core';
 import type { ModelMetrics, WindowStats } from './metrics.js';
 import type { ModelRegistry } from './registry.js';
 
@@ -92,6 +96,11 @@ export interface WindowDecision {
   readonly counts: DecisionCounts;
   /** Whether this window triggered a rollback. */
   readonly rolledBack: boolean;
+  /**
+   * True when the policy called for a rollback but another process (another controller on the
+   * same model) had already moved the pointer: this controller changed nothing.
+   */
+  readonly preempted?: boolean;
 }
 
 /** Emitted after an automatic rollback has been committed. */
@@ -381,11 +390,18 @@ export class RollbackController {
       expectedVersion: watch.version,
     };
     let to: string;
-    if (watch.kind === 'canary') {
-      await this.o.registry.abortCanary(this.o.model, opts);
-      to = (await this.o.registry.getModel(this.o.model)).production!;
-    } else {
-      to = (await this.o.registry.rollback(this.o.model, opts)).to;
+    try {
+      if (watch.kind === 'canary') {
+        await this.o.registry.abortCanary(this.o.model, opts);
+        to = (await this.o.registry.getModel(this.o.model)).production!;
+      } else {
+        to = (await this.o.registry.rollback(this.o.model, opts)).to;
+      }
+    } catch (e) {
+      if (!ConflictError.isInstance(e)) throw e;
+      // the guarded move found the pointer moved: another controller's rollback is the one
+      this.watch = null;
+      return this.emit({ ...decision, rolledBack: false, preempted: true });
     }
     this.o.metrics.rollback(this.o.model);
     this.emit(decision);

@@ -119,6 +119,13 @@ export interface RegistryStorage {
   ): Promise<string[]>;
   /** Backend-level checks (every blob's digest, unreadable or stray entries); the registry's `verify()` adds the document checks. */
   check(): Promise<StorageProblem[]>;
+  /**
+   * Optional push notification of changes made by any process (a database's `LISTEN`/`NOTIFY`).
+   * Backends without it are polled; `ModelRegistry.watch` uses both when it is present.
+   * @param onChange - called after a committed change (possibly spuriously); read the metadata
+   * @returns a function that stops the notifications
+   */
+  subscribe?(onChange: () => void): Promise<() => Promise<void>>;
   /** Releases resources (connections, timers). */
   close(): Promise<void>;
 }

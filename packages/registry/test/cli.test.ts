@@ -3,9 +3,11 @@ import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLI_EXIT, ModelRegistry } from '../src/index.js';
+import { PostgresStorage } from '../src/postgres.js';
 import { bundle } from './children/bundle.js';
 import { tempDir } from './helpers.js';
 import { tinyModel } from './models.js';
+import { freshSchema, PG_URL, pgMissing, sql } from './pg.js';
 
 let bin = '';
 beforeAll(async () => {
@@ -111,4 +113,34 @@ describe('x-registry (spawned)', () => {
       /^blob-corrupt: .*\n1 problem\(s\): 1 models, 3 versions/,
     );
   });
+});
+
+describe('x-registry on PostgreSQL (spawned)', () => {
+  it('an unreachable database store exits 7 with a StorageUnavailableError', () => {
+    const r = cli(['list', '--json'], { X_REGISTRY_STORE: 'postgres://nobody@127.0.0.1:1/none' });
+    expect(r.code).toBe(CLI_EXIT.unavailable);
+    expect(JSON.parse(r.out).error).toMatchObject({ code: 'UNAVAILABLE', exitCode: 7 });
+  });
+
+  it.skipIf(pgMissing('x-registry postgres test'))(
+    'takes a postgres:// URL by --store or X_REGISTRY_STORE, with ?schema=',
+    async () => {
+      const schema = freshSchema('cli');
+      const url = `${PG_URL}?schema=${schema}`;
+      const registry = await ModelRegistry.open(await PostgresStorage.connect(url));
+      const v = await registry.register('mid', tinyModel(1));
+      await registry.setStage('mid', v.version, 'staging');
+      let r = cli(['promote', 'mid', v.version, '--store', url, '--actor', 'ops']);
+      expect([r.code, r.out]).toEqual([0, 'mid: production is now 1.0.0\n']);
+      r = cli(['list', '--json'], { X_REGISTRY_STORE: url });
+      expect(JSON.parse(r.out)).toEqual([
+        { name: 'mid', versions: 1, production: '1.0.0', canary: null, shadow: null, aliases: {} },
+      ]);
+      expect((await registry.getModel('mid')).production).toBe('1.0.0');
+      expect(cli(['verify', '--store', url]).code).toBe(0);
+      const meta = await sql(`SELECT revision FROM "${schema}".meta`);
+      expect(Number(meta.rows[0].revision)).toBe(3); // register, staging, promote: in that schema
+      await registry.close();
+    },
+  );
 });

@@ -3,6 +3,7 @@ import { Registry } from 'prom-client';
 import { describe, expect, it, vi } from 'vitest';
 import {
   ModelMetrics,
+  ModelRegistry,
   RollbackController,
   type RollbackEvent,
   type RollbackPolicy,
@@ -218,6 +219,67 @@ describe('RollbackController', () => {
       vi.advanceTimersByTime(3 * INTERVAL);
       await new Promise((r) => setTimeout(r, 50));
       expect(s.decisions).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+  it('two controllers on one store, one breach: exactly one rollback, the other is preempted', async () => {
+    const a = await setup();
+    const other = await ModelRegistry.open(a.registry.storage.location, { clock: a.clock });
+    const bMetrics = new ModelMetrics({ registry: new Registry() }); // another process's own
+    const b = new RollbackController({
+      registry: other,
+      metrics: bMetrics,
+      model: 'scale',
+      clock: a.clock,
+      policy: {
+        intervalMs: INTERVAL,
+        minRequests: 10,
+        checks: [{ metric: 'errorRatio', max: 0.05 }],
+      },
+    });
+    const bRollbacks: RollbackEvent[] = [];
+    b.on('rollback', (e) => bRollbacks.push(e));
+    await a.registry.setTraffic('scale', '1.1.0', 10);
+    const bCanary = bMetrics.forVersion('scale', '1.1.0');
+    for (let i = 0; i < 20; i++) {
+      a.canary.request(0.001, i % 2 === 0); // 50% errors, seen by both services
+      bCanary.request(0.001, i % 2 === 0);
+    }
+    a.clock.advance(INTERVAL);
+    const [da, db] = await Promise.all([a.controller.tick(), b.tick()]);
+    expect([da!.outcome, db!.outcome]).toEqual(['failed', 'failed']);
+    expect(a.rollbacks.length + bRollbacks.length).toBe(1);
+    expect([da!.rolledBack, db!.rolledBack].sort()).toEqual([false, true]);
+    expect((da!.rolledBack ? db : da)!.preempted).toBe(true);
+    const aborts = (await other.history('scale')).filter((e) => e.action === 'canary-abort');
+    expect(aborts).toHaveLength(1);
+    expect((await other.getModel('scale')).traffic).toBeNull();
+  });
+
+  it('watch() reports the current document, then every change, by polling', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const { registry } = await servingRegistry();
+      const other = await ModelRegistry.open(registry.storage.location);
+      const seen: (string | null)[] = [];
+      let wake: () => void = () => undefined;
+      const watch = await other.watch(
+        (doc) => {
+          seen.push(doc.models.scale!.production);
+          wake();
+        },
+        { intervalMs: 1000 },
+      );
+      await registry.promote('scale', '1.1.0');
+      const next = new Promise<void>((r) => (wake = r));
+      await vi.advanceTimersByTimeAsync(1000); // one interval
+      await next;
+      await watch.close();
+      expect(seen).toEqual(['1.0.0', '1.1.0']);
+      await expect(other.watch(() => undefined, { intervalMs: 0 })).rejects.toMatchObject({
+        code: 'VALIDATION',
+      });
     } finally {
       vi.useRealTimers();
     }
