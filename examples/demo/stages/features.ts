@@ -51,6 +51,8 @@ export interface FeatureStat {
 /** What the feature stage hands on: one row per window. */
 export interface Features {
   readonly windows: number;
+  /** Tick size of the instrument (moves are counted in ticks). */
+  readonly tick: number;
   /** Window end times, in ms. */
   readonly t: Float64Array;
   readonly mid: Float64Array;
@@ -215,6 +217,7 @@ export function computeFeatures(s: Session, cfg: DemoConfig, progress: Progress)
   ];
   return {
     windows: W,
+    tick,
     t: out.t,
     mid: out.mid,
     micro: out.micro,
