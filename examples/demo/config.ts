@@ -29,6 +29,10 @@ export interface DemoConfig {
   readonly folds: number;
   /** Attention-LSTM epochs per fit. */
   readonly lstmEpochs: number;
+  /** Smallest |forecast| that opens a bracket, in units of the label's sd. */
+  readonly signalThreshold: number;
+  /** How long an entry may work before its unfilled rest is cancelled, ms. */
+  readonly entryTtlMs: number;
   /** Where the report, the registry and other files go (created if absent). */
   readonly outDir: string;
 }
@@ -41,6 +45,8 @@ const base = {
   steps: 8,
   trainFraction: 0.7,
   folds: 4,
+  signalThreshold: 0.3,
+  entryTtlMs: 1000,
   outDir: '.tmp/demo',
 } as const;
 
