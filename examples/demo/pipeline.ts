@@ -115,6 +115,7 @@ export async function runPipeline(
       renderer: options.output === 'silent' ? 'silent' : 'default',
       fallbackRenderer: 'simple',
       fallbackRendererCondition: plain,
+      silentRendererCondition: options.output === 'silent',
       rendererOptions: { collapseSubtasks: false },
       exitOnError: true,
     },
