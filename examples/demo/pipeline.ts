@@ -35,7 +35,9 @@ export interface RunOptions {
   readonly output?: 'auto' | 'silent';
 }
 
-type Ctx = Partial<Omit<PipelineResult, 'seconds'>> & { seconds: Record<string, number> };
+type Ctx = { -readonly [K in keyof PipelineResult]?: PipelineResult[K] } & {
+  seconds: Record<string, number>;
+};
 
 /**
  * Runs the pipeline.
@@ -112,7 +114,7 @@ export async function runPipeline(
     ],
     {
       ctx: { seconds: {} },
-      renderer: options.output === 'silent' ? 'silent' : 'default',
+      renderer: 'default',
       fallbackRenderer: 'simple',
       fallbackRendererCondition: plain,
       silentRendererCondition: options.output === 'silent',

@@ -30,7 +30,7 @@ const F = FEATURE_NAMES.length;
 export const OFI_LEVELS = 3;
 
 /** Price impact and toxicity of one half of the session. */
-export interface HalfEstimates {
+interface HalfEstimates {
   readonly label: string;
   readonly kyleLambda: number;
   readonly kyleCi: readonly [number, number];
@@ -41,7 +41,7 @@ export interface HalfEstimates {
 }
 
 /** Mean, sd, and correlation with the next window's mid move, of one feature. */
-export interface FeatureStat {
+interface FeatureStat {
   readonly name: string;
   readonly mean: number;
   readonly sd: number;

@@ -14,7 +14,7 @@ import type { Progress } from './progress.js';
 const F = FEATURE_NAMES.length;
 
 /** Scores of one predictor on the held-out part. */
-export interface HoldoutScore {
+interface HoldoutScore {
   readonly name: string;
   readonly mse: number;
   /** 1 − SSE / Σy²: the gain over always forecasting no move (the zero forecast scores 0). */

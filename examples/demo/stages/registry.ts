@@ -22,7 +22,7 @@ const REQUESTS_PER_INTERVAL = 200;
 const REGRESSION_FROM = 2; // interval index at which the regression is injected
 
 /** One controller interval, for the summary and the report's timeline. */
-export interface IntervalRecord {
+interface IntervalRecord {
   /** Interval index (one simulated minute each). */
   readonly index: number;
   readonly outcome: string;

@@ -20,7 +20,7 @@ import type { DemoConfig } from '../config.js';
 import type { Progress } from './progress.js';
 
 /** Trade prints of the session as columns. */
-export interface TradeTape {
+interface TradeTape {
   readonly ts: Float64Array;
   readonly price: Float64Array;
   readonly qty: Float64Array;

@@ -8,7 +8,7 @@
  * the open position is marked at the mid.
  */
 import { ManualClock } from '@x/core';
-import { bracket, OrderManager } from '@x/oco';
+import { bracket, type OcoEvent, OrderManager, type Step } from '@x/oco';
 import { MatchingEngine } from '@x/sim';
 import { SIM_VENUE_PROFILE, SimOcoSession } from '@x/sim-oco';
 import type { DemoConfig } from '../config.js';
@@ -18,7 +18,7 @@ import type { Progress } from './progress.js';
 import type { Session } from './simulate.js';
 
 /** One fill of our orders. */
-export interface OurFill {
+interface OurFill {
   readonly ts: number;
   readonly price: number;
   readonly qty: number;
@@ -71,14 +71,16 @@ export function trade(
   const sideOf = new Map<string, 1 | -1>();
   const entryOrders = new Set<string>();
   let orders = 0;
-  const onStep = (e: { type: string }, st: ReturnType<typeof session.apply>) => {
+  const onCommands = (st: Step) => {
     for (const c of st.commands) {
       if (c.type !== 'submit') continue;
       orders++;
       if (c.role === 'entry') entryOrders.add(c.orderId);
     }
-    if (e.type !== 'fill') return;
-    const f = e as { orderId: string; price: { toString(): string }; qty: { toString(): string } };
+  };
+  const onStep = (f: OcoEvent, st: Step) => {
+    onCommands(st);
+    if (f.type !== 'fill') return;
     const group = f.orderId.split(':')[0]!;
     const dir = sideOf.get(group) ?? 1;
     const isEntry = entryOrders.has(f.orderId);
@@ -90,7 +92,7 @@ export function trade(
       role: isEntry ? 'entry' : 'exit',
     });
   };
-  const apply = (e: Parameters<typeof session.apply>[0]) => onStep(e, session.apply(e));
+  const apply = (e: OcoEvent) => onStep(e, session.apply(e));
   const pump = () => session.pump(onStep);
 
   const decisions = m.testWindow;
@@ -182,7 +184,7 @@ export function trade(
     pump();
     if (i % 50 === 0) {
       const st = session.market();
-      if (st !== undefined) onStep({ type: 'market' }, st);
+      if (st !== undefined) onCommands(st);
       pump();
     }
     if (i % 50_000 === 0) progress(`replayed ${i}/${s.events.length} events, ${groups} brackets`);
