@@ -19,6 +19,7 @@ export function summaryLines(r: PipelineResult): string[] {
       (x) =>
         `  ${x.name.padEnd(15)} mean ${f3(x.mean).padStart(7)}  sd ${f3(x.sd).padStart(7)}  corr ${f3(x.corrNextMove).padStart(7)}`,
     ),
+    `Stoikov micro-price (fitted on the training part), G* at a 1-tick spread by imbalance bucket: ${f.microAdjustments.map(f3).join(' ')} ticks (${f.microConverged ? 'converged' : 'NOT converged'})`,
     'estimators, before -> after the informed trader:',
     ...f.halves.map(
       (h) =>
@@ -35,7 +36,7 @@ export function summaryLines(r: PipelineResult): string[] {
     `registry: ${g.production} (ensemble) in production, ${g.challenger} (ridge) in a 20% canary; controller windows ${g.intervals.map((i) => `${i.outcome}${i.injected ? '*' : ''}`).join(', ')} (* regression injected)`,
     g.rollback === undefined
       ? 'rollback: none (unexpected)'
-      : `rollback: ${g.rollback.from} -> ${g.rollback.to} after interval ${g.rollback.interval + 1}: ${g.rollback.reason}; every account now on ${g.servingAfter}; audit verify ${g.verified ? 'clean' : 'FAILED'}`,
+      : `rollback: ${g.rollback.from} -> ${g.rollback.to} after interval ${g.rollback.interval + 1}: ${g.rollback.reason}; every account now on ${g.servingAfter}; audit verify ${g.verified ? 'clean' : 'FAILED'}; production reloaded from ${g.dir}: ${g.reloadIdentical ? 'bit-identical' : 'DIFFERENT'} forecasts`,
     `orders: ${t.groups} brackets (${t.orders} orders sent), ${t.fills.length} fills (${entryFills} entry, ${t.fills.length - entryFills} exit); ${t.entryLots} lots entered, ${t.partialEntries} entries left partly filled, overfill ${t.overfill}`,
     `P&L: realised ${t.realisedPnl.toFixed(2)}, with the open ${t.openQty} lots marked at the last mid ${t.finalPnl.toFixed(2)} (price × lots, no fees)`,
   ];

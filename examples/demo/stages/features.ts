@@ -5,6 +5,7 @@
  */
 import {
   BookFeatures,
+  fitStoikovMicroPrice,
   hasbrouckVar,
   kyleLambda,
   MicroPriceTracker,
@@ -65,6 +66,9 @@ export interface Features {
   readonly x: Float64Array;
   readonly stats: readonly FeatureStat[];
   readonly halves: readonly [HalfEstimates, HalfEstimates];
+  /** Stoikov's G* at a one-tick spread per imbalance bucket (ticks), and whether its sum converged. */
+  readonly microAdjustments: readonly number[];
+  readonly microConverged: boolean;
   /** First window of the informed half. */
   readonly switchWindow: number;
 }
@@ -122,7 +126,21 @@ export function computeFeatures(s: Session, cfg: DemoConfig, progress: Progress)
     bandTicks: 3,
     onInvalid: 'skip',
   });
-  const micro = new MicroPriceTracker({ horizons: [1], onInvalid: 'skip' });
+  // Stoikov's micro-price, fitted on the best quotes of the training part only
+  const nTrain = Math.floor((W - 1) * cfg.trainFraction);
+  let fitRows = 0;
+  while (fitRows < s.l2.rows && s.l2.ts[fitRows]! < nTrain * cfg.windowMs) fitRows++;
+  const top = (a: Float64Array) => Float64Array.from({ length: fitRows }, (_, r) => a[r * L]!);
+  const stoikov = fitStoikovMicroPrice(
+    {
+      bidPrice: top(s.l2.bidPrice),
+      bidSize: top(s.l2.bidSize),
+      askPrice: top(s.l2.askPrice),
+      askSize: top(s.l2.askSize),
+    },
+    { tickSize: tick, imbalanceBuckets: 5, spreadStates: 3 },
+  );
+  const micro = new MicroPriceTracker({ model: stoikov, horizons: [1], onInvalid: 'skip' });
   // VPIN: bucket volume from the calm half (about 200 buckets), window of 50 buckets
   let calmVolume = 0;
   for (let i = 0; i < s.trades.ts.length && s.trades.ts[i]! < s.switchMs; i++)
@@ -194,7 +212,6 @@ export function computeFeatures(s: Session, cfg: DemoConfig, progress: Progress)
     if (w % 200 === 0) progress(`window ${w}/${W}`);
   }
   const switchWindow = Math.ceil(s.switchMs / cfg.windowMs);
-  const nTrain = Math.floor((W - 1) * cfg.trainFraction);
   const stats = FEATURE_NAMES.map((name, f) =>
     featureStat(out.raw, out.mid, f, nTrain, name, tick),
   );
@@ -226,6 +243,8 @@ export function computeFeatures(s: Session, cfg: DemoConfig, progress: Progress)
     x,
     stats,
     halves,
+    microAdjustments: Array.from(stoikov.adjustments.subarray(0, 5)),
+    microConverged: stoikov.converged,
     switchWindow,
   };
 }

@@ -55,6 +55,8 @@ export interface RegistryResult {
   readonly servingAfter: string;
   readonly historyActions: readonly string[];
   readonly verified: boolean;
+  /** Whether the production model reloaded from disk predicts bit-identically to the live one. */
+  readonly reloadIdentical: boolean;
 }
 
 const ensembleImporter = stackingRegressorImporter([
@@ -182,6 +184,10 @@ export async function registryStage(
   }
   const history = await registry.history(MODEL);
   const report = await registry.verify();
+  const reloaded = await registry.loadModel(MODEL, 'production', ensembleImporter);
+  const a = reloaded.predict(m.xTest);
+  const b = m.stack.predict(m.xTest);
+  const reloadIdentical = a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
   return {
     dir,
     production: prod.version,
@@ -193,5 +199,6 @@ export async function registryStage(
       (e) => `${e.action} ${e.target} ${e.from ?? '-'} -> ${e.to ?? '-'}`,
     ),
     verified: report.ok,
+    reloadIdentical,
   };
 }

@@ -56,6 +56,8 @@ describe('demo pipeline (shortened config)', () => {
       expect(Number.isFinite(h.kyleLambda)).toBe(true);
       expect(Number.isFinite(h.hasbrouckImpactBp)).toBe(true);
     }
+    expect(f.microConverged).toBe(true);
+    expect(f.microAdjustments.every(Number.isFinite)).toBe(true);
   });
 
   it('scores every member per fold and on the held-out part, with the baselines', () => {
@@ -84,6 +86,7 @@ describe('demo pipeline (shortened config)', () => {
     expect(g.intervals.some((i) => i.injected && i.outcome === 'failed')).toBe(true);
     expect(g.historyActions.some((a) => a.startsWith('canary-abort'))).toBe(true);
     expect(g.verified).toBe(true);
+    expect(g.reloadIdentical).toBe(true);
   });
 
   it('trades brackets whose entries fill in pieces and whose exits follow', () => {
