@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TEST_CONFIG } from '../config.js';
 import { type PipelineResult, runPipeline } from '../pipeline.js';
+import { lobsterSample, realMicrostructure } from '../stages/real.js';
 import type { ChartData } from '../stages/report-data.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -207,5 +209,20 @@ describe.skipIf(!runBrowser)('demo report in headless Chromium', () => {
     } finally {
       await browser.close();
     }
+  });
+});
+
+const sample = lobsterSample(join(import.meta.dirname, '..', '..', '..'));
+const haveSample = existsSync(sample.messages) && existsSync(sample.orderbook);
+if (!haveSample) console.warn(`[skip] demo --real: no LOBSTER sample at ${sample.messages}`);
+
+describe.skipIf(!haveSample)('pnpm demo --real (the LOBSTER sample)', () => {
+  it('runs the microstructure features on all 999 real messages', async () => {
+    const r = await realMicrostructure(sample);
+    expect(r?.rows).toBe(999);
+    expect(r?.executions).toBeGreaterThan(0);
+    expect(r?.meanSpreadTicks).toBeGreaterThanOrEqual(1);
+    expect(Number.isFinite(r?.ofiCorr)).toBe(true);
+    expect(Number.isFinite(r?.kyleLambda)).toBe(true);
   });
 });
