@@ -19,6 +19,8 @@ export interface ChartData {
     readonly label: string;
     readonly color: string;
     readonly points?: boolean;
+    /** Marker size in CSS pixels (7 by default). */
+    readonly size?: number;
   }[];
   readonly columns: readonly (readonly (number | null)[])[];
 }
@@ -111,14 +113,15 @@ export function chartData(
       yLabel: 'P&L (price × lots)',
       series: [
         { label: 'equity', color: '#1f77b4' },
-        { label: 'buy fill', color: '#2ca02c', points: true },
-        { label: 'sell fill', color: '#d62728', points: true },
+        // sells drawn first and larger, so a buy at the same spot still shows inside
+        { label: 'sell fill', color: '#d62728', points: true, size: 10 },
+        { label: 'buy fill', color: '#2ca02c', points: true, size: 5 },
       ],
       columns: [
         xs.map(num),
         eq,
-        buys.map((v) => (v === null ? null : num(v))),
         sells.map((v) => (v === null ? null : num(v))),
+        buys.map((v) => (v === null ? null : num(v))),
       ],
     },
     {

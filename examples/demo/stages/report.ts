@@ -21,7 +21,7 @@ for (const c of charts) {
   root.appendChild(box);
   const series = [{ label: c.xLabel }].concat(c.series.map((s) => s.points
     ? { label: s.label, stroke: s.color, paths: () => null, spanGaps: false,
-        points: { show: true, size: 7, stroke: s.color, fill: s.color } }
+        points: { show: true, size: s.size || 7, stroke: s.color, fill: s.color } }
     : { label: s.label, stroke: s.color, width: 1.5, spanGaps: true, points: { show: false } }));
   new uPlot({
     title: c.title, width: Math.min(1000, window.innerWidth - 40), height: 260,
