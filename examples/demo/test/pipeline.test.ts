@@ -5,6 +5,7 @@ import { TEST_CONFIG } from '../config.js';
 import { type PipelineResult, runPipeline } from '../pipeline.js';
 import { lobsterSample, realMicrostructure } from '../stages/real.js';
 import type { ChartData } from '../stages/report-data.js';
+import { simulate } from '../stages/simulate.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 // locally the browser test skips (visibly) without Chromium; in CI it runs and fails without it
@@ -45,6 +46,14 @@ describe('demo pipeline (shortened config)', () => {
     expect(toxic.informedShare).toBeGreaterThan(0.05);
     expect(s.stats[0].informedOrders).toBe(0);
     expect(s.stats[1].informedOrders).toBeGreaterThan(0);
+  });
+
+  it('is reproducible from its seed', () => {
+    const again = simulate(TEST_CONFIG, () => {});
+    expect(again.events.length).toBe(r.session.events.length);
+    expect(again.l2.rows).toBe(r.session.l2.rows);
+    expect(again.trades.price).toEqual(r.session.trades.price);
+    expect(again.switchMs).toBe(r.session.switchMs);
   });
 
   it('computes finite features and estimators', () => {
