@@ -1,48 +1,40 @@
 /**
- * `pnpm demo`: runs every step in `examples/demo/steps/` in file-name order, with progress on
- * long steps and a short summary of what each computed. Workspace packages are imported from
- * source (the `@x/source` condition), so no build is needed.
+ * `pnpm demo`: the research-to-trading pipeline on one seeded session (see `pipeline.ts`), then
+ * its summary and the path of its HTML report. `pnpm demo --real` runs the microstructure stage
+ * on the real LOBSTER sample instead (skipped with a message when it is absent). Workspace
+ * packages are imported from source (the `@x/source` condition), so no build is needed.
  */
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { DemoStep, Progress } from './step.js';
+import { FULL_CONFIG } from './config.js';
+import { runPipeline } from './pipeline.js';
+import { lobsterSample, realMicrostructure } from './stages/real.js';
+import { summaryLines } from './summary.js';
 
-const dir = join(import.meta.dirname, 'steps');
-const files = readdirSync(dir)
-  .filter((f) => f.endsWith('.ts'))
-  .sort();
-
-function progressPrinter(): Progress & { done(): void } {
-  const tty = process.stdout.isTTY === true;
-  let last = 0;
-  let shown = false;
-  return {
-    update(fraction, note) {
-      const now = Date.now();
-      if (now - last < 250 && fraction < 1) return;
-      last = now;
-      shown = true;
-      const pct = `${Math.round(Math.min(1, Math.max(0, fraction)) * 100)}`.padStart(3);
-      const line = `  … ${pct}%${note === undefined ? '' : ` ${note}`}`;
-      if (tty) process.stdout.write(`\r${line.padEnd(60)}`);
-      else console.log(line);
-    },
-    done() {
-      if (shown && tty) process.stdout.write(`\r${' '.repeat(60)}\r`);
-    },
-  };
+const started = performance.now();
+if (process.argv.includes('--real')) {
+  const files = lobsterSample(join(import.meta.dirname, '..', '..'));
+  const r = await realMicrostructure(files);
+  if (r === undefined) {
+    console.log(`--real: the LOBSTER sample is not at ${files.messages} (set X_SHARED): skipped`);
+  } else {
+    console.log(
+      [
+        `LOBSTER AAPL 2012-06-21 (10 levels): ${r.rows} messages over ${r.seconds.toFixed(1)} s, ${r.executions} executions`,
+        `mean spread ${r.meanSpreadTicks.toFixed(2)} ticks; imbalance-weighted micro-price − mid ${r.meanMicroMinusMidTicks.toFixed(3)} ticks on average`,
+        `best-level OFI against the concurrent mid change over ${r.windows} windows of 20 messages: correlation ${r.ofiCorr.toFixed(3)}`,
+        `Kyle λ on 1-s bars: ${r.kyleLambda.toExponential(3)} $/share (49 s of one stock: an illustration, not an estimate)`,
+      ].join('\n'),
+    );
+  }
+} else {
+  const result = await runPipeline(FULL_CONFIG);
+  console.log('');
+  for (const line of summaryLines(result)) console.log(line);
+  const stages = Object.entries(result.seconds)
+    .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+    .join(', ');
+  console.log(`\nreport: ${result.reportPath}`);
+  console.log(
+    `demo finished in ${((performance.now() - started) / 1000).toFixed(1)} s (${stages})`,
+  );
 }
-
-const started = Date.now();
-for (const [i, file] of files.entries()) {
-  const step = (await import(pathToFileURL(join(dir, file)).href)).default as DemoStep;
-  console.log(`\n[${i + 1}/${files.length}] ${step.title}`);
-  const t0 = Date.now();
-  const progress = progressPrinter();
-  const lines = await step.run(progress);
-  progress.done();
-  for (const line of lines) console.log(`  ${line}`);
-  console.log(`  (${((Date.now() - t0) / 1000).toFixed(2)} s)`);
-}
-console.log(`\ndemo finished in ${((Date.now() - started) / 1000).toFixed(2)} s`);
