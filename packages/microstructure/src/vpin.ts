@@ -8,7 +8,7 @@
  */
 import { ValidationError } from '@x/core';
 import { checkPolicy, type InvalidPolicy } from './internal/book.js';
-import { normalCdfInto, studentTCdf } from './internal/dist.js';
+import { normalCdfInto, studentTCdfInto, studentTConstants } from './internal/dist.js';
 
 /**
  * How volume is split into buys and sells:
@@ -99,7 +99,8 @@ export class VpinStream {
   /** Observations accepted. */
   observations = 0;
   readonly #cls: 0 | 1 | 2;
-  readonly #df: number;
+  /** Student-t constants for ν (bvc-t only). */
+  readonly #tConstants: Float64Array;
   readonly #fixedSigma: number;
   readonly #policy: InvalidPolicy;
   readonly #oi: Float64Array;
@@ -161,7 +162,7 @@ export class VpinStream {
     this.bucketVolume = v;
     this.window = w;
     this.#cls = c === 'bvc-normal' ? 0 : c === 'bvc-t' ? 1 : 2;
-    this.#df = df;
+    this.#tConstants = studentTConstants(df);
     this.#fixedSigma = sigma ?? 0;
     this.#policy = checkPolicy(options.onInvalid);
     this.#oi = new Float64Array(w);
@@ -295,7 +296,7 @@ export class VpinStream {
     const c = this.#cdfScratch;
     c[0] = dp / sigma;
     if (this.#cls === 0) normalCdfInto(c);
-    else c[1] = studentTCdf(c[0], this.#df); // the t CDF boxes its doubles: slower path
+    else studentTCdfInto(c, this.#tConstants);
     const b = c[1];
     // an overflowing change (|ΔP| near 1e308) makes z NaN: classify it by its sign alone
     io[2] = b >= 0 && b <= 1 ? b : dp > 0 ? 1 : dp < 0 ? 0 : 0.5;

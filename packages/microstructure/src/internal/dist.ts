@@ -124,51 +124,72 @@ function logGamma(x: number): number {
   return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
 }
 
-/** Continued fraction of the regularized incomplete beta (modified Lentz). */
-function betaCf(a: number, b: number, x: number): number {
-  const tiny = 1e-300;
-  let c = 1;
-  let d = 1 - ((a + b) * x) / (a + 1);
-  if (Math.abs(d) < tiny) d = tiny;
-  d = 1 / d;
-  let h = d;
-  for (let m = 1; m <= 500; m++) {
-    const m2 = 2 * m;
-    let aa = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    h *= d * c;
-    aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
-    d = 1 + aa * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const del = d * c;
-    h *= del;
-    if (Math.abs(del - 1) < 1e-16) break;
-  }
-  return h;
+/**
+ * Constants of the Student-t CDF with ν > 0 degrees of freedom, for {@link studentTCdfInto}:
+ * [ν, ν/2, log B(ν/2, 1/2)] (compute once per ν: three log Γ).
+ */
+export function studentTConstants(nu: number): Float64Array {
+  const a = 0.5 * nu;
+  return Float64Array.of(nu, a, logGamma(a) + logGamma(0.5) - logGamma(a + 0.5));
 }
 
-/** Regularized incomplete beta I_x(a, b) for x in [0, 1], a, b > 0. */
-function incompleteBeta(x: number, a: number, b: number): number {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  const lnFront =
-    logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log1p(-x);
-  if (x < (a + 1) / (a + b + 2)) return (Math.exp(lnFront) * betaCf(a, b, x)) / a;
-  return 1 - (Math.exp(lnFront) * betaCf(b, a, 1 - x)) / b;
+/**
+ * Student-t CDF of s[0] into s[1] (s has at least 2 entries), k from {@link studentTConstants}:
+ * T_ν(t) = 1 − ½ I_x(ν/2, ½) for t > 0 and ½ I_x(ν/2, ½) otherwise, x = ν/(ν + t²), with the
+ * regularized incomplete beta by its continued fraction (modified Lentz) on the side where it
+ * converges fast. The allocation-free form of {@link studentTCdf} for hot loops: everything runs
+ * in locals, no double crosses a call boundary.
+ */
+export function studentTCdfInto(s: Float64Array, k: Float64Array): void {
+  const t = s[0];
+  const nu = k[0];
+  const a = k[1];
+  const x = nu / (nu + t * t);
+  let tail: number;
+  if (x <= 0) tail = 0;
+  else if (x >= 1) tail = 0.5;
+  else {
+    // I_x(a, b) = front·cf(a, b, x)/a below the switch point, else 1 − front·cf(b, a, 1 − x)/b
+    const lower = x < (a + 1) / (a + 2.5);
+    const p = lower ? a : 0.5;
+    const q = lower ? 0.5 : a;
+    const y = lower ? x : 1 - x;
+    const tiny = 1e-300;
+    let c = 1;
+    let d = 1 - ((p + q) * y) / (p + 1);
+    if (Math.abs(d) < tiny) d = tiny;
+    d = 1 / d;
+    let h = d;
+    for (let m = 1; m <= 500; m++) {
+      const m2 = 2 * m;
+      let aa = (m * (q - m) * y) / ((p + m2 - 1) * (p + m2));
+      d = 1 + aa * d;
+      if (Math.abs(d) < tiny) d = tiny;
+      c = 1 + aa / c;
+      if (Math.abs(c) < tiny) c = tiny;
+      d = 1 / d;
+      h *= d * c;
+      aa = (-(p + m) * (p + q + m) * y) / ((p + m2) * (p + m2 + 1));
+      d = 1 + aa * d;
+      if (Math.abs(d) < tiny) d = tiny;
+      c = 1 + aa / c;
+      if (Math.abs(c) < tiny) c = tiny;
+      d = 1 / d;
+      const del = d * c;
+      h *= del;
+      if (Math.abs(del - 1) < 1e-16) break;
+    }
+    const v = (Math.exp(a * Math.log(x) + 0.5 * Math.log1p(-x) - k[2]) * h) / p;
+    tail = 0.5 * (lower ? v : 1 - v);
+  }
+  s[1] = t > 0 ? 1 - tail : tail;
 }
 
 /** Student-t CDF with ν > 0 degrees of freedom. */
 export function studentTCdf(t: number, nu: number): number {
-  const x = nu / (nu + t * t);
-  const tail = 0.5 * incompleteBeta(x, 0.5 * nu, 0.5);
-  return t > 0 ? 1 - tail : tail;
+  SCRATCH[0] = t;
+  studentTCdfInto(SCRATCH, studentTConstants(nu));
+  return SCRATCH[1];
 }
 
 /**
