@@ -30,7 +30,13 @@ import {
   ValidationError,
 } from '@x/core';
 import { compileGroup, resolvePolicies } from './internal/compile.js';
-import { addTo, type InstrumentInfo, ManagerCore, STOP_THROUGH_MARKET } from './internal/core.js';
+import {
+  addTo,
+  heldState,
+  type InstrumentInfo,
+  ManagerCore,
+  STOP_THROUGH_MARKET,
+} from './internal/core.js';
 import { add, type Exact } from './internal/exact.js';
 import { amendTrade, applyFill, tradeIdOf } from './internal/fills.js';
 import { reanchor, reconcile } from './internal/reconcile.js';
@@ -393,8 +399,7 @@ export class OrderManager {
     const c = this.#core;
     if (g.legs.some((l) => l.trailing !== null || l.breakEven !== null || l.offset?.kind === 'atr'))
       addTo(c.reactive, g.symbol, g.id);
-    if (g.phase === 'working' && g.legs.some((l) => l.lastDenial !== '' && l.phase !== 'done'))
-      addTo(c.retry, g.symbol, g.id);
+    c.held.set(g.symbol, g.id, heldState(g));
     if (c.risk.length > 0) {
       let open = 0;
       for (const l of g.legs)
@@ -462,7 +467,7 @@ export class OrderManager {
     }
     c.groups.delete(g.id);
     c.reactive.get(g.symbol)?.delete(g.id);
-    c.retry.get(g.symbol)?.delete(g.id);
+    c.held.delete(g.symbol, g.id);
     if (c.risk.length > 0) c.setExposure(g, 0, 0);
   }
 
@@ -492,13 +497,14 @@ export class OrderManager {
         if (this.#onMarketGroup(g, last, m.atrTicks)) reconcile(c, g);
       }
     }
-    // legs held back by a check (a stop through the market...) are re-evaluated on market data
-    const retry = c.retry.get(symbol);
-    if (retry !== undefined && retry.size > 0) {
-      for (const id of [...retry]) {
-        const g = c.groups.get(id);
-        if (g !== undefined && g.phase === 'working' && mayClear(g, last)) reconcile(c, g);
-      }
+    // legs held back by a check are re-evaluated on market data: a stop held back because it is
+    // through the market only once the last has crossed it (the index hands out only those)
+    const due = c.held.due(symbol, last);
+    for (let i = 0; i < due.length; i++) {
+      const g = c.groups.get(due[i]!);
+      if (g === undefined) continue;
+      if (g.phase === 'working' && mayClear(g, last)) reconcile(c, g);
+      else c.held.set(g.symbol, g.id, heldState(g));
     }
   }
 

@@ -10,6 +10,7 @@ import type { GroupPolicies, LegTrigger, OcoCommand, OcoNotice, SubmitCommand } 
 import type { VenueProfile } from '../venues.js';
 import { modifyCommand, submitCommand } from './commands.js';
 import { add, type Exact, mul, ratio, sub, toXDec } from './exact.js';
+import { HeldIndex, type HeldState } from './held.js';
 import { nativeContingency } from './native.js';
 import {
   type CancelIntent,
@@ -45,6 +46,24 @@ const TRIGGER_BIT: Readonly<Record<LegTrigger, number>> = {
 /** The reason a stop through the market is held back (policy `stopThroughMarket: 'wait'`). */
 export const STOP_THROUGH_MARKET = 'stop on the wrong side of the market';
 
+/**
+ * Why a group's legs are held back, for the market-data index: a stop held back only because it
+ * is through the market clears once the last crosses it (a long group's lowest such stop from
+ * below, a short group's highest from above); any other denial may clear on any move.
+ */
+export function heldState(g: GroupRec): HeldState {
+  if (g.phase !== 'working') return HeldIndex.NONE;
+  const long = g.side === 'buy';
+  let key: number | null = null;
+  for (const l of g.legs) {
+    if (l.lastDenial === '' || l.phase === 'done') continue;
+    if (l.lastDenial !== STOP_THROUGH_MARKET || l.stopTicks === null) return HeldIndex.ANY;
+    if (key === null || (long ? l.stopTicks < key : l.stopTicks > key)) key = l.stopTicks;
+  }
+  if (key === null) return HeldIndex.NONE;
+  return HeldIndex.trigger(long ? 'above' : 'below', key);
+}
+
 /** Adds `id` to the set under `key` of a map of sets. */
 export function addTo(map: Map<string, Set<string>>, key: string, id: string): void {
   let set = map.get(key);
@@ -64,8 +83,8 @@ export class ManagerCore {
   readonly tradeIndex = new Map<string, Map<string, number>>();
   /** Groups with trailing, break-even or ATR exits, per symbol (derived). */
   readonly reactive = new Map<string, Set<string>>();
-  /** Groups with a leg held back by a check, re-evaluated on market data, per symbol (derived). */
-  readonly retry = new Map<string, Set<string>>();
+  /** Groups with a leg held back by a check, re-evaluated on market data (derived). */
+  readonly held = new HeldIndex();
   private cmds: OcoCommand[] | null = null;
   private notes: OcoNotice[] | null = null;
 
