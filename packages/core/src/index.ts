@@ -121,7 +121,10 @@ export {
   assertInRange,
   assertInteger,
   assertKnownKeys,
+  assertNonEmptyString,
   assertNonNegative,
+  assertObject,
   assertOneOf,
   assertPositive,
+  failValidation,
 } from './validate.js';

@@ -21,9 +21,13 @@
  * @module
  */
 import {
+  assertNonEmptyString,
+  assertObject,
+  assertOneOf,
   Dec,
   type Decimal,
   type DecimalLike,
+  failValidation as fail,
   type Instrument,
   InvalidStateError,
   NotFoundError,
@@ -168,15 +172,12 @@ export function managerCore(om: OrderManager): ManagerCore {
   return coreAccess(om);
 }
 
-function fail(message: string, field: string, value: unknown): never {
-  throw new ValidationError(message, { field, value });
-}
-
 function idOf(v: unknown, field: string): string {
-  if (typeof v !== 'string' || v.length === 0)
-    fail(`${field} must be a non-empty string`, field, v);
+  assertNonEmptyString(v, field);
   return v;
 }
+
+const CANCEL_SCOPES = ['entries', 'all'] as const;
 
 /**
  * The contingent-order manager. Feed it events with {@link OrderManager.apply}; send the returned
@@ -344,8 +345,7 @@ export class OrderManager {
    *   filled, forget a working group)
    */
   apply(event: OcoEvent): Step {
-    if (typeof event !== 'object' || event === null)
-      fail('an event must be an object', 'event', event);
+    assertObject(event, 'event');
     const core = this.#core;
     core.begin();
     switch (event.type) {
@@ -409,7 +409,7 @@ export class OrderManager {
   }
 
   #onCreate(spec: GroupSpec): void {
-    if (typeof spec !== 'object' || spec === null) fail('spec must be an object', 'spec', spec);
+    assertObject(spec, 'spec');
     const info = this.#info(spec.symbol);
     const g = compileGroup(spec, info.codec, this.#core.defaults);
     if (this.#core.groups.has(g.id)) fail(`group '${g.id}' already exists`, 'id', g.id);
@@ -420,8 +420,7 @@ export class OrderManager {
   }
 
   #onCancelGroup(groupId: string, scope: 'entries' | 'all' | undefined): void {
-    if (scope !== undefined && scope !== 'entries' && scope !== 'all')
-      fail("scope must be 'entries' or 'all'", 'scope', scope);
+    if (scope !== undefined) assertOneOf(scope, CANCEL_SCOPES, 'scope');
     const g = this.#group(groupId);
     const s = scope === 'all' ? 'all' : 'entries';
     if (g.cancelScope === 'all' || g.cancelScope === s) return;
