@@ -220,7 +220,8 @@ export class OrderManager {
       if (instruments.has(inst.symbol))
         fail('duplicate instrument symbol', 'instruments', inst.symbol);
       const minLots = Math.max(1, Math.ceil(inst.minQty.div(inst.lotSize).toNumber()));
-      instruments.set(inst.symbol, { codec: gridCodec(inst), inst, minLots });
+      const tickLot = inst.tickSize.times(inst.lotSize);
+      instruments.set(inst.symbol, { codec: gridCodec(inst), inst, minLots, tickLot });
     }
     this.#core = new ManagerCore(
       options.venue ?? EMULATED_VENUE,
@@ -374,7 +375,8 @@ export class OrderManager {
         }
         this.#onOrderEvent(event);
     }
-    const { commands, notices } = core.end();
+    const commands = core.takeCommands();
+    const notices = core.takeNotices();
     if (commands === null && notices === null) return EMPTY_STEP;
     return { commands: commands ?? EMPTY_STEP.commands, notices: notices ?? EMPTY_STEP.notices };
   }

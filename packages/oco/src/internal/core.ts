@@ -4,7 +4,7 @@
  * graph, and the pre-trade checks. The {@link OrderManager} owns one; the handlers and the
  * reconciliation (`reconcile.ts`, `fills.ts`) act through it.
  */
-import type { Instrument } from '@x/core';
+import type { Decimal, Instrument } from '@x/core';
 import type { RiskCheck, RiskRequest } from '../risk.js';
 import type { GroupPolicies, LegTrigger, OcoCommand, OcoNotice, SubmitCommand } from '../types.js';
 import type { VenueProfile } from '../venues.js';
@@ -33,6 +33,8 @@ export interface InstrumentInfo {
   readonly inst: Instrument;
   /** Smallest order, lots. */
   readonly minLots: number;
+  /** The value of one tick·lot of notional (tick size × lot size). */
+  readonly tickLot: Decimal;
 }
 
 const TRIGGER_BIT: Readonly<Record<LegTrigger, number>> = {
@@ -104,12 +106,18 @@ export class ManagerCore {
     this.notes = null;
   }
 
-  /** Ends a step: the commands and notices emitted since {@link begin}. */
-  end(): { commands: OcoCommand[] | null; notices: OcoNotice[] | null } {
-    const out = { commands: this.cmds, notices: this.notes };
+  /** The commands emitted since {@link begin} (null when none); they are handed out once. */
+  takeCommands(): OcoCommand[] | null {
+    const c = this.cmds;
     this.cmds = null;
+    return c;
+  }
+
+  /** The notices emitted since {@link begin} (null when none); they are handed out once. */
+  takeNotices(): OcoNotice[] | null {
+    const n = this.notes;
     this.notes = null;
-    return out;
+    return n;
   }
 
   cmd(c: OcoCommand): void {

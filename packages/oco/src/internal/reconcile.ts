@@ -126,7 +126,7 @@ function sizeExits(core: ManagerCore, g: GroupRec, r: number, pos: number): void
       rp,
       info.minLots,
       inst.minNotional,
-      inst.tickSize.times(inst.lotSize),
+      info.tickLot,
       add(g.positionNotional, g.entryNotional),
       pos,
     );
