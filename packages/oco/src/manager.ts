@@ -476,11 +476,13 @@ export class OrderManager {
     const { codec } = this.#info(symbol);
     // validate everything before storing anything
     const last = codec.approxTicks(lastPx, 'last');
-    if (!(last > 0) || !Number.isFinite(last)) fail('last must be > 0', 'last', lastPx);
+    if (!Number.isFinite(last)) fail('last is out of range (not a finite price)', 'last', lastPx);
+    if (!(last > 0)) fail('last must be > 0', 'last', lastPx);
     let atr: number | undefined;
     if (atrPx !== undefined) {
       atr = codec.approxTicks(atrPx, 'atr');
-      if (!(atr >= 0) || !Number.isFinite(atr)) fail('atr must be >= 0', 'atr', atrPx);
+      if (!Number.isFinite(atr)) fail('atr is out of range (not a finite price)', 'atr', atrPx);
+      if (!(atr >= 0)) fail('atr must be >= 0', 'atr', atrPx);
     }
     const c = this.#core;
     let m = c.market.get(symbol);
