@@ -12,6 +12,7 @@ import {
   type DecimalLike,
   type DecimalReject,
   decimalRejectError,
+  parseDecimal,
   parseDecimalDigits,
   type RoundingDirection,
   roundToStep,
@@ -28,8 +29,6 @@ import { ValidationError } from './errors.js';
  */
 export type GridReject = DecimalReject | 'off-grid' | 'out-of-range';
 
-// a positive or negative plain decimal with few enough digits to be read without big decimals
-const PLAIN = /^(-?)(\d{1,15})(?:\.(\d{1,30}))?$/;
 const CACHE_LIMIT = 4096;
 // below 2^50 units, neighbouring grid points are at least four doubles apart, so a double that
 // rounds back from units / 10^k is that grid point and no other
@@ -186,6 +185,76 @@ export class Grid {
   }
 
   /**
+   * The value divided by the step as the nearest double, on or off the grid: for market data
+   * (a last price between two ticks), never for amounts that must be exact. Never throws;
+   * allocates nothing for on-grid plain decimal strings and numbers on a power-of-ten step.
+   * @param value - a decimal, decimal string or number
+   * @returns `value / step` rounded to a double (±Infinity past the double range), or the
+   *   {@link DecimalReject} of a value that is not a usable decimal
+   *
+   * @example
+   * ```ts
+   * const ticks = new Grid('0.01', 'price');
+   * ticks.ratio('100.25');  // 10025
+   * ticks.ratio('100.255'); // 10025.5
+   * ticks.ratio('0x10');    // 'syntax'
+   * ```
+   */
+  ratio(value: unknown): number | DecimalReject {
+    const k = this.decimals;
+    if (k !== null) {
+      if (typeof value === 'number') {
+        if (value - value === 0) {
+          const n = Math.round(value * this.scale);
+          if (Math.abs(n) < FAST_NUMBER_LIMIT && n / this.scale === value) return n === 0 ? 0 : n;
+        }
+      } else if (typeof value === 'string') {
+        const r = this.ratioPlain(value, k);
+        if (r !== null) return r === 0 ? 0 : r;
+      }
+    }
+    const d = parseDecimal(value);
+    if (typeof d === 'string') return d;
+    const q = d.div(this.step).toNumber();
+    return q === 0 ? 0 : q;
+  }
+
+  /**
+   * The exact plain decimal string of an integer number of units (`units × step`, no exponent,
+   * no trailing zeros): what an order's wire fields carry. On a power-of-ten step it is built from
+   * the integer's digits, without decimal arithmetic.
+   * @param units - a safe integer
+   * @returns the decimal string
+   * @throws {@link ValidationError} when `units` is not a safe integer
+   *
+   * @example
+   * ```ts
+   * new Grid('0.01', 'price').format(10025); // '100.25'
+   * new Grid('0.5', 'qty').format(3);        // '1.5'
+   * ```
+   */
+  format(units: number): string {
+    if (!Number.isSafeInteger(units)) {
+      throw new ValidationError(`${this.field} units must be a safe integer`, {
+        field: `${this.field} units`,
+        value: units,
+      });
+    }
+    const k = this.decimals;
+    if (k === null) return this.step.times(units).toFixed();
+    if (k === 0 || units === 0) return String(units === 0 ? 0 : units);
+    const neg = units < 0;
+    let digits = String(neg ? -units : units);
+    if (digits.length <= k) digits = '0'.repeat(k - digits.length + 1) + digits;
+    const cut = digits.length - k;
+    let end = digits.length;
+    while (end > cut && digits.charCodeAt(end - 1) === 48) end--;
+    const out =
+      end === cut ? digits.slice(0, cut) : `${digits.slice(0, cut)}.${digits.slice(cut, end)}`;
+    return neg ? `-${out}` : out;
+  }
+
+  /**
    * The `ValidationError` for a {@link GridReject}, with the reason in `details.reason`.
    * @param reason - why the value was refused
    * @param value - the value
@@ -204,16 +273,63 @@ export class Grid {
     return decimalRejectError(reason, value, field);
   }
 
-  private parsePlain(value: string, k: number): number | GridReject | null {
-    const m = PLAIN.exec(value);
-    if (m === null) return null;
-    const frac = m[3] ?? '';
-    if (frac.length > k) {
-      for (let i = k; i < frac.length; i++) if (frac.charCodeAt(i) !== 48) return 'off-grid';
+  /**
+   * Reads a plain decimal string (`-?\d{1,15}(\.\d{1,30})?`, nothing else) without allocating:
+   * the units when it is on the grid and they are a safe integer, `'off-grid'`, or `null` when the
+   * string is not of that form or its units need the exact path.
+   */
+  private parsePlain(value: string, k: number): number | 'off-grid' | null {
+    const len = value.length;
+    let i = 0;
+    const neg = len > 0 && value.charCodeAt(0) === 45; // '-'
+    if (neg) i = 1;
+    const intStart = i;
+    let n = 0;
+    while (i < len) {
+      const c = value.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      n = n * 10 + c;
+      i++;
     }
-    const n = Number(m[2]! + frac.slice(0, k).padEnd(k, '0'));
+    const intDigits = i - intStart;
+    if (intDigits === 0 || intDigits > 15) return null;
+    let offGrid = false;
+    let fracDigits = 0;
+    if (i < len) {
+      if (value.charCodeAt(i) !== 46) return null; // '.'
+      i++;
+      const fracStart = i;
+      while (i < len) {
+        const c = value.charCodeAt(i) - 48;
+        if (c < 0 || c > 9) return null;
+        if (fracDigits < k) n = n * 10 + c;
+        else if (c !== 0) offGrid = true;
+        fracDigits++;
+        i++;
+      }
+      if (fracDigits === 0 || i - fracStart > 30) return null;
+    }
+    if (offGrid) return 'off-grid';
+    for (let d = fracDigits; d < k; d++) n *= 10;
+    // while the true units are below 2^53 every partial sum is exact; above, the (monotone)
+    // rounded sum is not a safe integer either, so the exact path decides
     if (!Number.isSafeInteger(n)) return null;
-    return m[1] === '-' && n !== 0 ? -n : n;
+    return neg && n !== 0 ? -n : n;
+  }
+
+  /**
+   * The ratio of a plain decimal string to a power-of-ten step, correctly rounded to a double
+   * (read as one decimal number, the digits shifted by k), or `null` when it is not plain.
+   */
+  private ratioPlain(value: string, k: number): number | null {
+    const r = this.parsePlain(value, k);
+    if (typeof r === 'number') return r;
+    if (r === null) return null;
+    // off the grid: the shifted string is read by the correctly rounded Number parser
+    const dot = value.indexOf('.');
+    return Number(
+      `${value.slice(0, dot)}${value.slice(dot + 1, dot + 1 + k)}.${value.slice(dot + 1 + k)}`,
+    );
   }
 
   private parseExact(value: unknown): number | GridReject {

@@ -122,7 +122,10 @@ export {
   assertInRange,
   assertInteger,
   assertKnownKeys,
+  assertNonEmptyString,
   assertNonNegative,
+  assertObject,
   assertOneOf,
   assertPositive,
+  failValidation,
 } from './validate.js';

@@ -179,3 +179,50 @@ export function assertKnownKeys(value: unknown, known: readonly string[], field:
     }
   }
 }
+
+/**
+ * Throws the {@link ValidationError} for a rule that no generic check expresses (a bracket stop on
+ * the wrong side, a leg that needs a price), with the same fields as the checks above: the one
+ * way a package reports a domain rule broken by its input.
+ * @param message - what is wrong, in the caller's terms
+ * @param field - the argument's name
+ * @param value - the offending value
+ * @throws {@link ValidationError} always
+ *
+ * @example
+ * ```ts
+ * try {
+ *   failValidation('a leg needs a price', 'price', undefined);
+ * } catch (e) {
+ *   ValidationError.isInstance(e); // true
+ * }
+ * ```
+ */
+export function failValidation(message: string, field: string, value: unknown): never {
+  throw new ValidationError(message, { field, value });
+}
+
+/**
+ * Asserts that `value` is a non-empty string (an id, a symbol).
+ * @param value - the value to check
+ * @param field - the argument's name, for the error
+ * @throws {@link ValidationError} otherwise
+ */
+export function assertNonEmptyString(value: unknown, field: string): asserts value is string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new ValidationError(`${field} must be a non-empty string`, { field, value });
+  }
+}
+
+/**
+ * Asserts that `value` is an object (not `null`, not an array): a spec or options record loaded
+ * from JSON.
+ * @param value - the value to check
+ * @param field - the argument's name, for the error
+ * @throws {@link ValidationError} otherwise
+ */
+export function assertObject(value: unknown, field: string): asserts value is object {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ValidationError(`${field} must be an object`, { field, value });
+  }
+}

@@ -114,6 +114,62 @@ describe('Grid', () => {
   });
 });
 
+describe('Grid.ratio and Grid.format', () => {
+  /** The reference ratio: the value divided by the step in exact decimals, then to a double. */
+  function ratioReference(step: Decimal, value: unknown): number | string {
+    const d = parseDecimal(value);
+    if (typeof d === 'string') return d;
+    const q = d.div(step).toNumber();
+    return q === 0 ? 0 : q;
+  }
+
+  it('ratio equals the exact quotient rounded once, on and off the grid (property)', () => {
+    const near = fc
+      .tuple(fc.integer({ min: -1e9, max: 1e9 }), fc.constantFrom(1, 10, 100, 1000, 1e8))
+      .map(([n, s]) => n / s);
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...steps),
+        fc.oneof(decimalString, near, fc.double({ noNaN: true, min: -1e18, max: 1e18 })),
+        (step, v) => {
+          expect(new Grid(step, 'price').ratio(v)).toBe(ratioReference(new Dec(step), v));
+        },
+      ),
+      fcParams({ numRuns: 3000 }),
+    );
+  });
+
+  it('ratio says why a value is not a decimal, and reads on-grid values as whole units', () => {
+    const g = new Grid('0.01', 'price');
+    expect(g.ratio('100.25')).toBe(10025);
+    expect(g.ratio('-100.255')).toBe(-10025.5);
+    expect(g.ratio(100.005)).toBe(10000.5);
+    expect(g.ratio('0x10')).toBe('syntax');
+    expect(g.ratio('Infinity')).toBe('non-finite');
+    expect(g.ratio(`100.${'0'.repeat(48)}1`)).toBe('precision');
+    expect(g.ratio('1e400')).toBe(Number.POSITIVE_INFINITY);
+    expect(g.ratio({})).toBe('type');
+  });
+
+  it('format is the exact plain string of units × step for every safe integer (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...steps, '0.000000000000001'),
+        fc.integer({ min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }),
+        (step, n) => {
+          const g = new Grid(step, 'qty');
+          const s = g.format(n);
+          expect(s).toBe(new Dec(step).times(n).toFixed());
+          expect(g.parse(s)).toBe(n === 0 ? 0 : n);
+        },
+      ),
+      fcParams({ numRuns: 3000 }),
+    );
+    expect(() => new Grid('0.01', 'price').format(0.5)).toThrow(ValidationError);
+    expect(new Grid('0.001', 'qty').format(-5)).toBe('-0.005');
+  });
+});
+
 describe('Instrument on its grids', () => {
   /** The rule as written before the grids: exact decimal comparisons. */
   function checkOrderReference(ins: Instrument, price: string | undefined, qty: string) {

@@ -1,9 +1,37 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../src/errors.js';
 import { allocFloat, floatArrayFrom } from '../src/tensor.js';
-import { assertIncreasing, assertInRange, assertKnownKeys, assertOneOf } from '../src/validate.js';
+import {
+  assertIncreasing,
+  assertInRange,
+  assertKnownKeys,
+  assertNonEmptyString,
+  assertObject,
+  assertOneOf,
+  failValidation,
+} from '../src/validate.js';
 
 describe('validators', () => {
+  it('assertNonEmptyString, assertObject and failValidation name the field and the value', () => {
+    expect(() => assertNonEmptyString('g1', 'groupId')).not.toThrow();
+    for (const bad of ['', null, 3, undefined]) {
+      expect(() => assertNonEmptyString(bad, 'groupId')).toThrow(
+        'groupId must be a non-empty string',
+      );
+    }
+    expect(() => assertObject({}, 'spec')).not.toThrow();
+    for (const bad of [null, [], 'x', 1])
+      expect(() => assertObject(bad, 'spec')).toThrow('spec must be an object');
+    try {
+      failValidation('a leg needs a price', 'price', 'x');
+      expect.unreachable();
+    } catch (e) {
+      expect(ValidationError.isInstance(e)).toBe(true);
+      expect((e as ValidationError).message).toBe('a leg needs a price');
+      expect((e as ValidationError).field).toBe('price');
+    }
+  });
+
   it('assertInRange includes or excludes each end', () => {
     expect(() => assertInRange(0, 'p', 0, 1)).not.toThrow();
     expect(() => assertInRange(0, 'p', 0, 1, { minExclusive: true })).toThrow(

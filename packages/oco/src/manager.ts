@@ -21,16 +21,26 @@
  * @module
  */
 import {
+  assertNonEmptyString,
+  assertObject,
+  assertOneOf,
   Dec,
   type Decimal,
   type DecimalLike,
+  failValidation as fail,
   type Instrument,
   InvalidStateError,
   NotFoundError,
   ValidationError,
 } from '@x/core';
 import { compileGroup, resolvePolicies } from './internal/compile.js';
-import { addTo, type InstrumentInfo, ManagerCore, STOP_THROUGH_MARKET } from './internal/core.js';
+import {
+  addTo,
+  heldState,
+  type InstrumentInfo,
+  ManagerCore,
+  STOP_THROUGH_MARKET,
+} from './internal/core.js';
 import { add, type Exact } from './internal/exact.js';
 import { amendTrade, applyFill, tradeIdOf } from './internal/fills.js';
 import { reanchor, reconcile } from './internal/reconcile.js';
@@ -162,15 +172,12 @@ export function managerCore(om: OrderManager): ManagerCore {
   return coreAccess(om);
 }
 
-function fail(message: string, field: string, value: unknown): never {
-  throw new ValidationError(message, { field, value });
-}
-
 function idOf(v: unknown, field: string): string {
-  if (typeof v !== 'string' || v.length === 0)
-    fail(`${field} must be a non-empty string`, field, v);
+  assertNonEmptyString(v, field);
   return v;
 }
+
+const CANCEL_SCOPES = ['entries', 'all'] as const;
 
 /**
  * The contingent-order manager. Feed it events with {@link OrderManager.apply}; send the returned
@@ -213,7 +220,8 @@ export class OrderManager {
       if (instruments.has(inst.symbol))
         fail('duplicate instrument symbol', 'instruments', inst.symbol);
       const minLots = Math.max(1, Math.ceil(inst.minQty.div(inst.lotSize).toNumber()));
-      instruments.set(inst.symbol, { codec: gridCodec(inst), inst, minLots });
+      const tickLot = inst.tickSize.times(inst.lotSize);
+      instruments.set(inst.symbol, { codec: gridCodec(inst), inst, minLots, tickLot });
     }
     this.#core = new ManagerCore(
       options.venue ?? EMULATED_VENUE,
@@ -338,8 +346,7 @@ export class OrderManager {
    *   filled, forget a working group)
    */
   apply(event: OcoEvent): Step {
-    if (typeof event !== 'object' || event === null)
-      fail('an event must be an object', 'event', event);
+    assertObject(event, 'event');
     const core = this.#core;
     core.begin();
     switch (event.type) {
@@ -368,7 +375,8 @@ export class OrderManager {
         }
         this.#onOrderEvent(event);
     }
-    const { commands, notices } = core.end();
+    const commands = core.takeCommands();
+    const notices = core.takeNotices();
     if (commands === null && notices === null) return EMPTY_STEP;
     return { commands: commands ?? EMPTY_STEP.commands, notices: notices ?? EMPTY_STEP.notices };
   }
@@ -393,8 +401,7 @@ export class OrderManager {
     const c = this.#core;
     if (g.legs.some((l) => l.trailing !== null || l.breakEven !== null || l.offset?.kind === 'atr'))
       addTo(c.reactive, g.symbol, g.id);
-    if (g.phase === 'working' && g.legs.some((l) => l.lastDenial !== '' && l.phase !== 'done'))
-      addTo(c.retry, g.symbol, g.id);
+    c.held.set(g.symbol, g.id, heldState(g));
     if (c.risk.length > 0) {
       let open = 0;
       for (const l of g.legs)
@@ -404,7 +411,7 @@ export class OrderManager {
   }
 
   #onCreate(spec: GroupSpec): void {
-    if (typeof spec !== 'object' || spec === null) fail('spec must be an object', 'spec', spec);
+    assertObject(spec, 'spec');
     const info = this.#info(spec.symbol);
     const g = compileGroup(spec, info.codec, this.#core.defaults);
     if (this.#core.groups.has(g.id)) fail(`group '${g.id}' already exists`, 'id', g.id);
@@ -415,8 +422,7 @@ export class OrderManager {
   }
 
   #onCancelGroup(groupId: string, scope: 'entries' | 'all' | undefined): void {
-    if (scope !== undefined && scope !== 'entries' && scope !== 'all')
-      fail("scope must be 'entries' or 'all'", 'scope', scope);
+    if (scope !== undefined) assertOneOf(scope, CANCEL_SCOPES, 'scope');
     const g = this.#group(groupId);
     const s = scope === 'all' ? 'all' : 'entries';
     if (g.cancelScope === 'all' || g.cancelScope === s) return;
@@ -462,7 +468,7 @@ export class OrderManager {
     }
     c.groups.delete(g.id);
     c.reactive.get(g.symbol)?.delete(g.id);
-    c.retry.get(g.symbol)?.delete(g.id);
+    c.held.delete(g.symbol, g.id);
     if (c.risk.length > 0) c.setExposure(g, 0, 0);
   }
 
@@ -470,11 +476,13 @@ export class OrderManager {
     const { codec } = this.#info(symbol);
     // validate everything before storing anything
     const last = codec.approxTicks(lastPx, 'last');
-    if (!(last > 0) || !Number.isFinite(last)) fail('last must be > 0', 'last', lastPx);
+    if (!Number.isFinite(last)) fail('last is out of range (not a finite price)', 'last', lastPx);
+    if (!(last > 0)) fail('last must be > 0', 'last', lastPx);
     let atr: number | undefined;
     if (atrPx !== undefined) {
       atr = codec.approxTicks(atrPx, 'atr');
-      if (!(atr >= 0) || !Number.isFinite(atr)) fail('atr must be >= 0', 'atr', atrPx);
+      if (!Number.isFinite(atr)) fail('atr is out of range (not a finite price)', 'atr', atrPx);
+      if (!(atr >= 0)) fail('atr must be >= 0', 'atr', atrPx);
     }
     const c = this.#core;
     let m = c.market.get(symbol);
@@ -492,13 +500,14 @@ export class OrderManager {
         if (this.#onMarketGroup(g, last, m.atrTicks)) reconcile(c, g);
       }
     }
-    // legs held back by a check (a stop through the market...) are re-evaluated on market data
-    const retry = c.retry.get(symbol);
-    if (retry !== undefined && retry.size > 0) {
-      for (const id of [...retry]) {
-        const g = c.groups.get(id);
-        if (g !== undefined && g.phase === 'working' && mayClear(g, last)) reconcile(c, g);
-      }
+    // legs held back by a check are re-evaluated on market data: a stop held back because it is
+    // through the market only once the last has crossed it (the index hands out only those)
+    const due = c.held.due(symbol, last);
+    for (let i = 0; i < due.length; i++) {
+      const g = c.groups.get(due[i]!);
+      if (g === undefined) continue;
+      if (g.phase === 'working' && mayClear(g, last)) reconcile(c, g);
+      else c.held.set(g.symbol, g.id, heldState(g));
     }
   }
 

@@ -6,6 +6,7 @@
  * @module
  */
 import {
+  assertObject,
   type DecimalLike,
   type OrderType,
   type Side,
@@ -188,15 +189,8 @@ export interface TargetInput {
   readonly postOnly?: boolean;
 }
 
-/** JavaScript callers can pass anything: a missing leg is a typed error, not a TypeError. */
-function assertLegInput(value: unknown, field: string): void {
-  if (typeof value !== 'object' || value === null) {
-    throw new ValidationError(`${field} must be an object`, { field, value });
-  }
-}
-
 function stopLeg(id: string, s: StopInput): LegSpec {
-  assertLegInput(s, id);
+  assertObject(s, id);
   return {
     id,
     role: 'stop',
@@ -209,7 +203,7 @@ function stopLeg(id: string, s: StopInput): LegSpec {
 }
 
 function targetLeg(id: string, t: TargetInput): LegSpec {
-  assertLegInput(t, id);
+  assertObject(t, id);
   return {
     id,
     role: 'target',

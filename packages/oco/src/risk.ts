@@ -6,12 +6,12 @@
  * @module
  */
 import {
+  assertOneOf,
   type Decimal,
   type DecimalLike,
   type Instrument,
   type Side,
   toDecimal,
-  ValidationError,
 } from '@x/core';
 import type { LegRole } from './types.js';
 
@@ -69,12 +69,7 @@ function scopeOf(
   allowed: readonly RiskScope[],
 ): RiskScope {
   const scope = options?.scope ?? allowed[0]!;
-  if (!allowed.includes(scope)) {
-    throw new ValidationError(`scope must be one of ${allowed.join(', ')}`, {
-      field: 'scope',
-      value: scope,
-    });
-  }
+  assertOneOf(scope, allowed, 'scope');
   return scope;
 }
 

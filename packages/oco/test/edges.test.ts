@@ -442,6 +442,10 @@ describe('item 10: bad input gets the right typed error', () => {
     ]) {
       expect(() => m.apply({ type: 'market', symbol: 'XYZ', last })).toThrow(ValidationError);
     }
+    expect(() => m.apply({ type: 'market', symbol: 'XYZ', last: '1e400' })).toThrow(/out of range/);
+    expect(() => m.apply({ type: 'market', symbol: 'XYZ', last: '0x10' })).toThrow(
+      /plain notation/,
+    );
     expect(() =>
       m.apply({ type: 'fill', orderId: 'b:entry:1', tradeId: 't', price: '0x64', qty: '1' }),
     ).toThrow(ValidationError);

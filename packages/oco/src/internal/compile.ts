@@ -2,7 +2,18 @@
  * Spec compilation: a {@link GroupSpec} validated completely and turned into a group record (leg
  * indices, integer grid units, policies resolved). Nothing is stored until the whole spec passed.
  */
-import { type Side, type TimeInForce, ValidationError } from '@x/core';
+import {
+  assertFinite,
+  assertInteger,
+  assertKnownKeys,
+  assertNonEmptyString,
+  assertNonNegative,
+  assertObject,
+  assertOneOf,
+  failValidation as fail,
+  type Side,
+  type TimeInForce,
+} from '@x/core';
 import type { ContingencyRule, GroupPolicies, GroupSpec, LegSpec, PriceOffset } from '../types.js';
 import { mul } from './exact.js';
 import {
@@ -15,15 +26,12 @@ import {
 } from './records.js';
 import { type GridCodec, strictDecimal } from './units.js';
 
-function fail(message: string, field: string, value: unknown): never {
-  throw new ValidationError(message, { field, value });
-}
-
-const ROLES = new Set(['entry', 'stop', 'target', 'free']);
-const TYPES = new Set(['market', 'limit', 'stop', 'stop-limit']);
-const TIFS = new Set<TimeInForce>(['GTC', 'IOC', 'FOK', 'GTD', 'DAY']);
-const TRIGGERS = new Set(['accepted', 'partially-filled', 'filled', 'canceled', 'triggered']);
-const ACTIONS = new Set(['release', 'cancel', 'reduce-absolute', 'reduce-proportional']);
+const ROLES = ['entry', 'stop', 'target', 'free'] as const;
+const TYPES = ['market', 'limit', 'stop', 'stop-limit'] as const;
+const TIFS = ['GTC', 'IOC', 'FOK', 'GTD', 'DAY'] as const satisfies readonly TimeInForce[];
+const SIDES = ['buy', 'sell'] as const satisfies readonly Side[];
+const TRIGGERS = ['accepted', 'partially-filled', 'filled', 'canceled', 'triggered'] as const;
+const ACTIONS = ['release', 'cancel', 'reduce-absolute', 'reduce-proportional'] as const;
 const POLICY_VALUES: Readonly<Record<keyof GroupPolicies, readonly unknown[]>> = {
   otoTrigger: ['partial', 'full'],
   exitSiblingOnFill: ['reduce', 'cancel'],
@@ -32,6 +40,7 @@ const POLICY_VALUES: Readonly<Record<keyof GroupPolicies, readonly unknown[]>> =
   reprotect: [true, false],
   stopThroughMarket: ['wait', 'send'],
 };
+const POLICY_NAMES = Object.keys(POLICY_VALUES);
 
 /**
  * Resolves policies over defaults, checking every value.
@@ -42,11 +51,9 @@ export function resolvePolicies(
   over: Partial<GroupPolicies> | undefined,
 ): GroupPolicies {
   if (over === undefined) return base;
-  if (typeof over !== 'object' || over === null)
-    fail('policies must be an object', 'policies', over);
+  assertKnownKeys(over, POLICY_NAMES, 'policies');
   for (const [k, v] of Object.entries(over)) {
     const allowed = POLICY_VALUES[k as keyof GroupPolicies];
-    if (allowed === undefined) fail(`unknown policy '${k}'`, 'policies', k);
     if (v !== undefined && !allowed.includes(v))
       fail(`policy ${k} must be one of ${allowed.join(', ')}`, `policies.${k}`, v);
   }
@@ -57,20 +64,18 @@ export function resolvePolicies(
 }
 
 function nonNegInt(v: unknown, field: string): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
-    fail(`${field} must be a whole number >= 0`, field, v);
-  return v;
+  assertInteger(v as number, field, 0);
+  return v as number;
 }
 
 function nonNegNumber(v: unknown, field: string): string {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
-    fail(`${field} must be a finite number >= 0`, field, v);
+  assertNonNegative(v as number, field);
   return String(v);
 }
 
 /** An offset in its stored form (price offsets converted to ticks, which must be whole). */
 function compileOffset(o: PriceOffset, codec: GridCodec, field: string): OffsetRec {
-  if (typeof o !== 'object' || o === null) fail(`${field} must be an offset object`, field, o);
+  assertObject(o, field);
   switch (o.kind) {
     case 'price': {
       const d = strictDecimal(o.value, field);
@@ -97,10 +102,10 @@ function positivePrice(codec: GridCodec, v: unknown, field: string): number | nu
 }
 
 function compileLeg(ls: LegSpec, spec: GroupSpec, codec: GridCodec): LegRec {
-  if (typeof ls !== 'object' || ls === null) fail('a leg must be an object', 'legs', ls);
-  if (typeof ls.id !== 'string' || ls.id.length === 0) fail('leg id required', 'legs', ls.id);
-  if (!ROLES.has(ls.role)) fail(`unknown role '${String(ls.role)}'`, 'role', ls.role);
-  if (!TYPES.has(ls.type)) fail(`unknown order type '${String(ls.type)}'`, 'type', ls.type);
+  assertObject(ls, 'legs');
+  assertNonEmptyString(ls.id, 'leg id');
+  assertOneOf(ls.role, ROLES, 'role');
+  assertOneOf(ls.type, TYPES, 'type');
   const exit = isExitRole(ls.role);
   if (ls.role === 'free' && ls.side !== 'buy' && ls.side !== 'sell')
     fail('free legs need a side (buy or sell)', 'side', ls.id);
@@ -125,14 +130,13 @@ function compileLeg(ls: LegSpec, spec: GroupSpec, codec: GridCodec): LegRec {
   if ((ls.trailing !== undefined || ls.breakEven !== undefined) && ls.role !== 'stop')
     fail('trailing and break-even apply to stops', 'trailing', ls.id);
   const weight = ls.weight ?? 1;
-  if (!Number.isSafeInteger(weight) || weight <= 0)
-    fail('weight must be a positive integer', 'weight', weight);
+  assertInteger(weight, 'weight', 1);
   const tif = ls.timeInForce ?? 'GTC';
-  if (!TIFS.has(tif)) fail(`unknown time in force '${String(tif)}'`, 'timeInForce', tif);
+  assertOneOf(tif, TIFS, 'timeInForce');
   let expireAtMs: number | null = null;
   if (tif === 'GTD') {
-    if (typeof ls.expireAtMs !== 'number' || !Number.isFinite(ls.expireAtMs))
-      fail('GTD needs expireAtMs', 'expireAtMs', ls.expireAtMs);
+    if (ls.expireAtMs === undefined) fail('GTD needs expireAtMs', 'expireAtMs', ls.expireAtMs);
+    assertFinite(ls.expireAtMs, 'expireAtMs');
     expireAtMs = ls.expireAtMs;
   } else if (ls.expireAtMs !== undefined)
     fail('expireAtMs needs timeInForce GTD', 'expireAtMs', ls.expireAtMs);
@@ -177,9 +181,8 @@ function compileRules(spec: GroupSpec, ids: Map<string, number>, legs: LegRec[])
     if (on === undefined) fail(`rule names unknown leg '${r.on}'`, 'rules', r.on);
     if (target === undefined) fail(`rule names unknown leg '${r.target}'`, 'rules', r.target);
     if (on === target) fail('a rule cannot target its own leg', 'rules', r.on);
-    if (!TRIGGERS.has(r.when)) fail(`unknown rule trigger '${String(r.when)}'`, 'rules', r.when);
-    if (!ACTIONS.has(r.action))
-      fail(`unknown rule action '${String(r.action)}'`, 'rules', r.action);
+    assertOneOf(r.when, TRIGGERS, 'rules.when');
+    assertOneOf(r.action, ACTIONS, 'rules.action');
     if (isExitRole(legs[target]!.role))
       fail('exits are driven by the ledger; rules target entry or free legs', 'rules', r.target);
     if (
@@ -225,10 +228,9 @@ function checkExitSides(spec: GroupSpec, legs: readonly LegRec[], refs: readonly
  * @throws `ValidationError` for any invalid part
  */
 export function compileGroup(spec: GroupSpec, codec: GridCodec, defaults: GroupPolicies): GroupRec {
-  if (typeof spec !== 'object' || spec === null) fail('spec must be an object', 'spec', spec);
-  if (typeof spec.id !== 'string' || spec.id.length === 0) fail('group id required', 'id', spec.id);
-  if (spec.side !== 'buy' && spec.side !== 'sell')
-    fail('side must be buy or sell', 'side', spec.side);
+  assertObject(spec, 'spec');
+  assertNonEmptyString(spec.id, 'id');
+  assertOneOf(spec.side, SIDES, 'side');
   if (!Array.isArray(spec.legs) || spec.legs.length === 0)
     fail('a group needs legs', 'legs', spec.legs);
   const ids = new Map<string, number>();

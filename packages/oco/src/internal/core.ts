@@ -4,12 +4,13 @@
  * graph, and the pre-trade checks. The {@link OrderManager} owns one; the handlers and the
  * reconciliation (`reconcile.ts`, `fills.ts`) act through it.
  */
-import type { Instrument } from '@x/core';
+import type { Decimal, Instrument } from '@x/core';
 import type { RiskCheck, RiskRequest } from '../risk.js';
 import type { GroupPolicies, LegTrigger, OcoCommand, OcoNotice, SubmitCommand } from '../types.js';
 import type { VenueProfile } from '../venues.js';
 import { modifyCommand, submitCommand } from './commands.js';
 import { add, type Exact, mul, ratio, sub, toXDec } from './exact.js';
+import { HeldIndex, type HeldState } from './held.js';
 import { nativeContingency } from './native.js';
 import {
   type CancelIntent,
@@ -32,6 +33,8 @@ export interface InstrumentInfo {
   readonly inst: Instrument;
   /** Smallest order, lots. */
   readonly minLots: number;
+  /** The value of one tick·lot of notional (tick size × lot size). */
+  readonly tickLot: Decimal;
 }
 
 const TRIGGER_BIT: Readonly<Record<LegTrigger, number>> = {
@@ -44,6 +47,24 @@ const TRIGGER_BIT: Readonly<Record<LegTrigger, number>> = {
 
 /** The reason a stop through the market is held back (policy `stopThroughMarket: 'wait'`). */
 export const STOP_THROUGH_MARKET = 'stop on the wrong side of the market';
+
+/**
+ * Why a group's legs are held back, for the market-data index: a stop held back only because it
+ * is through the market clears once the last crosses it (a long group's lowest such stop from
+ * below, a short group's highest from above); any other denial may clear on any move.
+ */
+export function heldState(g: GroupRec): HeldState {
+  if (g.phase !== 'working') return HeldIndex.NONE;
+  const long = g.side === 'buy';
+  let key: number | null = null;
+  for (const l of g.legs) {
+    if (l.lastDenial === '' || l.phase === 'done') continue;
+    if (l.lastDenial !== STOP_THROUGH_MARKET || l.stopTicks === null) return HeldIndex.ANY;
+    if (key === null || (long ? l.stopTicks < key : l.stopTicks > key)) key = l.stopTicks;
+  }
+  if (key === null) return HeldIndex.NONE;
+  return HeldIndex.trigger(long ? 'above' : 'below', key);
+}
 
 /** Adds `id` to the set under `key` of a map of sets. */
 export function addTo(map: Map<string, Set<string>>, key: string, id: string): void {
@@ -64,8 +85,8 @@ export class ManagerCore {
   readonly tradeIndex = new Map<string, Map<string, number>>();
   /** Groups with trailing, break-even or ATR exits, per symbol (derived). */
   readonly reactive = new Map<string, Set<string>>();
-  /** Groups with a leg held back by a check, re-evaluated on market data, per symbol (derived). */
-  readonly retry = new Map<string, Set<string>>();
+  /** Groups with a leg held back by a check, re-evaluated on market data (derived). */
+  readonly held = new HeldIndex();
   private cmds: OcoCommand[] | null = null;
   private notes: OcoNotice[] | null = null;
 
@@ -85,12 +106,18 @@ export class ManagerCore {
     this.notes = null;
   }
 
-  /** Ends a step: the commands and notices emitted since {@link begin}. */
-  end(): { commands: OcoCommand[] | null; notices: OcoNotice[] | null } {
-    const out = { commands: this.cmds, notices: this.notes };
+  /** The commands emitted since {@link begin} (null when none); they are handed out once. */
+  takeCommands(): OcoCommand[] | null {
+    const c = this.cmds;
     this.cmds = null;
+    return c;
+  }
+
+  /** The notices emitted since {@link begin} (null when none); they are handed out once. */
+  takeNotices(): OcoNotice[] | null {
+    const n = this.notes;
     this.notes = null;
-    return out;
+    return n;
   }
 
   cmd(c: OcoCommand): void {

@@ -4,7 +4,7 @@
  * in which an open position has no working stop.
  */
 
-import { addTo, type ManagerCore } from './core.js';
+import { heldState, type ManagerCore } from './core.js';
 import { add } from './exact.js';
 import { nativeList, ocoPricesOk } from './native.js';
 import {
@@ -100,14 +100,11 @@ export function reconcile(core: ManagerCore, g: GroupRec): void {
   sizeExits(core, g, r, pos);
   protect(core, g, r, dropCause);
   if (core.risk.length > 0) core.setExposure(g, Math.max(0, r) + entriesOpen, core.exposureRef(g));
-  let denied = false;
-  for (const l of legs) if (l.lastDenial !== '' && l.phase !== 'done') denied = true;
-  if (denied && g.phase === 'working') addTo(core.retry, g.symbol, g.id);
-  else core.retry.get(g.symbol)?.delete(g.id);
   if (g.liveOrders === 0 && g.phase === 'working') {
     g.phase = 'done';
     core.note({ type: 'group-done', groupId: g.id, openQty: info.inst.lotSize.times(r) });
   }
+  core.held.set(g.symbol, g.id, heldState(g));
 }
 
 function sizeExits(core: ManagerCore, g: GroupRec, r: number, pos: number): void {
@@ -129,7 +126,7 @@ function sizeExits(core: ManagerCore, g: GroupRec, r: number, pos: number): void
       rp,
       info.minLots,
       inst.minNotional,
-      inst.tickSize.times(inst.lotSize),
+      info.tickLot,
       add(g.positionNotional, g.entryNotional),
       pos,
     );
