@@ -21,6 +21,7 @@ import type {
 } from './book-types.js';
 import { grown } from './internal/grow.js';
 import { IdIndex } from './internal/id-index.js';
+import { checkTickOrder } from './internal/order-args.js';
 import { scale, scaleOf } from './internal/scale.js';
 import { SideLevels } from './internal/side-levels.js';
 
@@ -465,11 +466,9 @@ export class TickBook {
     out.restingLots = 0;
     out.canceledLots = 0;
     out.selfTradeCanceled = false;
-    if (side !== 'buy' && side !== 'sell') return this.refuse('invalid-order');
-    if (tif !== 'GTC' && tif !== 'IOC' && tif !== 'FOK') return this.refuse('invalid-order');
+    const args = checkTickOrder(side, tif, priceTicks, lots);
+    if (args !== 'ok') return this.refuse(args);
     const isMarket = Number.isNaN(priceTicks);
-    if (!isMarket && !Number.isSafeInteger(priceTicks)) return this.refuse('invalid-price');
-    if (!Number.isSafeInteger(lots) || lots <= 0) return this.refuse('invalid-qty');
     if (this.index.has(orderId)) return this.refuse('duplicate-order-id');
     const s = side === 'buy' ? BUY : SELL;
     const limitTicks = isMarket ? 0 : priceTicks;

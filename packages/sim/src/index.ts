@@ -76,4 +76,11 @@ export {
   VenueBookCheck,
   type VenueBookCheckStats,
 } from './replay.js';
+export {
+  type ReplayOrderReport,
+  ReplayOrders,
+  type ReplayOrdersOptions,
+  type ReplayOrdersStats,
+  type ReplayOrderView,
+} from './replay-orders.js';
 export { type Lots, type Ticks, unitsToNumber } from './units.js';
