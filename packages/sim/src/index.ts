@@ -76,11 +76,11 @@ export {
   VenueBookCheck,
   type VenueBookCheckStats,
 } from './replay.js';
-export {
-  type ReplayOrderReport,
-  ReplayOrders,
-  type ReplayOrdersOptions,
-  type ReplayOrdersStats,
-  type ReplayOrderView,
-} from './replay-orders.js';
+export { ReplayOrders } from './replay-orders.js';
+export type {
+  ReplayOrderReport,
+  ReplayOrdersOptions,
+  ReplayOrdersStats,
+  ReplayOrderView,
+} from './replay-orders-types.js';
 export { type Lots, type Ticks, unitsToNumber } from './units.js';

@@ -34,91 +34,12 @@ import {
 import type { BookStatus, BookTimeInForce } from './book-types.js';
 import { checkTickOrder } from './internal/order-args.js';
 import { type HistoricalMessage, L3Replay, type ReplayTrade } from './replay.js';
-
-/** What {@link ReplayOrders} reports about one of our orders, at venue time `ts`. */
-export type ReplayOrderReport =
-  | {
-      /** The order reached the venue and was accepted. */
-      readonly type: 'accepted';
-      readonly ts: number;
-      readonly orderId: OrderId;
-    }
-  | {
-      /** The order (or its cancel) reached the venue and was refused. */
-      readonly type: 'rejected';
-      readonly ts: number;
-      readonly orderId: OrderId;
-      readonly command: 'submit' | 'cancel';
-      readonly reason: BookStatus;
-    }
-  | {
-      /** A fill: `'taker'` against the historical book, `'maker'` from historical flow. */
-      readonly type: 'fill';
-      readonly ts: number;
-      readonly orderId: OrderId;
-      readonly priceTicks: number;
-      readonly lots: number;
-      readonly leavesLots: number;
-      readonly liquidity: 'maker' | 'taker';
-    }
-  | {
-      /** What was left of the order was canceled: by us (`'user'`) or as an IOC/market rest. */
-      readonly type: 'canceled';
-      readonly ts: number;
-      readonly orderId: OrderId;
-      readonly lots: number;
-      readonly reason: 'user' | 'unfilled';
-    };
-
-/** The state of one of our orders as {@link ReplayOrders.order} reports it. */
-export interface ReplayOrderView {
-  readonly side: Side;
-  /** Limit price in ticks, `NaN` for a market order. */
-  readonly priceTicks: number;
-  /** Size in lots. */
-  readonly lots: number;
-  /** Lots filled so far. */
-  readonly filledLots: number;
-  /** Lots still working. */
-  readonly leavesLots: number;
-  /** Lots ahead of the order in its level's queue (exact or the model's estimate); 0 unless resting. */
-  readonly aheadLots: number;
-  /** `'pending'` until it reaches the venue, then `'resting'` or done. */
-  readonly status: 'pending' | 'resting' | 'filled' | 'canceled' | 'rejected';
-}
-
-/** Counts of {@link ReplayOrders}. */
-export interface ReplayOrdersStats {
-  /** Orders sent (accepted by the argument check). */
-  submitted: number;
-  /** Orders refused on reaching the venue. */
-  rejected: number;
-  /** Fills reported. */
-  fills: number;
-  /** Lots filled, as maker and taker. */
-  makerLots: number;
-  takerLots: number;
-  /** Orders canceled (by us, or the rest of an IOC or market order). */
-  canceled: number;
-}
-
-/** Options of {@link ReplayOrders}. */
-export interface ReplayOrdersOptions {
-  /**
-   * How a resting order's queue position advances: omitted for L3 data, exactly by the orders
-   * ahead; a core `QueueModel` to estimate it from depth and trades only, as on L2 data
-   * (`l2QueueModel()` from `@x/microstructure`).
-   */
-  readonly queueModel?: QueueModel;
-  /** Time from sending an order or cancel to its arrival at the venue, ms (>= 0, default 0). */
-  readonly entryLatencyMs?: number;
-  /** Time from a historical trade to its arrival at us, ms (>= 0, default 0). */
-  readonly marketDataLatencyMs?: number;
-  /** Our orders' reports, as they happen at the venue. */
-  readonly onReport?: (report: ReplayOrderReport) => void;
-  /** The historical trades, each `marketDataLatencyMs` after it happened. */
-  readonly onTrade?: (trade: ReplayTrade) => void;
-}
+import type {
+  ReplayOrderReport,
+  ReplayOrdersOptions,
+  ReplayOrdersStats,
+  ReplayOrderView,
+} from './replay-orders-types.js';
 
 /** The name {@link ReplayOrders.queueModelName} reports for exact L3 queue positions. */
 const L3_FIFO = 'l3-fifo';
@@ -126,8 +47,8 @@ const L3_FIFO = 'l3-fifo';
 interface UserOrder {
   readonly id: OrderId;
   readonly side: Side;
-  readonly priceTicks: number;
-  readonly lots: number;
+  priceTicks: number;
+  lots: number;
   readonly tif: BookTimeInForce;
   readonly postOnly: boolean;
   filled: number;
@@ -144,7 +65,10 @@ interface UserOrder {
 interface Arrival {
   readonly at: number;
   readonly order: UserOrder;
-  readonly cancel: boolean;
+  /** 0 submit, 1 cancel, 2 amend to `priceTicks` and `lots`. */
+  readonly kind: 0 | 1 | 2;
+  readonly priceTicks: number;
+  readonly lots: number;
 }
 
 function latency(v: number | undefined, field: string): number {
@@ -319,7 +243,7 @@ export class ReplayOrders {
     };
     this.orders.set(orderId, order);
     this.stats.submitted++;
-    this.send(order, false);
+    this.send(order, 0, priceTicks, lots);
     return 'ok';
   }
 
@@ -332,7 +256,29 @@ export class ReplayOrders {
   cancel(orderId: OrderId): BookStatus {
     const order = this.orders.get(orderId);
     if (order === undefined) return 'unknown-order';
-    this.send(order, true);
+    this.send(order, 1, order.priceTicks, order.lots);
+    return 'ok';
+  }
+
+  /**
+   * Sends an amend of a limit order; it reaches the venue `entryLatencyMs` later. A pure size
+   * reduction keeps the order's place in the queue; a size increase or a new price sends it to
+   * the back of its (new) level, where a crossing price trades at once (a post-only order is
+   * refused with `'would-cross'` instead). At the venue an amend of an order no longer resting
+   * is refused (`'unknown-order'`), and one to no more than the filled size (`'invalid-qty'`).
+   * @param orderId - our order's id
+   * @param priceTicks - the new limit price in ticks (the current one to keep it)
+   * @param lots - the new total size in lots (filled lots included)
+   * @returns `'ok'` when sent, else why not: `'unknown-order'`, `'invalid-price'` (also for a
+   *   market order), `'invalid-qty'`
+   */
+  amend(orderId: OrderId, priceTicks: number, lots: number): BookStatus {
+    const order = this.orders.get(orderId);
+    if (order === undefined) return 'unknown-order';
+    if (Number.isNaN(order.priceTicks) || Number.isNaN(priceTicks)) return 'invalid-price';
+    const args = checkTickOrder(order.side, order.tif, priceTicks, lots);
+    if (args !== 'ok') return args;
+    this.send(order, 2, priceTicks, lots);
     return 'ok';
   }
 
@@ -357,8 +303,8 @@ export class ReplayOrders {
 
   // ------------------------------------------------------------------ venue side
 
-  private send(order: UserOrder, cancel: boolean): void {
-    this.arrivals.push({ at: this.now + this.entryLatency, order, cancel });
+  private send(order: UserOrder, kind: 0 | 1 | 2, priceTicks: number, lots: number): void {
+    this.arrivals.push({ at: this.now + this.entryLatency, order, kind, priceTicks, lots });
     if (this.entryLatency === 0 && this.now > Number.NEGATIVE_INFINITY) this.arrive(this.now);
   }
 
@@ -368,7 +314,8 @@ export class ReplayOrders {
     while (this.arrivalHead < q.length && q[this.arrivalHead]!.at <= ts) {
       const a = q[this.arrivalHead++]!;
       const at = Math.max(a.at, this.now);
-      if (a.cancel) this.cancelAt(a.order, at);
+      if (a.kind === 1) this.cancelAt(a.order, at);
+      else if (a.kind === 2) this.amendAt(a.order, a.priceTicks, a.lots, at);
       else this.enter(a.order, at);
     }
     if (this.arrivalHead === q.length) {
@@ -383,9 +330,7 @@ export class ReplayOrders {
     const opp = oppositeSide(o.side);
     const market = Number.isNaN(o.priceTicks);
     const best = book.levelPrice(opp, 0);
-    const crosses =
-      !Number.isNaN(best) &&
-      (market || (o.side === 'buy' ? best <= o.priceTicks : best >= o.priceTicks));
+    const crosses = market ? !Number.isNaN(best) : this.crosses(o.side, o.priceTicks);
     let reason: BookStatus = 'ok';
     if (o.postOnly && crosses) reason = 'would-cross';
     else if (market && Number.isNaN(best)) reason = 'no-liquidity';
@@ -400,6 +345,13 @@ export class ReplayOrders {
     }
     o.status = 'resting';
     this.onReport?.({ type: 'accepted', ts, orderId: o.id });
+    this.place(o, ts, crosses);
+  }
+
+  /** Trades a crossing order, then rests what is left at the back of its level (GTC). */
+  private place(o: UserOrder, ts: number, crosses: boolean): void {
+    const book = this.replay.book;
+    const market = Number.isNaN(o.priceTicks);
     if (crosses) this.take(o, ts, market);
     const leaves = o.lots - o.filled;
     if (leaves === 0) return;
@@ -409,6 +361,7 @@ export class ReplayOrders {
       return;
     }
     const depth = book.levelLots(o.side, o.priceTicks);
+    o.estFilled = 0;
     if (this.model !== undefined) {
       o.est = this.model.create({ side: o.side, price: o.priceTicks, qty: leaves, depth });
     } else {
@@ -430,6 +383,37 @@ export class ReplayOrders {
       if (Number.isNaN(px) || (!market && (buy ? px > o.priceTicks : px < o.priceTicks))) break;
       this.fill(o, px, Math.min(o.lots - o.filled, book.levelLots(opp, px)), 'taker', ts);
     }
+  }
+
+  private amendAt(o: UserOrder, priceTicks: number, lots: number, ts: number): void {
+    let reason: BookStatus = 'ok';
+    const crosses = this.crosses(o.side, priceTicks);
+    if (o.status !== 'resting') reason = 'unknown-order';
+    else if (lots <= o.filled) reason = 'invalid-qty';
+    else if (priceTicks === o.priceTicks && lots === o.lots) reason = 'no-change';
+    else if (o.postOnly && crosses) reason = 'would-cross';
+    if (reason !== 'ok') {
+      this.onReport?.({ type: 'rejected', ts, orderId: o.id, command: 'amend', reason });
+      return;
+    }
+    const kept = priceTicks === o.priceTicks && lots < o.lots;
+    o.priceTicks = priceTicks;
+    o.lots = lots;
+    this.onReport?.({ type: 'amended', ts, orderId: o.id, priceTicks, lots, keptPriority: kept });
+    if (kept) return;
+    // to the back of the (new) level: out of the active list, then placed like a new order
+    const i = this.active.indexOf(o);
+    if (i >= 0) this.active.splice(i, 1);
+    o.est = undefined;
+    o.aheadIds = undefined;
+    o.aheadHitSeq = -1;
+    this.place(o, ts, crosses);
+  }
+
+  /** Whether a limit price would take the historical book's liquidity. */
+  private crosses(side: Side, priceTicks: number): boolean {
+    const best = this.replay.book.levelPrice(oppositeSide(side), 0);
+    return !Number.isNaN(best) && (side === 'buy' ? best <= priceTicks : best >= priceTicks);
   }
 
   private cancelAt(o: UserOrder, ts: number): void {

@@ -114,6 +114,29 @@ describe('ReplayOrders, L3 queue position', () => {
     expect(() => sim.apply(msg({ type: 1, orderId: 9, ts: -1 }))).toThrow(ValidationError);
   });
 
+  it('amends: a size reduction keeps the place in the queue, a new price goes to the back', () => {
+    const { sim, reports } = recorder();
+    sim.apply(msg({ type: 1, orderId: 1, size: 10 }));
+    sim.submit('me', 'buy', 100, 8);
+    sim.apply(msg({ type: 1, orderId: 2, size: 10 }));
+    expect(sim.amend('me', 100, 5)).toBe('ok');
+    expect(sim.order('me')).toMatchObject({ lots: 5, aheadLots: 10 });
+    expect(sim.amend('me', 100, 6)).toBe('ok'); // an increase: behind order 2
+    expect(sim.order('me')).toMatchObject({ lots: 6, aheadLots: 20 });
+    sim.apply(msg({ type: 1, orderId: 3, size: 4, priceTicks: 102, side: 'sell' }));
+    expect(sim.amend('me', 102, 6)).toBe('ok'); // crosses: takes 4 at 102, rests 2 at 102
+    expect(sim.order('me')).toMatchObject({ priceTicks: 102, filledLots: 4, aheadLots: 0 });
+    expect(sim.amend('me', 102, 4)).toBe('ok'); // not above the filled 4: refused at the venue
+    expect(sim.amend('me', Number.NaN, 4)).toBe('invalid-price');
+    expect(sim.amend('x', 100, 4)).toBe('unknown-order');
+    expect(reports.filter((r) => r.type === 'amended' || r.type === 'rejected')).toEqual([
+      expect.objectContaining({ type: 'amended', lots: 5, keptPriority: true }),
+      expect.objectContaining({ type: 'amended', lots: 6, keptPriority: false }),
+      expect.objectContaining({ type: 'amended', priceTicks: 102, keptPriority: false }),
+      expect.objectContaining({ type: 'rejected', command: 'amend', reason: 'invalid-qty' }),
+    ]);
+  });
+
   it('entry latency: messages before the order arrives come first (and rest ahead of it)', () => {
     const reports: ReplayOrderReport[] = [];
     const sim = new ReplayOrders({ entryLatencyMs: 5, onReport: (r) => reports.push(r) });
