@@ -83,4 +83,6 @@ export type {
   ReplayOrdersStats,
   ReplayOrderView,
 } from './replay-orders-types.js';
+export { ReplayVenue, type ReplayVenueOptions } from './replay-venue.js';
 export { type Lots, type Ticks, unitsToNumber } from './units.js';
+export type { TradingVenue } from './venue.js';
