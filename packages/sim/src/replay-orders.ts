@@ -53,9 +53,12 @@ interface UserOrder {
   readonly postOnly: boolean;
   filled: number;
   status: ReplayOrderView['status'];
-  /** Exact mode: lots ahead, the ids that were ahead, the message that last reduced one. */
+  /**
+   * Exact mode: lots ahead; the book's last time-priority stamp when we joined (orders at our
+   * level with a stamp up to it are ahead of us); the message that last reduced one of them.
+   */
   ahead: number;
-  aheadIds: Set<OrderId> | undefined;
+  joinStamp: number;
   aheadHitSeq: number;
   /** Model mode: the estimate and what of it has been reported as filled. */
   est: QueueEstimate | undefined;
@@ -236,7 +239,7 @@ export class ReplayOrders {
       filled: 0,
       status: 'pending',
       ahead: 0,
-      aheadIds: undefined,
+      joinStamp: Number.NaN,
       aheadHitSeq: -1,
       est: undefined,
       estFilled: 0,
@@ -366,9 +369,7 @@ export class ReplayOrders {
       o.est = this.model.create({ side: o.side, price: o.priceTicks, qty: leaves, depth });
     } else {
       o.ahead = depth;
-      const ids = new Set<OrderId>();
-      book.forEachOrderAt(o.side, o.priceTicks, (id) => ids.add(id));
-      o.aheadIds = ids;
+      o.joinStamp = book.lastTimePriority();
     }
     this.active.push(o);
   }
@@ -405,7 +406,7 @@ export class ReplayOrders {
     const i = this.active.indexOf(o);
     if (i >= 0) this.active.splice(i, 1);
     o.est = undefined;
-    o.aheadIds = undefined;
+    o.joinStamp = Number.NaN;
     o.aheadHitSeq = -1;
     this.place(o, ts, crosses);
   }
@@ -472,20 +473,15 @@ export class ReplayOrders {
   /** Exact mode: an order ahead of ours lost lots. */
   private historicalReduce(id: OrderId, side: Side, px: number, lots: number): void {
     const act = this.active;
+    if (act.length === 0) return;
+    // called before the book changes: the reduced order still has its time priority
+    const stamp = this.replay.book.timePriority(id);
     for (let i = 0; i < act.length; i++) {
       const o = act[i]!;
-      const ids = o.aheadIds;
-      if (
-        ids === undefined ||
-        o.status !== 'resting' ||
-        o.side !== side ||
-        o.priceTicks !== px ||
-        !ids.has(id)
-      )
-        continue;
+      if (o.status !== 'resting' || o.side !== side || o.priceTicks !== px) continue;
+      if (!(stamp <= o.joinStamp)) continue; // behind us (or L2 mode: joinStamp is NaN)
       o.ahead = Math.max(o.ahead - lots, 0);
       o.aheadHitSeq = this.seq;
-      if (!this.replay.book.has(id)) ids.delete(id);
     }
   }
 

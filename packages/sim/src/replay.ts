@@ -87,7 +87,8 @@ export interface L3ReplayOptions {
   readonly onHalt?: (message: HistoricalMessage) => void;
   /**
    * Called whenever a cancellation, deletion or visible execution removes lots from a resting
-   * order, before the trade of an execution is reported: the order actually reduced (a seeded
+   * order, just before the book changes (the order is still in `book`, with its time priority)
+   * and before the trade of an execution is reported: the order actually reduced (a seeded
    * order's negative id when the message named an order the file never showed), its side and
    * price, and the lots removed. Primitive arguments: a listener that counts allocates nothing.
    */
@@ -277,9 +278,9 @@ export class L3Replay {
     const left = book.remainingLots(id);
     const take = whole ? left : Math.min(m.size, left);
     if (!whole && m.size > left) this.stats.unseenLots += m.size - left;
+    this.onReduce?.(id, m.side, m.priceTicks, take, execution);
     if (take >= left) book.cancel(id);
     else book.amend(id, m.priceTicks, left - take);
-    this.onReduce?.(id, m.side, m.priceTicks, take, execution);
   }
 
   private trade(m: HistoricalMessage, kind: ReplayTrade['kind']): void {
