@@ -1,6 +1,6 @@
 /**
  * Historical L3 replay throughput: LOBSTER-like messages (submissions near the touch,
- * cancellations and executions of live orders) applied to the TickBook through L3Replay, in
+ * cancellations and executions of live orders, a book of about 4,000 live orders) applied to the TickBook through L3Replay, in
  * messages per second on one core; and the real LOBSTER sample when ../shared is present.
  * Goal: at least 5M messages per second through the book.
  */
@@ -49,7 +49,8 @@ function generate(n: number) {
   const mid = 58_600;
   for (let i = 0; i < n; i++) {
     const u = rng.float();
-    if (live.length < 200 || u < 0.5) {
+    // a book of a few thousand live orders, as a liquid stock's (the stream is stationary)
+    if (live.length < 200 || (u < 0.5 && live.length < 4000)) {
       const s = rng.float() < 0.5 ? 0 : 1;
       const p = s === 0 ? mid - 1 - rng.int(0, 20) : mid + 1 + rng.int(0, 20);
       const q = 1 + rng.int(0, 300);

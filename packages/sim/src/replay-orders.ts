@@ -512,6 +512,8 @@ export class ReplayOrders {
 
   /** A historical order crossing ours trades with it; model estimates see the new depth. */
   private afterMessage(m: HistoricalMessage): void {
+    // exact mode: only a submission can cross us here (trades were handled as they came)
+    if (m.type !== 1 && (this.model === undefined || m.type > 5)) return;
     const book = this.replay.book;
     const act = this.active;
     for (let i = 0; i < act.length; i++) {
@@ -530,9 +532,9 @@ export class ReplayOrders {
       }
       const est = o.est;
       if (est === undefined) continue;
-      if (m.side === o.side && m.priceTicks === o.priceTicks && m.type <= 5) {
-        est.onDepth(book.levelLots(o.side, o.priceTicks));
-      }
+      const atLevel = m.side === o.side && m.priceTicks === o.priceTicks;
+      if (atLevel) est.onDepth(book.levelLots(o.side, o.priceTicks));
+      else if (m.type < 4 || m.side !== o.side) continue; // no trade could have reached it
       // the estimate in whole lots, rounded down (a model may estimate fractions of a lot)
       const now = Math.min(Math.floor(est.filledQty), o.lots - o.filled + o.estFilled);
       if (now > o.estFilled) {
