@@ -5,7 +5,7 @@
  * hand-written reader does before parsing anything).
  */
 import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { machineInfo, sink, sinkTotal } from '@x/test-utils/bench';
 import { readLobsterMessages, readLobsterOrderbook, readTrades } from '../src/index.js';
@@ -82,6 +82,11 @@ async function time(label: string, path: string, run: () => Promise<number>) {
 const files = writeFiles();
 console.log(`@x/data bench — ${machineInfo()}`);
 console.log(
+  `load average at start: ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')} (${cpus().length} cores)`,
+);
+console.log(
   `${N.toLocaleString()} LOBSTER messages, ${(N / 10).toLocaleString()} 10-level orderbook rows, ${N.toLocaleString()} trades`,
 );
 try {
@@ -107,6 +112,20 @@ try {
           n++;
           sink(b.bidSize[0]! > 0 ? 0 : 1);
         });
+        return n;
+      },
+    ],
+    [
+      'LOBSTER orderbook (10 levels), reuseSnapshot',
+      files.orderbook,
+      async () => {
+        let n = 0;
+        await readLobsterOrderbook(files.orderbook, { levels: 10, reuseSnapshot: true }).forEach(
+          (b) => {
+            n++;
+            sink(b.bidSize[0]! > 0 ? 0 : 1);
+          },
+        );
         return n;
       },
     ],
