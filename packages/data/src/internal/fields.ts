@@ -74,6 +74,34 @@ export class FieldCursor {
 
   /** Reads a decimal number (optional sign, digits, optional fraction, optional exponent). */
   number(what: string): number {
+    // fast path: digits, an optional fraction, at most 15 digits in all, up to the comma or the
+    // line's end; anything else (signs, blanks, exponents, long mantissas) takes the general path
+    const buf = this.buf;
+    const end = this.end;
+    let i = this.pos;
+    let m = 0;
+    let digits = 0;
+    let frac = -1;
+    while (i < end) {
+      const c = buf[i]!;
+      const d = c - ZERO;
+      if (d >= 0 && d <= 9) {
+        m = m * 10 + d;
+        digits++;
+        if (frac >= 0) frac++;
+      } else if (c === DOT && frac < 0) frac = 0;
+      else break;
+      i++;
+    }
+    if (digits > 0 && digits <= 15 && frac !== 0 && (i === end || buf[i] === COMMA)) {
+      this.pos = i + 1;
+      this.field++;
+      return frac <= 0 ? m : m / POW10[frac]!;
+    }
+    return this.generalNumber(what);
+  }
+
+  private generalNumber(what: string): number {
     const buf = this.buf;
     const end = this.end;
     let i = this.pos;
