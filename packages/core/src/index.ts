@@ -99,6 +99,7 @@ export {
   type TimeInForce,
 } from './orders.js';
 export { type MutableIndexed, Rng, type RngState } from './prng.js';
+export type { QueueEstimate, QueueJoin, QueueModel } from './queue-model.js';
 export {
   allocFloat,
   assertShape,

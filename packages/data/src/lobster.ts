@@ -162,11 +162,19 @@ export function readLobsterMessages(
 export interface LobsterBookOptions extends LobsterOptions {
   /** N, the file's number of levels (10 for a `_orderbook_10.csv`). */
   readonly levels: number;
+  /**
+   * One `L2Snapshot` for every row, refilled in place (no allocation per row): read each book
+   * before asking for the next, or copy it (`cloneL2Snapshot`). After a row refused under the
+   * `'skip'` policy its content is unspecified until the next good row. Default false (a fresh
+   * snapshot per row).
+   */
+  readonly reuseSnapshot?: boolean;
 }
 
-function bookParser(levels: number, tick: number) {
+function bookParser(levels: number, tick: number, reuse: boolean) {
+  const shared = reuse ? createL2Snapshot(levels) : undefined;
   return (c: FieldCursor): L2Snapshot | undefined => {
-    const b = createL2Snapshot(levels);
+    const b = shared ?? createL2Snapshot(levels);
     for (let i = 0; i < levels; i++) {
       const a0 = c.pos;
       const ap = c.integer('ask price');
@@ -213,8 +221,8 @@ function levelOk(
  * {@link readLobster} sets it from the aligned message.
  *
  * @param src - a path (plain or gzip), stream or iterable of bytes
- * @param options - the number of levels, tick size, skip policy
- * @returns a reader of books, one fresh `L2Snapshot` per row
+ * @param options - the number of levels, tick size, skip policy, snapshot reuse
+ * @returns a reader of books, one fresh `L2Snapshot` per row (or one refilled, `reuseSnapshot`)
  * @throws `ValidationError` for a bad option at once, for a malformed row when read
  */
 export function readLobsterOrderbook(
@@ -225,7 +233,14 @@ export function readLobsterOrderbook(
   if (!Number.isSafeInteger(levels) || levels < 1) {
     throw new ValidationError('levels must be an integer >= 1', { field: 'levels', value: levels });
   }
-  return new Reader(src, bookParser(levels, rawTick(options.tickSize)), options);
+  const reuse = options.reuseSnapshot ?? false;
+  if (typeof reuse !== 'boolean') {
+    throw new ValidationError('reuseSnapshot must be a boolean', {
+      field: 'reuseSnapshot',
+      value: reuse,
+    });
+  }
+  return new Reader(src, bookParser(levels, rawTick(options.tickSize), reuse), options);
 }
 
 /** One aligned row of a LOBSTER message file and its orderbook file. */

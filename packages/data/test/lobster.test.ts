@@ -135,6 +135,26 @@ describe('readLobsterOrderbook', () => {
     ).rejects.toThrow(/:1:\d+: missing bid size/);
     expect(() => readLobsterOrderbook([], { levels: 0 })).toThrow(/levels/);
   });
+
+  it('reuseSnapshot refills one snapshot per row, with the same values as fresh ones', async () => {
+    const rows = ['5859400,200,5853300,18', '5859500,100,5853400,7', '5859600,300,5853200,9'];
+    const src = () => [Buffer.from(rows.join('\n'))];
+    const fresh = await readLobsterOrderbook(src(), { levels: 1 }).toArray();
+    const seen: number[][] = [];
+    const objects = new Set<object>();
+    await readLobsterOrderbook(src(), { levels: 1, reuseSnapshot: true }).forEach((b) => {
+      objects.add(b);
+      seen.push([b.askPrice[0]!, b.askSize[0]!, b.bidPrice[0]!, b.bidSize[0]!]);
+    });
+    expect(objects.size).toBe(1);
+    expect(seen).toEqual(
+      fresh.map((b) => [b.askPrice[0]!, b.askSize[0]!, b.bidPrice[0]!, b.bidSize[0]!]),
+    );
+    expect(new Set(fresh).size).toBe(3);
+    expect(() =>
+      readLobsterOrderbook([], { levels: 1, reuseSnapshot: 'yes' as unknown as boolean }),
+    ).toThrow(/reuseSnapshot/);
+  });
 });
 
 // shared material sits beside the repository (../shared); X_SHARED points elsewhere

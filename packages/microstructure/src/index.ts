@@ -95,6 +95,7 @@ export {
   type L2QueueModel,
   L2QueuePosition,
   type L2QueuePositionOptions,
+  l2QueueModel,
 } from './queue.js';
 export { RollingKyleLambda, type RollingKyleLambdaOptions } from './rolling-kyle.js';
 export {

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { type Side, ValidationError } from '@x/core';
+import { type QueueModel, type Side, ValidationError } from '@x/core';
 import { logShare, powerShare } from './internal/queue-share.js';
 
 /** Queue model of {@link L2QueuePosition}. */
@@ -185,6 +185,34 @@ export class L2QueuePosition {
     const est = front - (1 - p) * chg + Math.min(back - p * chg, 0);
     this.#front = Math.min(est, depth);
   }
+}
+
+/**
+ * {@link L2QueuePosition} as core's `QueueModel`, the contract `@x/sim`'s `ReplayOrders` takes
+ * for queue positions on L2 data: one estimate per resting order, named after the model
+ * (`'risk-averse'`, `'power(n=2)'`, `'log'`).
+ *
+ * @param model - the queue model (default risk-averse)
+ * @returns the model, named
+ * @throws `ValidationError` on an unknown model or a power exponent <= 0
+ *
+ * @example
+ * ```ts
+ * const model = l2QueueModel({ type: 'power', n: 2 });
+ * model.name; // 'power(n=2)'
+ * const q = model.create({ side: 'buy', price: 100, qty: 1, depth: 50 });
+ * q.onTrade(100, 60, 'sell');
+ * q.filledQty; // 1
+ * ```
+ */
+export function l2QueueModel(model: L2QueueModel = { type: 'risk-averse' }): QueueModel {
+  // the constructor's checks, once, so a bad model fails here and not at the first order
+  new L2QueuePosition({ side: 'buy', price: 1, qty: 1, depth: 0, model });
+  const name = model.type === 'power' ? `power(n=${model.n})` : model.type;
+  return {
+    name,
+    create: (join) => new L2QueuePosition({ ...join, model }),
+  };
 }
 
 function checkQty(v: number, field: string): void {

@@ -17,7 +17,7 @@ import {
   type SubmitCommand,
   type VenueProfile,
 } from '@x/oco';
-import type { AmendRequest, EngineEvent, MatchingEngine, OrderRequest } from '@x/sim';
+import type { AmendRequest, EngineEvent, OrderRequest, TradingVenue } from '@x/sim';
 
 /**
  * The `@x/sim` engine as a venue: no native contingencies (the manager emulates them), in-place
@@ -56,7 +56,8 @@ function engineTimeInForce(c: SubmitCommand): OrderRequest['timeInForce'] | 'uns
 }
 
 /**
- * Translates between one `OrderManager` and one `MatchingEngine`: {@link SimOcoVenue.send}
+ * Translates between one `OrderManager` and one `@x/sim` venue (any `TradingVenue`: the
+ * `MatchingEngine`, or a `ReplayVenue` replaying a historical day): {@link SimOcoVenue.send}
  * executes commands; the engine's reports for the manager's orders queue up as events, which
  * {@link SimOcoVenue.next} hands out oldest first.
  *
@@ -89,11 +90,11 @@ export class SimOcoVenue {
   stopAmends = 0;
 
   /**
-   * @param engine - the engine (the adapter subscribes to its events)
+   * @param engine - the venue (the adapter subscribes to its events)
    * @param options - the engine owner of the manager's orders
    */
   constructor(
-    readonly engine: MatchingEngine,
+    readonly engine: TradingVenue,
     options: SimOcoVenueOptions = {},
   ) {
     this.owner = options.owner ?? 'oco';
@@ -257,12 +258,12 @@ export class SimOcoSession {
 
   /**
    * @param manager - the order manager (created with {@link SIM_VENUE_PROFILE} or a variant)
-   * @param engine - the matching engine
+   * @param engine - the venue: a `MatchingEngine`, a `ReplayVenue` or any `TradingVenue`
    * @param options - engine owner and the pump guard
    */
   constructor(
     readonly manager: OrderManager,
-    engine: MatchingEngine,
+    engine: TradingVenue,
     options: SimOcoSessionOptions = {},
   ) {
     this.venue = new SimOcoVenue(engine, options);

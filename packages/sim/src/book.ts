@@ -21,6 +21,7 @@ import type {
 } from './book-types.js';
 import { grown } from './internal/grow.js';
 import { IdIndex } from './internal/id-index.js';
+import { checkTickOrder } from './internal/order-args.js';
 import { scale, scaleOf } from './internal/scale.js';
 import { SideLevels } from './internal/side-levels.js';
 
@@ -66,6 +67,9 @@ export class TickBook {
   private oPrev: Int32Array;
   private oNext: Int32Array;
   private oLevel: Int32Array;
+  /** Time-priority stamp of each resting order (increasing as orders join a queue). */
+  private oStamp: Float64Array;
+  private stampSeq = 0;
   private oIds: OrderId[];
   private freeOrder = NONE;
   private orderCount = 0;
@@ -125,6 +129,7 @@ export class TickBook {
     this.oPrev = new Int32Array(cap);
     this.oNext = new Int32Array(cap);
     this.oLevel = new Int32Array(cap);
+    this.oStamp = new Float64Array(cap);
     this.oIds = new Array<OrderId>(cap).fill(0);
     const lcap = 256;
     this.lHead = new Int32Array(lcap);
@@ -276,6 +281,22 @@ export class TickBook {
       p = this.oPrev[p];
     }
     return ahead;
+  }
+
+  /**
+   * An order's time-priority stamp: a number that increases with every order that joins a
+   * queue (a new order, or an amend that loses priority), so that at one price level an order
+   * with a smaller stamp is ahead of one with a larger stamp. `NaN` when it is not in the book.
+   * @param orderId - the id
+   */
+  timePriority(orderId: OrderId): number {
+    const o = this.index.get(orderId);
+    return o < 0 ? Number.NaN : this.oStamp[o];
+  }
+
+  /** The last time-priority stamp given ({@link TickBook.timePriority}); 0 before any order. */
+  lastTimePriority(): number {
+    return this.stampSeq;
   }
 
   /**
@@ -465,11 +486,9 @@ export class TickBook {
     out.restingLots = 0;
     out.canceledLots = 0;
     out.selfTradeCanceled = false;
-    if (side !== 'buy' && side !== 'sell') return this.refuse('invalid-order');
-    if (tif !== 'GTC' && tif !== 'IOC' && tif !== 'FOK') return this.refuse('invalid-order');
+    const args = checkTickOrder(side, tif, priceTicks, lots);
+    if (args !== 'ok') return this.refuse(args);
     const isMarket = Number.isNaN(priceTicks);
-    if (!isMarket && !Number.isSafeInteger(priceTicks)) return this.refuse('invalid-price');
-    if (!Number.isSafeInteger(lots) || lots <= 0) return this.refuse('invalid-qty');
     if (this.index.has(orderId)) return this.refuse('duplicate-order-id');
     const s = side === 'buy' ? BUY : SELL;
     const limitTicks = isMarket ? 0 : priceTicks;
@@ -692,6 +711,7 @@ export class TickBook {
     this.oPrev = grown(this.oPrev, n);
     this.oNext = grown(this.oNext, n);
     this.oLevel = grown(this.oLevel, n);
+    this.oStamp = grown(this.oStamp, n);
     const old = this.oIds.length;
     this.oIds.length = n;
     this.oIds.fill(0, old);
@@ -743,6 +763,7 @@ export class TickBook {
     this.oFlags[o] = flags;
     this.oOwner[o] = owner;
     this.oLevel[o] = lvl;
+    this.oStamp[o] = ++this.stampSeq;
     this.oIds[o] = id;
     const tail = this.lTail[lvl];
     this.oPrev[o] = tail;
@@ -809,6 +830,8 @@ export type BookView = Pick<
   | 'remainingLots'
   | 'queueAheadLots'
   | 'queuePosition'
+  | 'timePriority'
+  | 'lastTimePriority'
   | 'order'
   | 'forEachOrderAt'
   | 'orderAt'

@@ -45,6 +45,7 @@ import type { OrderRecord } from './internal/records.js';
 import { ExpiryQueue, StopQueue } from './internal/triggers.js';
 import { L2DeltaTracker } from './l2.js';
 import { unitsToNumber } from './units.js';
+import type { TradingVenue } from './venue.js';
 
 /** Options of a {@link MatchingEngine}. */
 export interface MatchingEngineOptions {
@@ -96,7 +97,7 @@ export interface MatchingEngineOptions {
  * r.order?.avgPrice?.toString(); // '100.00333333333333333333333333333333333333333333333'
  * ```
  */
-export class MatchingEngine {
+export class MatchingEngine implements TradingVenue {
   /** The instrument traded. */
   readonly instrument: Instrument;
   /** The integer book underneath, read-only: tick-level queries (queue position, levels, L2). */

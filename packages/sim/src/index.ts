@@ -76,4 +76,13 @@ export {
   VenueBookCheck,
   type VenueBookCheckStats,
 } from './replay.js';
+export { ReplayOrders } from './replay-orders.js';
+export type {
+  ReplayOrderReport,
+  ReplayOrdersOptions,
+  ReplayOrdersStats,
+  ReplayOrderView,
+} from './replay-orders-types.js';
+export { ReplayVenue, type ReplayVenueOptions } from './replay-venue.js';
 export { type Lots, type Ticks, unitsToNumber } from './units.js';
+export type { TradingVenue } from './venue.js';

@@ -85,6 +85,20 @@ export interface L3ReplayOptions {
   readonly onTrade?: (trade: ReplayTrade) => void;
   /** Called for every halt message (type 7), as LOBSTER writes it. */
   readonly onHalt?: (message: HistoricalMessage) => void;
+  /**
+   * Called whenever a cancellation, deletion or visible execution removes lots from a resting
+   * order, just before the book changes (the order is still in `book`, with its time priority)
+   * and before the trade of an execution is reported: the order actually reduced (a seeded
+   * order's negative id when the message named an order the file never showed), its side and
+   * price, and the lots removed. Primitive arguments: a listener that counts allocates nothing.
+   */
+  readonly onReduce?: (
+    orderId: OrderId,
+    side: Side,
+    priceTicks: number,
+    lots: number,
+    execution: boolean,
+  ) => void;
 }
 
 /** The synthetic id of the seeded order at one side and price: negative, unique. */
@@ -123,12 +137,14 @@ export class L3Replay {
   };
   private readonly onTrade: ((t: ReplayTrade) => void) | undefined;
   private readonly onHalt: ((m: HistoricalMessage) => void) | undefined;
+  private readonly onReduce: L3ReplayOptions['onReduce'];
   private lastTs = Number.NEGATIVE_INFINITY;
 
   /** @param options - trade and halt callbacks */
   constructor(options: L3ReplayOptions = {}) {
     this.onTrade = options.onTrade;
     this.onHalt = options.onHalt;
+    this.onReduce = options.onReduce;
   }
 
   /**
@@ -228,11 +244,11 @@ export class L3Replay {
       case 2:
       case 3:
         this.stats.cancels++;
-        this.reduce(m, type === 3);
+        this.reduce(m, type === 3, false);
         return;
       case 4:
         this.stats.executions++;
-        this.reduce(m, false);
+        this.reduce(m, false, true);
         this.trade(m, 'visible');
         return;
       case 5:
@@ -246,7 +262,7 @@ export class L3Replay {
   }
 
   /** Removes `m.size` lots from the named order (all of it for a deletion). */
-  private reduce(m: HistoricalMessage, whole: boolean): void {
+  private reduce(m: HistoricalMessage, whole: boolean, execution: boolean): void {
     const book = this.book;
     let id: OrderId = m.orderId;
     if (!book.has(id)) {
@@ -262,6 +278,7 @@ export class L3Replay {
     const left = book.remainingLots(id);
     const take = whole ? left : Math.min(m.size, left);
     if (!whole && m.size > left) this.stats.unseenLots += m.size - left;
+    this.onReduce?.(id, m.side, m.priceTicks, take, execution);
     if (take >= left) book.cancel(id);
     else book.amend(id, m.priceTicks, left - take);
   }

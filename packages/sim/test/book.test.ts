@@ -394,3 +394,20 @@ describe('TickBook basics', () => {
     expect(book.sideLots('sell')).toBe(0);
   });
 });
+
+describe('TickBook time priority', () => {
+  it('stamps orders as they join a queue; a size reduction keeps the stamp, an increase does not', () => {
+    const book = new TickBook();
+    expect(book.lastTimePriority()).toBe(0);
+    book.submit('a', 'buy', 100, 5);
+    book.submit('b', 'buy', 100, 5);
+    const a = book.timePriority('a');
+    expect(a).toBeLessThan(book.timePriority('b'));
+    book.amend('a', 100, 3);
+    expect(book.timePriority('a')).toBe(a);
+    book.amend('a', 100, 4);
+    expect(book.timePriority('a')).toBeGreaterThan(book.timePriority('b'));
+    expect(book.timePriority('a')).toBe(book.lastTimePriority());
+    expect(book.timePriority('zz')).toBeNaN();
+  });
+});

@@ -74,6 +74,34 @@ export class FieldCursor {
 
   /** Reads a decimal number (optional sign, digits, optional fraction, optional exponent). */
   number(what: string): number {
+    // fast path: digits, an optional fraction, at most 15 digits in all, up to the comma or the
+    // line's end; anything else (signs, blanks, exponents, long mantissas) takes the general path
+    const buf = this.buf;
+    const end = this.end;
+    let i = this.pos;
+    let m = 0;
+    let digits = 0;
+    let frac = -1;
+    while (i < end) {
+      const c = buf[i]!;
+      const d = c - ZERO;
+      if (d >= 0 && d <= 9) {
+        m = m * 10 + d;
+        digits++;
+        if (frac >= 0) frac++;
+      } else if (c === DOT && frac < 0) frac = 0;
+      else break;
+      i++;
+    }
+    if (digits > 0 && digits <= 15 && frac !== 0 && (i === end || buf[i] === COMMA)) {
+      this.pos = i + 1;
+      this.field++;
+      return frac <= 0 ? m : m / POW10[frac]!;
+    }
+    return this.generalNumber(what);
+  }
+
+  private generalNumber(what: string): number {
     const buf = this.buf;
     const end = this.end;
     let i = this.pos;
@@ -149,6 +177,33 @@ export class FieldCursor {
 
   /** Reads an integer that fits a double exactly (|n| <= 2^53 - 1). */
   integer(what: string): number {
+    // fast path: an optional minus and up to 15 digits up to the comma or the line's end (what
+    // market-data files hold); anything else goes through number() and its rules
+    const buf = this.buf;
+    const end = this.end;
+    let i = this.pos;
+    if (i < end) {
+      const neg = buf[i] === MINUS;
+      if (neg) i++;
+      const s = i;
+      let m = 0;
+      while (i < end) {
+        const d = buf[i]! - ZERO;
+        if (d < 0 || d > 9) break;
+        m = m * 10 + d;
+        i++;
+      }
+      const n = i - s;
+      if (n > 0 && n <= 15 && (i === end || buf[i] === COMMA)) {
+        this.pos = i + 1;
+        this.field++;
+        return neg ? -m : m;
+      }
+    }
+    return this.generalInteger(what);
+  }
+
+  private generalInteger(what: string): number {
     const at = this.pos;
     const v = this.number(what);
     if (this.failColumn !== 0) return v;
