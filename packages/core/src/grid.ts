@@ -55,7 +55,7 @@ export class Grid {
   readonly step: Decimal;
   /** The name of what lies on this grid (`'price'`, `'qty'`), used in error messages. */
   readonly field: string;
-  /** k when the step is 10^-k (negative for steps 10, 100, ...); `null` when it is not a power of ten. */
+  /** k when the step is 10^-k for 0 <= k <= 15 (1, 0.1, ... 1e-15); `null` otherwise (0.5, 25, 100: the exact path). */
   readonly decimals: number | null;
   private readonly scale: number;
   private readonly decimalsCache = new Map<number, Decimal>();
