@@ -182,7 +182,7 @@ export function computeFeatures(s: Session, cfg: DemoConfig, progress: Progress)
       book.update(snap);
       micro.update(snap);
       if (ofiCalc.update(snap)) {
-        for (let k = 0; k < OFI_LEVELS; k++) acc[k] += ofiCalc.last[k]!;
+        for (let k = 0; k < OFI_LEVELS; k++) acc[k]! += ofiCalc.last[k]!;
         depthSum += ofiCalc.lastDepth;
         updates++;
       }

@@ -105,7 +105,7 @@ export class Rng {
   /** The current state, to save and later {@link Rng.fromState | restore}. */
   state(): RngState {
     const s = this.gen.getState?.() ?? [];
-    return [s[0] | 0, s[1] | 0, s[2] | 0, s[3] | 0];
+    return [s[0]! | 0, s[1]! | 0, s[2]! | 0, s[3]! | 0];
   }
 
   /** An independent copy that will produce the same numbers as this generator from now on. */

@@ -110,7 +110,7 @@ describe('readLobsterMessages', () => {
       '<stream>:2:13: size is not a number',
     );
     const gz = gzipSync('34200.1,1,5,18,5853300,1\n');
-    gz[gz.length - 6] ^= 0xff; // break the CRC
+    gz[gz.length - 6]! ^= 0xff; // break the CRC
     await expect(readLobsterMessages([gz], { name: 'x.gz' }).toArray()).rejects.toThrow(
       /x\.gz: not a valid gzip stream/,
     );
