@@ -130,6 +130,9 @@ export class ReplayOrders {
   private now = Number.NEGATIVE_INFINITY;
   private seq = 0;
   private addBudget = 0;
+  /** True while an L2 trade print is applied: the feed's depth update for it comes separately. */
+  private l2Trade = false;
+  private synthetic = 0;
   private finished = 0;
 
   /**
@@ -187,6 +190,116 @@ export class ReplayOrders {
       if (this.finished > 0) this.compact();
     }
     if (this.delayedHead < this.delayed.length) this.deliver();
+  }
+
+  /**
+   * L2 data: the visible size of one price level is now `lots` (an incremental L2 update, as
+   * `@x/data`'s L2 readers give them; a snapshot is one update per level, 0 for a level gone).
+   * The replayed book follows with synthetic orders: an increase joins the back of the level,
+   * a decrease leaves from the back. Our orders' positions come from the queue model, which
+   * sees the new depth once. Needs the `queueModel` option (L2 data has no order identities).
+   * @param ts - time, ms
+   * @param side - the level's side
+   * @param priceTicks - its price in ticks (a positive integer)
+   * @param lots - its new size in lots (a non-negative integer)
+   * @throws `ValidationError` without a queue model, for a bad value, or a time going back
+   */
+  applyDepth(ts: number, side: Side, priceTicks: number, lots: number): void {
+    this.needModel();
+    if (!Number.isSafeInteger(lots) || lots < 0) {
+      throw new ValidationError('lots must be a non-negative integer', {
+        field: 'lots',
+        value: lots,
+      });
+    }
+    if (!Number.isSafeInteger(priceTicks) || priceTicks <= 0) {
+      throw new ValidationError('priceTicks must be a positive integer', {
+        field: 'priceTicks',
+        value: priceTicks,
+      });
+    }
+    if (side !== 'buy' && side !== 'sell') {
+      throw new ValidationError("side must be 'buy' or 'sell'", { field: 'side', value: side });
+    }
+    if (!(ts >= this.now)) {
+      throw new ValidationError(`time ${ts} is before the replay time ${this.now}`, {
+        field: 'ts',
+        value: ts,
+      });
+    }
+    const book = this.replay.book;
+    const cur = book.levelLots(side, priceTicks);
+    if (this.arrivalHead < this.arrivals.length) this.arrive(ts);
+    if (lots === cur) {
+      this.now = ts;
+      if (this.delayedHead < this.delayed.length) this.deliver();
+      return;
+    }
+    this.seq++;
+    let type = 1;
+    if (lots > cur) {
+      this.addBudget = lots - cur;
+      this.replay.apply({
+        ts,
+        type: 1,
+        orderId: 2 ** 52 + ++this.synthetic,
+        size: lots - cur,
+        priceTicks,
+        side,
+      });
+    } else {
+      type = 2;
+      for (let need = cur - lots; need > 0; ) {
+        const id = book.orderAt(side, priceTicks, book.levelOrders(side, priceTicks) - 1) as number;
+        const left = book.remainingLots(id);
+        const take = Math.min(need, left);
+        this.replay.apply({
+          ts,
+          type: take === left ? 3 : 2,
+          orderId: id,
+          size: take,
+          priceTicks,
+          side,
+        });
+        need -= take;
+      }
+    }
+    this.now = ts;
+    if (this.active.length > 0) {
+      this.afterMessage({ ts, type, orderId: 0, size: Math.abs(lots - cur), priceTicks, side });
+      if (this.finished > 0) this.compact();
+    }
+    if (this.delayedHead < this.delayed.length) this.deliver();
+  }
+
+  /**
+   * L2 data: a trade print. Our orders' queue models see it; the depth change it caused comes
+   * with the feed's next {@link ReplayOrders.applyDepth} (and is then netted, not counted twice).
+   * Needs the `queueModel` option.
+   * @param ts - time, ms
+   * @param priceTicks - trade price in ticks
+   * @param lots - traded lots (a positive integer)
+   * @param aggressor - the liquidity taker's side
+   * @throws `ValidationError` without a queue model, or as {@link ReplayOrders.apply}
+   */
+  applyTrade(ts: number, priceTicks: number, lots: number, aggressor: Side): void {
+    this.needModel();
+    const side = aggressor === 'buy' ? 'sell' : aggressor === 'sell' ? 'buy' : (aggressor as Side);
+    this.l2Trade = true;
+    try {
+      this.apply({ ts, type: 5, orderId: 0, size: lots, priceTicks, side });
+    } finally {
+      this.l2Trade = false;
+    }
+  }
+
+  private needModel(): void {
+    if (this.model === undefined) {
+      throw new ValidationError(
+        'L2 data needs a queueModel: without order identities the queue position is estimated',
+        { field: 'queueModel', value: undefined },
+      );
+    }
   }
 
   /**
@@ -533,7 +646,7 @@ export class ReplayOrders {
       const est = o.est;
       if (est === undefined) continue;
       const atLevel = m.side === o.side && m.priceTicks === o.priceTicks;
-      if (atLevel) est.onDepth(book.levelLots(o.side, o.priceTicks));
+      if (atLevel && !this.l2Trade) est.onDepth(book.levelLots(o.side, o.priceTicks));
       else if (m.type < 4 || m.side !== o.side) continue; // no trade could have reached it
       // the estimate in whole lots, rounded down (a model may estimate fractions of a lot)
       const now = Math.min(Math.floor(est.filledQty), o.lots - o.filled + o.estFilled);
