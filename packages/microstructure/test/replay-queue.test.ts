@@ -98,4 +98,57 @@ describe('l2QueueModel as the replay venue’s queue model', () => {
     );
     expect(filled).toBeGreaterThan(50); // the property saw fills
   });
+
+  it('on L2 data (depth updates and trade prints) ReplayOrders fills as L2QueuePosition (property)', () => {
+    let filled = 0;
+    const step = fc.oneof(
+      fc.record({ kind: fc.constant('depth' as const), lots: fc.integer({ min: 0, max: 200 }) }),
+      fc.record({ kind: fc.constant('trade' as const), pct: fc.integer({ min: 1, max: 100 }) }),
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...MODELS),
+        fc.integer({ min: 0, max: 200 }),
+        fc.array(step, { minLength: 1, maxLength: 60 }),
+        fc.integer({ min: 1, max: 50 }),
+        (model, depth0, steps, myLots) => {
+          const sim = new ReplayOrders({ queueModel: l2QueueModel(model) });
+          let ts = 0;
+          sim.applyDepth(ts, 'buy', 100, depth0);
+          sim.applyDepth(ts, 'sell', 101, 500);
+          sim.submit('me', 'buy', 100, myLots);
+          const ref = new L2QueuePosition({
+            side: 'buy',
+            price: 100,
+            qty: myLots,
+            depth: depth0,
+            model,
+          });
+          let depth = depth0;
+          for (const s of steps) {
+            ts++;
+            if (s.kind === 'depth') {
+              sim.applyDepth(ts, 'buy', 100, s.lots);
+              ref.onDepth(s.lots);
+              depth = s.lots;
+            } else if (depth > 0) {
+              // a sell print at our price, then the feed's depth update for it
+              const q = Math.max(1, Math.floor((depth * s.pct) / 100));
+              sim.applyTrade(ts, 100, q, 'sell');
+              ref.onTrade(100, q, 'sell');
+              depth -= q;
+              sim.applyDepth(ts, 'buy', 100, depth);
+              ref.onDepth(depth);
+            }
+            expect(sim.replay.book.levelLots('buy', 100)).toBe(depth);
+            expect(sim.order('me')?.filledLots).toBe(Math.min(myLots, Math.floor(ref.filledQty)));
+            if (ref.filledQty > 0) filled++;
+          }
+        },
+      ),
+      fcParams({ numRuns: 200 }),
+    );
+    expect(filled).toBeGreaterThan(50);
+    expect(() => new ReplayOrders().applyDepth(0, 'buy', 100, 1)).toThrow(ValidationError);
+  });
 });

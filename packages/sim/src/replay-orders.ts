@@ -26,13 +26,13 @@ import {
   type L2Snapshot,
   type OrderId,
   oppositeSide,
-  type QueueEstimate,
   type QueueModel,
   type Side,
   ValidationError,
 } from '@x/core';
 import type { BookStatus, BookTimeInForce } from './book-types.js';
 import { checkTickOrder } from './internal/order-args.js';
+import { type Arrival, latency, RestingOrders, type UserOrder } from './internal/resting-orders.js';
 import { type HistoricalMessage, L3Replay, type ReplayTrade } from './replay.js';
 import type {
   ReplayOrderReport,
@@ -43,44 +43,6 @@ import type {
 
 /** The name {@link ReplayOrders.queueModelName} reports for exact L3 queue positions. */
 const L3_FIFO = 'l3-fifo';
-
-interface UserOrder {
-  readonly id: OrderId;
-  readonly side: Side;
-  priceTicks: number;
-  lots: number;
-  readonly tif: BookTimeInForce;
-  readonly postOnly: boolean;
-  filled: number;
-  status: ReplayOrderView['status'];
-  /**
-   * Exact mode: lots ahead; the book's last time-priority stamp when we joined (orders at our
-   * level with a stamp up to it are ahead of us); the message that last reduced one of them.
-   */
-  ahead: number;
-  joinStamp: number;
-  aheadHitSeq: number;
-  /** Model mode: the estimate and what of it has been reported as filled. */
-  est: QueueEstimate | undefined;
-  estFilled: number;
-}
-
-interface Arrival {
-  readonly at: number;
-  readonly order: UserOrder;
-  /** 0 submit, 1 cancel, 2 amend to `priceTicks` and `lots`. */
-  readonly kind: 0 | 1 | 2;
-  readonly priceTicks: number;
-  readonly lots: number;
-}
-
-function latency(v: number | undefined, field: string): number {
-  const x = v ?? 0;
-  if (!(Number.isFinite(x) && x >= 0)) {
-    throw new ValidationError(`${field} must be finite and >= 0`, { field, value: v });
-  }
-  return x;
-}
 
 /**
  * A historical L3 replay ({@link L3Replay}) with our own orders inserted and filled by queue
@@ -122,15 +84,13 @@ export class ReplayOrders {
   private readonly onReport: ((r: ReplayOrderReport) => void) | undefined;
   private readonly onTradeOut: ((t: ReplayTrade) => void) | undefined;
   private readonly orders = new Map<OrderId, UserOrder>();
-  private active: UserOrder[] = [];
+  private readonly resting: RestingOrders;
   private readonly arrivals: Arrival[] = [];
   private arrivalHead = 0;
   private readonly delayed: ReplayTrade[] = [];
   private delayedHead = 0;
   private now = Number.NEGATIVE_INFINITY;
-  private seq = 0;
-  private addBudget = 0;
-  private finished = 0;
+  private synthetic = 0;
 
   /**
    * @param options - queue model, latencies and callbacks
@@ -145,8 +105,13 @@ export class ReplayOrders {
     this.onTradeOut = options.onTrade;
     this.replay = new L3Replay({
       onTrade: (t) => this.historicalTrade(t),
-      onReduce: (id, side, px, lots) => this.historicalReduce(id, side, px, lots),
+      onReduce: (id, side, px, lots) => this.resting.reduce(id, side, px, lots),
     });
+    this.resting = new RestingOrders(
+      this.replay.book,
+      this.model === undefined,
+      (o, px, lots, liq, ts) => this.fill(o, px, lots, liq, ts),
+    );
   }
 
   /** The time of the last message applied (or of {@link ReplayOrders.advanceTo}). */
@@ -178,15 +143,132 @@ export class ReplayOrders {
       });
     }
     if (this.arrivalHead < this.arrivals.length) this.arrive(m.ts);
-    this.seq++;
-    this.addBudget = m.size;
+    this.resting.seq++;
+    this.resting.addBudget = m.size;
     this.replay.apply(m);
     this.now = m.ts;
-    if (this.active.length > 0) {
-      this.afterMessage(m);
-      if (this.finished > 0) this.compact();
+    if (this.resting.list.length > 0) {
+      this.resting.afterMessage(m);
+      if (this.resting.finished > 0) this.resting.compact();
     }
     if (this.delayedHead < this.delayed.length) this.deliver();
+  }
+
+  /**
+   * L2 data: the visible size of one price level is now `lots` (an incremental L2 update, as
+   * `@x/data`'s L2 readers give them; a snapshot is one update per level, 0 for a level gone).
+   * The replayed book follows with synthetic orders: an increase joins the back of the level,
+   * a decrease leaves from the back. Our orders' positions come from the queue model, which
+   * sees the new depth once. Needs the `queueModel` option (L2 data has no order identities).
+   * @param ts - time, ms
+   * @param side - the level's side
+   * @param priceTicks - its price in ticks (a positive integer)
+   * @param lots - its new size in lots (a non-negative integer)
+   * @throws `ValidationError` without a queue model, for a bad value, or a time going back
+   */
+  applyDepth(ts: number, side: Side, priceTicks: number, lots: number): void {
+    this.needModel();
+    if (!Number.isSafeInteger(lots) || lots < 0) {
+      throw new ValidationError('lots must be a non-negative integer', {
+        field: 'lots',
+        value: lots,
+      });
+    }
+    if (!Number.isSafeInteger(priceTicks) || priceTicks <= 0) {
+      throw new ValidationError('priceTicks must be a positive integer', {
+        field: 'priceTicks',
+        value: priceTicks,
+      });
+    }
+    if (side !== 'buy' && side !== 'sell') {
+      throw new ValidationError("side must be 'buy' or 'sell'", { field: 'side', value: side });
+    }
+    if (!(ts >= this.now)) {
+      throw new ValidationError(`time ${ts} is before the replay time ${this.now}`, {
+        field: 'ts',
+        value: ts,
+      });
+    }
+    const book = this.replay.book;
+    const cur = book.levelLots(side, priceTicks);
+    if (this.arrivalHead < this.arrivals.length) this.arrive(ts);
+    if (lots === cur) {
+      this.now = ts;
+      if (this.delayedHead < this.delayed.length) this.deliver();
+      return;
+    }
+    this.resting.seq++;
+    let type = 1;
+    if (lots > cur) {
+      this.resting.addBudget = lots - cur;
+      this.replay.apply({
+        ts,
+        type: 1,
+        orderId: 2 ** 52 + ++this.synthetic,
+        size: lots - cur,
+        priceTicks,
+        side,
+      });
+    } else {
+      type = 2;
+      for (let need = cur - lots; need > 0; ) {
+        const id = book.orderAt(side, priceTicks, book.levelOrders(side, priceTicks) - 1) as number;
+        const left = book.remainingLots(id);
+        const take = Math.min(need, left);
+        this.replay.apply({
+          ts,
+          type: take === left ? 3 : 2,
+          orderId: id,
+          size: take,
+          priceTicks,
+          side,
+        });
+        need -= take;
+      }
+    }
+    this.now = ts;
+    if (this.resting.list.length > 0) {
+      this.resting.afterMessage({
+        ts,
+        type,
+        orderId: 0,
+        size: Math.abs(lots - cur),
+        priceTicks,
+        side,
+      });
+      if (this.resting.finished > 0) this.resting.compact();
+    }
+    if (this.delayedHead < this.delayed.length) this.deliver();
+  }
+
+  /**
+   * L2 data: a trade print. Our orders' queue models see it; the depth change it caused comes
+   * with the feed's next {@link ReplayOrders.applyDepth} (and is then netted, not counted twice).
+   * Needs the `queueModel` option.
+   * @param ts - time, ms
+   * @param priceTicks - trade price in ticks
+   * @param lots - traded lots (a positive integer)
+   * @param aggressor - the liquidity taker's side
+   * @throws `ValidationError` without a queue model, or as {@link ReplayOrders.apply}
+   */
+  applyTrade(ts: number, priceTicks: number, lots: number, aggressor: Side): void {
+    this.needModel();
+    const side = aggressor === 'buy' ? 'sell' : aggressor === 'sell' ? 'buy' : (aggressor as Side);
+    this.resting.l2Trade = true;
+    try {
+      this.apply({ ts, type: 5, orderId: 0, size: lots, priceTicks, side });
+    } finally {
+      this.resting.l2Trade = false;
+    }
+  }
+
+  private needModel(): void {
+    if (this.model === undefined) {
+      throw new ValidationError(
+        'L2 data needs a queueModel: without order identities the queue position is estimated',
+        { field: 'queueModel', value: undefined },
+      );
+    }
   }
 
   /**
@@ -325,7 +407,7 @@ export class ReplayOrders {
       q.length = 0;
       this.arrivalHead = 0;
     }
-    if (this.finished > 0) this.compact();
+    if (this.resting.finished > 0) this.resting.compact();
   }
 
   private enter(o: UserOrder, ts: number): void {
@@ -371,7 +453,7 @@ export class ReplayOrders {
       o.ahead = depth;
       o.joinStamp = book.lastTimePriority();
     }
-    this.active.push(o);
+    this.resting.list.push(o);
   }
 
   /** Takes the historical book's liquidity up to the limit, without removing it (no impact). */
@@ -403,8 +485,8 @@ export class ReplayOrders {
     this.onReport?.({ type: 'amended', ts, orderId: o.id, priceTicks, lots, keptPriority: kept });
     if (kept) return;
     // to the back of the (new) level: out of the active list, then placed like a new order
-    const i = this.active.indexOf(o);
-    if (i >= 0) this.active.splice(i, 1);
+    const i = this.resting.list.indexOf(o);
+    if (i >= 0) this.resting.list.splice(i, 1);
     o.est = undefined;
     o.joinStamp = Number.NaN;
     o.aheadHitSeq = -1;
@@ -454,95 +536,17 @@ export class ReplayOrders {
 
   /** Ends an order; the active list drops it at the next {@link ReplayOrders.compact}. */
   private finish(o: UserOrder, status: 'filled' | 'canceled'): void {
-    if (o.status === 'resting') this.finished++;
+    if (o.status === 'resting') this.resting.finished++;
     o.status = status;
     if (status === 'canceled') this.stats.canceled++;
   }
 
-  /** Drops the finished orders from the active list (in place, order kept). */
-  private compact(): void {
-    const act = this.active;
-    let k = 0;
-    for (let i = 0; i < act.length; i++) if (act[i]!.status === 'resting') act[k++] = act[i]!;
-    act.length = k;
-    this.finished = 0;
-  }
-
   // ------------------------------------------------------------------ historical flow
-
-  /** Exact mode: an order ahead of ours lost lots. */
-  private historicalReduce(id: OrderId, side: Side, px: number, lots: number): void {
-    const act = this.active;
-    if (act.length === 0) return;
-    // called before the book changes: the reduced order still has its time priority
-    const stamp = this.replay.book.timePriority(id);
-    for (let i = 0; i < act.length; i++) {
-      const o = act[i]!;
-      if (o.status !== 'resting' || o.side !== side || o.priceTicks !== px) continue;
-      if (!(stamp <= o.joinStamp)) continue; // behind us (or L2 mode: joinStamp is NaN)
-      o.ahead = Math.max(o.ahead - lots, 0);
-      o.aheadHitSeq = this.seq;
-    }
-  }
 
   private historicalTrade(t: ReplayTrade): void {
     if (this.mdLatency === 0) this.onTradeOut?.(t);
     else if (this.onTradeOut !== undefined) this.delayed.push(t);
-    if (t.kind === 'cross' || this.active.length === 0) return;
-    const makerSide = oppositeSide(t.aggressor);
-    let budget = t.lots;
-    const act = this.active;
-    for (let i = 0; i < act.length; i++) {
-      const o = act[i]!;
-      if (o.side !== makerSide || o.status !== 'resting') continue;
-      const at = t.priceTicks === o.priceTicks;
-      const through = o.side === 'buy' ? t.priceTicks < o.priceTicks : t.priceTicks > o.priceTicks;
-      if (!at && !through) continue;
-      if (o.est !== undefined) {
-        o.est.onTrade(t.priceTicks, t.lots, t.aggressor);
-        continue; // the fill is read after the message's depth update
-      }
-      if (through || (o.aheadHitSeq !== this.seq && o.ahead === 0)) {
-        const q = Math.min(budget, o.lots - o.filled);
-        budget -= q;
-        this.fill(o, o.priceTicks, q, 'maker', t.ts);
-      }
-    }
-  }
-
-  /** A historical order crossing ours trades with it; model estimates see the new depth. */
-  private afterMessage(m: HistoricalMessage): void {
-    // exact mode: only a submission can cross us here (trades were handled as they came)
-    if (m.type !== 1 && (this.model === undefined || m.type > 5)) return;
-    const book = this.replay.book;
-    const act = this.active;
-    for (let i = 0; i < act.length; i++) {
-      const o = act[i]!;
-      if (o.status !== 'resting') continue;
-      if (m.type === 1 && m.side !== o.side) {
-        const crossed =
-          o.side === 'buy' ? m.priceTicks <= o.priceTicks : m.priceTicks >= o.priceTicks;
-        if (crossed) {
-          const q = Math.min(this.addBudget, o.lots - o.filled);
-          this.addBudget -= q;
-          this.fill(o, o.priceTicks, q, 'maker', m.ts);
-          if (o.est !== undefined) o.estFilled += q;
-          continue;
-        }
-      }
-      const est = o.est;
-      if (est === undefined) continue;
-      const atLevel = m.side === o.side && m.priceTicks === o.priceTicks;
-      if (atLevel) est.onDepth(book.levelLots(o.side, o.priceTicks));
-      else if (m.type < 4 || m.side !== o.side) continue; // no trade could have reached it
-      // the estimate in whole lots, rounded down (a model may estimate fractions of a lot)
-      const now = Math.min(Math.floor(est.filledQty), o.lots - o.filled + o.estFilled);
-      if (now > o.estFilled) {
-        const q = now - o.estFilled;
-        o.estFilled = now;
-        this.fill(o, o.priceTicks, q, 'maker', m.ts);
-      }
-    }
+    this.resting.trade(t);
   }
 
   /** Hands out the historical trades whose market-data delay has passed. */
