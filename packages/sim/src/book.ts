@@ -154,13 +154,13 @@ export class TickBook {
   /** Best bid in ticks, or `NaN` when there are no bids. */
   bestBid(): number {
     const s = this.sides[BUY];
-    return s.count === 0 ? Number.NaN : s.prices[s.count - 1];
+    return s.count === 0 ? Number.NaN : s.prices[s.count - 1]!;
   }
 
   /** Best ask in ticks, or `NaN` when there are no asks. */
   bestAsk(): number {
     const s = this.sides[SELL];
-    return s.count === 0 ? Number.NaN : s.prices[s.count - 1];
+    return s.count === 0 ? Number.NaN : s.prices[s.count - 1]!;
   }
 
   /** Price of the last execution in ticks, or `NaN` before the first. */
@@ -209,7 +209,7 @@ export class TickBook {
    */
   levelPrice(side: Side, rank: number): number {
     const s = this.sides[side === 'buy' ? BUY : SELL];
-    return rank >= 0 && rank < s.count ? s.prices[s.count - 1 - rank] : Number.NaN;
+    return rank >= 0 && rank < s.count ? s.prices[s.count - 1 - rank]! : Number.NaN;
   }
 
   /**
@@ -219,7 +219,7 @@ export class TickBook {
    */
   levelLots(side: Side, priceTicks: number): number {
     const slot = this.sides[side === 'buy' ? BUY : SELL].find(priceTicks);
-    return slot < 0 ? 0 : this.lLots[slot];
+    return slot < 0 ? 0 : this.lLots[slot]!;
   }
 
   /**
@@ -229,7 +229,7 @@ export class TickBook {
    */
   levelOrders(side: Side, priceTicks: number): number {
     const slot = this.sides[side === 'buy' ? BUY : SELL].find(priceTicks);
-    return slot < 0 ? 0 : this.lCount[slot];
+    return slot < 0 ? 0 : this.lCount[slot]!;
   }
 
   /**
@@ -262,7 +262,7 @@ export class TickBook {
    */
   remainingLots(orderId: OrderId): number {
     const o = this.index.get(orderId);
-    return o < 0 ? 0 : this.oLots[o];
+    return o < 0 ? 0 : this.oLots[o]!;
   }
 
   /**
@@ -275,10 +275,10 @@ export class TickBook {
     const o = this.index.get(orderId);
     if (o < 0) return Number.NaN;
     let ahead = 0;
-    let p = this.oPrev[o];
+    let p = this.oPrev[o]!;
     while (p !== NONE) {
-      ahead += this.oLots[p];
-      p = this.oPrev[p];
+      ahead += this.oLots[p]!;
+      p = this.oPrev[p]!;
     }
     return ahead;
   }
@@ -291,7 +291,7 @@ export class TickBook {
    */
   timePriority(orderId: OrderId): number {
     const o = this.index.get(orderId);
-    return o < 0 ? Number.NaN : this.oStamp[o];
+    return o < 0 ? Number.NaN : this.oStamp[o]!;
   }
 
   /** The last time-priority stamp given ({@link TickBook.timePriority}); 0 before any order. */
@@ -307,10 +307,10 @@ export class TickBook {
     const o = this.index.get(orderId);
     if (o < 0) return -1;
     let n = 0;
-    let p = this.oPrev[o];
+    let p = this.oPrev[o]!;
     while (p !== NONE) {
       n++;
-      p = this.oPrev[p];
+      p = this.oPrev[p]!;
     }
     return n;
   }
@@ -323,11 +323,11 @@ export class TickBook {
     const o = this.index.get(orderId);
     if (o < 0) return undefined;
     return {
-      side: SIDES[this.oSide[o]],
-      priceTicks: this.oPrice[o],
-      lots: this.oLots[o],
-      origLots: this.oOrigLots[o],
-      owner: this.oOwner[o],
+      side: SIDES[this.oSide[o]!]!,
+      priceTicks: this.oPrice[o]!,
+      lots: this.oLots[o]!,
+      origLots: this.oOrigLots[o]!,
+      owner: this.oOwner[o]!,
     };
   }
 
@@ -340,10 +340,10 @@ export class TickBook {
   forEachOrderAt(side: Side, priceTicks: number, fn: (orderId: OrderId, lots: number) => void) {
     const slot = this.sides[side === 'buy' ? BUY : SELL].find(priceTicks);
     if (slot < 0) return;
-    let o = this.lHead[slot];
+    let o = this.lHead[slot]!;
     while (o !== NONE) {
-      const next = this.oNext[o];
-      fn(this.oIds[o], this.oLots[o]);
+      const next = this.oNext[o]!;
+      fn(this.oIds[o]!, this.oLots[o]!);
       o = next;
     }
   }
@@ -357,8 +357,8 @@ export class TickBook {
   orderAt(side: Side, priceTicks: number, index: number): OrderId | undefined {
     const slot = this.sides[side === 'buy' ? BUY : SELL].find(priceTicks);
     if (slot < 0) return undefined;
-    let o = this.lHead[slot];
-    for (let i = 0; i < index && o !== NONE; i++) o = this.oNext[o];
+    let o = this.lHead[slot]!;
+    for (let i = 0; i < index && o !== NONE; i++) o = this.oNext[o]!;
     return o === NONE ? undefined : this.oIds[o];
   }
 
@@ -389,8 +389,8 @@ export class TickBook {
     const lt = scaleOf(lotSize);
     for (let i = 0; i < m; i++) {
       const k = s.count - 1 - i;
-      prices[i] = scale(s.prices[k], tickSize, pt);
-      sizes[i] = scale(this.lLots[s.slots[k]], lotSize, lt);
+      prices[i] = scale(s.prices[k]!, tickSize, pt);
+      sizes[i] = scale(this.lLots[s.slots[k]!]!, lotSize, lt);
     }
     for (let i = m; i < n; i++) {
       prices[i] = 0;
@@ -429,27 +429,27 @@ export class TickBook {
     needed: number,
     owner: number,
   ): number {
-    const opp = this.sides[side ^ 1];
+    const opp = this.sides[side ^ 1]!;
     const isBuy = side === BUY;
     let total = 0;
     for (let k = opp.count - 1; k >= 0 && total < needed; k--) {
-      const px = opp.prices[k];
+      const px = opp.prices[k]!;
       if (!market && (isBuy ? px > limitTicks : px < limitTicks)) break;
-      const lvl = opp.slots[k];
+      const lvl = opp.slots[k]!;
       if (owner === 0 || this.stp === 'none') {
-        total += this.lLots[lvl];
+        total += this.lLots[lvl]!;
         continue;
       }
-      let o = this.lHead[lvl];
+      let o = this.lHead[lvl]!;
       while (o !== NONE) {
         if (this.oOwner[o] === owner) {
           // cancel-taker / cancel-both stop matching at the first own order
           if (this.stp !== 'cancel-maker') return total;
         } else {
-          total += this.oLots[o];
+          total += this.oLots[o]!;
           if (total >= needed) return total;
         }
-        o = this.oNext[o];
+        o = this.oNext[o]!;
       }
     }
     return total;
@@ -492,13 +492,13 @@ export class TickBook {
     if (this.index.has(orderId)) return this.refuse('duplicate-order-id');
     const s = side === 'buy' ? BUY : SELL;
     const limitTicks = isMarket ? 0 : priceTicks;
-    const opp = this.sides[s ^ 1];
+    const opp = this.sides[s ^ 1]!;
     const crosses =
       opp.count > 0 &&
       (isMarket ||
         (s === BUY
-          ? opp.prices[opp.count - 1] <= limitTicks
-          : opp.prices[opp.count - 1] >= limitTicks));
+          ? opp.prices[opp.count - 1]! <= limitTicks
+          : opp.prices[opp.count - 1]! >= limitTicks));
     if (postOnly && crosses) return this.refuse('would-cross');
     if (isMarket && opp.count === 0) return this.refuse('no-liquidity');
     if (tif === 'FOK' && this.availableLots(s, isMarket, limitTicks, lots, owner) < lots) {
@@ -531,11 +531,11 @@ export class TickBook {
   cancel(orderId: OrderId): BookStatus {
     const o = this.index.get(orderId);
     if (o < 0) return 'unknown-order';
-    const lots = this.oLots[o];
-    const price = this.oPrice[o];
-    const side = this.oSide[o];
+    const lots = this.oLots[o]!;
+    const price = this.oPrice[o]!;
+    const side = this.oSide[o]!;
     this.unlink(o);
-    this.listener.onCancel(orderId, SIDES[side], price, lots, false);
+    this.listener.onCancel(orderId, SIDES[side]!, price, lots, false);
     return 'ok';
   }
 
@@ -556,30 +556,30 @@ export class TickBook {
     if (o < 0) return 'unknown-order';
     if (!Number.isSafeInteger(priceTicks)) return 'invalid-price';
     if (!Number.isSafeInteger(lots) || lots <= 0) return 'invalid-qty';
-    const oldPrice = this.oPrice[o];
-    const oldLots = this.oLots[o];
-    const s = this.oSide[o];
-    const side = SIDES[s];
+    const oldPrice = this.oPrice[o]!;
+    const oldLots = this.oLots[o]!;
+    const s = this.oSide[o]!;
+    const side = SIDES[s]!;
     if (priceTicks === oldPrice && lots === oldLots) return 'no-change';
     if (priceTicks === oldPrice && lots < oldLots) {
-      const lvl = this.oLevel[o];
+      const lvl = this.oLevel[o]!;
       const d = oldLots - lots;
       this.oLots[o] = lots;
-      this.lLots[lvl] -= d;
-      this.sides[s].lots -= d;
+      this.lLots[lvl]! -= d;
+      this.sides[s]!.lots -= d;
       this.listener.onModify(orderId, side, priceTicks, lots, true);
       return 'ok';
     }
-    const opp = this.sides[s ^ 1];
+    const opp = this.sides[s ^ 1]!;
     const crosses =
       opp.count > 0 &&
       (s === BUY
-        ? opp.prices[opp.count - 1] <= priceTicks
-        : opp.prices[opp.count - 1] >= priceTicks);
-    const flags = this.oFlags[o];
-    const owner = this.oOwner[o];
+        ? opp.prices[opp.count - 1]! <= priceTicks
+        : opp.prices[opp.count - 1]! >= priceTicks);
+    const flags = this.oFlags[o]!;
+    const owner = this.oOwner[o]!;
     if (crosses && (flags & FLAG_POST_ONLY) !== 0) return 'would-cross';
-    const orig = this.oOrigLots[o] + (lots > oldLots ? lots - oldLots : 0);
+    const orig = this.oOrigLots[o]! + (lots > oldLots ? lots - oldLots : 0);
     if (!crosses) {
       this.unlink(o);
       this.rest(orderId, s, priceTicks, lots, orig, flags, owner);
@@ -617,7 +617,7 @@ export class TickBook {
     this.poolTop = 0;
     this.levelTop = 0;
     for (let k = 0; k < 2; k++) {
-      const s = this.sides[k];
+      const s = this.sides[k]!;
       s.count = 0;
       s.lots = 0;
       s.orders = 0;
@@ -635,28 +635,28 @@ export class TickBook {
     lots: number,
     owner: number,
   ): number {
-    const opp = this.sides[s ^ 1];
-    const makerSide = SIDES[s ^ 1];
+    const opp = this.sides[s ^ 1]!;
+    const makerSide = SIDES[s ^ 1]!;
     const isBuy = s === BUY;
     const out = this.outcome;
     const stpOn = owner !== 0 && this.stp !== 'none';
     let remaining = lots;
     while (remaining > 0 && opp.count > 0) {
       const k = opp.count - 1;
-      const px = opp.prices[k];
+      const px = opp.prices[k]!;
       if (!market && (isBuy ? px > limitTicks : px < limitTicks)) break;
-      const lvl = opp.slots[k];
-      let o = this.lHead[lvl];
+      const lvl = opp.slots[k]!;
+      let o = this.lHead[lvl]!;
       while (o !== NONE && remaining > 0) {
-        const next = this.oNext[o];
+        const next = this.oNext[o]!;
         if (stpOn && this.oOwner[o] === owner) {
           if (this.stp === 'cancel-taker') {
             out.selfTradeCanceled = true;
             return remaining;
           }
           // cancel-maker or cancel-both: the resting order goes
-          const ml = this.oLots[o];
-          const id = this.oIds[o];
+          const ml = this.oLots[o]!;
+          const id = this.oIds[o]!;
           this.unlink(o);
           this.listener.onCancel(id, makerSide, px, ml, true);
           if (this.stp === 'cancel-both') {
@@ -666,18 +666,18 @@ export class TickBook {
           o = next;
           continue;
         }
-        const ol = this.oLots[o];
+        const ol = this.oLots[o]!;
         const q = Math.min(remaining, ol);
         const left = ol - q;
         remaining -= q;
         out.filledLots += q;
         out.filledTicksLots += q * px;
         this.lastTrade = px;
-        const id = this.oIds[o];
+        const id = this.oIds[o]!;
         if (left === 0) this.unlink(o);
         else {
           this.oLots[o] = left;
-          this.lLots[lvl] -= q;
+          this.lLots[lvl]! -= q;
           opp.lots -= q;
         }
         this.listener.onExecute(id, takerId, makerSide, px, q, left, ++this.tradeSeq);
@@ -693,7 +693,7 @@ export class TickBook {
   private allocOrder(): number {
     if (this.freeOrder !== NONE) {
       const o = this.freeOrder;
-      this.freeOrder = this.oNext[o];
+      this.freeOrder = this.oNext[o]!;
       return o;
     }
     if (this.poolTop === this.oPrice.length) this.growOrders();
@@ -720,7 +720,7 @@ export class TickBook {
   private allocLevel(): number {
     if (this.freeLevel !== NONE) {
       const l = this.freeLevel;
-      this.freeLevel = this.lHead[l];
+      this.freeLevel = this.lHead[l]!;
       return l;
     }
     if (this.levelTop === this.lHead.length) {
@@ -745,7 +745,7 @@ export class TickBook {
     owner: number,
   ): void {
     const o = this.allocOrder();
-    const side = this.sides[s];
+    const side = this.sides[s]!;
     let lvl = side.find(price);
     if (lvl < 0) {
       lvl = this.allocLevel();
@@ -765,14 +765,14 @@ export class TickBook {
     this.oLevel[o] = lvl;
     this.oStamp[o] = ++this.stampSeq;
     this.oIds[o] = id;
-    const tail = this.lTail[lvl];
-    this.oPrev[o] = tail;
+    const tail = this.lTail[lvl]!;
+    this.oPrev[o]! = tail;
     this.oNext[o] = NONE;
     if (tail === NONE) this.lHead[lvl] = o;
     else this.oNext[tail] = o;
     this.lTail[lvl] = o;
-    this.lLots[lvl] += lots;
-    this.lCount[lvl]++;
+    this.lLots[lvl]! += lots;
+    this.lCount[lvl]!++;
     side.lots += lots;
     side.orders++;
     this.index.set(id, o);
@@ -781,25 +781,25 @@ export class TickBook {
 
   /** Removes an order from its level (and the level when it empties) and frees its node. */
   private unlink(o: number): void {
-    const lvl = this.oLevel[o];
-    const s = this.oSide[o];
-    const side = this.sides[s];
-    const prev = this.oPrev[o];
-    const next = this.oNext[o];
+    const lvl = this.oLevel[o]!;
+    const s = this.oSide[o]!;
+    const side = this.sides[s]!;
+    const prev = this.oPrev[o]!;
+    const next = this.oNext[o]!;
     if (prev === NONE) this.lHead[lvl] = next;
     else this.oNext[prev] = next;
     if (next === NONE) this.lTail[lvl] = prev;
     else this.oPrev[next] = prev;
-    const lots = this.oLots[o];
-    this.lLots[lvl] -= lots;
+    const lots = this.oLots[o]!;
+    this.lLots[lvl]! -= lots;
     side.lots -= lots;
     side.orders--;
-    if (--this.lCount[lvl] === 0) {
-      side.remove(this.lPrice[lvl]);
+    if (--this.lCount[lvl]! === 0) {
+      side.remove(this.lPrice[lvl]!);
       this.lHead[lvl] = this.freeLevel;
       this.freeLevel = lvl;
     }
-    this.index.delete(this.oIds[o]);
+    this.index.delete(this.oIds[o]!);
     this.oIds[o] = 0;
     this.oLots[o] = 0;
     this.oNext[o] = this.freeOrder;

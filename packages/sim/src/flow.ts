@@ -303,17 +303,17 @@ export class BackgroundFlow {
   }
 
   private cancelAt(s: number, price: number, index: number): void {
-    const ids = this.at[s].get(price);
+    const ids = this.at[s]!.get(price);
     if (ids === undefined || index < 0 || index >= ids.length) return;
     this.sCancel++;
     this.engine.cancel(ids[index]!);
   }
 
   private track(id: string, s: number, p: number): void {
-    let ids = this.at[s].get(p);
+    let ids = this.at[s]!.get(p);
     if (ids === undefined) {
       ids = [];
-      this.at[s].set(p, ids);
+      this.at[s]!.set(p, ids);
     }
     this.where.set(id, { s, p, i: ids.length });
     ids.push(id);
@@ -323,13 +323,13 @@ export class BackgroundFlow {
   private untrack(id: string): void {
     const w = this.where.get(id);
     if (w === undefined) return;
-    const ids = this.at[w.s].get(w.p)!;
+    const ids = this.at[w.s]!.get(w.p)!;
     const last = ids.pop()!;
     if (last !== id) {
       ids[w.i] = last;
       this.where.get(last)!.i = w.i;
     }
-    if (ids.length === 0) this.at[w.s].delete(w.p);
+    if (ids.length === 0) this.at[w.s]!.delete(w.p);
     this.where.delete(id);
     this.sideCount[w.s]!--;
   }

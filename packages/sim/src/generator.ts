@@ -549,14 +549,14 @@ export class OrderFlowGenerator<I extends Instrument | undefined = undefined> {
     this.sSteps++;
     switch (kind) {
       case EV_LIMIT_BUY: {
-        this.sLimit[sm.level]++;
+        this.sLimit[sm.level]!++;
         // a bid at or below 0 ticks has no price: the arrival is dropped (documented)
         const p = ra - sm.level - 1;
         if (p >= 1) this.tickBook.submit(this.nextId++, 'buy', p, this.sizeLots);
         return EV_LIMIT_BUY;
       }
       case EV_LIMIT_SELL:
-        this.sLimit[sm.level]++;
+        this.sLimit[sm.level]!++;
         this.tickBook.submit(this.nextId++, 'sell', rb + sm.level + 1, this.sizeLots);
         return EV_LIMIT_SELL;
       case EV_MARKET_BUY:
@@ -574,7 +574,7 @@ export class OrderFlowGenerator<I extends Instrument | undefined = undefined> {
         const side = sm.side === BUY ? 'buy' : 'sell';
         const p = sm.side === BUY ? ra - sm.level - 1 : rb + sm.level + 1;
         this.cancelAt(side, p, sm.index);
-        this.sCancel[sm.level]++;
+        this.sCancel[sm.level]!++;
         return EV_CANCEL;
       }
       case EV_CANCEL_DEEP:

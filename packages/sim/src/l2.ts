@@ -88,27 +88,27 @@ export class L2DeltaTracker {
     const n = this.levels;
     let count = 0;
     // removals: old levels absent from the new top N
-    for (let i = 0; i < n && oldS[i] > 0; i++) {
-      const p = oldP[i];
+    for (let i = 0; i < n && oldS[i]! > 0; i++) {
+      const p = oldP[i]!;
       if (findLevel(newP, newS, p, n) < 0) {
         emit({ ts, side, price: p, size: 0 });
         count++;
       }
     }
     // size changes, then insertions, best first
-    for (let j = 0; j < n && newS[j] > 0; j++) {
-      const p = newP[j];
+    for (let j = 0; j < n && newS[j]! > 0; j++) {
+      const p = newP[j]!;
       const k = findLevel(oldP, oldS, p, n);
       if (k >= 0 && oldS[k] === newS[j]) continue;
       if (k >= 0) {
-        emit({ ts, side, price: p, size: newS[j] });
+        emit({ ts, side, price: p, size: newS[j]! });
         count++;
       }
     }
-    for (let j = 0; j < n && newS[j] > 0; j++) {
-      const p = newP[j];
+    for (let j = 0; j < n && newS[j]! > 0; j++) {
+      const p = newP[j]!;
       if (findLevel(oldP, oldS, p, n) < 0) {
-        emit({ ts, side, price: p, size: newS[j] });
+        emit({ ts, side, price: p, size: newS[j]! });
         count++;
       }
     }
@@ -119,6 +119,6 @@ export class L2DeltaTracker {
 }
 
 function findLevel(prices: Float64Array, sizes: Float64Array, p: number, n: number): number {
-  for (let i = 0; i < n && sizes[i] > 0; i++) if (prices[i] === p) return i;
+  for (let i = 0; i < n && sizes[i]! > 0; i++) if (prices[i] === p) return i;
   return -1;
 }

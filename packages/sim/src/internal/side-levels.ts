@@ -27,13 +27,13 @@ export class SideLevels {
     if (this.isBid) {
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        if (p[mid] < price) lo = mid + 1;
+        if (p[mid]! < price) lo = mid + 1;
         else hi = mid;
       }
     } else {
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        if (p[mid] > price) lo = mid + 1;
+        if (p[mid]! > price) lo = mid + 1;
         else hi = mid;
       }
     }
@@ -44,9 +44,9 @@ export class SideLevels {
   find(price: number): number {
     const n = this.count;
     if (n === 0) return -1;
-    if (this.prices[n - 1] === price) return this.slots[n - 1];
+    if (this.prices[n - 1] === price) return this.slots[n - 1]!;
     const i = this.lowerBound(price);
-    return i < n && this.prices[i] === price ? this.slots[i] : -1;
+    return i < n && this.prices[i] === price ? this.slots[i]! : -1;
   }
 
   insert(price: number, slot: number): void {
@@ -56,7 +56,7 @@ export class SideLevels {
     }
     const n = this.count;
     // fast path: a new best level
-    if (n === 0 || (this.isBid ? price > this.prices[n - 1] : price < this.prices[n - 1])) {
+    if (n === 0 || (this.isBid ? price > this.prices[n - 1]! : price < this.prices[n - 1]!)) {
       this.prices[n] = price;
       this.slots[n] = slot;
     } else {
@@ -66,8 +66,8 @@ export class SideLevels {
       if (n - i < 32) {
         // short moves: a plain loop beats the typed-array copyWithin call
         for (let k = n; k > i; k--) {
-          p[k] = p[k - 1];
-          sl[k] = sl[k - 1];
+          p[k]! = p[k - 1]!;
+          sl[k]! = sl[k - 1]!;
         }
       } else {
         p.copyWithin(i + 1, i, n);
@@ -90,8 +90,8 @@ export class SideLevels {
     const sl = this.slots;
     if (n - i < 32) {
       for (let k = i; k < n - 1; k++) {
-        p[k] = p[k + 1];
-        sl[k] = sl[k + 1];
+        p[k]! = p[k + 1]!;
+        sl[k]! = sl[k + 1]!;
       }
     } else {
       p.copyWithin(i, i + 1, n);
