@@ -16,6 +16,7 @@
  * @module
  */
 import { askSideValid, bidSideValid, type L2Rows, type L2Snapshot, ValidationError } from '@x/core';
+import { imbalanceRowsWasm } from './internal/batch-wasm.js';
 import {
   checkAllowLocked,
   checkBook,
@@ -210,6 +211,10 @@ export function depthImbalanceBatch(rows: L2Rows, options: ImbalanceOptions = {}
     return out;
   }
   const k = Math.min(n, w.length);
+  // the WebAssembly SIMD kernel when it runs here (bit-identical results, the same errors)
+  if (imbalanceRowsWasm(bs, as, r, n, w, k, out, (i) => sizeRowImbalance(bs, as, i, n, w, k))) {
+    return out;
+  }
   const INF = Number.POSITIVE_INFINITY;
   const lim = MAX_BOOK_SIZE / n;
   // with every weight > 0 the size bound follows from the weighted sums: Σ_j<k q_j ≤ s / wMin
