@@ -182,7 +182,7 @@ export function ofiRowsWasm(
 
 /**
  * Sizes-only depth imbalance of every row through the kernel, into `out`. Rows the kernel flags
- * (and an odd last row of a chunk) are computed by `exact(row)`, the JavaScript row function,
+ * (and the last rows of a chunk, beyond a multiple of four) are computed by `exact(row)`, the JavaScript row function,
  * which throws the row's error. Returns false when the kernel cannot run (nothing written).
  */
 export function imbalanceRowsWasm(
@@ -195,7 +195,7 @@ export function imbalanceRowsWasm(
   out: Float64Array,
   exact: (row: number) => number,
 ): boolean {
-  const c = Math.max(2, Math.min(r, Math.floor(CHUNK_BYTES / (16 * n + 8)))) & ~1;
+  const c = Math.max(4, Math.min(r, Math.floor(CHUNK_BYTES / (16 * n + 8)))) & ~3;
   const wOff = 16;
   const region = align(c * n * 8 + 16);
   const bsOff = wOff + align(k * 8);
@@ -211,16 +211,15 @@ export function imbalanceRowsWasm(
     const len = Math.min(c, r - c0);
     f64.set(bs.subarray(c0 * n, (c0 + len) * n), bsOff >> 3);
     f64.set(as.subarray(c0 * n, (c0 + len) * n), asOff >> 3);
-    const even = len & ~1;
+    const quads = len & ~3;
     let lo = 0;
-    while (lo < even) {
-      const s = kr.imbRows(bsOff, asOff, lo, even, n, k, wOff, outOff);
-      if (s >= even) break;
-      f64[o + s] = exact(c0 + s);
-      f64[o + s + 1] = exact(c0 + s + 1);
-      lo = s + 2;
+    while (lo < quads) {
+      const s = kr.imbRows(bsOff, asOff, lo, quads, n, k, wOff, outOff);
+      if (s >= quads) break;
+      for (let q = s; q < s + 4; q++) f64[o + q] = exact(c0 + q);
+      lo = s + 4;
     }
-    if (even < len) f64[o + even] = exact(c0 + even);
+    for (let q = quads; q < len; q++) f64[o + q] = exact(c0 + q);
     out.set(f64.subarray(o, o + len), c0);
   }
   return true;
