@@ -205,6 +205,21 @@ describe('batch WebAssembly SIMD kernels', () => {
     expect(Math.min(seen.errors, seen.nonzero)).toBeGreaterThan(0);
   });
 
+  it('very long rows: OFI falls back to the JavaScript kernel (too large for the kernel memory), both stay exact', () => {
+    const n = 300_000;
+    const rows = makeRows(2, n, 7, 0, true);
+    rows.bidPrice.copyWithin(n, 0, n); // the same prices in both rows
+    rows.askPrice.copyWithin(n, 0, n);
+    rows.bidSize.fill(0);
+    rows.askSize.fill(0);
+    rows.bidSize[0] = 2;
+    rows.bidSize[n] = 3; // row 1: one more lot at the best bid
+    rows.askSize[0] = rows.askSize[n] = 1;
+    const r = multiLevelOfiBatch(rows, { levels: 2 });
+    expect(Array.from(r.ofi)).toEqual([0, 0, 1, 0]);
+    expect(Array.from(depthImbalanceBatch(rows, { levels: 1 }))).toEqual([1 / 3, 0.5]);
+  });
+
   it('depth imbalance: the same over many chunks, odd row counts included', () => {
     for (const [r, n, seed] of [
       [20001, 10, 5],

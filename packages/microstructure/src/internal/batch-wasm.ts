@@ -91,7 +91,13 @@ function getKernel(bytes: number): Kernel | null {
   }
   if (kernel === null) return null;
   const have = kernel.memory.buffer.byteLength;
-  if (have < bytes) kernel.memory.grow(Math.ceil((bytes - have) / PAGE));
+  if (have < bytes) {
+    try {
+      kernel.memory.grow(Math.ceil((bytes - have) / PAGE));
+    } catch {
+      return null; // out of memory: the JavaScript kernel runs instead
+    }
+  }
   return kernel;
 }
 
