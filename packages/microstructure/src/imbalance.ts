@@ -179,6 +179,8 @@ export function depthImbalance(book: L2Snapshot, options: ImbalanceOptions = {})
  * row). Without `decayPerTick` only sizes are read, and every size is checked (finite, >= 0):
  * an invalid row throws (`ValidationError` with `details.row` and `details.level`). With
  * `decayPerTick` prices are read too and each row is checked as a whole book (not for crossing).
+ * Without `decayPerTick` it runs on a WebAssembly SIMD kernel where the runtime has one (bit for
+ * bit the same numbers and errors as the JavaScript kernel, which runs otherwise).
  * @param rows - the books
  * @param options - levels, weights or decay
  * @returns ρ per row

@@ -48,7 +48,9 @@ export function checkRows(rows: L2Rows): void {
 
 /**
  * Multi-level OFI over a batch of books: the same numbers as feeding every row to a
- * {@link MultiLevelOfi} with the same options (same kernel, same skip policy).
+ * {@link MultiLevelOfi} with the same options (same kernel, same skip policy). In depth mode it
+ * runs on a WebAssembly SIMD kernel where the runtime has one (bit for bit the same numbers and
+ * the same errors as the JavaScript kernel, which runs otherwise).
  *
  * @param rows - the books
  * @param options - levels, level convention, tick size, invalid-row policy
