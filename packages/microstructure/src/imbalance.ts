@@ -16,6 +16,7 @@
  * @module
  */
 import { askSideValid, bidSideValid, type L2Rows, type L2Snapshot, ValidationError } from '@x/core';
+import { imbalanceRowsWasm } from './internal/batch-wasm.js';
 import {
   checkAllowLocked,
   checkBook,
@@ -178,6 +179,8 @@ export function depthImbalance(book: L2Snapshot, options: ImbalanceOptions = {})
  * row). Without `decayPerTick` only sizes are read, and every size is checked (finite, >= 0):
  * an invalid row throws (`ValidationError` with `details.row` and `details.level`). With
  * `decayPerTick` prices are read too and each row is checked as a whole book (not for crossing).
+ * Without `decayPerTick` it runs on a WebAssembly SIMD kernel where the runtime has one (bit for
+ * bit the same numbers and errors as the JavaScript kernel, which runs otherwise).
  * @param rows - the books
  * @param options - levels, weights or decay
  * @returns ρ per row
@@ -210,7 +213,12 @@ export function depthImbalanceBatch(rows: L2Rows, options: ImbalanceOptions = {}
     return out;
   }
   const k = Math.min(n, w.length);
+  // the WebAssembly SIMD kernel when it runs here (bit-identical results, the same errors)
+  if (imbalanceRowsWasm(bs, as, r, n, w, k, out, (i) => sizeRowImbalance(bs, as, i, n, w, k))) {
+    return out;
+  }
   const INF = Number.POSITIVE_INFINITY;
+  const abs = Math.abs;
   const lim = MAX_BOOK_SIZE / n;
   // with every weight > 0 the size bound follows from the weighted sums: Σ_j<k q_j ≤ s / wMin
   let wMin = Number.POSITIVE_INFINITY;
@@ -219,9 +227,8 @@ export function depthImbalanceBatch(rows: L2Rows, options: ImbalanceOptions = {}
   // Four rows per step: each row's sums are still accumulated level by level in order (the same
   // floating-point result as BookFeatures), but four independent chains of additions keep the
   // CPU busy where one row's chain would stall on add latency and the inner loop's exit branch.
-  // Validation in the same pass: a negative size fails the branch (well predicted: never taken
-  // on good data); NaN or +∞ makes a weighted sum NaN or +∞ (0·∞ is NaN), caught once per block.
-  // A block that fails is rescanned row by row for the exact error.
+  // Validation in the same pass without a branch per size (the |q| − q sum below), caught once
+  // per block. A block that fails is rescanned row by row for the exact error.
   let i = 0;
   for (; i + 3 < r; i += 4) {
     const q0 = i * n;
@@ -237,6 +244,9 @@ export function depthImbalanceBatch(rows: L2Rows, options: ImbalanceOptions = {}
     let b3 = 0;
     let a3 = 0;
     let ok = true;
+    // |q| − q is exactly 0 for a finite q >= 0 (−0 included), > 0 for a negative q, NaN for NaN
+    // or +∞: so the sum is 0 exactly when every size is finite and >= 0 (no branch per size)
+    let chk = 0;
     for (let j = 0; j < k; j++) {
       const wj = w[j];
       const x0 = bs[q0 + j];
@@ -255,9 +265,8 @@ export function depthImbalanceBatch(rows: L2Rows, options: ImbalanceOptions = {}
       a2 += wj * y2;
       b3 += wj * x3;
       a3 += wj * y3;
-      if (x0 < 0 || y0 < 0 || x1 < 0 || y1 < 0 || x2 < 0 || y2 < 0 || x3 < 0 || y3 < 0) {
-        ok = false;
-      }
+      chk += abs(x0) - x0 + (abs(y0) - y0) + (abs(x1) - x1) + (abs(y1) - y1);
+      chk += abs(x2) - x2 + (abs(y2) - y2) + (abs(x3) - x3) + (abs(y3) - y3);
       // (zero weights only) each row's total then stays within MAX_BOOK_SIZE
       if (perLevel && !(x0 + y0 + x1 + y1 + x2 + y2 + x3 + y3 <= lim)) ok = false;
     }
@@ -272,12 +281,11 @@ export function depthImbalanceBatch(rows: L2Rows, options: ImbalanceOptions = {}
       const y2 = as[q2 + j];
       const x3 = bs[q3 + j];
       const y3 = as[q3 + j];
-      if (x0 < 0 || y0 < 0 || x1 < 0 || y1 < 0 || x2 < 0 || y2 < 0 || x3 < 0 || y3 < 0) {
-        ok = false;
-      }
-      // NaN or +∞ make the sum NaN or +∞
+      chk += abs(x0) - x0 + (abs(y0) - y0) + (abs(x1) - x1) + (abs(y1) - y1);
+      chk += abs(x2) - x2 + (abs(y2) - y2) + (abs(x3) - x3) + (abs(y3) - y3);
       const t8 = x0 + y0 + x1 + y1 + x2 + y2 + x3 + y3;
-      if (!(t8 <= lim)) ok = false;
+      // (zero weights only) each row's total then stays within MAX_BOOK_SIZE
+      if (perLevel && !(t8 <= lim)) ok = false;
       tail += t8;
     }
     const s0 = b0 + a0;
@@ -286,7 +294,7 @@ export function depthImbalanceBatch(rows: L2Rows, options: ImbalanceOptions = {}
     const s3 = b3 + a3;
     // every row's total within MAX_BOOK_SIZE (conservative: the four rows together)
     if (!perLevel && !((s0 + s1 + s2 + s3) / wMin + tail <= MAX_BOOK_SIZE)) ok = false;
-    if (!ok || !(s0 < INF && s1 < INF && s2 < INF && s3 < INF)) {
+    if (!ok || chk !== 0 || !(s0 < INF && s1 < INF && s2 < INF && s3 < INF)) {
       // a conservative test failed: the exact rule, row by row (throws on an invalid row)
       for (let ii = i; ii < i + 4; ii++) out[ii] = sizeRowImbalance(bs, as, ii, n, w, k);
       continue;

@@ -5,6 +5,7 @@
  * @module
  */
 import { type L2Rows, ValidationError } from '@x/core';
+import { ofiRowsWasm } from './internal/batch-wasm.js';
 import { bookRowReason, R_BOOK, R_OFFGRID, R_TS, throwBookError } from './internal/book.js';
 import { depthStep, gridSide, resolveOfiOptions, tickKernel } from './internal/ofi-kernels.js';
 import type { MultiLevelOfi, MultiLevelOfiOptions } from './ofi.js';
@@ -47,7 +48,9 @@ export function checkRows(rows: L2Rows): void {
 
 /**
  * Multi-level OFI over a batch of books: the same numbers as feeding every row to a
- * {@link MultiLevelOfi} with the same options (same kernel, same skip policy).
+ * {@link MultiLevelOfi} with the same options (same kernel, same skip policy). In depth mode it
+ * runs on a WebAssembly SIMD kernel where the runtime has one (bit for bit the same numbers and
+ * the same errors as the JavaScript kernel, which runs otherwise).
  *
  * @param rows - the books
  * @param options - levels, level convention, tick size, invalid-row policy
@@ -72,6 +75,14 @@ export function multiLevelOfiBatch(
   const out = new Float64Array(r * m);
   const depth = new Float64Array(r);
   const acc = new Uint8Array(r);
+  if (!o.tick) {
+    // depth mode: the WebAssembly SIMD kernel when it runs here (bit-identical results)
+    const res = ofiRowsWasm(rows, m, o.allowLocked, o.policy === 'throw', out, depth, acc);
+    if (res !== null) {
+      if (res < 0) throwFirstInvalid(rows, -res - 1, o.allowLocked);
+      return { ofi: out, depth, accepted: acc, skipped: res };
+    }
+  }
   let skipped = 0;
   let prev = -1;
   let lastTs = Number.NEGATIVE_INFINITY;
@@ -162,6 +173,30 @@ export function multiLevelOfiBatch(
     lastTs = t;
   }
   return { ofi: out, depth, accepted: acc, skipped };
+}
+
+/**
+ * Throws the error of row `i`, the first invalid row of a batch under the `'throw'` policy (every
+ * row before it was accepted, so the previous timestamp is row i − 1's).
+ */
+function throwFirstInvalid(rows: L2Rows, i: number, allowLocked: boolean): never {
+  const ts = rows.ts;
+  const lastTs = i === 0 ? Number.NEGATIVE_INFINITY : ts === undefined ? 0 : ts[i - 1];
+  const t = ts === undefined ? (i === 0 ? 0 : lastTs) : ts[i];
+  const n = rows.levels;
+  const reason =
+    !(t >= lastTs) || t === Number.POSITIVE_INFINITY
+      ? R_TS
+      : (bookRowReason(
+          rows.bidPrice,
+          rows.bidSize,
+          rows.askPrice,
+          rows.askSize,
+          i * n,
+          n,
+          allowLocked,
+        ) ?? R_BOOK);
+  throwRowError(reason, rows, i, t, lastTs, allowLocked);
 }
 
 /** Throws the `ValidationError` of row `i` (rejected for `reason`), with `details.row`. */
