@@ -81,6 +81,13 @@ export {
   StackingRegressor,
   type StackingRegressorOptions,
 } from './stacking.js';
+export {
+  ForestRegressor,
+  type ForestRegressorOptions,
+  type TreeNodeInfo,
+  TreeRegressor,
+  type TreeRegressorOptions,
+} from './tree-regression.js';
 export { ForestClassifier, type ForestOptions } from './trees.js';
 export {
   VotingClassifier,

@@ -8,8 +8,8 @@ import { assertInteger, exportedModelFromJson, InvalidStateError, UnsupportedErr
 import type Tinypool from 'tinypool';
 import type { MemberSpec } from './builtin.js';
 import type { FitExecutor, FitTask, FoldOutput } from './executor.js';
+import { errorFromWire } from './internal/rethrow.js';
 import {
-  errorFromWire,
   shareSamples,
   shareTargets,
   type WorkerMessage,

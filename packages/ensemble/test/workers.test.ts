@@ -90,6 +90,24 @@ describe('WorkerPool: fits on worker threads equal the calling thread bit for bi
     expect(Array.from(pooled.classes)).toEqual([0, 1, 2]);
   });
 
+  it('tree and forest regressors fit on workers to the same bits', async () => {
+    const make = (executor?: WorkerPool) =>
+      new StackingRegressor({
+        estimators: [
+          builtinMember('tree', 'TreeRegressor', { maxDepth: 4 }),
+          builtinMember('forest', 'ForestRegressor', { nEstimators: 6, maxFeatures: 0.5, seed: 4 }),
+        ],
+        cv: new KFold({ nSplits: 3 }),
+        ...(executor ? { executor } : {}),
+      });
+    const single = make();
+    await single.fit(X, yReg);
+    const pooled = make(pool);
+    await pooled.fit(X, yReg);
+    expect(bits(pooled.oofPredictions)).toEqual(bits(single.oofPredictions));
+    expect(bits(pooled.predict(X))).toEqual(bits(single.predict(X)));
+  });
+
   it('crossValPredict and crossValPredictProba take the pool', async () => {
     const m = builtinMember('ridge', 'Ridge', { alpha: 2 });
     const cv = new KFold({ nSplits: 4 });

@@ -9,6 +9,12 @@ import type { ExportedModel, JsonObject } from '@x/core';
 import { LogisticRegression, type LogisticRegressionOptions } from '../linear/logistic.js';
 import { LinearRegression, type LinearRegressionOptions } from '../linear/regression.js';
 import { Ridge, type RidgeOptions } from '../linear/ridge.js';
+import {
+  ForestRegressor,
+  type ForestRegressorOptions,
+  TreeRegressor,
+  type TreeRegressorOptions,
+} from '../tree-regression.js';
 import { ForestClassifier, type ForestOptions } from '../trees.js';
 
 /** The model class of each built-in kind. */
@@ -21,6 +27,10 @@ export interface BuiltinModels {
   LogisticRegression: LogisticRegression;
   /** ml-random-forest classifier adapter. */
   ForestClassifier: ForestClassifier;
+  /** Regression tree (ml-cart, scikit-learn's growth). */
+  TreeRegressor: TreeRegressor;
+  /** Random forest of `TreeRegressor` trees. */
+  ForestRegressor: ForestRegressor;
 }
 
 /** The constructor options of each built-in kind. */
@@ -33,6 +43,10 @@ export interface BuiltinOptions {
   LogisticRegression: LogisticRegressionOptions;
   /** Options of `ForestClassifier`. */
   ForestClassifier: ForestOptions;
+  /** Options of `TreeRegressor`. */
+  TreeRegressor: TreeRegressorOptions;
+  /** Options of `ForestRegressor`. */
+  ForestRegressor: ForestRegressorOptions;
 }
 
 /** A built-in kind's name. */
@@ -56,6 +70,8 @@ export const BUILTINS: Readonly<Record<BuiltinKind, Builtin>> = {
   Ridge: entry((o) => new Ridge(o), Ridge.importer),
   LogisticRegression: entry((o) => new LogisticRegression(o), LogisticRegression.importer),
   ForestClassifier: entry((o) => new ForestClassifier(o), ForestClassifier.importer),
+  TreeRegressor: entry((o) => new TreeRegressor(o), TreeRegressor.importer),
+  ForestRegressor: entry((o) => new ForestRegressor(o), ForestRegressor.importer),
 };
 
 /** The built-in of `kind`, or undefined for an unknown kind (inherited names included). */

@@ -5,18 +5,7 @@
  *
  * @module
  */
-import {
-  ConflictError,
-  type ErrorCode,
-  type ExportedModelJson,
-  IntegrityError,
-  InvalidStateError,
-  NotFoundError,
-  tensor,
-  UnsupportedError,
-  ValidationError,
-  XError,
-} from '@x/core';
+import { type ErrorCode, type ExportedModelJson, XError } from '@x/core';
 import type { MemberSpec } from '../builtin.js';
 import type { FoldJob } from '../executor.js';
 import type { SampleArray } from '../oof.js';
@@ -89,23 +78,12 @@ export function shareSamples(x: SampleArray): SharedSamples {
   return { buffer, dtype: f32 ? 'float32' : 'float64', shape };
 }
 
-/** A view of shared samples as a tensor (no copy). */
-export function samplesFromShared(s: SharedSamples): SampleArray {
-  const data = s.dtype === 'float32' ? new Float32Array(s.buffer) : new Float64Array(s.buffer);
-  return tensor(s.dtype, s.shape.slice(), data as never) as SampleArray;
-}
-
 /** Copies targets into shared memory. */
 export function shareTargets(y: Float64Array | Int32Array): SharedTargets {
   const i32 = y instanceof Int32Array;
   const buffer = new SharedArrayBuffer(y.length * (i32 ? 4 : 8));
   (i32 ? new Int32Array(buffer) : new Float64Array(buffer)).set(y);
   return { buffer, dtype: i32 ? 'int32' : 'float64' };
-}
-
-/** A view of shared targets. */
-export function targetsFromShared(s: SharedTargets): Float64Array | Int32Array {
-  return s.dtype === 'int32' ? new Int32Array(s.buffer) : new Float64Array(s.buffer);
 }
 
 function cloneable(v: unknown): boolean {
@@ -135,43 +113,4 @@ export function errorToWire(e: unknown): WireError {
   }
   if (e instanceof Error) return { name: e.name, message: e.message };
   return { name: 'Error', message: String(e) };
-}
-
-/** Rebuilds the error a worker threw, as the same `@x/core` class where it was one. */
-export function errorFromWire(w: WireError): Error {
-  const options = { details: w.details ?? {} };
-  switch (w.name) {
-    case 'ValidationError':
-      return new ValidationError(w.message, {
-        ...options,
-        ...(w.field === undefined ? {} : { field: w.field }),
-        ...('value' in w ? { value: w.value } : {}),
-      });
-    case 'InvalidStateError':
-      return new InvalidStateError(w.message, {
-        ...options,
-        ...(w.state === undefined ? {} : { state: w.state }),
-      });
-    case 'NotFoundError': {
-      const e = new NotFoundError(w.entity ?? 'entity', w.id ?? '', options);
-      e.message = w.message;
-      return e;
-    }
-    case 'IntegrityError':
-      return new IntegrityError(w.message, options);
-    case 'ConflictError':
-      return new ConflictError(w.message, options);
-    case 'UnsupportedError':
-      return new UnsupportedError(w.message, options);
-    default: {
-      if (w.code !== undefined) {
-        const e = new XError(w.code, w.message, options);
-        e.name = w.name;
-        return e;
-      }
-      const e = new Error(w.message);
-      e.name = w.name;
-      return e;
-    }
-  }
 }

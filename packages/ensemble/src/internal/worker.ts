@@ -6,16 +6,28 @@
  *
  * @module
  */
-import { type ExportableModel, exportedModelToJson, InvalidStateError } from '@x/core';
+import { type ExportableModel, exportedModelToJson, InvalidStateError, tensor } from '@x/core';
 import { fitFold } from '../executor.js';
+import type { SampleArray } from '../oof.js';
 import { builtinOf } from './builtins.js';
 import {
   errorToWire,
-  samplesFromShared,
-  targetsFromShared,
+  type SharedSamples,
+  type SharedTargets,
   type WorkerMessage,
   type WorkerReply,
 } from './wire.js';
+
+/** A view of shared samples as a tensor (no copy). */
+function samplesFromShared(s: SharedSamples): SampleArray {
+  const data = s.dtype === 'float32' ? new Float32Array(s.buffer) : new Float64Array(s.buffer);
+  return tensor(s.dtype, s.shape.slice(), data as never) as SampleArray;
+}
+
+/** A view of shared targets. */
+function targetsFromShared(s: SharedTargets): Float64Array | Int32Array {
+  return s.dtype === 'int32' ? new Int32Array(s.buffer) : new Float64Array(s.buffer);
+}
 
 process.exit = ((code?: number) => {
   throw new InvalidStateError(
