@@ -17,10 +17,10 @@ import {
   Rng,
   ValidationError,
 } from '@x/core';
-import { DecisionTreeRegression } from 'ml-cart';
 import { type CartLimits, type CartNode, growCart } from './internal/cart.js';
 import { assertFitted } from './internal/linalg.js';
 import { mlExport, mlReadExport, mlRows } from './internal/ml.js';
+import { type CartRegressionTree, DecisionTreeRegression } from './internal/ml-cart.js';
 import { checkTargets, dense } from './internal/rows.js';
 
 /** Options of {@link TreeRegressor} (scikit-learn's names in camelCase). */
@@ -84,7 +84,7 @@ function cartModel(root: CartNode, limits: CartLimits): CartModel {
   };
 }
 
-function loadCart(model: unknown, kind: string): DecisionTreeRegression {
+function loadCart(model: unknown, kind: string): CartRegressionTree {
   const m = model as { name?: unknown; root?: unknown } | null;
   if (
     m === null ||
@@ -157,7 +157,7 @@ export class TreeRegressor implements Regressor, ExportableModel {
   readonly options: TreeRegressorOptions;
   private readonly limits: CartLimits;
   private model: CartModel | undefined;
-  private tree: DecisionTreeRegression | undefined;
+  private tree: CartRegressionTree | undefined;
   private nFeatures = 0;
 
   /**
@@ -257,7 +257,7 @@ export class ForestRegressor implements Regressor, ExportableModel {
   readonly options: ForestRegressorOptions;
   private readonly limits: CartLimits;
   private models: CartModel[] = [];
-  private trees: DecisionTreeRegression[] = [];
+  private trees: CartRegressionTree[] = [];
   private nFeatures = 0;
 
   /**

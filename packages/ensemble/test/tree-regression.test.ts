@@ -8,10 +8,10 @@ import {
 } from '@x/core';
 import { expectArraysClose, fcParams } from '@x/test-utils';
 import fc from 'fast-check';
-import { DecisionTreeRegression } from 'ml-cart';
 import { describe, expect, it } from 'vitest';
 import { KFold } from '../src/cv/kfold.js';
 import { nextUp } from '../src/internal/cart.js';
+import { DecisionTreeRegression } from '../src/internal/ml-cart.js';
 import { LinearRegression } from '../src/linear/regression.js';
 import { StackingRegressor } from '../src/stacking.js';
 import { ForestRegressor, TreeRegressor } from '../src/tree-regression.js';
@@ -80,7 +80,7 @@ describe('TreeRegressor against scikit-learn 1.2 DecisionTreeRegressor', () => {
     tree.fit(x, Float64Array.from(c.y));
     expect(Array.from(tree.predict(x))).toEqual(c.y);
     const cart = new DecisionTreeRegression();
-    (cart as unknown as { train(x: number[][], y: number[]): void }).train(
+    cart.train(
       c.X.map((v) => [v]),
       c.y,
     );
