@@ -47,6 +47,18 @@ function regressionMembers() {
   ];
 }
 
+/** The same ensemble fitted on the calling thread and on the pool. */
+async function both<M extends { fit(x: Matrix, y: never): Promise<void> }>(
+  make: (executor?: WorkerPool) => M,
+  y: Float64Array | Int32Array,
+): Promise<{ single: M; pooled: M }> {
+  const single = make();
+  await single.fit(X, y as never);
+  const pooled = make(pool);
+  await pooled.fit(X, y as never);
+  return { single, pooled };
+}
+
 describe('WorkerPool: fits on worker threads equal the calling thread bit for bit', () => {
   it('StackingRegressor: members, out-of-fold predictions and predictions', async () => {
     const make = (executor?: WorkerPool) =>
@@ -56,10 +68,7 @@ describe('WorkerPool: fits on worker threads equal the calling thread bit for bi
         shareLinearWork: false,
         ...(executor ? { executor } : {}),
       });
-    const single = make();
-    await single.fit(X, yReg);
-    const pooled = make(pool);
-    await pooled.fit(X, yReg);
+    const { single, pooled } = await both(make, yReg);
     expect(bits(pooled.oofPredictions)).toEqual(bits(single.oofPredictions));
     expect(bits(pooled.predict(X))).toEqual(bits(single.predict(X)));
     expect(pooled.estimators[1]).toBeInstanceOf(Ridge);
@@ -82,10 +91,7 @@ describe('WorkerPool: fits on worker threads equal the calling thread bit for bi
         cv: new StratifiedKFold({ nSplits: 3 }),
         ...(executor ? { executor } : {}),
       });
-    const single = make();
-    await single.fit(X, yClf);
-    const pooled = make(pool);
-    await pooled.fit(X, yClf);
+    const { single, pooled } = await both(make, yClf);
     expect(bits(pooled.predictProba(X).data)).toEqual(bits(single.predictProba(X).data));
     expect(Array.from(pooled.classes)).toEqual([0, 1, 2]);
   });
@@ -100,10 +106,7 @@ describe('WorkerPool: fits on worker threads equal the calling thread bit for bi
         cv: new KFold({ nSplits: 3 }),
         ...(executor ? { executor } : {}),
       });
-    const single = make();
-    await single.fit(X, yReg);
-    const pooled = make(pool);
-    await pooled.fit(X, yReg);
+    const { single, pooled } = await both(make, yReg);
     expect(bits(pooled.oofPredictions)).toEqual(bits(single.oofPredictions));
     expect(bits(pooled.predict(X))).toEqual(bits(single.predict(X)));
   });
