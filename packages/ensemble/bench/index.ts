@@ -8,27 +8,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { type Matrix, Rng, tensor } from '@x/core';
+import { type Matrix, tensor } from '@x/core';
 import { KFold, LinearRegression, Ridge, StackingRegressor } from '@x/ensemble';
 import { machineInfo, sink, sinkTotal, table, timeCalls } from '@x/test-utils/bench';
+import { D, data, N } from './data.js';
 
-const N = 100_000;
-const D = 32;
 const PYTHON = '/usr/bin/python3';
-
-function data(): { x: Matrix; y: Float64Array } {
-  const rng = Rng.fromSeed(7);
-  const x = new Float64Array(N * D);
-  rng.fillNormal(x);
-  const w = Float64Array.from({ length: D }, (_, j) => (j % 3 === 0 ? 0 : rng.normal()));
-  const y = new Float64Array(N);
-  for (let i = 0; i < N; i++) {
-    let s = 0.5;
-    for (let j = 0; j < D; j++) s += x[i * D + j]! * w[j]!;
-    y[i] = s + rng.normal(0, 2);
-  }
-  return { x: tensor('float64', [N, D], x) as Matrix, y };
-}
 
 function stack(): StackingRegressor {
   return new StackingRegressor({

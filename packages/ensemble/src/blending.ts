@@ -4,10 +4,11 @@
  * @module
  */
 import { InvalidStateError, type Matrix, type Regressor, ValidationError } from '@x/core';
+import { pick } from './internal/pick.js';
 import { sampleCount, takeRows } from './internal/rows.js';
 import { simplexLeastSquares } from './internal/simplex.js';
 import { checkMembers, fitAll, type RegressorMember, weightedPredictions } from './members.js';
-import { pick, type SampleArray } from './oof.js';
+import type { SampleArray } from './oof.js';
 
 /** Options of {@link BlendingRegressor}. */
 export interface BlendingRegressorOptions<X extends SampleArray = Matrix> {

@@ -17,6 +17,14 @@ export {
   stackingDistributionWeights,
 } from './bma.js';
 export {
+  type BuiltinKind,
+  type BuiltinMember,
+  type BuiltinModels,
+  type BuiltinOptions,
+  builtinMember,
+  type MemberSpec,
+} from './builtin.js';
+export {
   CombinatorialPurgedKFold,
   type CombinatorialPurgedKFoldOptions,
   type CombinatorialSplit,
@@ -35,6 +43,14 @@ export {
   regressorDiversity,
 } from './diversity.js';
 export { DynamicWeights, type DynamicWeightsOptions } from './dynamic.js';
+export {
+  type FitExecutor,
+  type FitTask,
+  type FoldJob,
+  type FoldOutput,
+  fitFold,
+  inlineExecutor,
+} from './executor.js';
 export { exportStacking, stackingClassifierImporter, stackingRegressorImporter } from './export.js';
 export {
   aggregateImportance,
@@ -52,6 +68,7 @@ export { Ridge, type RidgeOptions } from './linear/ridge.js';
 export { isRowRegressor, type RowRegressor } from './linear/row.js';
 export type { ClassifierMember, Member, RegressorMember } from './members.js';
 export {
+  type CrossValOptions,
   crossValPredict,
   crossValPredictProba,
   type OofPredictions,
@@ -64,6 +81,13 @@ export {
   StackingRegressor,
   type StackingRegressorOptions,
 } from './stacking.js';
+export {
+  ForestRegressor,
+  type ForestRegressorOptions,
+  type TreeNodeInfo,
+  TreeRegressor,
+  type TreeRegressorOptions,
+} from './tree-regression.js';
 export { ForestClassifier, type ForestOptions } from './trees.js';
 export {
   VotingClassifier,

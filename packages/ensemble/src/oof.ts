@@ -4,11 +4,21 @@
  *
  * @module
  */
-import { type Classifier, type Matrix, type Regressor, ValidationError } from '@x/core';
+import {
+  type Classifier,
+  type Matrix,
+  type Regressor,
+  UnsupportedError,
+  ValidationError,
+} from '@x/core';
 import type { NdArray } from 'ndarray';
+import { type MemberSpec, memberSpecOf } from './builtin.js';
 import type { Split, Splitter } from './cv/split.js';
+import { type FitExecutor, type FoldJob, type FoldOutput, inlineExecutor } from './executor.js';
+import { builtinOf } from './internal/builtins.js';
 import { encodeLabels } from './internal/labels.js';
-import { sampleCount, takeRows } from './internal/rows.js';
+import { sampleCount } from './internal/rows.js';
+import type { ClassifierMember, Member, RegressorMember } from './members.js';
 
 /** A sample-first input: a matrix, or a [samples, ...] tensor for sequence models. */
 export type SampleArray = NdArray<Float64Array> | NdArray<Float32Array>;
@@ -19,6 +29,15 @@ export interface OofPredictions {
   readonly predictions: Float64Array;
   /** The covered rows, ascending (all rows for a partitioning splitter such as KFold). */
   readonly covered: Int32Array;
+}
+
+/** Options of {@link crossValPredict} and {@link crossValPredictProba}. */
+export interface CrossValOptions {
+  /**
+   * Where the fold fits run (default {@link inlineExecutor}, the calling thread). A `WorkerPool`
+   * from `@x/ensemble/workers` fits folds in parallel; it needs a member from `builtinMember`.
+   */
+  readonly executor?: FitExecutor;
 }
 
 /** Out-of-fold class probabilities of one classifier. */
@@ -58,17 +77,19 @@ export function coverage(splits: readonly { test: Int32Array }[], n: number): In
 
 /**
  * Out-of-fold predictions of a regressor (scikit-learn's `cross_val_predict`): for each split a
- * fresh model from `create` is fitted on the train rows and predicts the test rows. Unlike
- * scikit-learn, splitters whose test folds do not cover every row (TimeSeriesSplit, purged
- * splitters with uneven coverage) are accepted: uncovered rows get `NaN` and are left out of
- * `covered`, and ensembles train their meta stage on the covered rows only.
+ * fresh model is fitted on the train rows and predicts the test rows. Unlike scikit-learn,
+ * splitters whose test folds do not cover every row (TimeSeriesSplit, purged splitters with
+ * uneven coverage) are accepted: uncovered rows get `NaN` and are left out of `covered`, and
+ * ensembles train their meta stage on the covered rows only.
  *
- * @param create - makes a fresh, unfitted regressor
+ * @param member - a member (from `builtinMember` to fit on workers), or a factory of fresh, unfitted regressors
  * @param x - inputs, samples first
  * @param y - targets
  * @param cv - the splitter
+ * @param options - the executor
  * @returns predictions and covered rows
  * @throws ValidationError on mismatched lengths or overlapping test folds
+ * @throws UnsupportedError when the executor runs elsewhere and the member is a closure
  *
  * @example
  * ```ts
@@ -81,33 +102,29 @@ export function coverage(splits: readonly { test: Int32Array }[], n: number): In
  * ```
  */
 export async function crossValPredict<X extends SampleArray = Matrix>(
-  create: () => Regressor<X>,
+  member: RegressorMember<X> | (() => Regressor<X>),
   x: X,
   y: Float64Array,
   cv: Splitter,
+  options: CrossValOptions = {},
 ): Promise<OofPredictions> {
   const n = sampleCount(x);
   if (y.length !== n)
     throw new ValidationError(`y has ${y.length} values for ${n} samples`, { field: 'y' });
   const splits = cv.split({ nSamples: n, y });
-  return { predictions: await oofRegression(create, x, y, splits), covered: coverage(splits, n) };
-}
-
-/** @internal OOF predictions over given splits (NaN where uncovered). */
-export async function oofRegression<X extends SampleArray>(
-  create: () => Regressor<X>,
-  x: X,
-  y: Float64Array,
-  splits: readonly Split[],
-): Promise<Float64Array> {
-  const predictions = new Float64Array(sampleCount(x)).fill(Number.NaN);
-  for (const s of splits) {
-    const m = create();
-    await m.fit(takeRows(x, s.train), pick(y, s.train));
-    const p = m.predict(takeRows(x, s.test));
-    for (let k = 0; k < s.test.length; k++) predictions[s.test[k]!] = p[k]!;
-  }
-  return predictions;
+  const covered = coverage(splits, n);
+  const m = typeof member === 'function' ? { name: 'member', create: member } : member;
+  const r = await fitMembers(
+    [m],
+    'regression',
+    x,
+    y,
+    new Int32Array(0),
+    splits,
+    options.executor,
+    false,
+  );
+  return { predictions: r.oof[0]!, covered };
 }
 
 /**
@@ -115,12 +132,14 @@ export async function oofRegression<X extends SampleArray>(
  * Columns follow the classes of the whole `y`; a class missing from a fold's training rows gets
  * probability 0 there, as scikit-learn does.
  *
- * @param create - makes a fresh, unfitted classifier
+ * @param member - a member (from `builtinMember` to fit on workers), or a factory of fresh, unfitted classifiers
  * @param x - inputs, samples first
  * @param y - integer labels
  * @param cv - the splitter (StratifiedKFold keeps every class in every fold)
+ * @param options - the executor
  * @returns probabilities, classes and covered rows
  * @throws ValidationError on mismatched lengths or overlapping test folds
+ * @throws UnsupportedError when the executor runs elsewhere and the member is a closure
  *
  * @example
  * ```ts
@@ -133,59 +152,84 @@ export async function oofRegression<X extends SampleArray>(
  * ```
  */
 export async function crossValPredictProba<X extends SampleArray = Matrix>(
-  create: () => Classifier<X>,
+  member: ClassifierMember<X> | (() => Classifier<X>),
   x: X,
   y: Int32Array,
   cv: Splitter,
+  options: CrossValOptions = {},
 ): Promise<OofProbabilities> {
   const n = sampleCount(x);
   const { classes } = encodeLabels(y, n);
   const splits = cv.split({ nSamples: n, y });
   const covered = coverage(splits, n);
-  return { proba: await oofProba(create, x, y, classes, splits), classes, covered };
+  const m = typeof member === 'function' ? { name: 'member', create: member } : member;
+  const r = await fitMembers([m], 'proba', x, y, classes, splits, options.executor, false);
+  return { proba: r.oof[0]!, classes, covered };
 }
 
-/** @internal OOF probabilities over given splits, columns in the order of `classes`. */
-export async function oofProba<X extends SampleArray>(
-  create: () => Classifier<X>,
+/** @internal What {@link fitMembers} returns. */
+export interface FittedMembers<M> {
+  /** Each member fitted on all rows (empty unless `refit`). */
+  readonly models: M[];
+  /** Each member's OOF predictions: [samples] or [samples, classes], NaN where uncovered. */
+  readonly oof: Float64Array[];
+}
+
+/**
+ * @internal Every member's full refit (when `refit`) and its fit on every split, as one batch
+ * of independent jobs on `executor`; models that come back exported are imported here.
+ */
+export async function fitMembers<M extends Regressor<X> | Classifier<X>, X extends SampleArray>(
+  members: readonly Member<M>[],
+  mode: 'regression' | 'proba',
   x: X,
-  y: Int32Array,
+  y: Float64Array | Int32Array,
   classes: Int32Array,
   splits: readonly Split[],
-): Promise<Float64Array> {
-  const K = classes.length;
-  const proba = new Float64Array(sampleCount(x) * K).fill(Number.NaN);
-  for (const s of splits) {
-    const m = create();
-    await m.fit(takeRows(x, s.train), pick(y, s.train));
-    const p = m.predictProba(takeRows(x, s.test));
-    const cols = columnMap(m.classes, classes);
-    const km = m.classes.length;
-    for (let r = 0; r < s.test.length; r++) {
-      const o = s.test[r]! * K;
-      for (let k = 0; k < K; k++) proba[o + k] = 0;
-      for (let c = 0; c < km; c++)
-        proba[o + cols[c]!] = p.data[p.offset + r * p.stride[0]! + c * p.stride[1]!]!;
+  executor: FitExecutor = inlineExecutor,
+  refit = true,
+): Promise<FittedMembers<M>> {
+  const jobs: FoldJob[] = [];
+  const none = new Int32Array(0);
+  members.forEach((_, m) => {
+    if (refit) jobs.push({ member: m, train: undefined, test: none, keepModel: true });
+    for (const s of splits)
+      jobs.push({ member: m, train: s.train, test: s.test, keepModel: false });
+  });
+  const specs = members.map((m) => memberSpecOf(m));
+  const outputs = await executor.run({ mode, members, specs, x, y, classes, jobs });
+  const n = sampleCount(x);
+  const width = mode === 'proba' ? classes.length : 1;
+  const oof = members.map(() => new Float64Array(n * width).fill(Number.NaN));
+  const models: M[] = [];
+  jobs.forEach((job, k) => {
+    const out = outputs[k]!;
+    if (job.keepModel) {
+      models.push(
+        (out.model ?? importOutput(out.exported, specs[job.member], members[job.member]!)) as M,
+      );
+      return;
     }
-  }
-  return proba;
+    const dst = oof[job.member]!;
+    for (let r = 0; r < job.test.length; r++) {
+      const o = job.test[r]! * width;
+      for (let c = 0; c < width; c++) dst[o + c] = out.predictions[r * width + c]!;
+    }
+  });
+  return { models, oof };
 }
 
-/** @internal Position of each of `sub`'s classes among `all`. */
-export function columnMap(sub: Int32Array, all: Int32Array): Int32Array {
-  const out = new Int32Array(sub.length);
-  for (let c = 0; c < sub.length; c++) {
-    const k = all.indexOf(sub[c]!);
-    if (k < 0)
-      throw new ValidationError(`member predicted unknown class ${sub[c]}`, { field: 'classes' });
-    out[c] = k;
+function importOutput(
+  exported: FoldOutput['exported'],
+  spec: MemberSpec | undefined,
+  member: Member<unknown>,
+): unknown {
+  const b = spec === undefined ? undefined : builtinOf(spec.kind);
+  if (exported === undefined || b === undefined) {
+    throw new UnsupportedError(
+      `the executor returned no model for member '${member.name}' that this thread can rebuild`,
+      { details: { member: member.name } },
+    );
   }
-  return out;
-}
-
-/** @internal `a[rows]`. */
-export function pick<T extends Float64Array | Int32Array>(a: T, rows: Int32Array): T {
-  const out = new (a.constructor as { new (n: number): T })(rows.length);
-  for (let k = 0; k < rows.length; k++) out[k] = a[rows[k]!]!;
-  return out;
+  return b.importModel(exported);
 }

@@ -14,16 +14,18 @@ import {
 import { KFold } from './cv/kfold.js';
 import type { Split, Splitter } from './cv/split.js';
 import { StratifiedKFold } from './cv/stratified.js';
+import type { FitExecutor } from './executor.js';
 import { encodeLabels } from './internal/labels.js';
 import { linearStateOf } from './internal/linear-model.js';
 import { fitLinearStack, isComplementPartition, linearSpecOf } from './internal/linear-stack.js';
 import { metaMatrix } from './internal/meta.js';
+import { columnMap, pick } from './internal/pick.js';
 import { dense, sampleCount } from './internal/rows.js';
 import { LogisticRegression } from './linear/logistic.js';
 import { Ridge } from './linear/ridge.js';
 import { isRowRegressor, type RowRegressor } from './linear/row.js';
 import { type ClassifierMember, checkMembers, type RegressorMember } from './members.js';
-import { columnMap, coverage, oofProba, oofRegression, pick, type SampleArray } from './oof.js';
+import { coverage, fitMembers, type SampleArray } from './oof.js';
 
 /** Options of {@link StackingRegressor}. */
 export interface StackingRegressorOptions<X extends SampleArray = Matrix> {
@@ -38,6 +40,18 @@ export interface StackingRegressorOptions<X extends SampleArray = Matrix> {
   readonly cv?: Splitter;
   /** Also give the meta-learner the raw features, after the member columns (default false). */
   readonly passthrough?: boolean;
+  /**
+   * Where the members' fold fits and full refits run (default the calling thread). A
+   * `WorkerPool` from `@x/ensemble/workers` runs them in parallel on worker threads, with the
+   * same results; its members must come from `builtinMember`.
+   */
+  readonly executor?: FitExecutor;
+  /**
+   * Fit all-linear members from shared least-squares statistics when the splitter allows
+   * (default true; see the class notes). `false` fits every member and fold separately, on the
+   * executor.
+   */
+  readonly shareLinearWork?: boolean;
 }
 
 /**
@@ -114,22 +128,26 @@ export class StackingRegressor<X extends SampleArray = Matrix>
     const splits = cv.split({ nSamples: n, y });
     const covered = coverage(splits, n);
     const M = this.names.length;
-    const fast = this.tryLinear(x, y, splits);
+    const fast = this.options.shareLinearWork === false ? undefined : this.tryLinear(x, y, splits);
     if (fast !== undefined) {
       this.estimators = fast.members;
       this.oofPredictions = fast.oof;
     } else {
-      const members: Regressor<X>[] = [];
+      const r = await fitMembers(
+        this.options.estimators,
+        'regression',
+        x,
+        y,
+        new Int32Array(0),
+        splits,
+        this.options.executor,
+      );
       const oof = new Float64Array(n * M);
       for (let m = 0; m < M; m++) {
-        const spec = this.options.estimators[m]!;
-        const full = spec.create();
-        await full.fit(x, y);
-        members.push(full);
-        const p = await oofRegression(spec.create, x, y, splits);
+        const p = r.oof[m]!;
         for (let i = 0; i < n; i++) oof[i * M + m] = p[i]!;
       }
-      this.estimators = members;
+      this.estimators = r.models;
       this.oofPredictions = oof;
     }
     const meta = metaMatrix(this.oofPredictions, M, x, this.passthrough, covered, n);
@@ -258,6 +276,11 @@ export interface StackingClassifierOptions<X extends SampleArray = Matrix> {
   readonly cv?: Splitter;
   /** Also give the meta-learner the raw features (default false). */
   readonly passthrough?: boolean;
+  /**
+   * Where the members' fold fits and full refits run (default the calling thread); see
+   * {@link StackingRegressorOptions.executor}.
+   */
+  readonly executor?: FitExecutor;
 }
 
 /**
@@ -328,13 +351,18 @@ export class StackingClassifier<X extends SampleArray = Matrix> implements Class
     const width = K === 2 ? 1 : K;
     const M = this.names.length;
     const block = new Float64Array(n * M * width);
-    const members: Classifier<X>[] = [];
+    const r = await fitMembers(
+      this.options.estimators,
+      'proba',
+      x,
+      y,
+      classes,
+      splits,
+      this.options.executor,
+    );
+    const members = r.models;
     for (let m = 0; m < M; m++) {
-      const spec = this.options.estimators[m]!;
-      const full = spec.create();
-      await full.fit(x, y);
-      members.push(full);
-      const p = await oofProba(spec.create, x, y, classes, splits);
+      const p = r.oof[m]!;
       for (let i = 0; i < n; i++) {
         for (let c = 0; c < width; c++)
           block[(i * M + m) * width + c] = p[i * K + c + (K === 2 ? 1 : 0)]!;

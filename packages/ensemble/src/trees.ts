@@ -1,9 +1,8 @@
 /**
  * An adapter that makes the ml.js family's random forest classifier (`ml-random-forest`, whose
- * trees are `ml-cart`'s) a core `Classifier` member with export and import. There is no
- * regression adapter: ml-cart 2.1's regression trees pick the split that maximises the
- * within-split squared error (its `regressionError` is used as a gain), so they fail to split
- * even a clean step.
+ * trees are `ml-cart`'s) a core `Classifier` member with export and import. For regression see
+ * `TreeRegressor` and `ForestRegressor` (tree-regression.ts): ml-random-forest's regressor grows
+ * ml-cart 2.1's regression trees, which never make a split into pure children.
  *
  * @module
  */
@@ -11,41 +10,15 @@ import {
   type Classifier,
   type ExportableModel,
   type ExportedModel,
-  type JsonObject,
   type Matrix,
   type ModelImporter,
   ValidationError,
-  validateExportedModel,
 } from '@x/core';
 import { RandomForestClassifier } from 'ml-random-forest';
 import { encodeLabels } from './internal/labels.js';
 import { assertFitted } from './internal/linalg.js';
-import { asMatrix, dense } from './internal/rows.js';
-
-function rows(x: Matrix): number[][] {
-  const { data, n, d } = dense(x);
-  return Array.from({ length: n }, (_, i) => Array.from(data.subarray(i * d, (i + 1) * d)));
-}
-
-function exported(kind: string, options: JsonObject, model: object): ExportedModel {
-  return {
-    kind,
-    formatVersion: 1,
-    config: { options, model: JSON.parse(JSON.stringify(model)) },
-    tensors: {},
-  };
-}
-
-function readExport(e: ExportedModel, kind: string): { options: JsonObject; model: object } {
-  validateExportedModel(e, kind);
-  const { options, model } = e.config as { options?: JsonObject; model?: object };
-  if (e.formatVersion !== 1 || typeof model !== 'object' || model === null) {
-    throw new ValidationError(`${kind} export is malformed or of an unknown version`, {
-      field: 'config',
-    });
-  }
-  return { options: options ?? {}, model };
-}
+import { mlExport, mlReadExport, mlRows as rows } from './internal/ml.js';
+import { asMatrix } from './internal/rows.js';
 
 /** Options of {@link ForestClassifier} (ml-random-forest's names). */
 export interface ForestOptions {
@@ -132,15 +105,16 @@ export class ForestClassifier implements Classifier, ExportableModel {
   /** The forest as config (ml-random-forest's JSON form) plus the classes; no tensors. */
   exportModel(): ExportedModel {
     assertFitted(this.forest !== undefined, 'ForestClassifier');
-    const e = exported(FOREST_CLF, { ...this.options }, this.forest!.toJSON());
-    return { ...e, config: { ...e.config, classes: Array.from(this.classes) } };
+    return mlExport(FOREST_CLF, { ...this.options }, this.forest!.toJSON(), {
+      classes: Array.from(this.classes),
+    });
   }
 
   /** Rebuilds a {@link ForestClassifier} from its export. */
   static readonly importer: ModelImporter<ForestClassifier> = {
     kind: FOREST_CLF,
     importModel(e) {
-      const { options, model } = readExport(e, FOREST_CLF);
+      const { options, model } = mlReadExport(e, FOREST_CLF);
       const m = new ForestClassifier(options as ForestOptions);
       m.forest = RandomForestClassifier.load(model as never);
       m.classes = Int32Array.from((e.config.classes as number[] | undefined) ?? []);

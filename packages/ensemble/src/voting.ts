@@ -12,6 +12,7 @@ import {
   ValidationError,
 } from '@x/core';
 import { encodeLabels } from './internal/labels.js';
+import { columnMap } from './internal/pick.js';
 import { asMatrix, sampleCount } from './internal/rows.js';
 import {
   type ClassifierMember,
@@ -21,7 +22,7 @@ import {
   type RegressorMember,
   weightedPredictions,
 } from './members.js';
-import { columnMap, type SampleArray } from './oof.js';
+import type { SampleArray } from './oof.js';
 
 /** Options of {@link VotingClassifier}. */
 export interface VotingClassifierOptions<X extends SampleArray = Matrix> {
