@@ -42,7 +42,11 @@ export interface LobsterMessage {
   readonly price: number;
   /** Price as in the file: dollars × 10000, an integer. */
   readonly priceRaw: number;
-  /** Price in ticks when a `tickSize` was given, else NaN. */
+  /**
+   * Price in ticks when a `tickSize` was given; NaN without one and for a halt (type 7, which
+   * carries a flag, not a price). A number either way, so rows keep one shape on the hot path:
+   * test `Number.isNaN` (or the type) before using it.
+   */
   readonly priceTicks: number;
   /** 1 buy, −1 sell, as `'buy'` / `'sell'`; for executions the resting order's side. */
   readonly side: Side;
