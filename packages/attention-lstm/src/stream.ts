@@ -165,55 +165,69 @@ export class AttentionLstmStream {
    * @throws `InvalidStateError` (from `@x/core`) when learned positions run past `maxLength`
    */
   step(x: ArrayLike<number>): Float32Array | Float64Array {
-    const m = this.model;
-    const { inputSize: D, hiddenSize: H, numLayers: L, numHeads: nh, outputSize: O } = m.config;
+    const pos = this.#position;
+    this.#checkStep(x, pos);
+    const xIn = this.#xIn;
+    for (let k = 0; k < xIn.length; k++) xIn[k] = x[k]!;
+    this.#lstmLayers();
+    this.#positional(pos);
+    this.#attendNew(pos);
+    this.#normAndHead();
+    this.#position = pos + 1;
+    return this.#out;
+  }
+
+  /** Refuses a step of the wrong width, a non-finite value or one past the learned positions. */
+  #checkStep(x: ArrayLike<number>, pos: number): void {
+    const c = this.model.config;
+    const D = c.inputSize;
     if (x.length !== D) {
       throw new ValidationError(`tensor 'input' step has ${x.length} features, expected [${D}]`, {
         field: 'input',
         details: { length: x.length, expected: [D] },
       });
     }
-    const f32 = m.config.dtype === 'float32';
+    const f32 = c.dtype === 'float32';
     for (let k = 0; k < D; k++) checkFinite(x[k]!, f32, 'input', `[${k}]`);
-    const pos = this.#position;
-    if (m.config.positionalEncoding === 'learned' && pos >= m.config.maxLength) {
+    if (c.positionalEncoding === 'learned' && pos >= c.maxLength) {
       throw new InvalidStateError(
-        `stream position ${pos} is past the learned positions (maxLength ${m.config.maxLength})`,
+        `stream position ${pos} is past the learned positions (maxLength ${c.maxLength})`,
         { state: 'past-max-length' },
       );
     }
+  }
+
+  /** One LSTM step per layer: one fused (4H × in) and one (4H × H) product, then the cell. */
+  #lstmLayers(): void {
+    const { hiddenSize: H, numLayers: L } = this.model.config;
     const p = this.#p;
-    const lay = this.#lay;
     const kern = this.#kern;
+    const v = this.#v;
     const H4 = 4 * H;
     const G = this.#gates;
-    const xIn = this.#xIn;
-    for (let k = 0; k < D; k++) xIn[k] = x[k]!;
-    // ---- LSTM step per layer: one fused (4H × in) and one (4H × H) product ----
     for (let l = 0; l < L; l++) {
-      const lp = lay.layers[l]!;
+      const lp = this.#lay.layers[l]!;
       const hl = this.#h[l]!;
       const cl = this.#c[l]!;
-      const inp = l === 0 ? xIn : this.#h[l - 1]!;
+      const inp = l === 0 ? this.#xIn : this.#h[l - 1]!;
       kern.lin(
-        at(this.#v.a, inp, 0, lp.inDim),
-        at(this.#v.b, p, lp.wih, lp.inDim),
-        at(this.#v.c, this.#biasSum[l]!, 0, 0),
-        at(this.#v.d, G, 0, H4),
+        at(v.a, inp, 0, lp.inDim),
+        at(v.b, p, lp.wih, lp.inDim),
+        at(v.c, this.#biasSum[l]!, 0, 0),
+        at(v.d, G, 0, H4),
         1,
         lp.inDim,
         H4,
       );
       kern.lin(
-        at(this.#v.a, hl, 0, H),
-        at(this.#v.b, p, lp.whh, H),
-        at(this.#v.c, G, 0, 0),
-        at(this.#v.d, G, 0, H4),
+        at(v.a, hl, 0, H),
+        at(v.b, p, lp.whh, H),
+        at(v.c, G, 0, 0),
+        at(v.d, G, 0, H4),
         1,
         H,
         H4,
       );
-      const v = this.#v;
       kern.cell(
         at(v.a, G, 0, 0),
         at(v.b, cl, 0, 0),
@@ -223,10 +237,13 @@ export class AttentionLstmStream {
         H,
       );
     }
-    // ---- positional encoding ----
+  }
+
+  /** `z` = the top layer's state plus the positional encoding of step `pos`. */
+  #positional(pos: number): void {
+    const { hiddenSize: H, numLayers: L, positionalEncoding: pe } = this.model.config;
     const top = this.#h[L - 1]!;
     const z = this.#z;
-    const pe = m.config.positionalEncoding;
     if (pe === 'sinusoidal') {
       const table = this.#net.sinusoids;
       if ((pos + 1) * H <= table.length) {
@@ -236,78 +253,91 @@ export class AttentionLstmStream {
         for (let j = 0; j < H; j++) z[j] = top[j]! + this.#peRow[j]!;
       }
     } else if (pe === 'learned') {
-      for (let j = 0; j < H; j++) z[j] = top[j]! + p[lay.pos + pos * H + j]!;
+      const p = this.#p;
+      const off = this.#lay.pos + pos * H;
+      for (let j = 0; j < H; j++) z[j] = top[j]! + p[off + j]!;
     } else {
       for (let j = 0; j < H; j++) z[j] = top[j]!;
     }
-    // ---- q for the new step; k, v into the ring slot ----
+  }
+
+  /** q for the new step, its k and v into the ring slot, then attention over the window. */
+  #attendNew(pos: number): void {
+    const { hiddenSize: H, numHeads: nh } = this.model.config;
+    const p = this.#p;
+    const lay = this.#lay;
+    const kern = this.#kern;
+    const v = this.#v;
+    const z = this.#z;
     const W = this.window;
     const slot = pos % W;
     kern.lin(
-      at(this.#v.a, z, 0, H),
-      at(this.#v.b, p, lay.inW, H),
-      at(this.#v.c, p, lay.inB, 0),
-      at(this.#v.d, this.#q, 0, H),
+      at(v.a, z, 0, H),
+      at(v.b, p, lay.inW, H),
+      at(v.c, p, lay.inB, 0),
+      at(v.d, this.#q, 0, H),
       1,
       H,
       H,
     );
     kern.lin(
-      at(this.#v.a, z, 0, H),
-      at(this.#v.b, p, lay.inW + H * H, H),
-      at(this.#v.c, p, lay.inB + H, 0),
-      at(this.#v.d, this.#keys, slot * H, H),
+      at(v.a, z, 0, H),
+      at(v.b, p, lay.inW + H * H, H),
+      at(v.c, p, lay.inB + H, 0),
+      at(v.d, this.#keys, slot * H, H),
       1,
       H,
       H,
     );
     kern.lin(
-      at(this.#v.a, z, 0, H),
-      at(this.#v.b, p, lay.inW + 2 * H * H, H),
-      at(this.#v.c, p, lay.inB + 2 * H, 0),
-      at(this.#v.d, this.#values, slot * H, H),
+      at(v.a, z, 0, H),
+      at(v.b, p, lay.inW + 2 * H * H, H),
+      at(v.c, p, lay.inB + 2 * H, 0),
+      at(v.d, this.#values, slot * H, H),
       1,
       H,
       H,
     );
-    const n = Math.min(pos + 1, W);
     const dh = H / nh;
-    const scale = 1 / Math.sqrt(dh);
-    const attO = this.#attO;
     kern.attend(
-      at(this.#v.a, this.#q, 0, 0),
-      at(this.#v.b, this.#keys, 0, H),
-      at(this.#v.c, this.#values, 0, H),
-      at(this.#v.d, attO, 0, 0),
+      at(v.a, this.#q, 0, 0),
+      at(v.b, this.#keys, 0, H),
+      at(v.c, this.#values, 0, H),
+      at(v.d, this.#attO, 0, 0),
       this.#scores,
-      n,
+      Math.min(pos + 1, W),
       nh,
       dh,
-      scale,
+      1 / Math.sqrt(dh),
     );
-    // ---- out projection, residual, layer norm ----
+  }
+
+  /** Out projection, residual and layer norm, then the head into the output buffer. */
+  #normAndHead(): void {
+    const { hiddenSize: H, outputSize: O } = this.model.config;
+    const p = this.#p;
+    const lay = this.#lay;
+    const kern = this.#kern;
+    const v = this.#v;
     const r = this.#resid;
     kern.lin(
-      at(this.#v.a, attO, 0, H),
-      at(this.#v.b, p, lay.outW, H),
-      at(this.#v.c, p, lay.outB, 0),
-      at(this.#v.d, r, 0, H),
+      at(v.a, this.#attO, 0, H),
+      at(v.b, p, lay.outW, H),
+      at(v.c, p, lay.outB, 0),
+      at(v.d, r, 0, H),
       1,
       H,
       H,
     );
-    residualLayerNorm(z, r, 0, H, p, lay.lnW, lay.lnB, null, r);
-    // ---- head ----
+    residualLayerNorm(this.#z, r, 0, H, p, lay.lnW, lay.lnB, null, r);
     kern.lin(
-      at(this.#v.a, r, 0, H),
-      at(this.#v.b, p, lay.headW, H),
-      at(this.#v.c, p, lay.headB, 0),
-      at(this.#v.d, this.#out, 0, O),
+      at(v.a, r, 0, H),
+      at(v.b, p, lay.headW, H),
+      at(v.c, p, lay.headB, 0),
+      at(v.d, this.#out, 0, O),
       1,
       H,
       O,
     );
-    this.#position = pos + 1;
-    return this.#out;
   }
 }
