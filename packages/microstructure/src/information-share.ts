@@ -165,6 +165,99 @@ function deltaStdErr(
 }
 
 /**
+ * The common trend's long-run impact ψ (Hasbrouck 1995: the common row of Ψ(1), from α⊥ and
+ * Γ(1) with β⊥ normalised to mean 1) and the efficient-price innovation variance ψ'Ωψ.
+ * @throws {@link ValidationError} when the adjustment coefficients give no long-run impact
+ */
+function longRunImpact(
+  vecm: VecmFit,
+  est: ReturnType<typeof sharesOf>,
+): { readonly psi: Float64Array; readonly efficientVariance: number } {
+  const k = vecm.venues;
+  const r = vecm.rank;
+  const p = vecm.lags;
+  const alpha = new Matrix(k, r);
+  const beta = new Matrix(k, r);
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < r; j++) {
+      alpha.set(i, j, vecm.alpha[i * r + j]!);
+      beta.set(i, j, vecm.beta[i * r + j]!);
+    }
+  }
+  const bperp = orthogonalComplement(beta);
+  const bsum = bperp.reduce((s, x) => s + x, 0);
+  // β⊥ normalised to mean 1: exactly ι under the known β = (1, −1)', so Ψ(1)'s rows are all ψ
+  for (let i = 0; i < k; i++) bperp[i] = (k * bperp[i]!) / (Math.abs(bsum) > 1e-12 ? bsum : 1);
+  const g1 = Matrix.eye(k);
+  for (let l = 0; l < p; l++) {
+    for (let i = 0; i < k; i++) {
+      for (let j = 0; j < k; j++) g1.set(i, j, g1.get(i, j) - vecm.gamma[i * k * p + l * k + j]!);
+    }
+  }
+  let den = 0;
+  let norm = 0;
+  for (let i = 0; i < k; i++) {
+    norm += est.perp[i]! * est.perp[i]!;
+    for (let j = 0; j < k; j++) den += est.perp[i]! * g1.get(i, j) * bperp[j]!;
+  }
+  const tiny = 1e-12 * Math.sqrt(norm);
+  if (!(Math.abs(den) > tiny) || !(Math.abs(est.sum) > tiny)) {
+    throw new ValidationError(
+      'common trend not identified: the adjustment coefficients give no long-run impact',
+      { field: 'venues', details: { longRunDenominator: den, alphaPerpSum: est.sum } },
+    );
+  }
+  const psi = Float64Array.from(est.perp, (x) => x / den);
+  let efficientVariance = 0;
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < k; j++) efficientVariance += psi[i]! * vecm.sigmaU[i * k + j]! * psi[j]!;
+  }
+  return { psi, efficientVariance };
+}
+
+/**
+ * The covariance of θ̂ = (vec α, vech Ω): the α block from the VECM's coefficient covariance, the
+ * vech Ω block from the residuals' fourth moments.
+ */
+function thetaCovariance(vecm: VecmFit, y: readonly Float64Array[], size: number): Matrix {
+  const k = vecm.venues;
+  const r = vecm.rank;
+  const p = vecm.lags;
+  const q = (k * (k + 1)) / 2;
+  const m = r + k * p;
+  const coef = new Float64Array(k * k * (1 + p));
+  const shift = new Float64Array(k).fill(y[0]![0]!);
+  const constant = Float64Array.from(vecm.constant);
+  for (let i = 0; i < k; i++) {
+    for (let v = 0; v < k; v++) {
+      let pi = 0;
+      for (let j = 0; j < r; j++) pi += vecm.alpha[i * r + j]! * vecm.beta[v * r + j]!;
+      coef[i * k * (1 + p) + v] = pi;
+      constant[i] = constant[i]! + pi * shift[v]!;
+    }
+    for (let j = 0; j < k * p; j++) coef[i * k * (1 + p) + k + j] = vecm.gamma[i * k * p + j]!;
+  }
+  const res = accumulateResidualMoments(y, p, shift, coef, constant);
+  const cov = new Matrix(size, size);
+  const w = k * m;
+  for (let a = 0; a < k * r; a++) {
+    for (let b = 0; b < k * r; b++) {
+      const ia = Math.floor(a / r) * m + (a % r);
+      const ib = Math.floor(b / r) * m + (b % r);
+      cov.set(a, b, vecm.coefficientCovariance[ia * w + ib]!);
+    }
+  }
+  const t = res.rows;
+  for (let a = 0; a < q; a++) {
+    for (let b = 0; b < q; b++) {
+      const c = res.cross[a * q + b]! / t - (res.sum[a]! / t) * (res.sum[b]! / t);
+      cov.set(k * r + a, k * r + b, c / t);
+    }
+  }
+  return cov;
+}
+
+/**
  * Hasbrouck's (1995) information shares of K venues trading one asset, with their bounds over
  * all K! Cholesky orderings, and Gonzalo and Granger's (1995) component shares.
  *
@@ -222,7 +315,6 @@ export function informationShare(
   const y = checkVenues(venues, 0);
   const k = vecm.venues;
   const r = vecm.rank;
-  const p = vecm.lags;
   const q = (k * (k + 1)) / 2;
   const perms = permutations(k);
   const theta = new Float64Array(k * r + q);
@@ -230,74 +322,8 @@ export function informationShare(
   let at = k * r;
   for (let i = 0; i < k; i++) for (let j = 0; j <= i; j++) theta[at++] = vecm.sigmaU[i * k + j]!;
   const est = sharesOf(theta, k, perms);
-  // common trend and long-run impact
-  const alpha = new Matrix(k, r);
-  const beta = new Matrix(k, r);
-  for (let i = 0; i < k; i++) {
-    for (let j = 0; j < r; j++) {
-      alpha.set(i, j, vecm.alpha[i * r + j]!);
-      beta.set(i, j, vecm.beta[i * r + j]!);
-    }
-  }
-  const bperp = orthogonalComplement(beta);
-  const bsum = bperp.reduce((s, x) => s + x, 0);
-  // β⊥ normalised to mean 1: exactly ι under the known β = (1, −1)', so Ψ(1)'s rows are all ψ
-  for (let i = 0; i < k; i++) bperp[i] = (k * bperp[i]!) / (Math.abs(bsum) > 1e-12 ? bsum : 1);
-  const g1 = Matrix.eye(k);
-  for (let l = 0; l < p; l++) {
-    for (let i = 0; i < k; i++) {
-      for (let j = 0; j < k; j++) g1.set(i, j, g1.get(i, j) - vecm.gamma[i * k * p + l * k + j]!);
-    }
-  }
-  let den = 0;
-  let norm = 0;
-  for (let i = 0; i < k; i++) {
-    norm += est.perp[i]! * est.perp[i]!;
-    for (let j = 0; j < k; j++) den += est.perp[i]! * g1.get(i, j) * bperp[j]!;
-  }
-  const tiny = 1e-12 * Math.sqrt(norm);
-  if (!(Math.abs(den) > tiny) || !(Math.abs(est.sum) > tiny)) {
-    throw new ValidationError(
-      'common trend not identified: the adjustment coefficients give no long-run impact',
-      { field: 'venues', details: { longRunDenominator: den, alphaPerpSum: est.sum } },
-    );
-  }
-  const psi = Float64Array.from(est.perp, (x) => x / den);
-  let efficientVariance = 0;
-  for (let i = 0; i < k; i++) {
-    for (let j = 0; j < k; j++) efficientVariance += psi[i]! * vecm.sigmaU[i * k + j]! * psi[j]!;
-  }
-  // covariance of θ̂: α block from the VECM, vech Ω block from the residuals' fourth moments
-  const m = r + k * p;
-  const coef = new Float64Array(k * k * (1 + p));
-  const shift = new Float64Array(k).fill(y[0]![0]!);
-  const constant = Float64Array.from(vecm.constant);
-  for (let i = 0; i < k; i++) {
-    for (let v = 0; v < k; v++) {
-      let pi = 0;
-      for (let j = 0; j < r; j++) pi += vecm.alpha[i * r + j]! * vecm.beta[v * r + j]!;
-      coef[i * k * (1 + p) + v] = pi;
-      constant[i] = constant[i]! + pi * shift[v]!;
-    }
-    for (let j = 0; j < k * p; j++) coef[i * k * (1 + p) + k + j] = vecm.gamma[i * k * p + j]!;
-  }
-  const res = accumulateResidualMoments(y, p, shift, coef, constant);
-  const cov = new Matrix(theta.length, theta.length);
-  const w = k * m;
-  for (let a = 0; a < k * r; a++) {
-    for (let b = 0; b < k * r; b++) {
-      const ia = Math.floor(a / r) * m + (a % r);
-      const ib = Math.floor(b / r) * m + (b % r);
-      cov.set(a, b, vecm.coefficientCovariance[ia * w + ib]!);
-    }
-  }
-  const t = res.rows;
-  for (let a = 0; a < q; a++) {
-    for (let b = 0; b < q; b++) {
-      const c = res.cross[a * q + b]! / t - (res.sum[a]! / t) * (res.sum[b]! / t);
-      cov.set(k * r + a, k * r + b, c / t);
-    }
-  }
+  const { psi, efficientVariance } = longRunImpact(vecm, est);
+  const cov = thetaCovariance(vecm, y, theta.length);
   const scale = new Float64Array(theta.length);
   let amax = 0;
   let omax = 0;
