@@ -45,7 +45,7 @@ export interface PostgresStorageOptions {
   readonly maxConnections?: number;
   /** How long to wait for a connection before failing with `StorageUnavailableError`. Default 5000 ms. */
   readonly connectTimeoutMs?: number;
-  /** Size of a blob chunk row in bytes. Default 1 MiB. */
+  /** Size of a blob chunk row in bytes. Default 256 KiB. */
   readonly chunkBytes?: number;
 }
 
@@ -93,7 +93,7 @@ export class PostgresStorage implements RegistryStorage {
     this.location = `${redact(config.connectionString ?? '')} (schema ${schema})`;
     this.s = `"${schema}"`;
     this.channel = `x_registry_${schema}`;
-    this.chunkBytes = options.chunkBytes ?? 2 ** 20;
+    this.chunkBytes = options.chunkBytes ?? 2 ** 18;
     this.pool = new pg.Pool({ ...config, max: options.maxConnections ?? 10 });
     // a pooled client whose connection drops: the pool discards it; never crash the process
     this.pool.on('error', () => undefined);

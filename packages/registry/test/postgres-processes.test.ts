@@ -126,7 +126,7 @@ describe.skipIf(skip)('PostgresStorage, several processes', () => {
 
   it('two services watching one canary: one breach, exactly one rollback, both follow it', async () => {
     const schema = freshSchema('canary');
-    const interval = 300;
+    const interval = 1000;
     const registry = await ModelRegistry.open(await PostgresStorage.connect(PG_URL!, { schema }), {
       actor: 'setup',
     });
