@@ -244,60 +244,80 @@ export class PostgresStorage implements RegistryStorage {
     requiredBlobs: readonly string[],
   ): Promise<CasResult> {
     const text = JSON.stringify(document);
-    return this.tx(async (c) => {
-      const cur = await c.query<{ revision: string; audit_len: number }>(
-        `SELECT revision, audit_len FROM ${this.s}.meta WHERE id = 1 FOR UPDATE`,
+    // four round trips: BEGIN + row lock, blob check, update, audit + NOTIFY + COMMIT
+    return this.run(async (c) => {
+      try {
+        return await this.swapIn(c, expectedRevision, text, document, requiredBlobs);
+      } catch (e) {
+        await c.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      }
+    });
+  }
+
+  private async swapIn(
+    c: pg.PoolClient,
+    expectedRevision: number,
+    text: string,
+    document: RegistryDocument,
+    requiredBlobs: readonly string[],
+  ): Promise<CasResult> {
+    const results = (await c.query(
+      `BEGIN; SELECT revision, audit_len FROM ${this.s}.meta WHERE id = 1 FOR UPDATE`,
+    )) as unknown as pg.QueryResult<{ revision: string; audit_len: number }>[];
+    const cur = results[1]!;
+    const current = Number(cur.rows[0]?.revision ?? Number.NaN);
+    if (current !== expectedRevision) {
+      await c.query('ROLLBACK');
+      return { ok: false, reason: 'revision', currentRevision: current } as const;
+    }
+    if (requiredBlobs.length > 0) {
+      const found = await c.query<{ digest: string }>(
+        `SELECT digest FROM ${this.s}.blobs WHERE digest = ANY($1::text[]) FOR SHARE`,
+        [requiredBlobs],
       );
-      const current = Number(cur.rows[0]?.revision ?? Number.NaN);
-      if (current !== expectedRevision) {
-        return { ok: false, reason: 'revision', currentRevision: current } as const;
+      const have = new Set(found.rows.map((r) => r.digest));
+      const missing = requiredBlobs.find((d) => !have.has(d));
+      if (missing !== undefined) {
+        await c.query('ROLLBACK');
+        return {
+          ok: false,
+          reason: 'missing-blob',
+          currentRevision: current,
+          digest: missing,
+        } as const;
       }
-      if (requiredBlobs.length > 0) {
-        const found = await c.query<{ digest: string }>(
-          `SELECT digest FROM ${this.s}.blobs WHERE digest = ANY($1::text[]) FOR SHARE`,
-          [requiredBlobs],
-        );
-        const have = new Set(found.rows.map((r) => r.digest));
-        const missing = requiredBlobs.find((d) => !have.has(d));
-        if (missing !== undefined) {
-          return {
-            ok: false,
-            reason: 'missing-blob',
-            currentRevision: current,
-            digest: missing,
-          } as const;
-        }
-      }
-      const revision = expectedRevision + 1;
-      await c.query(
-        `UPDATE ${this.s}.meta SET revision = $1, audit_len = $2, document = $3, updated_at = now()
+    }
+    const revision = expectedRevision + 1;
+    await c.query(
+      `UPDATE ${this.s}.meta SET revision = $1, audit_len = $2, document = $3, updated_at = now()
          WHERE id = 1`,
-        [revision, document.audit.length, text],
-      );
-      const added = document.audit.slice(cur.rows[0]!.audit_len);
-      if (added.length > 0) {
-        await c.query(
-          `INSERT INTO ${this.s}.audit
+      [revision, document.audit.length, text],
+    );
+    const added = document.audit.slice(cur.rows[0]!.audit_len);
+    if (added.length > 0) {
+      await c.query(
+        `INSERT INTO ${this.s}.audit
              (revision, seq, at_ms, actor, model, action, target, from_value, to_value, reason)
            SELECT $1, * FROM unnest($2::int[], $3::bigint[], $4::text[], $5::text[], $6::text[],
              $7::text[], $8::text[], $9::text[], $10::text[])`,
-          [
-            revision,
-            added.map((e) => e.seq),
-            added.map((e) => e.at),
-            added.map((e) => e.actor),
-            added.map((e) => e.model),
-            added.map((e) => e.action),
-            added.map((e) => e.target),
-            added.map((e) => e.from),
-            added.map((e) => e.to),
-            added.map((e) => e.reason),
-          ],
-        );
-      }
-      await c.query('SELECT pg_notify($1, $2)', [this.channel, String(revision)]);
-      return { ok: true, revision } as const;
-    });
+        [
+          revision,
+          added.map((e) => e.seq),
+          added.map((e) => e.at),
+          added.map((e) => e.actor),
+          added.map((e) => e.model),
+          added.map((e) => e.action),
+          added.map((e) => e.target),
+          added.map((e) => e.from),
+          added.map((e) => e.to),
+          added.map((e) => e.reason),
+        ],
+      );
+    }
+    // channel: a checked identifier; revision: an integer (simple queries take no parameters)
+    await c.query(`SELECT pg_notify('${this.channel}', '${revision}'); COMMIT`);
+    return { ok: true, revision } as const;
   }
 
   async sweepBlobs(
