@@ -8,9 +8,10 @@
  * - `meta`: one row, the registry document (`json`) and its revision. A compare-and-swap is one
  *   transaction that takes the row lock (`SELECT ... FOR UPDATE`), checks the revision, locks the
  *   required blobs (`FOR SHARE`, so a sweep cannot delete them underneath), writes the document,
- *   appends the new audit entries and sends a `NOTIFY`. Concurrent writers queue on the row lock;
- *   the loser sees the new revision and the registry recomputes its change from it, so no update
- *   is lost and no version number is handed out twice.
+ *   appends the new audit entries and sends a `NOTIFY`. The registry's changes go through
+ *   {@link PostgresStorage.update} instead: the row is locked and read in one round trip, the
+ *   change computed on it and written in the same transaction, so concurrent writers queue on
+ *   the row lock (none retries), no update is lost and no version number is handed out twice.
  * - `audit`: the audit history as rows, append-only (a trigger refuses UPDATE, DELETE and
  *   TRUNCATE), each row tagged with the revision that committed it.
  * - `blobs` + `blob_chunks`: artifacts by SHA-256, in 1 MiB `bytea` rows written in one
@@ -50,6 +51,12 @@ export interface PostgresStorageOptions {
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,47}$/;
+
+interface LockedMeta {
+  readonly revision: string;
+  readonly audit_len: number;
+  readonly document?: RegistryDocument;
+}
 const DATABASE_URL_SCHEMA = /^postgres(ql)?:\/\/.*[?&]schema=/;
 
 function redact(url: string): string {
@@ -255,6 +262,44 @@ export class PostgresStorage implements RegistryStorage {
     });
   }
 
+  /**
+   * The read-modify-write the registry uses: the metadata row is locked and read in the same
+   * round trip as BEGIN, `change` runs on it, and the result is written as by
+   * {@link PostgresStorage.compareAndSwap}. Concurrent writers wait on the row lock; none retries.
+   * @param change - the new document and the blobs it needs, from the current snapshot
+   */
+  async update(
+    change: (snapshot: MetadataSnapshot) => {
+      readonly document: RegistryDocument;
+      readonly requiredBlobs: readonly string[];
+    },
+  ): Promise<CasResult> {
+    return this.run(async (c) => {
+      try {
+        const locked = await this.lockMeta(c, ', document');
+        const revision = Number(locked.revision);
+        const { document, requiredBlobs } = change({
+          revision,
+          document: revision === 0 ? emptyDocument() : locked.document!,
+        });
+        return await this.swapLocked(c, locked, JSON.stringify(document), document, requiredBlobs);
+      } catch (e) {
+        await c.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      }
+    });
+  }
+
+  /** BEGIN and the metadata row lock, in one round trip. */
+  private async lockMeta(c: pg.PoolClient, extra = ''): Promise<LockedMeta> {
+    const results = (await c.query(
+      `BEGIN; SELECT revision, audit_len${extra} FROM ${this.s}.meta WHERE id = 1 FOR UPDATE`,
+    )) as unknown as pg.QueryResult<LockedMeta>[];
+    const row = results[1]?.rows[0];
+    if (row === undefined) throw new IntegrityError(`${this.location}: the metadata row is gone`);
+    return row;
+  }
+
   private async swapIn(
     c: pg.PoolClient,
     expectedRevision: number,
@@ -262,15 +307,24 @@ export class PostgresStorage implements RegistryStorage {
     document: RegistryDocument,
     requiredBlobs: readonly string[],
   ): Promise<CasResult> {
-    const results = (await c.query(
-      `BEGIN; SELECT revision, audit_len FROM ${this.s}.meta WHERE id = 1 FOR UPDATE`,
-    )) as unknown as pg.QueryResult<{ revision: string; audit_len: number }>[];
-    const cur = results[1]!;
-    const current = Number(cur.rows[0]?.revision ?? Number.NaN);
+    const locked = await this.lockMeta(c);
+    const current = Number(locked.revision);
     if (current !== expectedRevision) {
       await c.query('ROLLBACK');
       return { ok: false, reason: 'revision', currentRevision: current } as const;
     }
+    return this.swapLocked(c, locked, text, document, requiredBlobs);
+  }
+
+  /** In a transaction holding the metadata row lock: blob check, write, audit, NOTIFY, COMMIT. */
+  private async swapLocked(
+    c: pg.PoolClient,
+    locked: LockedMeta,
+    text: string,
+    document: RegistryDocument,
+    requiredBlobs: readonly string[],
+  ): Promise<CasResult> {
+    const current = Number(locked.revision);
     if (requiredBlobs.length > 0) {
       const found = await c.query<{ digest: string }>(
         `SELECT digest FROM ${this.s}.blobs WHERE digest = ANY($1::text[]) FOR SHARE`,
@@ -288,13 +342,13 @@ export class PostgresStorage implements RegistryStorage {
         } as const;
       }
     }
-    const revision = expectedRevision + 1;
+    const revision = current + 1;
     await c.query(
       `UPDATE ${this.s}.meta SET revision = $1, audit_len = $2, document = $3, updated_at = now()
          WHERE id = 1`,
       [revision, document.audit.length, text],
     );
-    const added = document.audit.slice(cur.rows[0]!.audit_len);
+    const added = document.audit.slice(locked.audit_len);
     if (added.length > 0) {
       await c.query(
         `INSERT INTO ${this.s}.audit
