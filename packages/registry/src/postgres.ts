@@ -8,9 +8,10 @@
  * - `meta`: one row, the registry document (`json`) and its revision. A compare-and-swap is one
  *   transaction that takes the row lock (`SELECT ... FOR UPDATE`), checks the revision, locks the
  *   required blobs (`FOR SHARE`, so a sweep cannot delete them underneath), writes the document,
- *   appends the new audit entries and sends a `NOTIFY`. Concurrent writers queue on the row lock;
- *   the loser sees the new revision and the registry recomputes its change from it, so no update
- *   is lost and no version number is handed out twice.
+ *   appends the new audit entries and sends a `NOTIFY`. The registry's changes go through
+ *   {@link PostgresStorage.update} instead: the row is locked and read in one round trip, the
+ *   change computed on it and written in the same transaction, so concurrent writers queue on
+ *   the row lock (none retries), no update is lost and no version number is handed out twice.
  * - `audit`: the audit history as rows, append-only (a trigger refuses UPDATE, DELETE and
  *   TRUNCATE), each row tagged with the revision that committed it.
  * - `blobs` + `blob_chunks`: artifacts by SHA-256, in 1 MiB `bytea` rows written in one
@@ -45,11 +46,17 @@ export interface PostgresStorageOptions {
   readonly maxConnections?: number;
   /** How long to wait for a connection before failing with `StorageUnavailableError`. Default 5000 ms. */
   readonly connectTimeoutMs?: number;
-  /** Size of a blob chunk row in bytes. Default 1 MiB. */
+  /** Size of a blob chunk row in bytes. Default 256 KiB. */
   readonly chunkBytes?: number;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,47}$/;
+
+interface LockedMeta {
+  readonly revision: string;
+  readonly audit_len: number;
+  readonly document?: RegistryDocument;
+}
 const DATABASE_URL_SCHEMA = /^postgres(ql)?:\/\/.*[?&]schema=/;
 
 function redact(url: string): string {
@@ -93,7 +100,7 @@ export class PostgresStorage implements RegistryStorage {
     this.location = `${redact(config.connectionString ?? '')} (schema ${schema})`;
     this.s = `"${schema}"`;
     this.channel = `x_registry_${schema}`;
-    this.chunkBytes = options.chunkBytes ?? 2 ** 20;
+    this.chunkBytes = options.chunkBytes ?? 2 ** 18;
     this.pool = new pg.Pool({ ...config, max: options.maxConnections ?? 10 });
     // a pooled client whose connection drops: the pool discards it; never crash the process
     this.pool.on('error', () => undefined);
@@ -244,60 +251,127 @@ export class PostgresStorage implements RegistryStorage {
     requiredBlobs: readonly string[],
   ): Promise<CasResult> {
     const text = JSON.stringify(document);
-    return this.tx(async (c) => {
-      const cur = await c.query<{ revision: string; audit_len: number }>(
-        `SELECT revision, audit_len FROM ${this.s}.meta WHERE id = 1 FOR UPDATE`,
+    // four round trips: BEGIN + row lock, blob check, update, audit + NOTIFY + COMMIT
+    return this.run(async (c) => {
+      try {
+        return await this.swapIn(c, expectedRevision, text, document, requiredBlobs);
+      } catch (e) {
+        await c.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      }
+    });
+  }
+
+  /**
+   * The read-modify-write the registry uses: the metadata row is locked and read in the same
+   * round trip as BEGIN, `change` runs on it, and the result is written as by
+   * {@link PostgresStorage.compareAndSwap}. Concurrent writers wait on the row lock; none retries.
+   * @param change - the new document and the blobs it needs, from the current snapshot
+   */
+  async update(
+    change: (snapshot: MetadataSnapshot) => {
+      readonly document: RegistryDocument;
+      readonly requiredBlobs: readonly string[];
+    },
+  ): Promise<CasResult> {
+    return this.run(async (c) => {
+      try {
+        const locked = await this.lockMeta(c, ', document');
+        const revision = Number(locked.revision);
+        const { document, requiredBlobs } = change({
+          revision,
+          document: revision === 0 ? emptyDocument() : locked.document!,
+        });
+        return await this.swapLocked(c, locked, JSON.stringify(document), document, requiredBlobs);
+      } catch (e) {
+        await c.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      }
+    });
+  }
+
+  /** BEGIN and the metadata row lock, in one round trip. */
+  private async lockMeta(c: pg.PoolClient, extra = ''): Promise<LockedMeta> {
+    const results = (await c.query(
+      `BEGIN; SELECT revision, audit_len${extra} FROM ${this.s}.meta WHERE id = 1 FOR UPDATE`,
+    )) as unknown as pg.QueryResult<LockedMeta>[];
+    const row = results[1]?.rows[0];
+    if (row === undefined) throw new IntegrityError(`${this.location}: the metadata row is gone`);
+    return row;
+  }
+
+  private async swapIn(
+    c: pg.PoolClient,
+    expectedRevision: number,
+    text: string,
+    document: RegistryDocument,
+    requiredBlobs: readonly string[],
+  ): Promise<CasResult> {
+    const locked = await this.lockMeta(c);
+    const current = Number(locked.revision);
+    if (current !== expectedRevision) {
+      await c.query('ROLLBACK');
+      return { ok: false, reason: 'revision', currentRevision: current } as const;
+    }
+    return this.swapLocked(c, locked, text, document, requiredBlobs);
+  }
+
+  /** In a transaction holding the metadata row lock: blob check, write, audit, NOTIFY, COMMIT. */
+  private async swapLocked(
+    c: pg.PoolClient,
+    locked: LockedMeta,
+    text: string,
+    document: RegistryDocument,
+    requiredBlobs: readonly string[],
+  ): Promise<CasResult> {
+    const current = Number(locked.revision);
+    if (requiredBlobs.length > 0) {
+      const found = await c.query<{ digest: string }>(
+        `SELECT digest FROM ${this.s}.blobs WHERE digest = ANY($1::text[]) FOR SHARE`,
+        [requiredBlobs],
       );
-      const current = Number(cur.rows[0]?.revision ?? Number.NaN);
-      if (current !== expectedRevision) {
-        return { ok: false, reason: 'revision', currentRevision: current } as const;
+      const have = new Set(found.rows.map((r) => r.digest));
+      const missing = requiredBlobs.find((d) => !have.has(d));
+      if (missing !== undefined) {
+        await c.query('ROLLBACK');
+        return {
+          ok: false,
+          reason: 'missing-blob',
+          currentRevision: current,
+          digest: missing,
+        } as const;
       }
-      if (requiredBlobs.length > 0) {
-        const found = await c.query<{ digest: string }>(
-          `SELECT digest FROM ${this.s}.blobs WHERE digest = ANY($1::text[]) FOR SHARE`,
-          [requiredBlobs],
-        );
-        const have = new Set(found.rows.map((r) => r.digest));
-        const missing = requiredBlobs.find((d) => !have.has(d));
-        if (missing !== undefined) {
-          return {
-            ok: false,
-            reason: 'missing-blob',
-            currentRevision: current,
-            digest: missing,
-          } as const;
-        }
-      }
-      const revision = expectedRevision + 1;
-      await c.query(
-        `UPDATE ${this.s}.meta SET revision = $1, audit_len = $2, document = $3, updated_at = now()
+    }
+    const revision = current + 1;
+    await c.query(
+      `UPDATE ${this.s}.meta SET revision = $1, audit_len = $2, document = $3, updated_at = now()
          WHERE id = 1`,
-        [revision, document.audit.length, text],
-      );
-      const added = document.audit.slice(cur.rows[0]!.audit_len);
-      if (added.length > 0) {
-        await c.query(
-          `INSERT INTO ${this.s}.audit
+      [revision, document.audit.length, text],
+    );
+    const added = document.audit.slice(locked.audit_len);
+    if (added.length > 0) {
+      await c.query(
+        `INSERT INTO ${this.s}.audit
              (revision, seq, at_ms, actor, model, action, target, from_value, to_value, reason)
            SELECT $1, * FROM unnest($2::int[], $3::bigint[], $4::text[], $5::text[], $6::text[],
              $7::text[], $8::text[], $9::text[], $10::text[])`,
-          [
-            revision,
-            added.map((e) => e.seq),
-            added.map((e) => e.at),
-            added.map((e) => e.actor),
-            added.map((e) => e.model),
-            added.map((e) => e.action),
-            added.map((e) => e.target),
-            added.map((e) => e.from),
-            added.map((e) => e.to),
-            added.map((e) => e.reason),
-          ],
-        );
-      }
-      await c.query('SELECT pg_notify($1, $2)', [this.channel, String(revision)]);
-      return { ok: true, revision } as const;
-    });
+        [
+          revision,
+          added.map((e) => e.seq),
+          added.map((e) => e.at),
+          added.map((e) => e.actor),
+          added.map((e) => e.model),
+          added.map((e) => e.action),
+          added.map((e) => e.target),
+          added.map((e) => e.from),
+          added.map((e) => e.to),
+          added.map((e) => e.reason),
+        ],
+      );
+    }
+    // channel: a checked identifier; revision: an integer (simple queries take no parameters)
+    await c.query(`SELECT pg_notify('${this.channel}', '${revision}'); COMMIT`);
+    return { ok: true, revision } as const;
   }
 
   async sweepBlobs(

@@ -209,7 +209,23 @@ export class ModelRegistry {
     required: readonly string[] = [],
     onMissingBlob?: () => Promise<void>,
   ): Promise<T> {
+    const update = this.storage.update?.bind(this.storage);
     for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
+      if (update !== undefined) {
+        let out: { document: RegistryDocument; result: T } | undefined;
+        const r = await update((snap) => {
+          this.known = snap.document;
+          out = change(snap.document);
+          return { document: out.document, requiredBlobs: required };
+        });
+        if (r.ok && out !== undefined) {
+          this.known = out.document;
+          return out.result;
+        }
+        if (!r.ok && r.reason === 'missing-blob' && onMissingBlob !== undefined)
+          await onMissingBlob();
+        continue;
+      }
       const snap = await this.storage.readMetadata();
       this.known = snap.document;
       const { document, result } = change(snap.document);

@@ -120,6 +120,20 @@ export interface RegistryStorage {
   /** Backend-level checks (every blob's digest, unreadable or stray entries); the registry's `verify()` adds the document checks. */
   check(): Promise<StorageProblem[]>;
   /**
+   * Optional: a read-modify-write under the store's write lock. `change` gets the current
+   * snapshot and returns the new document (or throws, which changes nothing and rejects with its
+   * error); concurrent writers queue instead of losing a compare-and-swap and retrying. The
+   * registry uses it when present, {@link RegistryStorage.compareAndSwap} otherwise.
+   * @param change - computes the new document and the blobs it needs from the snapshot
+   * @returns as {@link RegistryStorage.compareAndSwap}; `'missing-blob'` when a required blob is gone
+   */
+  update?(
+    change: (snapshot: MetadataSnapshot) => {
+      readonly document: RegistryDocument;
+      readonly requiredBlobs: readonly string[];
+    },
+  ): Promise<CasResult>;
+  /**
    * Optional push notification of changes made by any process (a database's `LISTEN`/`NOTIFY`).
    * Backends without it are polled; `ModelRegistry.watch` uses both when it is present.
    * @param onChange - called after a committed change (possibly spuriously); read the metadata

@@ -77,6 +77,27 @@ describe.skipIf(skip)('PostgresStorage', () => {
     await registry.close();
   });
 
+  it('a change that throws inside the locked update changes nothing', async () => {
+    const storage = await PostgresStorage.connect(PG_URL!, { schema: freshSchema('upd') });
+    const registry = await ModelRegistry.open(storage, { actor: 'tester' });
+    const v1 = await registry.register('m', tinyModel(1));
+    await registry.setStage('m', v1.version, 'staging');
+    await registry.promote('m', v1.version);
+    const before = await storage.readMetadata();
+    await expect(registry.rollback('m', { expectedVersion: '9.9.9' })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+    await expect(registry.register('Bad Name!', tinyModel(2))).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
+    expect(await storage.readMetadata()).toEqual(before);
+    expect(await storage.auditLog()).toHaveLength(3);
+    // and the pooled connection is healthy afterwards (the transaction was rolled back)
+    await registry.setAlias('m', 'champion', v1.version);
+    expect((await storage.readMetadata()).revision).toBe(before.revision + 1);
+    await registry.close();
+  });
+
   it('an unreachable server is a StorageUnavailableError', async () => {
     const url = new URL(PG_URL!);
     url.port = '1'; // nothing listens there

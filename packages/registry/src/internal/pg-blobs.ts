@@ -1,12 +1,14 @@
 /**
  * Blobs in PostgreSQL: one `blobs` row (digest, size, chunk count) and the content in
  * `blob_chunks` rows of at most `chunkBytes` each, written in one transaction (a blob is there
- * whole or not at all). Reads fetch one chunk per round trip (node-postgres decodes `bytea` from hex) into a single buffer of
- * the final size, hashing as they go, so a large artifact is never held twice.
+ * whole or not at all). A read is one binary `COPY` of the chunks, in order, straight into a single buffer of
+ * the final size, hashed as it arrives, so a large artifact is never held twice (and never as
+ * hex text).
  */
 import { createHash } from 'node:crypto';
 import { IntegrityError, NotFoundError } from '@x/core';
 import type { PoolClient } from 'pg';
+import { BinaryCopyInto } from './pg-copy.js';
 
 /** SHA-256 of `bytes`, hashed in 1 MiB views (no copy). */
 export function sha256Hex(bytes: Uint8Array): string {
@@ -63,23 +65,26 @@ export async function readBlob(c: PoolClient, s: string, digest: string): Promis
   const size = Number(row.size);
   const out = new Uint8Array(size);
   const hash = createHash('sha256');
-  let at = 0;
   const corrupt = (why: string, actual?: string) =>
     new IntegrityError(`blob ${digest} ${why}`, {
       details: { digest, rule: 'sha256', ...(actual === undefined ? {} : { actual }) },
     });
-  for (let i = 0; i < row.chunks; i++) {
-    const r = await c.query<{ data: Buffer }>(
-      `SELECT data FROM ${s}.blob_chunks WHERE digest = $1 AND idx = $2`,
-      [digest, i],
-    );
-    const data = r.rows[0]?.data;
-    if (data === undefined) throw corrupt(`is missing chunk ${i}`);
-    if (at + data.byteLength > size) throw corrupt('is longer than its recorded size');
-    out.set(data, at);
-    hash.update(data);
-    at += data.byteLength;
+  // the digest is validated hex, so it can be spelled into the COPY (which takes no parameters)
+  const copy = new BinaryCopyInto(
+    `COPY (SELECT data FROM ${s}.blob_chunks WHERE digest = '${digest}' ORDER BY idx)
+     TO STDOUT (FORMAT binary)`,
+    out,
+    hash,
+  );
+  c.query(copy);
+  try {
+    await copy.done;
+  } catch (e) {
+    if (e instanceof RangeError) throw corrupt('is longer than its recorded size');
+    throw e;
   }
+  if (copy.rows !== row.chunks) throw corrupt(`has ${copy.rows} chunks, not ${row.chunks}`);
+  const at = copy.written;
   if (at !== size) throw corrupt(`is ${at} bytes, not its recorded ${size}`);
   const actual = hash.digest('hex');
   if (actual !== digest) throw corrupt(`does not match its SHA-256 (found ${actual})`, actual);

@@ -22,7 +22,7 @@ const MESSAGES = [
 ];
 
 /** Whether `e` is a lost or refused connection. */
-export function isConnectionError(e: unknown): boolean {
+function isConnectionError(e: unknown): boolean {
   if (typeof e !== 'object' || e === null) return false;
   const code = (e as { code?: unknown }).code;
   if (typeof code === 'string' && (NET_CODES.has(code) || SQL_STATES.has(code))) return true;

@@ -57,7 +57,7 @@ const MIGRATIONS: readonly string[] = [
 ];
 
 /** The schema version this release writes. */
-export const SCHEMA_VERSION = MIGRATIONS.length;
+const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Brings `schema` to {@link SCHEMA_VERSION}; `client` must be outside a transaction. */
 export async function migrate(client: PoolClient, schema: string): Promise<void> {
