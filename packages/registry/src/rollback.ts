@@ -284,7 +284,7 @@ export class RollbackController {
       values[name] = v;
       if ((c.min !== undefined && v < c.min) || (c.max !== undefined && v > c.max)) {
         breaches.push(
-          `${name} ${v.toPrecision(4)} outside [${c.min ?? '-inf'}, ${c.max ?? 'inf'}]`,
+          `${name} ${v.toPrecision(4)} outside [${bound(c.min, '-inf')}, ${bound(c.max, 'inf')}]`,
         );
       }
     }
@@ -445,4 +445,9 @@ export class RollbackController {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
   }
+}
+
+/** A limit for a breach message: six significant digits, or the open end. */
+function bound(x: number | undefined, open: string): string {
+  return x === undefined ? open : String(Number(x.toPrecision(6)));
 }
