@@ -50,6 +50,7 @@ export {
   applyL2Delta,
   cloneL2Snapshot,
   createL2Snapshot,
+  L2_MAX_BOOK_SIZE,
   type L2Delta,
   type L2Snapshot,
   type L2ValidationOptions,

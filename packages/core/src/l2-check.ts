@@ -7,7 +7,7 @@
  * @module
  */
 import { ValidationError } from './errors.js';
-import { type L2Snapshot, validateL2Snapshot } from './market.js';
+import { L2_MAX_BOOK_SIZE, type L2Snapshot, validateL2Snapshot } from './market.js';
 
 /**
  * A flat batch of L2 books: row r's level i on a side is at index `r × levels + i`, best first.
@@ -44,6 +44,8 @@ export const L2Check = {
   crossed: 4,
   /** Best bid equal to best ask, and locked books are not allowed. */
   locked: 5,
+  /** The total size of the book (both sides, every level) exceeds {@link L2_MAX_BOOK_SIZE}. */
+  size: 6,
 } as const;
 
 /** One of the {@link L2Check} codes. */
@@ -56,6 +58,7 @@ const MESSAGES: readonly string[] = [
   'invalid ask side',
   'crossed book',
   'locked book',
+  `total book size exceeds ${L2_MAX_BOOK_SIZE}`,
 ];
 
 /**
@@ -139,6 +142,10 @@ function checkAt(
 ): L2CheckCode {
   if (!bidSideValid(bp, bs, off, n)) return L2Check.bidSide;
   if (!askSideValid(ap, as, off, n)) return L2Check.askSide;
+  // sides valid: every size is finite and >= 0, so the sum is the book's total (or +∞)
+  let total = 0;
+  for (let i = off; i < off + n; i++) total += bs[i]! + as[i]!;
+  if (!(total <= L2_MAX_BOOK_SIZE)) return L2Check.size;
   if (bs[off]! > 0 && as[off]! > 0) {
     const bb = bp[off]!;
     const ba = ap[off]!;

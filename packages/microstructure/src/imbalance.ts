@@ -15,14 +15,20 @@
  *
  * @module
  */
-import { askSideValid, bidSideValid, type L2Rows, type L2Snapshot, ValidationError } from '@x/core';
+import {
+  askSideValid,
+  bidSideValid,
+  L2_MAX_BOOK_SIZE,
+  type L2Rows,
+  type L2Snapshot,
+  ValidationError,
+} from '@x/core';
 import {
   checkAllowLocked,
   checkBook,
   checkPolicy,
   checkShape,
   type InvalidPolicy,
-  MAX_BOOK_SIZE,
   R_SIZE,
   R_TS,
   throwBookError,
@@ -211,7 +217,7 @@ export function depthImbalanceBatch(rows: L2Rows, options: ImbalanceOptions = {}
   }
   const k = Math.min(n, w.length);
   const INF = Number.POSITIVE_INFINITY;
-  const lim = MAX_BOOK_SIZE / n;
+  const lim = L2_MAX_BOOK_SIZE / n;
   // with every weight > 0 the size bound follows from the weighted sums: Σ_j<k q_j ≤ s / wMin
   let wMin = Number.POSITIVE_INFINITY;
   for (let j = 0; j < k; j++) wMin = Math.min(wMin, w[j]);
@@ -258,7 +264,7 @@ export function depthImbalanceBatch(rows: L2Rows, options: ImbalanceOptions = {}
       if (x0 < 0 || y0 < 0 || x1 < 0 || y1 < 0 || x2 < 0 || y2 < 0 || x3 < 0 || y3 < 0) {
         ok = false;
       }
-      // (zero weights only) each row's total then stays within MAX_BOOK_SIZE
+      // (zero weights only) each row's total then stays within L2_MAX_BOOK_SIZE
       if (perLevel && !(x0 + y0 + x1 + y1 + x2 + y2 + x3 + y3 <= lim)) ok = false;
     }
     let tail = 0;
@@ -284,8 +290,8 @@ export function depthImbalanceBatch(rows: L2Rows, options: ImbalanceOptions = {}
     const s1 = b1 + a1;
     const s2 = b2 + a2;
     const s3 = b3 + a3;
-    // every row's total within MAX_BOOK_SIZE (conservative: the four rows together)
-    if (!perLevel && !((s0 + s1 + s2 + s3) / wMin + tail <= MAX_BOOK_SIZE)) ok = false;
+    // every row's total within L2_MAX_BOOK_SIZE (conservative: the four rows together)
+    if (!perLevel && !((s0 + s1 + s2 + s3) / wMin + tail <= L2_MAX_BOOK_SIZE)) ok = false;
     if (!ok || !(s0 < INF && s1 < INF && s2 < INF && s3 < INF)) {
       // a conservative test failed: the exact rule, row by row (throws on an invalid row)
       for (let ii = i; ii < i + 4; ii++) out[ii] = sizeRowImbalance(bs, as, ii, n, w, k);
@@ -333,12 +339,12 @@ function rowImbalance(vb: number, va: number, i: number): number {
   return sum > 0 ? (vb - va) / sum : 0;
 }
 
-/** The book rule's size bound on row `i`: total size at most {@link MAX_BOOK_SIZE}. */
+/** The book rule's size bound on row `i`: total size at most {@link L2_MAX_BOOK_SIZE}. */
 function checkRowTotal(bs: Float64Array, as: Float64Array, i: number, n: number): void {
   const off = i * n;
   let t = 0;
   for (let j = 0; j < n; j++) t += bs[off + j] + as[off + j];
-  if (!(t <= MAX_BOOK_SIZE)) {
+  if (!(t <= L2_MAX_BOOK_SIZE)) {
     throw new ValidationError(`row ${i}: ${R_SIZE}`, { field: 'size', details: { row: i } });
   }
 }
