@@ -425,22 +425,22 @@ export class BookFeatures {
   lastTs = Number.NEGATIVE_INFINITY;
   /** Reason of the last skipped book, or `null`. */
   lastSkipReason: string | null = null;
-  readonly #w: Float64Array;
-  readonly #decay: Float64Array;
-  readonly #v = new Float64Array(2);
-  readonly #tick: number;
-  readonly #band: number;
-  readonly #policy: InvalidPolicy;
-  readonly #allowLocked: boolean;
-  #levels = -1;
+  private readonly weights: Float64Array;
+  private readonly distanceDecay: Float64Array;
+  private readonly v = new Float64Array(2);
+  private readonly tick: number;
+  private readonly band: number;
+  private readonly policy: InvalidPolicy;
+  private readonly locked: boolean;
+  private bookLevels = -1;
 
   /**
    * @param options - tick size, imbalance levels and weights, band, policy
    * @throws `ValidationError` on bad options
    */
   constructor(options: BookFeaturesOptions) {
-    this.#w = resolveWeights(options);
-    this.#decay = resolveDistanceDecay(options);
+    this.weights = resolveWeights(options);
+    this.distanceDecay = resolveDistanceDecay(options);
     if (!(Number.isFinite(options.tickSize) && options.tickSize > 0)) {
       throw new ValidationError('tickSize must be finite and > 0', {
         field: 'tickSize',
@@ -454,16 +454,16 @@ export class BookFeatures {
         value: band,
       });
     }
-    this.#tick = options.tickSize;
-    this.#band = band * options.tickSize;
-    if (!Number.isFinite(this.#band)) {
+    this.tick = options.tickSize;
+    this.band = band * options.tickSize;
+    if (!Number.isFinite(this.band)) {
       throw new ValidationError('bandTicks × tickSize must be finite', {
         field: 'bandTicks',
         value: band,
       });
     }
-    this.#policy = checkPolicy(options.onInvalid);
-    this.#allowLocked = checkAllowLocked(options.allowLocked);
+    this.policy = checkPolicy(options.onInvalid);
+    this.locked = checkAllowLocked(options.allowLocked);
   }
 
   /** Whether a book has been accepted (before, every feature reads 0 and means nothing). */
@@ -478,41 +478,41 @@ export class BookFeatures {
    * @throws `ValidationError` on an invalid book under the `'throw'` policy
    */
   update(book: L2Snapshot): boolean {
-    const n = this.#levels < 0 ? book.bidPrice.length : this.#levels;
+    const n = this.bookLevels < 0 ? book.bidPrice.length : this.bookLevels;
     let reason =
       book.ts >= this.lastTs && book.ts !== Number.POSITIVE_INFINITY
-        ? checkShape(book, n, this.#allowLocked)
+        ? checkShape(book, n, this.locked)
         : R_TS;
     const bs = book.bidSize;
     const as = book.askSize;
     const bp = book.bidPrice;
     const ap = book.askPrice;
-    const v = this.#v;
+    const v = this.v;
     const twoSided = reason === null && bs[0] > 0 && as[0] > 0;
     let d = 0;
     let spread = 0;
     if (reason === null) {
       // weighted depths through a typed scratch (no double-returning call to box)
-      weightedDepths(bp, bs, ap, as, 0, n, this.#w, this.#decay, v);
+      weightedDepths(bp, bs, ap, as, 0, n, this.weights, this.distanceDecay, v);
       if (!(v[0] + v[1] < Number.POSITIVE_INFINITY)) reason = R_WEIGHTED;
       else if (twoSided) {
         spread = ap[0] - bp[0];
-        d = this.#bandDepth(book, n);
+        d = this.bandDepthOf(book, n);
         if (!(d / spread < Number.POSITIVE_INFINITY)) reason = R_RATIO;
       }
     }
     if (reason !== null) {
-      if (this.#policy === 'throw') {
+      if (this.policy === 'throw') {
         if (reason === R_WEIGHTED || reason === R_RATIO) {
           throw new ValidationError(reason, { field: 'book' });
         }
-        throwBookError(reason, book, n, this.lastTs, this.#allowLocked);
+        throwBookError(reason, book, n, this.lastTs, this.locked);
       }
       this.skipped++;
       this.lastSkipReason = reason;
       return false;
     }
-    this.#levels = n;
+    this.bookLevels = n;
     this.lastTs = book.ts;
     this.accepted++;
     const vb = v[0];
@@ -525,20 +525,20 @@ export class BookFeatures {
     this.mid = twoSided ? 0.5 * ap[0] + 0.5 * bp[0] : 0;
     this.bandDepth = d;
     this.liquidityRatio = twoSided && spread > 0 ? d / spread : 0;
-    const ticks = Math.round(spread / this.#tick);
+    const ticks = Math.round(spread / this.tick);
     this.depthPerSpreadTick = ticks > 0 ? d / ticks : 0;
     return true;
   }
 
   /** Depth of both sides with |price − mid| ≤ band (a relative epsilon absorbs rounding). */
-  #bandDepth(book: L2Snapshot, n: number): number {
+  private bandDepthOf(book: L2Snapshot, n: number): number {
     const bp = book.bidPrice;
     const ap = book.askPrice;
     const bs = book.bidSize;
     const as = book.askSize;
     const mid = 0.5 * ap[0] + 0.5 * bp[0];
-    const lo = mid - this.#band - 1e-9 * mid;
-    const hi = mid + this.#band + 1e-9 * mid;
+    const lo = mid - this.band - 1e-9 * mid;
+    const hi = mid + this.band + 1e-9 * mid;
     let d = 0;
     for (let j = 0; j < n && bs[j] > 0 && bp[j] >= lo; j++) d += bs[j];
     for (let j = 0; j < n && as[j] > 0 && ap[j] <= hi; j++) d += as[j];
