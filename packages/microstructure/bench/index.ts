@@ -161,6 +161,31 @@ async function main(): Promise<void> {
   }
 
   // ------------------------------------------------------------ report
+  // ratios first: each figure against its goal or its peer (CPU time; < 1 meets a goal, > 1 is
+  // ahead of numpy), then the absolute figures
+  const ofiNet = ofiRun.cpuNsPerUpdate - copyOnly.cpuNsPerUpdate;
+  const fullNet = fullRun.cpuNsPerUpdate - copyOnly.cpuNsPerUpdate;
+  console.log('');
+  console.log(`ratios (${machineInfo()})`);
+  console.log(
+    table(
+      ['what', 'ratio', 'meaning'],
+      [
+        ['streaming multi-level OFI, CPU net of copy / 100 ns goal', ofiNet / 100, '< 1 meets it'],
+        ['full streaming feature set, CPU net of copy / 1 µs goal', fullNet / 1000, '< 1 meets it'],
+        [
+          'batch multi-level OFI, numpy / TypeScript',
+          py ? py.ofiNs / batchOfiNs : NaN,
+          '>= 1.5 goal',
+        ],
+        [
+          'batch depth imbalance, numpy / TypeScript',
+          py ? py.imbNs / batchImbNs : NaN,
+          '>= 1.5 goal',
+        ],
+      ],
+    ),
+  );
   console.log('');
   console.log(
     `streaming, ${ROWS.toLocaleString('en-US')} updates of ${N} levels, steady state after a warm-up pass over the same rows (ns per update)`,
@@ -175,6 +200,7 @@ async function main(): Promise<void> {
         'wall ns/update',
         'CPU ns/update',
         'wall net of copy',
+        'CPU net of copy',
         'goal',
         'GC events in run',
         'bytes allocated/update',
@@ -187,6 +213,7 @@ async function main(): Promise<void> {
           copyOnly.cpuNsPerUpdate,
           '-',
           '-',
+          '-',
           copyOnly.gcEvents,
           copyOnly.bytesPerUpdate,
           copyOnly.heapDeltaKiB,
@@ -196,6 +223,7 @@ async function main(): Promise<void> {
           ofiRun.nsPerUpdate,
           ofiRun.cpuNsPerUpdate,
           ofiRun.nsPerUpdate - copyOnly.nsPerUpdate,
+          ofiNet,
           '< 100',
           ofiRun.gcEvents,
           ofiRun.bytesPerUpdate,
@@ -206,6 +234,7 @@ async function main(): Promise<void> {
           fullRun.nsPerUpdate,
           fullRun.cpuNsPerUpdate,
           fullRun.nsPerUpdate - copyOnly.nsPerUpdate,
+          fullNet,
           '< 1000',
           fullRun.gcEvents,
           fullRun.bytesPerUpdate,
