@@ -43,8 +43,13 @@ export {
   L2Check,
   type L2CheckCode,
   type L2Rows,
+  l2AskLevelOk,
+  l2AskNext,
+  l2BidLevelOk,
+  l2BidNext,
   l2CheckError,
   l2CheckMessage,
+  l2TopCheck,
 } from './l2-check.js';
 export {
   applyL2Delta,

@@ -71,8 +71,73 @@ export function l2CheckMessage(code: L2CheckCode): string {
 }
 
 /**
- * The bid side of one book at offset `off` of length `n`: three comparisons per level, NaN fails
- * every one. Monomorphic over `Float64Array`.
+ * The per-level rule of the bid side, the one definition every check and fused kernel uses. Walk
+ * the levels best first with a state `prev` that starts at +∞ and becomes the level's price after
+ * a used level (size > 0) and 0 after an empty one ({@link l2BidNext}). A used level needs a finite
+ * size and a price in (0, prev): strictly decreasing, and none after an empty level (prev 0). An
+ * empty level needs size exactly 0 and a finite price. NaN fails every comparison.
+ * @param prev - the state before this level
+ * @param price - the level's price
+ * @param size - the level's size
+ * @returns whether the level keeps the side valid
+ */
+export function l2BidLevelOk(prev: number, price: number, size: number): boolean {
+  return size > 0
+    ? price < prev && price > 0 && size !== Number.POSITIVE_INFINITY
+    : size === 0 && price - price === 0;
+}
+
+/**
+ * The bid-side state after a level (see {@link l2BidLevelOk}).
+ * @param price - the level's price
+ * @param size - the level's size
+ * @returns the price of a used level, 0 after an empty one
+ */
+export function l2BidNext(price: number, size: number): number {
+  return size > 0 ? price : 0;
+}
+
+/**
+ * The per-level rule of the ask side: as {@link l2BidLevelOk} with prices strictly increasing and
+ * finite. The state starts at 0 and becomes the level's price after a used level and +∞ after an
+ * empty one ({@link l2AskNext}).
+ * @param prev - the state before this level
+ * @param price - the level's price
+ * @param size - the level's size
+ * @returns whether the level keeps the side valid
+ */
+export function l2AskLevelOk(prev: number, price: number, size: number): boolean {
+  return size > 0
+    ? price > prev && price !== Number.POSITIVE_INFINITY && size !== Number.POSITIVE_INFINITY
+    : size === 0 && price - price === 0;
+}
+
+/**
+ * The ask-side state after a level (see {@link l2AskLevelOk}).
+ * @param price - the level's price
+ * @param size - the level's size
+ * @returns the price of a used level, +∞ after an empty one
+ */
+export function l2AskNext(price: number, size: number): number {
+  return size > 0 ? price : Number.POSITIVE_INFINITY;
+}
+
+/**
+ * The rule across the sides, on the best prices: crossed (best bid > best ask) or, unless
+ * allowed, locked (equal). Pass −∞ for an empty bid side and +∞ for an empty ask side.
+ * @param bestBid - the best bid price, or −∞
+ * @param bestAsk - the best ask price, or +∞
+ * @param allowLocked - accept best bid equal to best ask
+ * @returns {@link L2Check.ok}, {@link L2Check.crossed} or {@link L2Check.locked}
+ */
+export function l2TopCheck(bestBid: number, bestAsk: number, allowLocked: boolean): L2CheckCode {
+  if (bestBid > bestAsk) return L2Check.crossed;
+  return bestBid === bestAsk && !allowLocked ? L2Check.locked : L2Check.ok;
+}
+
+/**
+ * The bid side of one book at offset `off` of length `n`, level by level with
+ * {@link l2BidLevelOk}. Monomorphic over `Float64Array`.
  * @param prices - bid prices
  * @param sizes - bid sizes
  * @param off - index of the best level
@@ -85,24 +150,23 @@ export function bidSideValid(
   off: number,
   n: number,
 ): boolean {
+  // the used levels, then the empty tail (state 0 from its first level on): two simple loops
   let prev = Number.POSITIVE_INFINITY;
-  let i = 0;
-  for (; i < n; i++) {
-    const s = sizes[off + i]!;
+  const end = off + n;
+  let i = off;
+  for (; i < end; i++) {
+    const s = sizes[i]!;
     if (!(s > 0)) break;
-    const p = prices[off + i]!;
-    if (!(p < prev && p > 0) || s === Number.POSITIVE_INFINITY) return false;
+    const p = prices[i]!;
+    if (!l2BidLevelOk(prev, p, s)) return false;
     prev = p;
   }
-  for (; i < n; i++) {
-    const p = prices[off + i]!;
-    if (sizes[off + i] !== 0 || p - p !== 0) return false;
-  }
+  for (; i < end; i++) if (!l2BidLevelOk(0, prices[i]!, sizes[i]!)) return false;
   return true;
 }
 
 /**
- * The ask side of {@link bidSideValid}: strictly increasing finite prices.
+ * The ask side of {@link bidSideValid}, level by level with {@link l2AskLevelOk}.
  * @param prices - ask prices
  * @param sizes - ask sizes
  * @param off - index of the best level
@@ -116,17 +180,17 @@ export function askSideValid(
   n: number,
 ): boolean {
   let prev = 0;
-  let i = 0;
-  for (; i < n; i++) {
-    const s = sizes[off + i]!;
+  const end = off + n;
+  let i = off;
+  for (; i < end; i++) {
+    const s = sizes[i]!;
     if (!(s > 0)) break;
-    const p = prices[off + i]!;
-    if (!(p > prev && p < Number.POSITIVE_INFINITY) || s === Number.POSITIVE_INFINITY) return false;
+    const p = prices[i]!;
+    if (!l2AskLevelOk(prev, p, s)) return false;
     prev = p;
   }
-  for (; i < n; i++) {
-    const p = prices[off + i]!;
-    if (sizes[off + i] !== 0 || p - p !== 0) return false;
+  for (; i < end; i++) {
+    if (!l2AskLevelOk(Number.POSITIVE_INFINITY, prices[i]!, sizes[i]!)) return false;
   }
   return true;
 }
@@ -146,13 +210,11 @@ function checkAt(
   let total = 0;
   for (let i = off; i < off + n; i++) total += bs[i]! + as[i]!;
   if (!(total <= L2_MAX_BOOK_SIZE)) return L2Check.size;
-  if (bs[off]! > 0 && as[off]! > 0) {
-    const bb = bp[off]!;
-    const ba = ap[off]!;
-    if (bb > ba) return L2Check.crossed;
-    if (bb === ba && !allowLocked) return L2Check.locked;
-  }
-  return L2Check.ok;
+  return l2TopCheck(
+    bs[off]! > 0 ? bp[off]! : Number.NEGATIVE_INFINITY,
+    as[off]! > 0 ? ap[off]! : Number.POSITIVE_INFINITY,
+    allowLocked,
+  );
 }
 
 /**

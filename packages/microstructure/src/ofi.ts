@@ -37,11 +37,20 @@
  *
  * @module
  */
-import { type L2Snapshot, ValidationError } from '@x/core';
+import {
+  L2_MAX_BOOK_SIZE,
+  type L2Snapshot,
+  l2AskLevelOk,
+  l2AskNext,
+  l2BidLevelOk,
+  l2BidNext,
+  l2TopCheck,
+  ValidationError,
+} from '@x/core';
 import {
   checkBook,
-  checkShape,
   type InvalidPolicy,
+  R_BOOK,
   R_LEVELS,
   R_OFFGRID,
   R_TS,
@@ -182,9 +191,10 @@ export class MultiLevelOfi {
   private readonly o: Resolved;
   private serial = 0;
   private n = -1;
-  // depth mode: the previous levels, interleaved per level as
+  // depth mode: previous and spare current levels, interleaved per level as
   // [bid price (−∞ when empty), bid size, ask price (+∞ when empty), ask size]
-  private readonly prev: Float64Array;
+  private prev: Float64Array;
+  private next: Float64Array;
   // tick mode grids: previous and current, bid and ask
   private gb0: Float64Array;
   private ga0: Float64Array;
@@ -204,6 +214,7 @@ export class MultiLevelOfi {
     this.levelMode = this.o.tick ? 'tick' : 'depth';
     this.last = new Float64Array(this.o.m);
     this.prev = new Float64Array(this.o.tick ? 0 : 4 * this.o.m);
+    this.next = new Float64Array(this.o.tick ? 0 : 4 * this.o.m);
     const g = this.o.tick ? this.o.m : 0;
     this.gb0 = new Float64Array(g);
     this.ga0 = new Float64Array(g);
@@ -301,50 +312,94 @@ export class MultiLevelOfi {
   }
 
   /**
-   * The depth-mode hot path: core's book rule (`checkL2Book`, through `checkShape`), then the
-   * kernel of the first M levels, everything in locals (no double crossing a call boundary). The
-   * previous levels are kept *encoded* (price −∞ on an empty bid level, +∞ on an empty ask
-   * level), so the previous side costs two loads per level and no test; they are overwritten in
-   * place only once the whole book is known valid, so a rejected update leaves them untouched.
+   * The depth-mode hot path: core's book rule fused with the kernel of the first M levels in one
+   * pass (core's per-level steps `l2BidLevelOk`/`l2BidNext`, `l2AskLevelOk`/`l2AskNext`, the total
+   * bound and `l2TopCheck`: the rule written once, inlined here), everything in locals (no double
+   * crossing a call boundary). The previous levels are kept *encoded* (price −∞ on an empty bid
+   * level, +∞ on an empty ask level), so the previous side costs two loads per level and no test.
+   * The current levels are written to the spare buffer, swapped in only when the whole book is
+   * valid, so a rejected update leaves the previous book untouched.
    */
   private depthUpdate(book: L2Snapshot, n: number): boolean {
     const ts = book.ts;
-    const reason =
-      ts >= this.lastTs && ts !== Number.POSITIVE_INFINITY
-        ? checkShape(book, n, this.o.allowLocked)
-        : R_TS;
-    if (reason !== null) {
-      return this.reject(checkBook(book, n, this.lastTs, this.o.allowLocked) ?? reason, book, n);
-    }
     const bp = book.bidPrice;
     const bs = book.bidSize;
     const ap = book.askPrice;
     const as = book.askSize;
+    if (
+      !(ts >= this.lastTs) ||
+      ts === Number.POSITIVE_INFINITY ||
+      bp.length !== n ||
+      bs.length !== n ||
+      ap.length !== n ||
+      as.length !== n
+    ) {
+      return this.reject(checkBook(book, n, this.lastTs, this.o.allowLocked) ?? R_TS, book, n);
+    }
     const m = this.levels;
     const last = this.last;
     const prev = this.prev;
+    const next = this.next;
     const INF = Number.POSITIVE_INFINITY;
     let depth = 0;
-    for (let k = 0; k < m; k++) {
+    let pb = INF; // bid-side state of core's rule
+    let pa = 0; // ask-side state
+    let ok = true;
+    let k = 0;
+    for (; k < m; k++) {
       const qb1 = bs[k];
       const qa1 = as[k];
-      const xb1 = qb1 > 0 ? bp[k] : -INF;
-      const xa1 = qa1 > 0 ? ap[k] : INF;
+      const b1 = bp[k];
+      const a1 = ap[k];
+      // validity accumulates in a flag; the state does not depend on it (no loop-carried select),
+      // and one test of each size serves the state and the encoded price
+      if (!l2BidLevelOk(pb, b1, qb1)) ok = false;
+      if (!l2AskLevelOk(pa, a1, qa1)) ok = false;
+      let xb1 = -INF;
+      let xa1 = INF;
+      if (qb1 > 0) {
+        pb = b1;
+        xb1 = b1;
+      } else pb = 0;
+      if (qa1 > 0) {
+        pa = a1;
+        xa1 = a1;
+      } else pa = INF;
       const j = 4 * k;
       const xb0 = prev[j];
       const qb0 = prev[j + 1];
       const xa0 = prev[j + 2];
       const qa0 = prev[j + 3];
       // indicator arithmetic rather than branches: price moves are data-dependent and
-      // mispredict (sizes are finite here, so 0·q is 0)
+      // mispredict. On an invalid book `last` may hold garbage here; reject zeroes it.
       last[k] =
         +(xb1 >= xb0) * qb1 - +(xb1 <= xb0) * qb0 - +(xa1 <= xa0) * qa1 + +(xa1 >= xa0) * qa0;
       depth += qb1 + qa1;
-      prev[j] = xb1;
-      prev[j + 1] = qb1;
-      prev[j + 2] = xa1;
-      prev[j + 3] = qa1;
+      next[j] = xb1;
+      next[j + 1] = qb1;
+      next[j + 2] = xa1;
+      next[j + 3] = qa1;
     }
+    let total = depth;
+    // the tail beyond M: the rule only
+    for (; k < n; k++) {
+      const qb1 = bs[k];
+      const qa1 = as[k];
+      const b1 = bp[k];
+      const a1 = ap[k];
+      if (!l2BidLevelOk(pb, b1, qb1)) ok = false;
+      if (!l2AskLevelOk(pa, a1, qa1)) ok = false;
+      pb = l2BidNext(b1, qb1);
+      pa = l2AskNext(a1, qa1);
+      total += qb1 + qa1;
+    }
+    // next[0] / next[2] hold ∓∞ for an empty side
+    if (!ok || !(total <= L2_MAX_BOOK_SIZE) || l2TopCheck(next[0], next[2], this.o.allowLocked)) {
+      return this.reject(checkBook(book, n, this.lastTs, this.o.allowLocked) ?? R_BOOK, book, n);
+    }
+    // swap the double buffers: the current levels become the previous ones
+    this.prev = next;
+    this.next = prev;
     this.lastDepth = depth / (2 * m);
     this.accepted++;
     this.serial++;
