@@ -71,55 +71,38 @@ export function l2CheckMessage(code: L2CheckCode): string {
 }
 
 /**
- * The per-level rule of the bid side, the one definition every check and fused kernel uses. Walk
- * the levels best first with a state `prev` that starts at +∞ and becomes the level's price after
- * a used level (size > 0) and 0 after an empty one ({@link l2BidNext}). A used level needs a finite
- * size and a price in (0, prev): strictly decreasing, and none after an empty level (prev 0). An
- * empty level needs size exactly 0 and a finite price. NaN fails every comparison.
- * @param prev - the state before this level
+ * One bid level of the rule, the one definition every check and fused kernel uses: walk the
+ * levels best first with a state that starts at +∞. A used level (size > 0) needs a finite size
+ * and a price in (0, state), strictly below the previous one, and the state becomes its price; an
+ * empty level needs size exactly 0 and a finite price, and the state becomes 0 (so no used level
+ * can follow). A level that breaks the rule makes the state NaN, and NaN sticks: the side is valid
+ * when the state after its last level is not NaN.
+ * @param prev - the state before this level (+∞ before the best level)
  * @param price - the level's price
  * @param size - the level's size
- * @returns whether the level keeps the side valid
+ * @returns the state after this level, NaN once the side is invalid
  */
-export function l2BidLevelOk(prev: number, price: number, size: number): boolean {
-  return size > 0
-    ? price < prev && price > 0 && size !== Number.POSITIVE_INFINITY
-    : size === 0 && price - price === 0;
+export function l2BidStep(prev: number, price: number, size: number): number {
+  if (size > 0)
+    return price < prev && price > 0 && size < Number.POSITIVE_INFINITY ? price : Number.NaN;
+  return size === 0 && price - price === 0 && prev >= 0 ? 0 : Number.NaN;
 }
 
 /**
- * The bid-side state after a level (see {@link l2BidLevelOk}).
+ * One ask level of the rule: as {@link l2BidStep} with prices strictly increasing and finite; the
+ * state starts at 0, becomes the price of a used level and +∞ after an empty one, NaN once invalid.
+ * @param prev - the state before this level (0 before the best level)
  * @param price - the level's price
  * @param size - the level's size
- * @returns the price of a used level, 0 after an empty one
+ * @returns the state after this level, NaN once the side is invalid
  */
-export function l2BidNext(price: number, size: number): number {
-  return size > 0 ? price : 0;
-}
-
-/**
- * The per-level rule of the ask side: as {@link l2BidLevelOk} with prices strictly increasing and
- * finite. The state starts at 0 and becomes the level's price after a used level and +∞ after an
- * empty one ({@link l2AskNext}).
- * @param prev - the state before this level
- * @param price - the level's price
- * @param size - the level's size
- * @returns whether the level keeps the side valid
- */
-export function l2AskLevelOk(prev: number, price: number, size: number): boolean {
-  return size > 0
-    ? price > prev && price !== Number.POSITIVE_INFINITY && size !== Number.POSITIVE_INFINITY
-    : size === 0 && price - price === 0;
-}
-
-/**
- * The ask-side state after a level (see {@link l2AskLevelOk}).
- * @param price - the level's price
- * @param size - the level's size
- * @returns the price of a used level, +∞ after an empty one
- */
-export function l2AskNext(price: number, size: number): number {
-  return size > 0 ? price : Number.POSITIVE_INFINITY;
+export function l2AskStep(prev: number, price: number, size: number): number {
+  if (size > 0) {
+    return price > prev && price < Number.POSITIVE_INFINITY && size < Number.POSITIVE_INFINITY
+      ? price
+      : Number.NaN;
+  }
+  return size === 0 && price - price === 0 && prev >= 0 ? Number.POSITIVE_INFINITY : Number.NaN;
 }
 
 /**
@@ -137,7 +120,7 @@ export function l2TopCheck(bestBid: number, bestAsk: number, allowLocked: boolea
 
 /**
  * The bid side of one book at offset `off` of length `n`, level by level with
- * {@link l2BidLevelOk}. Monomorphic over `Float64Array`.
+ * {@link l2BidStep}. Monomorphic over `Float64Array`.
  * @param prices - bid prices
  * @param sizes - bid sizes
  * @param off - index of the best level
@@ -150,23 +133,13 @@ export function bidSideValid(
   off: number,
   n: number,
 ): boolean {
-  // the used levels, then the empty tail (state 0 from its first level on): two simple loops
-  let prev = Number.POSITIVE_INFINITY;
-  const end = off + n;
-  let i = off;
-  for (; i < end; i++) {
-    const s = sizes[i]!;
-    if (!(s > 0)) break;
-    const p = prices[i]!;
-    if (!l2BidLevelOk(prev, p, s)) return false;
-    prev = p;
-  }
-  for (; i < end; i++) if (!l2BidLevelOk(0, prices[i]!, sizes[i]!)) return false;
-  return true;
+  let st = Number.POSITIVE_INFINITY;
+  for (let i = off; i < off + n; i++) st = l2BidStep(st, prices[i]!, sizes[i]!);
+  return !Number.isNaN(st);
 }
 
 /**
- * The ask side of {@link bidSideValid}, level by level with {@link l2AskLevelOk}.
+ * The ask side of {@link bidSideValid}, level by level with {@link l2AskStep}.
  * @param prices - ask prices
  * @param sizes - ask sizes
  * @param off - index of the best level
@@ -179,20 +152,9 @@ export function askSideValid(
   off: number,
   n: number,
 ): boolean {
-  let prev = 0;
-  const end = off + n;
-  let i = off;
-  for (; i < end; i++) {
-    const s = sizes[i]!;
-    if (!(s > 0)) break;
-    const p = prices[i]!;
-    if (!l2AskLevelOk(prev, p, s)) return false;
-    prev = p;
-  }
-  for (; i < end; i++) {
-    if (!l2AskLevelOk(Number.POSITIVE_INFINITY, prices[i]!, sizes[i]!)) return false;
-  }
-  return true;
+  let st = 0;
+  for (let i = off; i < off + n; i++) st = l2AskStep(st, prices[i]!, sizes[i]!);
+  return !Number.isNaN(st);
 }
 
 function checkAt(
@@ -204,11 +166,21 @@ function checkAt(
   n: number,
   allowLocked: boolean,
 ): L2CheckCode {
-  if (!bidSideValid(bp, bs, off, n)) return L2Check.bidSide;
-  if (!askSideValid(ap, as, off, n)) return L2Check.askSide;
-  // sides valid: every size is finite and >= 0, so the sum is the book's total (or +∞)
+  // both sides and the total in one pass: each level's loads serve every part of the rule
+  let pb = Number.POSITIVE_INFINITY;
+  let pa = 0;
   let total = 0;
-  for (let i = off; i < off + n; i++) total += bs[i]! + as[i]!;
+  const end = off + n;
+  for (let i = off; i < end; i++) {
+    const qb = bs[i]!;
+    const qa = as[i]!;
+    pb = l2BidStep(pb, bp[i]!, qb);
+    pa = l2AskStep(pa, ap[i]!, qa);
+    total += qb + qa;
+  }
+  if (Number.isNaN(pb)) return L2Check.bidSide;
+  if (Number.isNaN(pa)) return L2Check.askSide;
+  // sides valid: every size is finite and >= 0, so the sum is the book's total (or +∞)
   if (!(total <= L2_MAX_BOOK_SIZE)) return L2Check.size;
   return l2TopCheck(
     bs[off]! > 0 ? bp[off]! : Number.NEGATIVE_INFINITY,

@@ -40,10 +40,8 @@
 import {
   L2_MAX_BOOK_SIZE,
   type L2Snapshot,
-  l2AskLevelOk,
-  l2AskNext,
-  l2BidLevelOk,
-  l2BidNext,
+  l2AskStep,
+  l2BidStep,
   l2TopCheck,
   ValidationError,
 } from '@x/core';
@@ -313,8 +311,8 @@ export class MultiLevelOfi {
 
   /**
    * The depth-mode hot path: core's book rule fused with the kernel of the first M levels in one
-   * pass (core's per-level steps `l2BidLevelOk`/`l2BidNext`, `l2AskLevelOk`/`l2AskNext`, the total
-   * bound and `l2TopCheck`: the rule written once, inlined here), everything in locals (no double
+   * pass (core's per-level steps `l2BidStep` / `l2AskStep`, the total bound `L2_MAX_BOOK_SIZE` and
+   * `l2TopCheck`: the rule written once, inlined here), everything in locals (no double
    * crossing a call boundary). The previous levels are kept *encoded* (price −∞ on an empty bid
    * level, +∞ on an empty ask level), so the previous side costs two loads per level and no test.
    * The current levels are written to the spare buffer, swapped in only when the whole book is
@@ -344,27 +342,16 @@ export class MultiLevelOfi {
     let depth = 0;
     let pb = INF; // bid-side state of core's rule
     let pa = 0; // ask-side state
-    let ok = true;
     let k = 0;
     for (; k < m; k++) {
       const qb1 = bs[k];
       const qa1 = as[k];
       const b1 = bp[k];
       const a1 = ap[k];
-      // validity accumulates in a flag; the state does not depend on it (no loop-carried select),
-      // and one test of each size serves the state and the encoded price
-      if (!l2BidLevelOk(pb, b1, qb1)) ok = false;
-      if (!l2AskLevelOk(pa, a1, qa1)) ok = false;
-      let xb1 = -INF;
-      let xa1 = INF;
-      if (qb1 > 0) {
-        pb = b1;
-        xb1 = b1;
-      } else pb = 0;
-      if (qa1 > 0) {
-        pa = a1;
-        xa1 = a1;
-      } else pa = INF;
+      pb = l2BidStep(pb, b1, qb1);
+      pa = l2AskStep(pa, a1, qa1);
+      const xb1 = qb1 > 0 ? b1 : -INF;
+      const xa1 = qa1 > 0 ? a1 : INF;
       const j = 4 * k;
       const xb0 = prev[j];
       const qb0 = prev[j + 1];
@@ -385,16 +372,17 @@ export class MultiLevelOfi {
     for (; k < n; k++) {
       const qb1 = bs[k];
       const qa1 = as[k];
-      const b1 = bp[k];
-      const a1 = ap[k];
-      if (!l2BidLevelOk(pb, b1, qb1)) ok = false;
-      if (!l2AskLevelOk(pa, a1, qa1)) ok = false;
-      pb = l2BidNext(b1, qb1);
-      pa = l2AskNext(a1, qa1);
+      pb = l2BidStep(pb, bp[k], qb1);
+      pa = l2AskStep(pa, ap[k], qa1);
       total += qb1 + qa1;
     }
     // next[0] / next[2] hold ∓∞ for an empty side
-    if (!ok || !(total <= L2_MAX_BOOK_SIZE) || l2TopCheck(next[0], next[2], this.o.allowLocked)) {
+    if (
+      Number.isNaN(pb) ||
+      Number.isNaN(pa) ||
+      !(total <= L2_MAX_BOOK_SIZE) ||
+      l2TopCheck(next[0], next[2], this.o.allowLocked) !== 0
+    ) {
       return this.reject(checkBook(book, n, this.lastTs, this.o.allowLocked) ?? R_BOOK, book, n);
     }
     // swap the double buffers: the current levels become the previous ones
