@@ -17,7 +17,7 @@ export type MicroLib = typeof Lib;
 
 v8.setFlagsFromString('--expose-gc');
 /** A forced full GC. */
-export const gc = vm.runInNewContext('gc') as () => void;
+const gc = vm.runInNewContext('gc') as () => void;
 
 /** Levels per side of the generated books. */
 export const N = 10;
@@ -75,7 +75,7 @@ const snap: L2Snapshot = {
   askSize: new Float64Array(N),
 };
 /** Copies row `i` into the one reused snapshot and returns it. */
-export function load(d: Rows, i: number): L2Snapshot {
+function load(d: Rows, i: number): L2Snapshot {
   const o = i * N;
   for (let k = 0; k < N; k++) {
     snap.bidPrice[k] = d.bidPrice[o + k];
