@@ -96,9 +96,13 @@ export class OfiWindow {
   /** Updates in that window. */
   completedEvents = 0;
   /** Start of that window (see {@link OfiWindowRecord.start}); `undefined` before the first. */
-  completedStart: number | undefined = undefined;
+  get completedStart(): number | undefined {
+    return Number.isNaN(this.cStart) ? undefined : this.cStart;
+  }
   /** End of that window, exclusive; `undefined` before the first. */
-  completedEnd: number | undefined = undefined;
+  get completedEnd(): number | undefined {
+    return Number.isNaN(this.cEnd) ? undefined : this.cEnd;
+  }
   /** Empty windows closed after `completed` by the same call (time windows over a gap). */
   gapWindows = 0;
   /** Windows completed so far. */
@@ -130,6 +134,12 @@ export class OfiWindow {
   private lastSerial = -1;
   private lastSource: MultiLevelOfi | null = null;
   private readonly io = new Float64Array(2);
+  // the time whose window windowOf() finds (a typed slot: no double crosses that call)
+  private readonly tsIn = new Float64Array(1);
+  // [start, end) of `completed`, NaN before the first: double fields, so storing a bound does not
+  // allocate (a field that held `undefined` boxes every double stored into it)
+  private cStart = Number.NaN;
+  private cEnd = Number.NaN;
 
   /**
    * @param options - levels, exactly one of `events` or `ms`, origin, callback
@@ -185,8 +195,12 @@ export class OfiWindow {
     return this.origin + k * this.ms;
   }
 
-  /** The time window holding ts, exactly (a floor estimate, then corrected on the boundaries). */
-  private windowOf(ts: number): number {
+  /**
+   * The time window holding `tsIn[0]`, exactly (a floor estimate, then corrected on the
+   * boundaries).
+   */
+  private windowOf(): number {
+    const ts = this.tsIn[0];
     let w = Math.floor((ts - this.origin) / this.ms);
     if (!Number.isSafeInteger(w) || !(this.bound(w + 1) > this.bound(w))) {
       throw new ValidationError(`ms ${this.ms} is too small for timestamps like ${ts}`, {
@@ -262,7 +276,7 @@ export class OfiWindow {
     let closed = 0;
     if (this.ms > 0) {
       // inside the open window: two comparisons; the exact boundary work once per window
-      if (!(ts >= this.lo && ts < this.hi)) closed = this.enterWindow(ts);
+      if (!(ts >= this.lo && ts < this.hi)) closed = this.enterWindow();
     } else if (this.currentEvents === 0) this.w = this.seen;
     this.lastTs = ts;
     for (let k = 0; k < m; k++) cur[k] += e[k];
@@ -271,7 +285,9 @@ export class OfiWindow {
     this.seen++;
     if (this.events > 0 && this.currentEvents === this.events) {
       this.gapWindows = 0;
-      this.closeOpen(this.w, this.seen);
+      this.cStart = this.w;
+      this.cEnd = this.seen;
+      this.closeOpen();
       closed = 1;
     }
     return closed;
@@ -282,8 +298,10 @@ export class OfiWindow {
    * windows before it (or refuses a window already closed by `flush`), and caches the new bounds.
    * Returns how many windows were closed. Nothing is changed when it throws.
    */
-  private enterWindow(ts: number): number {
-    const w = this.windowOf(ts);
+  private enterWindow(): number {
+    const ts = this.io[0];
+    this.tsIn[0] = ts;
+    const w = this.windowOf();
     let closed = 0;
     if (!this.started) {
       this.started = true;
@@ -311,10 +329,12 @@ export class OfiWindow {
     let k = this.w;
     const count = w - k;
     this.gapWindows = count - 1;
+    this.cStart = this.bound(k);
+    this.cEnd = this.bound(k + 1);
     if (this.currentEvents > 0) {
-      this.closeOpen(this.bound(k), this.bound(k + 1));
+      this.closeOpen();
       k++;
-    } else this.setCompletedEmpty(this.bound(k), this.bound(k + 1));
+    } else this.setCompletedEmpty();
     // empty gap windows: delivered one by one to the callback, counted otherwise
     this.windowsCompleted += w - k;
     const cb = this.onWindow;
@@ -333,30 +353,30 @@ export class OfiWindow {
     return count;
   }
 
-  private setCompletedEmpty(start: number, end: number): void {
+  /** `completed` becomes the empty window [cStart, cEnd). */
+  private setCompletedEmpty(): void {
     this.completed.fill(0);
     this.completedDepth = 0;
     this.completedEvents = 0;
-    this.completedStart = start;
-    this.completedEnd = end;
   }
 
-  /** Closes the open window as [start, end) and delivers it. */
-  private closeOpen(start: number, end: number): void {
+  /**
+   * Closes the open window as [cStart, cEnd) (set by the caller: no double crosses this call)
+   * and delivers it.
+   */
+  private closeOpen(): void {
     this.completed.set(this.current);
     this.current.fill(0);
     this.completedEvents = this.currentEvents;
     this.completedDepth = this.currentEvents > 0 ? this.depthSum / this.currentEvents : 0;
-    this.completedStart = start;
-    this.completedEnd = end;
     this.windowsCompleted++;
     this.currentEvents = 0;
     this.depthSum = 0;
     const cb = this.onWindow;
     if (cb !== undefined) {
       const r = this.rec;
-      r.start = start;
-      r.end = end;
+      r.start = this.cStart;
+      r.end = this.cEnd;
       r.ofi.set(this.completed);
       r.depth = this.completedDepth;
       r.events = this.completedEvents;
@@ -376,10 +396,16 @@ export class OfiWindow {
     if (this.currentEvents === 0) return 0;
     this.gapWindows = 0;
     if (this.ms > 0) {
-      this.closeOpen(this.lo, this.hi);
+      this.cStart = this.lo;
+      this.cEnd = this.hi;
+      this.closeOpen();
       this.w++;
       this.setBounds();
-    } else this.closeOpen(this.w, this.seen);
+    } else {
+      this.cStart = this.w;
+      this.cEnd = this.seen;
+      this.closeOpen();
+    }
     return 1;
   }
 
@@ -401,7 +427,8 @@ export class OfiWindow {
       events: this.completedEvents,
     };
     if (this.gapWindows === 0) return;
-    const k0 = this.windowOf(end);
+    this.tsIn[0] = end;
+    const k0 = this.windowOf();
     for (let i = 0; i < this.gapWindows; i++) {
       yield {
         start: this.bound(k0 + i),
