@@ -43,13 +43,17 @@ export {
   L2Check,
   type L2CheckCode,
   type L2Rows,
+  l2AskStep,
+  l2BidStep,
   l2CheckError,
   l2CheckMessage,
+  l2TopCheck,
 } from './l2-check.js';
 export {
   applyL2Delta,
   cloneL2Snapshot,
   createL2Snapshot,
+  L2_MAX_BOOK_SIZE,
   type L2Delta,
   type L2Snapshot,
   type L2ValidationOptions,

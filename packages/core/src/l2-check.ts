@@ -7,7 +7,7 @@
  * @module
  */
 import { ValidationError } from './errors.js';
-import { type L2Snapshot, validateL2Snapshot } from './market.js';
+import { L2_MAX_BOOK_SIZE, type L2Snapshot, validateL2Snapshot } from './market.js';
 
 /**
  * A flat batch of L2 books: row r's level i on a side is at index `r × levels + i`, best first.
@@ -44,6 +44,8 @@ export const L2Check = {
   crossed: 4,
   /** Best bid equal to best ask, and locked books are not allowed. */
   locked: 5,
+  /** The total size of the book (both sides, every level) exceeds {@link L2_MAX_BOOK_SIZE}. */
+  size: 6,
 } as const;
 
 /** One of the {@link L2Check} codes. */
@@ -56,6 +58,7 @@ const MESSAGES: readonly string[] = [
   'invalid ask side',
   'crossed book',
   'locked book',
+  `total book size exceeds ${L2_MAX_BOOK_SIZE}`,
 ];
 
 /**
@@ -68,8 +71,56 @@ export function l2CheckMessage(code: L2CheckCode): string {
 }
 
 /**
- * The bid side of one book at offset `off` of length `n`: three comparisons per level, NaN fails
- * every one. Monomorphic over `Float64Array`.
+ * One bid level of the rule, the one definition every check and fused kernel uses: walk the
+ * levels best first with a state that starts at +∞. A used level (size > 0) needs a finite size
+ * and a price in (0, state), strictly below the previous one, and the state becomes its price; an
+ * empty level needs size exactly 0 and a finite price, and the state becomes 0 (so no used level
+ * can follow). A level that breaks the rule makes the state NaN, and NaN sticks: the side is valid
+ * when the state after its last level is not NaN.
+ * @param prev - the state before this level (+∞ before the best level)
+ * @param price - the level's price
+ * @param size - the level's size
+ * @returns the state after this level, NaN once the side is invalid
+ */
+export function l2BidStep(prev: number, price: number, size: number): number {
+  if (size > 0)
+    return price < prev && price > 0 && size < Number.POSITIVE_INFINITY ? price : Number.NaN;
+  return size === 0 && price - price === 0 && prev >= 0 ? 0 : Number.NaN;
+}
+
+/**
+ * One ask level of the rule: as {@link l2BidStep} with prices strictly increasing and finite; the
+ * state starts at 0, becomes the price of a used level and +∞ after an empty one, NaN once invalid.
+ * @param prev - the state before this level (0 before the best level)
+ * @param price - the level's price
+ * @param size - the level's size
+ * @returns the state after this level, NaN once the side is invalid
+ */
+export function l2AskStep(prev: number, price: number, size: number): number {
+  if (size > 0) {
+    return price > prev && price < Number.POSITIVE_INFINITY && size < Number.POSITIVE_INFINITY
+      ? price
+      : Number.NaN;
+  }
+  return size === 0 && price - price === 0 && prev >= 0 ? Number.POSITIVE_INFINITY : Number.NaN;
+}
+
+/**
+ * The rule across the sides, on the best prices: crossed (best bid > best ask) or, unless
+ * allowed, locked (equal). Pass −∞ for an empty bid side and +∞ for an empty ask side.
+ * @param bestBid - the best bid price, or −∞
+ * @param bestAsk - the best ask price, or +∞
+ * @param allowLocked - accept best bid equal to best ask
+ * @returns {@link L2Check.ok}, {@link L2Check.crossed} or {@link L2Check.locked}
+ */
+export function l2TopCheck(bestBid: number, bestAsk: number, allowLocked: boolean): L2CheckCode {
+  if (bestBid > bestAsk) return L2Check.crossed;
+  return bestBid === bestAsk && !allowLocked ? L2Check.locked : L2Check.ok;
+}
+
+/**
+ * The bid side of one book at offset `off` of length `n`, level by level with
+ * {@link l2BidStep}. Monomorphic over `Float64Array`.
  * @param prices - bid prices
  * @param sizes - bid sizes
  * @param off - index of the best level
@@ -82,24 +133,13 @@ export function bidSideValid(
   off: number,
   n: number,
 ): boolean {
-  let prev = Number.POSITIVE_INFINITY;
-  let i = 0;
-  for (; i < n; i++) {
-    const s = sizes[off + i]!;
-    if (!(s > 0)) break;
-    const p = prices[off + i]!;
-    if (!(p < prev && p > 0) || s === Number.POSITIVE_INFINITY) return false;
-    prev = p;
-  }
-  for (; i < n; i++) {
-    const p = prices[off + i]!;
-    if (sizes[off + i] !== 0 || p - p !== 0) return false;
-  }
-  return true;
+  let st = Number.POSITIVE_INFINITY;
+  for (let i = off; i < off + n; i++) st = l2BidStep(st, prices[i]!, sizes[i]!);
+  return !Number.isNaN(st);
 }
 
 /**
- * The ask side of {@link bidSideValid}: strictly increasing finite prices.
+ * The ask side of {@link bidSideValid}, level by level with {@link l2AskStep}.
  * @param prices - ask prices
  * @param sizes - ask sizes
  * @param off - index of the best level
@@ -112,20 +152,9 @@ export function askSideValid(
   off: number,
   n: number,
 ): boolean {
-  let prev = 0;
-  let i = 0;
-  for (; i < n; i++) {
-    const s = sizes[off + i]!;
-    if (!(s > 0)) break;
-    const p = prices[off + i]!;
-    if (!(p > prev && p < Number.POSITIVE_INFINITY) || s === Number.POSITIVE_INFINITY) return false;
-    prev = p;
-  }
-  for (; i < n; i++) {
-    const p = prices[off + i]!;
-    if (sizes[off + i] !== 0 || p - p !== 0) return false;
-  }
-  return true;
+  let st = 0;
+  for (let i = off; i < off + n; i++) st = l2AskStep(st, prices[i]!, sizes[i]!);
+  return !Number.isNaN(st);
 }
 
 function checkAt(
@@ -137,15 +166,27 @@ function checkAt(
   n: number,
   allowLocked: boolean,
 ): L2CheckCode {
-  if (!bidSideValid(bp, bs, off, n)) return L2Check.bidSide;
-  if (!askSideValid(ap, as, off, n)) return L2Check.askSide;
-  if (bs[off]! > 0 && as[off]! > 0) {
-    const bb = bp[off]!;
-    const ba = ap[off]!;
-    if (bb > ba) return L2Check.crossed;
-    if (bb === ba && !allowLocked) return L2Check.locked;
+  // both sides and the total in one pass: each level's loads serve every part of the rule
+  let pb = Number.POSITIVE_INFINITY;
+  let pa = 0;
+  let total = 0;
+  const end = off + n;
+  for (let i = off; i < end; i++) {
+    const qb = bs[i]!;
+    const qa = as[i]!;
+    pb = l2BidStep(pb, bp[i]!, qb);
+    pa = l2AskStep(pa, ap[i]!, qa);
+    total += qb + qa;
   }
-  return L2Check.ok;
+  if (Number.isNaN(pb)) return L2Check.bidSide;
+  if (Number.isNaN(pa)) return L2Check.askSide;
+  // sides valid: every size is finite and >= 0, so the sum is the book's total (or +∞)
+  if (!(total <= L2_MAX_BOOK_SIZE)) return L2Check.size;
+  return l2TopCheck(
+    bs[off]! > 0 ? bp[off]! : Number.NEGATIVE_INFINITY,
+    as[off]! > 0 ? ap[off]! : Number.POSITIVE_INFINITY,
+    allowLocked,
+  );
 }
 
 /**

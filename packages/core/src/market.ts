@@ -173,8 +173,17 @@ function validateSide(prices: Float64Array, sizes: Float64Array, side: 'bid' | '
 }
 
 /**
+ * Largest total size (both sides, every level) of a valid L2 book. Finite sizes beyond it are
+ * corrupt data, not quantities: depths, imbalances and order-flow sums of a few such books would
+ * overflow to ∞ (1e308 + 1e308). {@link validateL2Snapshot} and `checkL2Book` refuse a book above
+ * it.
+ */
+export const L2_MAX_BOOK_SIZE = 1e300;
+
+/**
  * Checks an L2 book: equal array lengths, finite values, non-negative sizes, non-empty levels
- * first, bids strictly decreasing, asks strictly increasing, and a book that is not crossed.
+ * first, bids strictly decreasing, asks strictly increasing, a total size of at most
+ * {@link L2_MAX_BOOK_SIZE}, and a book that is not crossed.
  *
  * @param book - the book to check
  * @param options - whether a locked book is accepted
@@ -205,6 +214,14 @@ export function validateL2Snapshot(book: L2Snapshot, options: L2ValidationOption
     throw new ValidationError('ts must be finite', { field: 'ts', value: book.ts });
   const bids = validateSide(book.bidPrice, book.bidSize, 'bid');
   const asks = validateSide(book.askPrice, book.askSize, 'ask');
+  let total = 0;
+  for (let i = 0; i < n; i++) total += book.bidSize[i]! + book.askSize[i]!;
+  if (!(total <= L2_MAX_BOOK_SIZE)) {
+    throw new ValidationError(
+      `the book's total size ${total} exceeds ${L2_MAX_BOOK_SIZE}: sizes this large are corrupt data`,
+      { field: 'size', value: total, details: { maxBookSize: L2_MAX_BOOK_SIZE } },
+    );
+  }
   if (bids > 0 && asks > 0) {
     const bb = book.bidPrice[0]!;
     const ba = book.askPrice[0]!;

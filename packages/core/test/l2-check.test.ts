@@ -11,7 +11,12 @@ import {
   l2CheckError,
   l2CheckMessage,
 } from '../src/l2-check.js';
-import { createL2Snapshot, type L2Snapshot, validateL2Snapshot } from '../src/market.js';
+import {
+  createL2Snapshot,
+  L2_MAX_BOOK_SIZE,
+  type L2Snapshot,
+  validateL2Snapshot,
+} from '../src/market.js';
 
 const special = fc.constantFrom(
   0,
@@ -96,6 +101,30 @@ describe('checkL2Book', () => {
     expect(l2CheckMessage(L2Check.crossed)).toBe('crossed book');
     expect(l2CheckError(L2Check.crossed, b, 2, true).message).toMatch(/crossed book: best bid 99/);
     expect(l2CheckError(L2Check.levels, b, 3, true).field).toBe('levels');
+  });
+
+  it('refuses a book whose total size exceeds L2_MAX_BOOK_SIZE, as validateL2Snapshot does', () => {
+    const b = createL2Snapshot(2);
+    b.bidPrice.set([99, 98]);
+    b.askPrice.set([101, 102]);
+    // each size finite and the sides valid: only the total breaks the rule
+    for (const [q, ok] of [
+      [1e308, false],
+      [3e299, false],
+      [2.5e299, true],
+    ] as const) {
+      b.bidSize.set([q, q]);
+      b.askSize.set([q, q]);
+      expect(checkL2Book(b, 2, false)).toBe(ok ? L2Check.ok : L2Check.size);
+      expect(validates(b, false)).toBe(ok);
+      if (!ok) {
+        const e = l2CheckError(L2Check.size, b, 2, false);
+        expect(e.field).toBe('size');
+        expect(e.message).toMatch(/total size .* exceeds 1e\+300/);
+        expect(e.details.maxBookSize).toBe(L2_MAX_BOOK_SIZE);
+      }
+    }
+    expect(l2CheckMessage(L2Check.size)).toBe('total book size exceeds 1e+300');
   });
 });
 

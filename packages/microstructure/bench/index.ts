@@ -15,156 +15,23 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PerformanceObserver } from 'node:perf_hooks';
-import v8 from 'node:v8';
-import vm from 'node:vm';
-import type { L2Rows, L2Snapshot } from '@x/core';
-import { cst2010Rates, OrderFlowGenerator } from '@x/sim';
 import { machineInfo, sink, sinkTotal, table } from '@x/test-utils/bench';
+import * as lib from '../src/index.js';
 import {
-  BookFeatures,
-  CancelBurstDetector,
-  depthImbalanceBatch,
-  fitStoikovMicroPrice,
-  IntegratedOfi,
-  MicroPriceTracker,
-  MultiLevelOfi,
-  multiLevelOfiBatch,
-  OfiWindow,
-  RollingTwap,
-  TopOfBookSurvival,
-} from '../src/index.js';
+  acc,
+  type FullSetParts,
+  generate,
+  N,
+  type RunResult,
+  run,
+  stopGcObserver,
+  streamingCases,
+  train,
+} from './internal/streaming.js';
 
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
-
+const { depthImbalanceBatch, multiLevelOfiBatch } = lib;
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
-const N = 10;
 const PY = '/usr/bin/python3';
-
-// ---------------------------------------------------------------- GC observation
-let gcCount = 0;
-const gcKinds: string[] = [];
-const obs = new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) {
-    gcCount++;
-    const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0;
-    gcKinds.push(
-      kind === 1 ? 'minor' : kind === 2 ? 'major' : kind === 4 ? 'incremental' : `kind ${kind}`,
-    );
-  }
-});
-obs.observe({ entryTypes: ['gc'] });
-const flushObserver = () => new Promise((r) => setTimeout(r, 50));
-
-// ---------------------------------------------------------------- data
-function generate(rows: number): L2Rows & { ts: Float64Array } {
-  const gen = new OrderFlowGenerator({ seed: 2026, rates: cst2010Rates(N) });
-  const out = {
-    rows,
-    levels: N,
-    ts: new Float64Array(rows),
-    bidPrice: new Float64Array(rows * N),
-    bidSize: new Float64Array(rows * N),
-    askPrice: new Float64Array(rows * N),
-    askSize: new Float64Array(rows * N),
-  };
-  let i = 0;
-  for (const s of gen.l2Snapshots(N, { count: rows })) {
-    out.ts[i] = s.ts;
-    out.bidPrice.set(s.bidPrice, i * N);
-    out.bidSize.set(s.bidSize, i * N);
-    out.askPrice.set(s.askPrice, i * N);
-    out.askSize.set(s.askSize, i * N);
-    i++;
-  }
-  return out;
-}
-
-const snap: L2Snapshot = {
-  ts: 0,
-  bidPrice: new Float64Array(N),
-  bidSize: new Float64Array(N),
-  askPrice: new Float64Array(N),
-  askSize: new Float64Array(N),
-};
-function load(d: L2Rows & { ts: Float64Array }, i: number): L2Snapshot {
-  const o = i * N;
-  for (let k = 0; k < N; k++) {
-    snap.bidPrice[k] = d.bidPrice[o + k];
-    snap.bidSize[k] = d.bidSize[o + k];
-    snap.askPrice[k] = d.askPrice[o + k];
-    snap.askSize[k] = d.askSize[o + k];
-  }
-  snap.ts = d.ts[i];
-  return snap;
-}
-
-interface RunResult {
-  nsPerUpdate: number;
-  cpuNsPerUpdate: number;
-  gcEvents: number;
-  heapDeltaKiB: number;
-  /** Bytes allocated in V8's new space per update during the timed loop (exact when gcEvents is 0). */
-  bytesPerUpdate: number;
-}
-
-/** Bytes in use in V8's young generation (every small allocation lands there first). */
-function newSpaceUsed(): number {
-  let used = 0;
-  for (const sp of v8.getHeapSpaceStatistics()) {
-    if (sp.space_name === 'new_space' || sp.space_name === 'new_large_object_space') {
-      used += sp.space_used_size;
-    }
-  }
-  return used;
-}
-
-async function run(
-  name: string,
-  make: () => (i: number) => void,
-  rows: number,
-): Promise<RunResult> {
-  // warm-up: one instance over all rows, so that the JIT has seen every rare path (buffer
-  // growth, periodic resync, burst ends, ...) and optimised code is stable; then a fresh instance
-  // for the timed run over the same rows. The figures are steady state: a deoptimisation on a
-  // path first met during the timed run would run unoptimised code for a while, and unoptimised
-  // code boxes doubles (transient garbage that is the JIT's, not the algorithm's).
-  const warm = make();
-  for (let i = 0; i < rows; i++) warm(i);
-  // then a second instance over the first rows: a calculator's first update takes paths (sizing
-  // itself from the first book) that optimised code compiled after it has no feedback for, so a
-  // fresh instance deoptimises them once; this second instance pays that, and V8 reoptimises
-  // with the feedback, before the timed instance starts (a real stream creates its calculators
-  // once, so this is a start-up cost, not a per-update one)
-  const warm2 = make();
-  for (let i = 0; i < Math.min(rows, 100_000); i++) warm2(i);
-  const body = make();
-  gc();
-  await flushObserver();
-  const heap0 = process.memoryUsage().heapUsed;
-  const gc0 = gcCount;
-  const c0 = process.cpuUsage();
-  const a0 = newSpaceUsed();
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < rows; i++) body(i);
-  const ns = Number(process.hrtime.bigint() - t0);
-  const c1 = process.cpuUsage(c0);
-  const a1 = newSpaceUsed();
-  await flushObserver();
-  const gcs = gcCount - gc0;
-  const kinds = gcKinds.slice(gc0);
-  gc();
-  const heap1 = process.memoryUsage().heapUsed;
-  process.stdout.write(`  ${name}: done${gcs > 0 ? ` (GC: ${kinds.join(', ')})` : ''}\n`);
-  return {
-    nsPerUpdate: ns / rows,
-    cpuNsPerUpdate: ((c1.user + c1.system) * 1000) / rows,
-    gcEvents: gcs,
-    heapDeltaKiB: (heap1 - heap0) / 1024,
-    bytesPerUpdate: (a1 - a0) / rows,
-  };
-}
 
 async function main(): Promise<void> {
   console.log(`@x/microstructure benchmark — ${machineInfo()}`);
@@ -182,115 +49,34 @@ async function main(): Promise<void> {
   console.log(`  generated in ${((Date.now() - tg) / 1000).toFixed(1)} s`);
 
   // training: a Stoikov model and integrated-OFI weights on the first 20% only
-  const train = Math.floor(ROWS / 5);
-  const q = {
-    bidPrice: new Float64Array(train),
-    bidSize: new Float64Array(train),
-    askPrice: new Float64Array(train),
-    askSize: new Float64Array(train),
-  };
-  for (let i = 0; i < train; i++) {
-    q.bidPrice[i] = data.bidPrice[i * N];
-    q.bidSize[i] = data.bidSize[i * N];
-    q.askPrice[i] = data.askPrice[i * N];
-    q.askSize[i] = data.askSize[i * N];
-  }
-  const model = fitStoikovMicroPrice(q, { tickSize: 1, imbalanceBuckets: 5, spreadStates: 3 });
-  const trainBatch = multiLevelOfiBatch(
-    {
-      rows: train,
-      levels: N,
-      ts: data.ts.subarray(0, train),
-      bidPrice: data.bidPrice.subarray(0, train * N),
-      bidSize: data.bidSize.subarray(0, train * N),
-      askPrice: data.askPrice.subarray(0, train * N),
-      askSize: data.askSize.subarray(0, train * N),
-    },
-    { levels: N },
-  );
-  const winRows = Math.floor(train / 100);
-  const scaled = new Float64Array(winRows * N);
-  for (let w = 0; w < winRows; w++) {
-    let depth = 0;
-    for (let r = w * 100; r < (w + 1) * 100; r++) {
-      depth += trainBatch.depth[r];
-      for (let k = 0; k < N; k++) scaled[w * N + k] += trainBatch.ofi[r * N + k];
-    }
-    depth /= 100;
-    for (let k = 0; k < N; k++) scaled[w * N + k] = depth > 0 ? scaled[w * N + k] / depth : 0;
-  }
-  const iofi = new IntegratedOfi(N).fit(scaled, winRows);
+  const trained = train(lib, data);
 
   // ------------------------------------------------------------ streaming
-  const acc0 = new Float64Array(1);
+  const timed: FullSetParts[] = [];
+  const cases = streamingCases(lib, data, trained, timed);
+  const byName = new Map(cases);
+  const caseOf = (name: string): (() => (i: number) => void) => {
+    const make = byName.get(name);
+    if (make === undefined) throw new Error(`no case ${name}`);
+    return make;
+  };
   // a first throwaway run: right after start-up the process still allocates on its own (module
   // loading, lazy compilation), which would be charged to whichever run comes first
-  await run(
-    'settling run (discarded)',
-    () => (i) => {
-      acc0[0] += load(data, i).bidSize[0];
-    },
-    ROWS,
-  );
-  const copyOnly = await run(
-    'copy baseline',
-    () => (i) => {
-      acc0[0] += load(data, i).bidSize[0];
-    },
-    ROWS,
-  );
-  sink(acc0[0]);
-  acc0[0] = 0;
-  const ofiRun = await run(
-    'multi-level OFI',
-    () => {
-      const ofi = new MultiLevelOfi({ levels: N });
-      return (i) => {
-        ofi.update(load(data, i));
-        acc0[0] += ofi.last[0];
-      };
-    },
-    ROWS,
-  );
-  sink(acc0[0]);
-  // results are consumed into a typed accumulator (a double passed to sink() from this large
-  // closure would be boxed by V8: allocation in the bench, not in the library); the accumulator
-  // goes to sink() once per run, and a NaN anywhere would make it NaN and throw there
-  const acc = new Float64Array(2);
-  const timed: { surv: TopOfBookSurvival; twap: RollingTwap; bursts: CancelBurstDetector }[] = [];
-  const fullRun = await run(
-    'full feature set',
-    () => {
-      const ofi2 = new MultiLevelOfi({ levels: N });
-      const win = new OfiWindow({ levels: N, events: 100 });
-      const feats = new BookFeatures({ tickSize: 1, levels: N, decay: 0.3, bandTicks: 5 });
-      const mp = new MicroPriceTracker({ model, horizons: [1, 10, 100] });
-      const surv = new TopOfBookSurvival();
-      const twap = new RollingTwap({ windowMs: 60_000 });
-      const bursts = new CancelBurstDetector({ levels: N, tauMs: 1000 });
-      timed.push({ surv, twap, bursts });
-      return (i: number) => {
-        const b = load(data, i);
-        ofi2.update(b);
-        if (win.addFrom(ofi2) > 0) {
-          acc[1] += iofi.apply(win.completed, win.completedDepth);
-        }
-        feats.update(b);
-        mp.update(b);
-        surv.update(b);
-        twap.updateMid(b);
-        // cancels read off the L2 books: depth decreases at an unchanged price
-        bursts.onBook(b);
-        acc[0] +=
-          ofi2.last[0] + feats.imbalance + feats.liquidityRatio + mp.price + mp.momentumEwma[2];
-      };
-    },
-    ROWS,
-  );
+  await run('settling run (discarded)', caseOf('copy baseline'), ROWS);
+  acc[0] = 0;
+  const copyOnly = await run('copy baseline', caseOf('copy baseline'), ROWS);
+  sink(acc[0]);
+  acc[0] = 0;
+  const ofiRun = await run('multi-level OFI', caseOf('multi-level OFI (10 levels)'), ROWS);
+  sink(acc[0]);
+  acc[0] = 0;
+  // results are consumed into a typed accumulator (see bench/internal/streaming.ts); the
+  // accumulator goes to sink() once per run, and a NaN anywhere would make it NaN and throw there
+  const fullRun = await run('full feature set', caseOf('full feature set'), ROWS);
   sink(acc[0]);
   sink(acc[1]);
   // queries once at the end (not per update): outside the timed loop
-  const done = timed[timed.length - 1] as (typeof timed)[number];
+  const done = timed[timed.length - 1] as FullSetParts;
   const twapLast = done.twap.twap() ?? 0;
   const survMedian = done.surv.median('buy') ?? 0;
   const cancelsSeen = done.bursts.accepted;
@@ -303,64 +89,7 @@ async function main(): Promise<void> {
   // allocation check per calculator alone (each fed by its own small loop, 1,000,000 updates):
   // a composed loop as large as the one above may exceed V8's inlining budget, and a double passed
   // to a call that is not inlined is boxed (transient garbage, no heap growth)
-  const alone: [string, () => (i: number) => void][] = [
-    [
-      'MultiLevelOfi + OfiWindow.addFrom',
-      () => {
-        const o = new MultiLevelOfi({ levels: N });
-        const w = new OfiWindow({ levels: N, events: 100 });
-        return (i) => {
-          const b = load(data, i);
-          if (o.update(b)) w.addFrom(o);
-        };
-      },
-    ],
-    [
-      'BookFeatures',
-      () => {
-        const f = new BookFeatures({ tickSize: 1, levels: N, decay: 0.3 });
-        return (i) => {
-          f.update(load(data, i));
-        };
-      },
-    ],
-    [
-      'MicroPriceTracker (Stoikov)',
-      () => {
-        const f = new MicroPriceTracker({ model, horizons: [1, 10, 100] });
-        return (i) => {
-          f.update(load(data, i));
-        };
-      },
-    ],
-    [
-      'TopOfBookSurvival',
-      () => {
-        const f = new TopOfBookSurvival();
-        return (i) => {
-          f.update(load(data, i));
-        };
-      },
-    ],
-    [
-      'RollingTwap.updateMid',
-      () => {
-        const f = new RollingTwap({ windowMs: 60_000 });
-        return (i) => {
-          f.updateMid(load(data, i));
-        };
-      },
-    ],
-    [
-      'CancelBurstDetector.onBook',
-      () => {
-        const f = new CancelBurstDetector({ levels: N });
-        return (i) => {
-          f.onBook(load(data, i));
-        };
-      },
-    ],
-  ];
+  const alone = cases.slice(3);
   const aloneRows: (string | number)[][] = [];
   for (const [name, make] of alone) {
     const r = await run(name, make, ROWS);
@@ -432,6 +161,31 @@ async function main(): Promise<void> {
   }
 
   // ------------------------------------------------------------ report
+  // ratios first: each figure against its goal or its peer (CPU time; < 1 meets a goal, > 1 is
+  // ahead of numpy), then the absolute figures
+  const ofiNet = ofiRun.cpuNsPerUpdate - copyOnly.cpuNsPerUpdate;
+  const fullNet = fullRun.cpuNsPerUpdate - copyOnly.cpuNsPerUpdate;
+  console.log('');
+  console.log(`ratios (${machineInfo()})`);
+  console.log(
+    table(
+      ['what', 'ratio', 'meaning'],
+      [
+        ['streaming multi-level OFI, CPU net of copy / 100 ns goal', ofiNet / 100, '< 1 meets it'],
+        ['full streaming feature set, CPU net of copy / 1 µs goal', fullNet / 1000, '< 1 meets it'],
+        [
+          'batch multi-level OFI, numpy / TypeScript',
+          py ? py.ofiNs / batchOfiNs : NaN,
+          '>= 1.5 goal',
+        ],
+        [
+          'batch depth imbalance, numpy / TypeScript',
+          py ? py.imbNs / batchImbNs : NaN,
+          '>= 1.5 goal',
+        ],
+      ],
+    ),
+  );
   console.log('');
   console.log(
     `streaming, ${ROWS.toLocaleString('en-US')} updates of ${N} levels, steady state after a warm-up pass over the same rows (ns per update)`,
@@ -446,6 +200,7 @@ async function main(): Promise<void> {
         'wall ns/update',
         'CPU ns/update',
         'wall net of copy',
+        'CPU net of copy',
         'goal',
         'GC events in run',
         'bytes allocated/update',
@@ -458,6 +213,7 @@ async function main(): Promise<void> {
           copyOnly.cpuNsPerUpdate,
           '-',
           '-',
+          '-',
           copyOnly.gcEvents,
           copyOnly.bytesPerUpdate,
           copyOnly.heapDeltaKiB,
@@ -467,6 +223,7 @@ async function main(): Promise<void> {
           ofiRun.nsPerUpdate,
           ofiRun.cpuNsPerUpdate,
           ofiRun.nsPerUpdate - copyOnly.nsPerUpdate,
+          ofiNet,
           '< 100',
           ofiRun.gcEvents,
           ofiRun.bytesPerUpdate,
@@ -477,6 +234,7 @@ async function main(): Promise<void> {
           fullRun.nsPerUpdate,
           fullRun.cpuNsPerUpdate,
           fullRun.nsPerUpdate - copyOnly.nsPerUpdate,
+          fullNet,
           '< 1000',
           fullRun.gcEvents,
           fullRun.bytesPerUpdate,
@@ -563,7 +321,7 @@ async function main(): Promise<void> {
   console.log(
     `sink ${sinkTotal().toExponential(6)} (all results consumed; a NaN would have thrown)`,
   );
-  obs.disconnect();
+  stopGcObserver();
 }
 
 const PY_PEER = `

@@ -138,38 +138,38 @@ export class CancelBurstDetector {
   accepted = 0;
   /** Cancels and books dropped under the `'skip'` policy. */
   skipped = 0;
-  readonly #policy: InvalidPolicy;
-  readonly #allowLocked: boolean;
-  readonly #tau: number;
-  readonly #byQty: boolean;
-  readonly #mu: number;
-  readonly #alpha: number;
-  readonly #beta: number;
-  readonly #w: number;
-  readonly #k: number;
-  readonly #min: number;
-  readonly #onBurst: ((b: CancelBurst) => void) | undefined;
-  readonly #keep: number;
-  readonly #minCancels: number;
+  private readonly policy: InvalidPolicy;
+  private readonly allowLocked: boolean;
+  private readonly tau: number;
+  private readonly byQty: boolean;
+  private readonly mu: number;
+  private readonly alpha: number;
+  private readonly beta: number;
+  private readonly win: number;
+  private readonly k: number;
+  private readonly min: number;
+  private readonly onBurst: ((b: CancelBurst) => void) | undefined;
+  private readonly keep: number;
+  private readonly minCancels: number;
   // per channel state, channel = side * levels + level
-  readonly #ewma: Float64Array;
-  readonly #hawkes: Float64Array;
-  readonly #last: Float64Array;
-  readonly #ring: Float64Array; // channels × window, insertion order
-  readonly #sorted: Float64Array; // channels × window, ascending
-  readonly #count: Int32Array;
-  readonly #pos: Int32Array;
-  readonly #inBurst: Uint8Array;
-  readonly #bStart: Float64Array;
-  readonly #bCancels: Float64Array;
-  readonly #bQty: Float64Array;
-  readonly #bPeak: Float64Array;
-  readonly #thr: Float64Array;
-  #lastTs = Number.NEGATIVE_INFINITY;
-  readonly #io = new Float64Array(2);
+  private readonly ewma: Float64Array;
+  private readonly hawkes: Float64Array;
+  private readonly last: Float64Array;
+  private readonly ring: Float64Array; // channels × window, insertion order
+  private readonly sorted: Float64Array; // channels × window, ascending
+  private readonly count: Int32Array;
+  private readonly pos: Int32Array;
+  private readonly burstOn: Uint8Array;
+  private readonly bStart: Float64Array;
+  private readonly bCancels: Float64Array;
+  private readonly bQty: Float64Array;
+  private readonly bPeak: Float64Array;
+  private readonly thr: Float64Array;
+  private lastTs = Number.NEGATIVE_INFINITY;
+  private readonly io = new Float64Array(2);
   // onBook: the previous book's first `levels` levels, [bid price, bid size, ask price, ask size]
-  readonly #prevBook: Float64Array;
-  #bookLevels = -1;
+  private readonly prevBook: Float64Array;
+  private bookLevels = -1;
 
   /**
    * @param options - rates, threshold and reporting options
@@ -188,17 +188,17 @@ export class CancelBurstDetector {
       throw new ValidationError('window must be an integer >= 3', { field: 'window', value: w });
     }
     this.levels = levels;
-    this.#tau = num(options.tauMs, 1000, 'tauMs', 0, true);
-    if (!Number.isFinite(1 / this.#tau)) {
-      throw new ValidationError('tauMs is too small', { field: 'tauMs', value: this.#tau });
+    this.tau = num(options.tauMs, 1000, 'tauMs', 0, true);
+    if (!Number.isFinite(1 / this.tau)) {
+      throw new ValidationError('tauMs is too small', { field: 'tauMs', value: this.tau });
     }
-    this.#byQty = options.weightByQty === true;
-    this.#mu = num(options.hawkesMu, 0, 'hawkesMu', 0);
-    this.#alpha = num(options.hawkesAlpha, 0.5 / this.#tau, 'hawkesAlpha', 0);
-    this.#beta = num(options.hawkesBeta, 1 / this.#tau, 'hawkesBeta', 0, true);
-    this.#w = w;
-    this.#k = num(options.k, 5, 'k', 0);
-    this.#min = num(options.minRate, 0, 'minRate', 0);
+    this.byQty = options.weightByQty === true;
+    this.mu = num(options.hawkesMu, 0, 'hawkesMu', 0);
+    this.alpha = num(options.hawkesAlpha, 0.5 / this.tau, 'hawkesAlpha', 0);
+    this.beta = num(options.hawkesBeta, 1 / this.tau, 'hawkesBeta', 0, true);
+    this.win = w;
+    this.k = num(options.k, 5, 'k', 0);
+    this.min = num(options.minRate, 0, 'minRate', 0);
     if (options.onBurst !== undefined && typeof options.onBurst !== 'function') {
       throw new ValidationError('onBurst must be a function', { field: 'onBurst' });
     }
@@ -208,29 +208,29 @@ export class CancelBurstDetector {
         value: options.weightByQty,
       });
     }
-    this.#onBurst = options.onBurst;
-    this.#keep = posInt(options.keepBursts, 1000, 'keepBursts', 0);
-    this.#minCancels = posInt(options.minCancels, 3, 'minCancels', 1);
-    this.#policy = checkPolicy(options.onInvalid);
-    this.#allowLocked = checkAllowLocked(options.allowLocked);
+    this.onBurst = options.onBurst;
+    this.keep = posInt(options.keepBursts, 1000, 'keepBursts', 0);
+    this.minCancels = posInt(options.minCancels, 3, 'minCancels', 1);
+    this.policy = checkPolicy(options.onInvalid);
+    this.allowLocked = checkAllowLocked(options.allowLocked);
     const c = 2 * levels;
-    this.#ewma = new Float64Array(c);
-    this.#hawkes = new Float64Array(c);
-    this.#last = new Float64Array(c).fill(Number.NaN);
-    this.#ring = new Float64Array(c * w);
-    this.#sorted = new Float64Array(c * w);
-    this.#count = new Int32Array(c);
-    this.#pos = new Int32Array(c);
-    this.#inBurst = new Uint8Array(c);
-    this.#bStart = new Float64Array(c);
-    this.#bCancels = new Float64Array(c);
-    this.#bQty = new Float64Array(c);
-    this.#bPeak = new Float64Array(c);
-    this.#thr = new Float64Array(c);
-    this.#prevBook = new Float64Array(4 * levels);
+    this.ewma = new Float64Array(c);
+    this.hawkes = new Float64Array(c);
+    this.last = new Float64Array(c).fill(Number.NaN);
+    this.ring = new Float64Array(c * w);
+    this.sorted = new Float64Array(c * w);
+    this.count = new Int32Array(c);
+    this.pos = new Int32Array(c);
+    this.burstOn = new Uint8Array(c);
+    this.bStart = new Float64Array(c);
+    this.bCancels = new Float64Array(c);
+    this.bQty = new Float64Array(c);
+    this.bPeak = new Float64Array(c);
+    this.thr = new Float64Array(c);
+    this.prevBook = new Float64Array(4 * levels);
   }
 
-  #channel(side: Side, level: number): number {
+  private channel(side: Side, level: number): number {
     if (side !== 'buy' && side !== 'sell') {
       throw new ValidationError("side must be 'buy' or 'sell'", { field: 'side', value: side });
     }
@@ -252,7 +252,7 @@ export class CancelBurstDetector {
    */
   onCancel(ts: number, side: Side, level: number, qty: number): boolean {
     let err: ValidationError | null = null;
-    if (!(Number.isFinite(ts) && ts >= this.#lastTs)) {
+    if (!(Number.isFinite(ts) && ts >= this.lastTs)) {
       err = new ValidationError('ts must be finite and non-decreasing', { field: 'ts', value: ts });
     } else if (!(Number.isFinite(qty) && qty > 0)) {
       err = new ValidationError('qty must be finite and > 0', { field: 'qty', value: qty });
@@ -261,44 +261,43 @@ export class CancelBurstDetector {
     } else if (!(Number.isInteger(level) && level >= 0)) {
       err = new ValidationError('level must be an integer >= 0', { field: 'level', value: level });
     }
-    const io = this.#io;
+    const io = this.io;
     io[0] = ts;
     io[1] = qty;
     const ch = err === null ? (side === 'buy' ? 0 : this.levels) + level : 0;
-    if (err === null && level < this.levels && !this.#fits(ch)) {
+    if (err === null && level < this.levels && !this.fits(ch)) {
       err = new ValidationError('the cancel rate overflows (qty too large)', {
         field: 'qty',
         value: qty,
       });
     }
     if (err !== null) {
-      if (this.#policy === 'throw') throw err;
+      if (this.policy === 'throw') throw err;
       this.skipped++;
       return false;
     }
-    this.#lastTs = ts;
+    this.lastTs = ts;
     if (level >= this.levels) return false;
-    return this.#record(ch);
+    return this.record(ch);
   }
 
   /** Whether every cancel `onBook` would read off `book` fits (quantity-weighted rates). */
-  #bookFits(book: L2Snapshot, m: number): boolean {
-    if (this.#bookLevels < 0) return true;
-    const prev = this.#prevBook;
-    const io = this.#io;
+  private bookFits(book: L2Snapshot, m: number): boolean {
+    if (this.bookLevels < 0) return true;
+    const prev = this.prevBook;
+    const io = this.io;
     for (let k = 0; k < m; k++) {
       const j = 4 * k;
       const qb = book.bidSize[k];
       io[1] = prev[j + 1] - qb;
-      if (qb > 0 && book.bidPrice[k] === prev[j] && qb < prev[j + 1] && !this.#fits(k))
-        return false;
+      if (qb > 0 && book.bidPrice[k] === prev[j] && qb < prev[j + 1] && !this.fits(k)) return false;
       const qa = book.askSize[k];
       io[1] = prev[j + 3] - qa;
       if (
         qa > 0 &&
         book.askPrice[k] === prev[j + 2] &&
         qa < prev[j + 3] &&
-        !this.#fits(this.levels + k)
+        !this.fits(this.levels + k)
       ) {
         return false;
       }
@@ -306,12 +305,12 @@ export class CancelBurstDetector {
     return true;
   }
 
-  /** Whether channel `ch` can take the cancel in `#io` without a rate overflowing. */
-  #fits(ch: number): boolean {
-    const wgt = this.#byQty ? this.#io[1] : 1;
+  /** Whether channel `ch` can take the cancel in `io` without a rate overflowing. */
+  private fits(ch: number): boolean {
+    const wgt = this.byQty ? this.io[1] : 1;
     return (
-      this.#ewma[ch] + wgt / this.#tau < Number.POSITIVE_INFINITY &&
-      this.#hawkes[ch] + this.#alpha * wgt < Number.POSITIVE_INFINITY
+      this.ewma[ch] + wgt / this.tau < Number.POSITIVE_INFINITY &&
+      this.hawkes[ch] + this.alpha * wgt < Number.POSITIVE_INFINITY
     );
   }
 
@@ -331,43 +330,43 @@ export class CancelBurstDetector {
    *   is kept; under `'skip'` the book is dropped and counted in `skipped`)
    */
   onBook(book: L2Snapshot): number {
-    const n = this.#bookLevels < 0 ? book.bidPrice.length : this.#bookLevels;
+    const n = this.bookLevels < 0 ? book.bidPrice.length : this.bookLevels;
     const ts = book.ts;
     let reason =
-      ts >= this.#lastTs && ts !== Number.POSITIVE_INFINITY
-        ? checkShape(book, n, this.#allowLocked)
+      ts >= this.lastTs && ts !== Number.POSITIVE_INFINITY
+        ? checkShape(book, n, this.allowLocked)
         : R_TS;
-    if (reason === null && this.#byQty && !this.#bookFits(book, Math.min(n, this.levels))) {
+    if (reason === null && this.byQty && !this.bookFits(book, Math.min(n, this.levels))) {
       reason = R_RATE;
     }
     if (reason !== null) {
-      rejectBook(this.#policy, reason, book, n, this.#lastTs, this.#allowLocked);
+      rejectBook(this.policy, reason, book, n, this.lastTs, this.allowLocked);
       this.skipped++;
       return 0;
     }
-    this.#lastTs = ts;
+    this.lastTs = ts;
     const m = Math.min(n, this.levels);
-    const prev = this.#prevBook;
+    const prev = this.prevBook;
     const bp = book.bidPrice;
     const bs = book.bidSize;
     const ap = book.askPrice;
     const as = book.askSize;
     let count = 0;
-    if (this.#bookLevels >= 0) {
-      const io = this.#io;
+    if (this.bookLevels >= 0) {
+      const io = this.io;
       io[0] = ts;
       for (let k = 0; k < m; k++) {
         const j = 4 * k;
         const qb = bs[k];
         if (qb > 0 && bp[k] === prev[j] && qb < prev[j + 1]) {
           io[1] = prev[j + 1] - qb;
-          this.#record(k);
+          this.record(k);
           count++;
         }
         const qa = as[k];
         if (qa > 0 && ap[k] === prev[j + 2] && qa < prev[j + 3]) {
           io[1] = prev[j + 3] - qa;
-          this.#record(this.levels + k);
+          this.record(this.levels + k);
           count++;
         }
       }
@@ -379,54 +378,54 @@ export class CancelBurstDetector {
       prev[j + 2] = ap[k];
       prev[j + 3] = as[k];
     }
-    this.#bookLevels = n;
+    this.bookLevels = n;
     return count;
   }
 
   /**
-   * Records one cancel on channel `ch` at time `#io[0]` with quantity `#io[1]` (already
-   * validated). The numbers travel through `#io` so that no double crosses this call.
+   * Records one cancel on channel `ch` at time `io[0]` with quantity `io[1]` (already
+   * validated). The numbers travel through `io` so that no double crosses this call.
    */
-  #record(ch: number): boolean {
-    const ts = this.#io[0];
-    const qty = this.#io[1];
+  private record(ch: number): boolean {
+    const ts = this.io[0];
+    const qty = this.io[1];
     this.accepted++;
     // decay inline (no private call with a double argument: V8 would box it)
-    const lastCh = this.#last[ch];
+    const lastCh = this.last[ch];
     if (!Number.isNaN(lastCh)) {
       const dt = ts - lastCh;
-      this.#ewma[ch] *= Math.exp(-dt / this.#tau);
-      this.#hawkes[ch] *= Math.exp(-this.#beta * dt);
+      this.ewma[ch] *= Math.exp(-dt / this.tau);
+      this.hawkes[ch] *= Math.exp(-this.beta * dt);
     }
-    this.#last[ch] = ts;
-    const wgt = this.#byQty ? qty : 1;
-    const r = this.#ewma[ch] + wgt / this.#tau;
-    this.#ewma[ch] = r;
-    this.#hawkes[ch] += this.#alpha * wgt;
+    this.last[ch] = ts;
+    const wgt = this.byQty ? qty : 1;
+    const r = this.ewma[ch] + wgt / this.tau;
+    this.ewma[ch] = r;
+    this.hawkes[ch] += this.alpha * wgt;
     // threshold from past rates only
-    const n = this.#count[ch];
+    const n = this.count[ch];
     let above = false;
-    if (n >= this.#w) {
-      this.#threshold(ch); // writes #thr[ch]
-      const thr = this.#thr[ch];
+    if (n >= this.win) {
+      this.updateThreshold(ch); // writes thr[ch]
+      const thr = this.thr[ch];
       above = r > thr;
     }
-    if (this.#inBurst[ch] === 1) {
+    if (this.burstOn[ch] === 1) {
       if (above) {
-        this.#bCancels[ch]++;
-        this.#bQty[ch] += qty;
-        if (r > this.#bPeak[ch]) this.#bPeak[ch] = r;
-      } else this.#end(ch, ts);
+        this.bCancels[ch]++;
+        this.bQty[ch] += qty;
+        if (r > this.bPeak[ch]) this.bPeak[ch] = r;
+      } else this.end(ch, ts);
     } else if (above) {
-      this.#inBurst[ch] = 1;
-      this.#bStart[ch] = ts;
-      this.#bCancels[ch] = 1;
-      this.#bQty[ch] = qty;
-      this.#bPeak[ch] = r;
+      this.burstOn[ch] = 1;
+      this.bStart[ch] = ts;
+      this.bCancels[ch] = 1;
+      this.bQty[ch] = qty;
+      this.bPeak[ch] = r;
     }
     // the baseline learns from quiet periods only, so a long burst does not raise its own bar
-    if (this.#inBurst[ch] === 0) this.#push(ch);
-    return this.#inBurst[ch] === 1;
+    if (this.burstOn[ch] === 0) this.push(ch);
+    return this.burstOn[ch] === 1;
   }
 
   /**
@@ -435,17 +434,17 @@ export class CancelBurstDetector {
    * @throws `ValidationError` when ts is not finite or goes back
    */
   advance(ts: number): void {
-    if (!(Number.isFinite(ts) && ts >= this.#lastTs)) {
+    if (!(Number.isFinite(ts) && ts >= this.lastTs)) {
       throw new ValidationError('ts must be finite and non-decreasing', { field: 'ts', value: ts });
     }
-    this.#lastTs = ts;
-    for (let ch = 0; ch < this.#inBurst.length; ch++) {
-      if (this.#inBurst[ch] === 0) continue;
+    this.lastTs = ts;
+    for (let ch = 0; ch < this.burstOn.length; ch++) {
+      if (this.burstOn[ch] === 0) continue;
       // EWMA decays as r·e^{-dt/τ}: time at which it crosses the threshold
-      const r0 = this.#ewma[ch];
-      const thr = this.#thr[ch];
-      const cross = thr > 0 ? this.#last[ch] + this.#tau * Math.log(r0 / thr) : ts;
-      if (cross <= ts) this.#end(ch, Math.max(cross, this.#bStart[ch]));
+      const r0 = this.ewma[ch];
+      const thr = this.thr[ch];
+      const cross = thr > 0 ? this.last[ch] + this.tau * Math.log(r0 / thr) : ts;
+      if (cross <= ts) this.end(ch, Math.max(cross, this.bStart[ch]));
     }
   }
 
@@ -456,11 +455,11 @@ export class CancelBurstDetector {
    * @param ts - time in ms (default: the last event's)
    * @returns the rate
    */
-  rate(side: Side, level: number, ts = this.#lastTs): number {
-    const ch = this.#channel(side, level);
+  rate(side: Side, level: number, ts = this.lastTs): number {
+    const ch = this.channel(side, level);
     checkQueryTs(ts);
-    if (level >= this.levels || Number.isNaN(this.#last[ch])) return 0;
-    return this.#ewma[ch] * Math.exp(-Math.max(0, ts - this.#last[ch]) / this.#tau);
+    if (level >= this.levels || Number.isNaN(this.last[ch])) return 0;
+    return this.ewma[ch] * Math.exp(-Math.max(0, ts - this.last[ch]) / this.tau);
   }
 
   /**
@@ -470,11 +469,11 @@ export class CancelBurstDetector {
    * @param ts - time in ms (default: the last event's)
    * @returns the intensity
    */
-  intensity(side: Side, level: number, ts = this.#lastTs): number {
-    const ch = this.#channel(side, level);
+  intensity(side: Side, level: number, ts = this.lastTs): number {
+    const ch = this.channel(side, level);
     checkQueryTs(ts);
-    if (level >= this.levels || Number.isNaN(this.#last[ch])) return this.#mu;
-    return this.#mu + this.#hawkes[ch] * Math.exp(-this.#beta * Math.max(0, ts - this.#last[ch]));
+    if (level >= this.levels || Number.isNaN(this.last[ch])) return this.mu;
+    return this.mu + this.hawkes[ch] * Math.exp(-this.beta * Math.max(0, ts - this.last[ch]));
   }
 
   /**
@@ -485,8 +484,8 @@ export class CancelBurstDetector {
    * @returns true once the channel's window has filled
    */
   ready(side: Side, level: number): boolean {
-    const ch = this.#channel(side, level);
-    return level < this.levels && this.#count[ch] >= this.#w;
+    const ch = this.channel(side, level);
+    return level < this.levels && this.count[ch] >= this.win;
   }
 
   /**
@@ -497,8 +496,8 @@ export class CancelBurstDetector {
    * @returns the threshold per ms
    */
   threshold(side: Side, level: number): number {
-    const ch = this.#channel(side, level);
-    return level >= this.levels ? 0 : this.#thr[ch];
+    const ch = this.channel(side, level);
+    return level >= this.levels ? 0 : this.thr[ch];
   }
 
   /**
@@ -508,83 +507,121 @@ export class CancelBurstDetector {
    * @returns true inside a burst
    */
   inBurst(side: Side, level: number): boolean {
-    const ch = this.#channel(side, level);
-    return level < this.levels && this.#inBurst[ch] === 1;
+    const ch = this.channel(side, level);
+    return level < this.levels && this.burstOn[ch] === 1;
   }
 
-  #end(ch: number, ts: number): void {
-    this.#inBurst[ch] = 0;
-    if (this.#bCancels[ch] < this.#minCancels) return;
+  private end(ch: number, ts: number): void {
+    this.burstOn[ch] = 0;
+    if (this.bCancels[ch] < this.minCancels) return;
     const b: CancelBurst = {
       side: ch < this.levels ? 'buy' : 'sell',
       level: ch % this.levels,
-      startMs: this.#bStart[ch],
+      startMs: this.bStart[ch],
       endMs: ts,
-      cancels: this.#bCancels[ch],
-      qty: this.#bQty[ch],
-      peakRate: this.#bPeak[ch],
+      cancels: this.bCancels[ch],
+      qty: this.bQty[ch],
+      peakRate: this.bPeak[ch],
     };
-    if (this.#keep > 0) {
+    if (this.keep > 0) {
       this.bursts.push(b);
-      if (this.bursts.length > this.#keep) this.bursts.shift();
+      if (this.bursts.length > this.keep) this.bursts.shift();
     }
-    this.#onBurst?.(b);
+    this.onBurst?.(b);
   }
 
-  /** Adds the channel's current rate to its window (ring + sorted copy), evicting the oldest when full. */
-  #push(ch: number): void {
-    const r = this.#ewma[ch];
-    const w = this.#w;
+  /**
+   * Adds the channel's current rate to its window (ring + sorted copy), evicting the oldest when
+   * full: the oldest value and the new value's place are found by binary search, and the values
+   * between them move by one place in one `copyWithin`.
+   */
+  private push(ch: number): void {
+    const r = this.ewma[ch];
+    const w = this.win;
     const base = ch * w;
-    const s = this.#sorted;
-    const n = this.#count[ch];
-    let len = n;
+    const s = this.sorted;
+    const n = this.count[ch];
+    const pos = this.pos[ch];
     if (n === w) {
-      // remove the oldest value from the sorted copy
-      const old = this.#ring[base + this.#pos[ch]];
-      let i = 0;
-      while (i < w - 1 && s[base + i] !== old) i++;
-      for (let j = i; j < w - 1; j++) s[base + j] = s[base + j + 1];
-      len = w - 1;
-    } else this.#count[ch] = n + 1;
-    let i = len;
-    while (i > 0 && s[base + i - 1] > r) {
-      s[base + i] = s[base + i - 1];
-      i--;
+      // the oldest value's index (any copy of an equal value will do: the values are the same)
+      const i = lowerBound(s, base, base + w, this.ring[base + pos]);
+      // where r goes once the oldest is out
+      const j = lowerBound(s, base, base + w, r);
+      if (j > i) {
+        // values in (i, j) move one place left; r lands just before the first value >= r
+        s.copyWithin(i, i + 1, j);
+        s[j - 1] = r;
+      } else {
+        // values in [j, i) move one place right
+        s.copyWithin(j + 1, j, i);
+        s[j] = r;
+      }
+    } else {
+      const j = lowerBound(s, base, base + n, r);
+      s.copyWithin(j + 1, j, base + n);
+      s[j] = r;
+      this.count[ch] = n + 1;
     }
-    s[base + i] = r;
-    this.#ring[base + this.#pos[ch]] = r;
-    this.#pos[ch] = (this.#pos[ch] + 1) % w;
+    this.ring[base + pos] = r;
+    this.pos[ch] = pos + 1 === w ? 0 : pos + 1;
   }
 
-  /** Writes max(median + k·1.4826·MAD of the channel's full window, minRate) into #thr[ch]. */
-  #threshold(ch: number): void {
-    const w = this.#w;
+  /**
+   * Writes max(median + k·1.4826·MAD of the channel's full window, minRate) into thr[ch]. The
+   * absolute deviations from the median are two sorted runs (left of the median, read outwards,
+   * and right of it), so their order statistics come from a binary search over the split between
+   * the runs: O(log window) per cancel.
+   */
+  private updateThreshold(ch: number): void {
+    const w = this.win;
     const base = ch * w;
-    const s = this.#sorted;
+    const s = this.sorted;
     const h2 = w >> 1;
     const med = (w & 1) === 1 ? s[base + h2] : 0.5 * (s[base + h2 - 1] + s[base + h2]);
-    // MAD: the deviations left of the median are decreasing, right of it increasing: merge
-    const half = w >> 1;
-    let l = (w - 1) >> 1; // last index <= median position on the left
-    let r = l + 1;
-    let m1 = 0;
-    let m2 = 0;
-    for (let c = 0; c <= half; c++) {
-      const dl = l >= 0 ? med - s[base + l] : Number.POSITIVE_INFINITY;
-      const dr = r < w ? s[base + r] - med : Number.POSITIVE_INFINITY;
-      let d: number;
-      if (dl <= dr) {
-        d = dl;
-        l--;
-      } else {
-        d = dr;
-        r++;
-      }
-      if (c === half - 1) m1 = d;
-      if (c === half) m2 = d;
-    }
-    const mad = (w & 1) === 1 ? m2 : 0.5 * (m1 + m2);
-    this.#thr[ch] = Math.max(med + this.#k * 1.4826 * mad, this.#min);
+    const l0 = base + ((w - 1) >> 1); // the left run starts here and goes down
+    const nl = ((w - 1) >> 1) + 1;
+    const nr = w - nl;
+    const m2 = kthDeviation(s, l0, nl, nr, med, h2);
+    const mad = (w & 1) === 1 ? m2 : 0.5 * (kthDeviation(s, l0, nl, nr, med, h2 - 1) + m2);
+    this.thr[ch] = Math.max(med + this.k * 1.4826 * mad, this.min);
   }
+}
+
+/** The first index in [lo, hi) of ascending `s` whose value is >= x (hi when none). */
+function lowerBound(s: Float64Array, lo: number, hi: number, x: number): number {
+  let a = lo;
+  let b = hi;
+  while (a < b) {
+    const mid = (a + b) >>> 1;
+    if (s[mid] < x) a = mid + 1;
+    else b = mid;
+  }
+  return a;
+}
+
+/**
+ * The c-th smallest (0-based) of the absolute deviations from `med` of a sorted window split at
+ * `l0`: the left run med − s[l0 − i] (i < nl) and the right run s[l0 + 1 + j] − med (j < nr), both
+ * ascending. Binary search over how many of the c + 1 smallest come from the left run.
+ */
+function kthDeviation(
+  s: Float64Array,
+  l0: number,
+  nl: number,
+  nr: number,
+  med: number,
+  c: number,
+): number {
+  let lo = Math.max(0, c + 1 - nr);
+  let hi = Math.min(c + 1, nl);
+  while (lo < hi) {
+    const i = (lo + hi) >>> 1; // take i from the left run, c + 1 − i from the right
+    // left[i] < right[c − i]: the (i+1)-th left deviation belongs among the c + 1 smallest
+    if (med - s[l0 - i] < s[l0 + 1 + c - i] - med) lo = i + 1;
+    else hi = i;
+  }
+  const j = c + 1 - lo;
+  const a = lo > 0 ? med - s[l0 - lo + 1] : Number.NEGATIVE_INFINITY;
+  const b = j > 0 ? s[l0 + j] - med : Number.NEGATIVE_INFINITY;
+  return Math.max(a, b);
 }

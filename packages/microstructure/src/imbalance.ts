@@ -15,7 +15,14 @@
  *
  * @module
  */
-import { askSideValid, bidSideValid, type L2Rows, type L2Snapshot, ValidationError } from '@x/core';
+import {
+  askSideValid,
+  bidSideValid,
+  L2_MAX_BOOK_SIZE,
+  type L2Rows,
+  type L2Snapshot,
+  ValidationError,
+} from '@x/core';
 import { imbalanceRowsWasm } from './internal/batch-wasm.js';
 import {
   checkAllowLocked,
@@ -23,7 +30,6 @@ import {
   checkPolicy,
   checkShape,
   type InvalidPolicy,
-  MAX_BOOK_SIZE,
   R_SIZE,
   R_TS,
   throwBookError,
@@ -219,7 +225,7 @@ export function depthImbalanceBatch(rows: L2Rows, options: ImbalanceOptions = {}
   }
   const INF = Number.POSITIVE_INFINITY;
   const abs = Math.abs;
-  const lim = MAX_BOOK_SIZE / n;
+  const lim = L2_MAX_BOOK_SIZE / n;
   // with every weight > 0 the size bound follows from the weighted sums: Σ_j<k q_j ≤ s / wMin
   let wMin = Number.POSITIVE_INFINITY;
   for (let j = 0; j < k; j++) wMin = Math.min(wMin, w[j]);
@@ -267,7 +273,7 @@ export function depthImbalanceBatch(rows: L2Rows, options: ImbalanceOptions = {}
       a3 += wj * y3;
       chk += abs(x0) - x0 + (abs(y0) - y0) + (abs(x1) - x1) + (abs(y1) - y1);
       chk += abs(x2) - x2 + (abs(y2) - y2) + (abs(x3) - x3) + (abs(y3) - y3);
-      // (zero weights only) each row's total then stays within MAX_BOOK_SIZE
+      // (zero weights only) each row's total then stays within L2_MAX_BOOK_SIZE
       if (perLevel && !(x0 + y0 + x1 + y1 + x2 + y2 + x3 + y3 <= lim)) ok = false;
     }
     let tail = 0;
@@ -284,7 +290,7 @@ export function depthImbalanceBatch(rows: L2Rows, options: ImbalanceOptions = {}
       chk += abs(x0) - x0 + (abs(y0) - y0) + (abs(x1) - x1) + (abs(y1) - y1);
       chk += abs(x2) - x2 + (abs(y2) - y2) + (abs(x3) - x3) + (abs(y3) - y3);
       const t8 = x0 + y0 + x1 + y1 + x2 + y2 + x3 + y3;
-      // (zero weights only) each row's total then stays within MAX_BOOK_SIZE
+      // (zero weights only) each row's total then stays within L2_MAX_BOOK_SIZE
       if (perLevel && !(t8 <= lim)) ok = false;
       tail += t8;
     }
@@ -292,8 +298,8 @@ export function depthImbalanceBatch(rows: L2Rows, options: ImbalanceOptions = {}
     const s1 = b1 + a1;
     const s2 = b2 + a2;
     const s3 = b3 + a3;
-    // every row's total within MAX_BOOK_SIZE (conservative: the four rows together)
-    if (!perLevel && !((s0 + s1 + s2 + s3) / wMin + tail <= MAX_BOOK_SIZE)) ok = false;
+    // every row's total within L2_MAX_BOOK_SIZE (conservative: the four rows together)
+    if (!perLevel && !((s0 + s1 + s2 + s3) / wMin + tail <= L2_MAX_BOOK_SIZE)) ok = false;
     if (!ok || chk !== 0 || !(s0 < INF && s1 < INF && s2 < INF && s3 < INF)) {
       // a conservative test failed: the exact rule, row by row (throws on an invalid row)
       for (let ii = i; ii < i + 4; ii++) out[ii] = sizeRowImbalance(bs, as, ii, n, w, k);
@@ -341,12 +347,12 @@ function rowImbalance(vb: number, va: number, i: number): number {
   return sum > 0 ? (vb - va) / sum : 0;
 }
 
-/** The book rule's size bound on row `i`: total size at most {@link MAX_BOOK_SIZE}. */
+/** The book rule's size bound on row `i`: total size at most {@link L2_MAX_BOOK_SIZE}. */
 function checkRowTotal(bs: Float64Array, as: Float64Array, i: number, n: number): void {
   const off = i * n;
   let t = 0;
   for (let j = 0; j < n; j++) t += bs[off + j] + as[off + j];
-  if (!(t <= MAX_BOOK_SIZE)) {
+  if (!(t <= L2_MAX_BOOK_SIZE)) {
     throw new ValidationError(`row ${i}: ${R_SIZE}`, { field: 'size', details: { row: i } });
   }
 }
@@ -427,22 +433,22 @@ export class BookFeatures {
   lastTs = Number.NEGATIVE_INFINITY;
   /** Reason of the last skipped book, or `null`. */
   lastSkipReason: string | null = null;
-  readonly #w: Float64Array;
-  readonly #decay: Float64Array;
-  readonly #v = new Float64Array(2);
-  readonly #tick: number;
-  readonly #band: number;
-  readonly #policy: InvalidPolicy;
-  readonly #allowLocked: boolean;
-  #levels = -1;
+  private readonly weights: Float64Array;
+  private readonly distanceDecay: Float64Array;
+  private readonly v = new Float64Array(2);
+  private readonly tick: number;
+  private readonly band: number;
+  private readonly policy: InvalidPolicy;
+  private readonly locked: boolean;
+  private bookLevels = -1;
 
   /**
    * @param options - tick size, imbalance levels and weights, band, policy
    * @throws `ValidationError` on bad options
    */
   constructor(options: BookFeaturesOptions) {
-    this.#w = resolveWeights(options);
-    this.#decay = resolveDistanceDecay(options);
+    this.weights = resolveWeights(options);
+    this.distanceDecay = resolveDistanceDecay(options);
     if (!(Number.isFinite(options.tickSize) && options.tickSize > 0)) {
       throw new ValidationError('tickSize must be finite and > 0', {
         field: 'tickSize',
@@ -456,16 +462,16 @@ export class BookFeatures {
         value: band,
       });
     }
-    this.#tick = options.tickSize;
-    this.#band = band * options.tickSize;
-    if (!Number.isFinite(this.#band)) {
+    this.tick = options.tickSize;
+    this.band = band * options.tickSize;
+    if (!Number.isFinite(this.band)) {
       throw new ValidationError('bandTicks × tickSize must be finite', {
         field: 'bandTicks',
         value: band,
       });
     }
-    this.#policy = checkPolicy(options.onInvalid);
-    this.#allowLocked = checkAllowLocked(options.allowLocked);
+    this.policy = checkPolicy(options.onInvalid);
+    this.locked = checkAllowLocked(options.allowLocked);
   }
 
   /** Whether a book has been accepted (before, every feature reads 0 and means nothing). */
@@ -480,41 +486,41 @@ export class BookFeatures {
    * @throws `ValidationError` on an invalid book under the `'throw'` policy
    */
   update(book: L2Snapshot): boolean {
-    const n = this.#levels < 0 ? book.bidPrice.length : this.#levels;
+    const n = this.bookLevels < 0 ? book.bidPrice.length : this.bookLevels;
     let reason =
       book.ts >= this.lastTs && book.ts !== Number.POSITIVE_INFINITY
-        ? checkShape(book, n, this.#allowLocked)
+        ? checkShape(book, n, this.locked)
         : R_TS;
     const bs = book.bidSize;
     const as = book.askSize;
     const bp = book.bidPrice;
     const ap = book.askPrice;
-    const v = this.#v;
+    const v = this.v;
     const twoSided = reason === null && bs[0] > 0 && as[0] > 0;
     let d = 0;
     let spread = 0;
     if (reason === null) {
       // weighted depths through a typed scratch (no double-returning call to box)
-      weightedDepths(bp, bs, ap, as, 0, n, this.#w, this.#decay, v);
+      weightedDepths(bp, bs, ap, as, 0, n, this.weights, this.distanceDecay, v);
       if (!(v[0] + v[1] < Number.POSITIVE_INFINITY)) reason = R_WEIGHTED;
       else if (twoSided) {
         spread = ap[0] - bp[0];
-        d = this.#bandDepth(book, n);
+        d = this.bandDepthOf(book, n);
         if (!(d / spread < Number.POSITIVE_INFINITY)) reason = R_RATIO;
       }
     }
     if (reason !== null) {
-      if (this.#policy === 'throw') {
+      if (this.policy === 'throw') {
         if (reason === R_WEIGHTED || reason === R_RATIO) {
           throw new ValidationError(reason, { field: 'book' });
         }
-        throwBookError(reason, book, n, this.lastTs, this.#allowLocked);
+        throwBookError(reason, book, n, this.lastTs, this.locked);
       }
       this.skipped++;
       this.lastSkipReason = reason;
       return false;
     }
-    this.#levels = n;
+    this.bookLevels = n;
     this.lastTs = book.ts;
     this.accepted++;
     const vb = v[0];
@@ -527,20 +533,20 @@ export class BookFeatures {
     this.mid = twoSided ? 0.5 * ap[0] + 0.5 * bp[0] : 0;
     this.bandDepth = d;
     this.liquidityRatio = twoSided && spread > 0 ? d / spread : 0;
-    const ticks = Math.round(spread / this.#tick);
+    const ticks = Math.round(spread / this.tick);
     this.depthPerSpreadTick = ticks > 0 ? d / ticks : 0;
     return true;
   }
 
   /** Depth of both sides with |price − mid| ≤ band (a relative epsilon absorbs rounding). */
-  #bandDepth(book: L2Snapshot, n: number): number {
+  private bandDepthOf(book: L2Snapshot, n: number): number {
     const bp = book.bidPrice;
     const ap = book.askPrice;
     const bs = book.bidSize;
     const as = book.askSize;
     const mid = 0.5 * ap[0] + 0.5 * bp[0];
-    const lo = mid - this.#band - 1e-9 * mid;
-    const hi = mid + this.#band + 1e-9 * mid;
+    const lo = mid - this.band - 1e-9 * mid;
+    const hi = mid + this.band + 1e-9 * mid;
     let d = 0;
     for (let j = 0; j < n && bs[j] > 0 && bp[j] >= lo; j++) d += bs[j];
     for (let j = 0; j < n && as[j] > 0 && ap[j] <= hi; j++) d += as[j];

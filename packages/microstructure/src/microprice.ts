@@ -259,7 +259,7 @@ export class StoikovMicroPrice {
    */
   adjustment(bidPrice: number, bidSize: number, askPrice: number, askSize: number): number {
     checkQuote(bidPrice, bidSize, askPrice, askSize);
-    return this.#adj(bidPrice, bidSize, askPrice, askSize);
+    return this.adj(bidPrice, bidSize, askPrice, askSize);
   }
 
   /**
@@ -273,11 +273,11 @@ export class StoikovMicroPrice {
    */
   microPrice(bidPrice: number, bidSize: number, askPrice: number, askSize: number): number {
     checkQuote(bidPrice, bidSize, askPrice, askSize);
-    return 0.5 * bidPrice + 0.5 * askPrice + this.#adj(bidPrice, bidSize, askPrice, askSize);
+    return 0.5 * bidPrice + 0.5 * askPrice + this.adj(bidPrice, bidSize, askPrice, askSize);
   }
 
   /** @internal unchecked lookup */
-  #adj(bp: number, bs: number, ap: number, as: number): number {
+  private adj(bp: number, bs: number, ap: number, as: number): number {
     const s = Math.round((ap - bp) / this.tickSize);
     if (s < 1 || s > this.spreadStates) return 0;
     const b = bucketOf(this.imbalanceEdges, bs / (bs + as));
@@ -299,7 +299,7 @@ export class StoikovMicroPrice {
     askPrice: number,
     askSize: number,
   ): number {
-    return this.#adj(bidPrice, bidSize, askPrice, askSize);
+    return this.adj(bidPrice, bidSize, askPrice, askSize);
   }
 
   /**
@@ -525,19 +525,19 @@ export class MicroPriceTracker {
   skipped = 0;
   /** Reason of the last skipped update, or `null`. */
   lastSkipReason: string | null = null;
-  readonly #allowLocked: boolean;
-  readonly #model: StoikovMicroPrice | null;
-  readonly #ring: Float64Array;
-  // time-horizon history: (ts, price) of accepted books, absolute indices [#hHead, #hEnd)
-  #hTs = new Float64Array(64);
-  #hPx = new Float64Array(64);
-  #hHead = 0;
-  #hEnd = 0;
-  readonly #hIdx: Float64Array; // per time horizon: absolute index of the price in force, or -1
-  readonly #alpha: number;
-  readonly #policy: InvalidPolicy;
-  #levels = -1;
-  #lastTs = Number.NEGATIVE_INFINITY;
+  private readonly locked: boolean;
+  private readonly fitted: StoikovMicroPrice | null;
+  private readonly ring: Float64Array;
+  // time-horizon history: (ts, price) of accepted books, absolute indices [hHead, hEnd)
+  private hTs = new Float64Array(64);
+  private hPx = new Float64Array(64);
+  private hHead = 0;
+  private hEnd = 0;
+  private readonly hIdx: Float64Array; // per time horizon: absolute index of the price in force, or -1
+  private readonly alpha: number;
+  private readonly policy: InvalidPolicy;
+  private levels = -1;
+  private lastTs = Number.NEGATIVE_INFINITY;
 
   /**
    * @param options - model, horizons, EWMA weight, invalid-input policy
@@ -556,7 +556,7 @@ export class MicroPriceTracker {
     this.horizons = Object.freeze([...hs]);
     this.momentum = new Float64Array(hs.length);
     this.momentumEwma = new Float64Array(hs.length);
-    this.#ring = new Float64Array(Math.max(1, ...hs) + 1);
+    this.ring = new Float64Array(Math.max(1, ...hs) + 1);
     const hms = options.horizonsMs ?? [];
     for (const h of hms) {
       if (!(Number.isFinite(h) && h > 0)) {
@@ -569,14 +569,14 @@ export class MicroPriceTracker {
     this.horizonsMs = Object.freeze([...hms]);
     this.momentumMs = new Float64Array(hms.length);
     this.momentumMsEwma = new Float64Array(hms.length);
-    this.#hIdx = new Float64Array(hms.length).fill(-1);
-    this.#alpha = alpha;
+    this.hIdx = new Float64Array(hms.length).fill(-1);
+    this.alpha = alpha;
     if (options.model !== undefined && !(options.model instanceof StoikovMicroPrice)) {
       throw new ValidationError('model must be a StoikovMicroPrice', { field: 'model' });
     }
-    this.#model = options.model ?? null;
-    this.#policy = checkPolicy(options.onInvalid);
-    this.#allowLocked = checkAllowLocked(options.allowLocked);
+    this.fitted = options.model ?? null;
+    this.policy = checkPolicy(options.onInvalid);
+    this.locked = checkAllowLocked(options.allowLocked);
     this.momentumReady = new Uint8Array(hs.length);
     this.momentumMsReady = new Uint8Array(hms.length);
   }
@@ -593,25 +593,25 @@ export class MicroPriceTracker {
    * @throws `ValidationError` on an invalid book under the `'throw'` policy
    */
   update(book: L2Snapshot): boolean {
-    const n = this.#levels < 0 ? book.bidPrice.length : this.#levels;
+    const n = this.levels < 0 ? book.bidPrice.length : this.levels;
     let reason =
-      book.ts >= this.#lastTs && book.ts !== Number.POSITIVE_INFINITY
-        ? checkShape(book, n, this.#allowLocked)
+      book.ts >= this.lastTs && book.ts !== Number.POSITIVE_INFINITY
+        ? checkShape(book, n, this.locked)
         : R_TS;
     if (reason === null && !(book.bidSize[0] > 0 && book.askSize[0] > 0)) reason = R_EMPTY;
     if (reason !== null) {
-      if (this.#policy === 'throw' && reason === R_EMPTY) {
+      if (this.policy === 'throw' && reason === R_EMPTY) {
         throw new ValidationError('a book with an empty side has no micro-price', {
           field: 'book',
         });
       }
-      rejectBook(this.#policy, reason, book, n, this.#lastTs, this.#allowLocked);
+      rejectBook(this.policy, reason, book, n, this.lastTs, this.locked);
       this.skipped++;
       this.lastSkipReason = reason;
       return false;
     }
-    this.#levels = n;
-    this.#lastTs = book.ts;
+    this.levels = n;
+    this.lastTs = book.ts;
     const bp = book.bidPrice[0];
     const bs = book.bidSize[0];
     const ap = book.askPrice[0];
@@ -620,7 +620,7 @@ export class MicroPriceTracker {
     this.weightedMid = bp + (ap - bp) * (bs / (bs + as));
     // Stoikov lookup inlined (no call with double arguments: nothing to box)
     let p = this.weightedMid;
-    const model = this.#model;
+    const model = this.fitted;
     if (model !== null) {
       const st = Math.round((ap - bp) / model.tickSize);
       let g = 0;
@@ -639,12 +639,12 @@ export class MicroPriceTracker {
       p = this.mid + g;
     }
     this.price = p;
-    const ring = this.#ring;
+    const ring = this.ring;
     const len = ring.length;
     const k = this.accepted;
     ring[k % len] = p;
     this.accepted = k + 1;
-    const a = this.#alpha;
+    const a = this.alpha;
     for (let i = 0; i < this.horizons.length; i++) {
       const h = this.horizons[i];
       const mom = k >= h ? p - ring[(k - h) % len] : 0;
@@ -656,45 +656,45 @@ export class MicroPriceTracker {
     if (nh > 0) {
       const ts = book.ts;
       // append (ts, p) to the history, doubling it when full
-      if (this.#hEnd - this.#hHead === this.#hTs.length) this.#growHistory();
-      const cap = this.#hTs.length;
-      this.#hTs[this.#hEnd % cap] = ts;
-      this.#hPx[this.#hEnd % cap] = p;
-      this.#hEnd++;
-      let oldest = this.#hEnd - 1;
+      if (this.hEnd - this.hHead === this.hTs.length) this.growHistory();
+      const cap = this.hTs.length;
+      this.hTs[this.hEnd % cap] = ts;
+      this.hPx[this.hEnd % cap] = p;
+      this.hEnd++;
+      let oldest = this.hEnd - 1;
       for (let i = 0; i < nh; i++) {
         const cut = ts - this.horizonsMs[i];
-        let j = this.#hIdx[i];
-        if (j < this.#hHead) j = -1;
+        let j = this.hIdx[i];
+        if (j < this.hHead) j = -1;
         // advance to the last entry stamped at or before ts - h
-        let next = j < 0 ? this.#hHead : j + 1;
-        while (next < this.#hEnd && this.#hTs[next % cap] <= cut) {
+        let next = j < 0 ? this.hHead : j + 1;
+        while (next < this.hEnd && this.hTs[next % cap] <= cut) {
           j = next;
           next++;
         }
-        this.#hIdx[i] = j;
-        const mom = j < 0 ? 0 : p - this.#hPx[j % cap];
+        this.hIdx[i] = j;
+        const mom = j < 0 ? 0 : p - this.hPx[j % cap];
         this.momentumMs[i] = mom;
         this.momentumMsReady[i] = j < 0 ? 0 : 1;
         this.momentumMsEwma[i] = k === 0 ? mom : (1 - a) * this.momentumMsEwma[i] + a * mom;
         if (j >= 0 && j < oldest) oldest = j;
-        else if (j < 0) oldest = this.#hHead;
+        else if (j < 0) oldest = this.hHead;
       }
       // entries before the oldest one still in force are no longer needed
-      this.#hHead = oldest;
+      this.hHead = oldest;
     }
     return true;
   }
 
-  #growHistory(): void {
-    const cap = this.#hTs.length;
+  private growHistory(): void {
+    const cap = this.hTs.length;
     const ts = new Float64Array(cap * 2);
     const px = new Float64Array(cap * 2);
-    for (let j = this.#hHead; j < this.#hEnd; j++) {
-      ts[j % (cap * 2)] = this.#hTs[j % cap];
-      px[j % (cap * 2)] = this.#hPx[j % cap];
+    for (let j = this.hHead; j < this.hEnd; j++) {
+      ts[j % (cap * 2)] = this.hTs[j % cap];
+      px[j % (cap * 2)] = this.hPx[j % cap];
     }
-    this.#hTs = ts;
-    this.#hPx = px;
+    this.hTs = ts;
+    this.hPx = px;
   }
 }

@@ -6,8 +6,8 @@
  */
 import { type L2Rows, ValidationError } from '@x/core';
 import { ofiRowsWasm } from './internal/batch-wasm.js';
-import { bookRowReason, R_BOOK, R_OFFGRID, R_TS, throwBookError } from './internal/book.js';
-import { depthStep, gridSide, resolveOfiOptions, tickKernel } from './internal/ofi-kernels.js';
+import { R_OFFGRID, R_TS, rowReason, throwBookError } from './internal/book.js';
+import { depthKernel, gridSide, resolveOfiOptions, tickKernel } from './internal/ofi-kernels.js';
 import type { MultiLevelOfi, MultiLevelOfiOptions } from './ofi.js';
 
 /** Result of {@link multiLevelOfiBatch}. */
@@ -96,42 +96,16 @@ export function multiLevelOfiBatch(
   for (let i = 0; i < r; i++) {
     const off = i * n;
     const t = ts === undefined ? (lastTs === Number.NEGATIVE_INFINITY ? 0 : lastTs) : ts[i];
-    let reason: string | null = null;
-    if (!o.tick && prev >= 0) {
-      // fused validation + kernel
-      if (!(t >= lastTs) || t === Number.POSITIVE_INFINITY) reason = R_TS;
-      else {
-        const ok = depthStep(
-          bp,
-          bs,
-          ap,
-          as,
-          prev * n,
-          bp,
-          bs,
-          ap,
-          as,
-          off,
-          n,
-          m,
-          out,
-          i * m,
-          o.allowLocked,
-          depth,
-          i,
-        );
-        if (ok === 0) {
-          out.fill(0, i * m, (i + 1) * m);
-          reason = bookRowReason(bp, bs, ap, as, off, n, o.allowLocked) ?? R_BOOK;
-        } else {
-          acc[i] = 1;
-          prev = i;
-          lastTs = t;
-          continue;
-        }
-      }
-    } else if (!(t >= lastTs) || t === Number.POSITIVE_INFINITY) reason = R_TS;
-    else reason = bookRowReason(bp, bs, ap, as, off, n, o.allowLocked);
+    // core's book rule on the row, then the kernel
+    let reason =
+      !(t >= lastTs) || t === Number.POSITIVE_INFINITY ? R_TS : rowReason(rows, i, o.allowLocked);
+    if (reason === null && !o.tick && prev >= 0) {
+      depthKernel(bp, bs, ap, as, prev * n, off, m, out, i * m, depth, i);
+      acc[i] = 1;
+      prev = i;
+      lastTs = t;
+      continue;
+    }
     if (reason === null && o.tick) {
       if (
         !gridSide(bp, bs, off, n, true, o.tickSize, m, gb1, 0) ||
@@ -183,19 +157,10 @@ function throwFirstInvalid(rows: L2Rows, i: number, allowLocked: boolean): never
   const ts = rows.ts;
   const lastTs = i === 0 ? Number.NEGATIVE_INFINITY : ts === undefined ? 0 : ts[i - 1];
   const t = ts === undefined ? (i === 0 ? 0 : lastTs) : ts[i];
-  const n = rows.levels;
   const reason =
     !(t >= lastTs) || t === Number.POSITIVE_INFINITY
       ? R_TS
-      : (bookRowReason(
-          rows.bidPrice,
-          rows.bidSize,
-          rows.askPrice,
-          rows.askSize,
-          i * n,
-          n,
-          allowLocked,
-        ) ?? R_BOOK);
+      : (rowReason(rows, i, allowLocked) ?? R_TS);
   throwRowError(reason, rows, i, t, lastTs, allowLocked);
 }
 

@@ -96,9 +96,13 @@ export class OfiWindow {
   /** Updates in that window. */
   completedEvents = 0;
   /** Start of that window (see {@link OfiWindowRecord.start}); `undefined` before the first. */
-  completedStart: number | undefined = undefined;
+  get completedStart(): number | undefined {
+    return Number.isNaN(this.cStart) ? undefined : this.cStart;
+  }
   /** End of that window, exclusive; `undefined` before the first. */
-  completedEnd: number | undefined = undefined;
+  get completedEnd(): number | undefined {
+    return Number.isNaN(this.cEnd) ? undefined : this.cEnd;
+  }
   /** Empty windows closed after `completed` by the same call (time windows over a gap). */
   gapWindows = 0;
   /** Windows completed so far. */
@@ -108,24 +112,34 @@ export class OfiWindow {
   /** Updates in the open window. */
   currentEvents = 0;
 
-  readonly #events: number;
-  readonly #ms: number;
-  readonly #origin: number;
-  // exact decimal grid: b_k = (#oS + k·#mS) / #scale when #decimal
-  readonly #decimal: boolean;
-  readonly #oS: number;
-  readonly #mS: number;
-  readonly #scale: number;
-  readonly #onWindow: ((w: OfiWindowRecord) => void) | undefined;
-  readonly #rec: MutableRecord;
-  #depthSum = 0;
-  #w = 0; // time: index of the open (or next) window; events: index of its first update
-  #started = false;
-  #seen = 0;
-  #lastTs = Number.NEGATIVE_INFINITY;
-  #lastSerial = -1;
-  #lastSource: MultiLevelOfi | null = null;
-  readonly #io = new Float64Array(2);
+  private readonly events: number;
+  private readonly ms: number;
+  private readonly origin: number;
+  // exact decimal grid: b_k = (oS + k·mS) / scale when decimal
+  private readonly decimal: boolean;
+  private readonly oS: number;
+  private readonly mS: number;
+  private readonly scale: number;
+  private readonly onWindow: ((w: OfiWindowRecord) => void) | undefined;
+  private readonly rec: MutableRecord;
+  private depthSum = 0;
+  private w = 0; // time: index of the open (or next) window; events: index of its first update
+  // time: [b_w, b_w+1) of the open window, computed once per window (an update inside it only
+  // compares); before the first update an empty interval, so the first takes the exact path
+  private lo = Number.POSITIVE_INFINITY;
+  private hi = Number.NEGATIVE_INFINITY;
+  private started = false;
+  private seen = 0;
+  private lastTs = Number.NEGATIVE_INFINITY;
+  private lastSerial = -1;
+  private lastSource: MultiLevelOfi | null = null;
+  private readonly io = new Float64Array(2);
+  // the time whose window windowOf() finds (a typed slot: no double crosses that call)
+  private readonly tsIn = new Float64Array(1);
+  // [start, end) of `completed`, NaN before the first: double fields, so storing a bound does not
+  // allocate (a field that held `undefined` boxes every double stored into it)
+  private cStart = Number.NaN;
+  private cEnd = Number.NaN;
 
   /**
    * @param options - levels, exactly one of `events` or `ms`, origin, callback
@@ -158,40 +172,44 @@ export class OfiWindow {
       throw new ValidationError('onWindow must be a function', { field: 'onWindow' });
     }
     this.levels = m;
-    this.#events = hasE ? (options.events as number) : 0;
-    this.#ms = hasT ? (options.ms as number) : 0;
-    this.#origin = origin;
-    const forms = hasT ? decimalForms(this.#ms, origin) : null;
-    this.#decimal = forms !== null;
-    this.#scale = forms?.[0]?.scale ?? 1;
-    this.#mS = forms?.[0]?.units ?? 0;
-    this.#oS = forms?.[1]?.units ?? 0;
-    this.#onWindow = options.onWindow;
+    this.events = hasE ? (options.events as number) : 0;
+    this.ms = hasT ? (options.ms as number) : 0;
+    this.origin = origin;
+    const forms = hasT ? decimalForms(this.ms, origin) : null;
+    this.decimal = forms !== null;
+    this.scale = forms?.[0]?.scale ?? 1;
+    this.mS = forms?.[0]?.units ?? 0;
+    this.oS = forms?.[1]?.units ?? 0;
+    this.onWindow = options.onWindow;
     this.completed = new Float64Array(m);
     this.current = new Float64Array(m);
-    this.#rec = { start: 0, end: 0, ofi: new Float64Array(m), depth: 0, events: 0 };
+    this.rec = { start: 0, end: 0, ofi: new Float64Array(m), depth: 0, events: 0 };
   }
 
   /** b_k, the start of time window k. */
-  #bound(k: number): number {
-    if (this.#decimal) {
-      const x = this.#oS + k * this.#mS;
-      if (Number.isSafeInteger(x)) return x / this.#scale;
+  private bound(k: number): number {
+    if (this.decimal) {
+      const x = this.oS + k * this.mS;
+      if (Number.isSafeInteger(x)) return x / this.scale;
     }
-    return this.#origin + k * this.#ms;
+    return this.origin + k * this.ms;
   }
 
-  /** The time window holding ts, exactly (a floor estimate, then corrected on the boundaries). */
-  #windowOf(ts: number): number {
-    let w = Math.floor((ts - this.#origin) / this.#ms);
-    if (!Number.isSafeInteger(w) || !(this.#bound(w + 1) > this.#bound(w))) {
-      throw new ValidationError(`ms ${this.#ms} is too small for timestamps like ${ts}`, {
+  /**
+   * The time window holding `tsIn[0]`, exactly (a floor estimate, then corrected on the
+   * boundaries).
+   */
+  private windowOf(): number {
+    const ts = this.tsIn[0];
+    let w = Math.floor((ts - this.origin) / this.ms);
+    if (!Number.isSafeInteger(w) || !(this.bound(w + 1) > this.bound(w))) {
+      throw new ValidationError(`ms ${this.ms} is too small for timestamps like ${ts}`, {
         field: 'ts',
         value: ts,
       });
     }
-    while (this.#bound(w) > ts) w--;
-    while (this.#bound(w + 1) <= ts) w++;
+    while (this.bound(w) > ts) w--;
+    while (this.bound(w + 1) <= ts) w++;
     return w;
   }
 
@@ -206,10 +224,10 @@ export class OfiWindow {
    *   update is then not added
    */
   add(ts: number, e: ArrayLike<number>, depth: number): number {
-    const io = this.#io;
+    const io = this.io;
     io[0] = ts;
     io[1] = depth;
-    return this.#addCore(e);
+    return this.addCore(e);
   }
 
   /**
@@ -223,22 +241,22 @@ export class OfiWindow {
    */
   addFrom(ofi: MultiLevelOfi): number {
     const serial = ofiSerial.of(ofi);
-    if (serial === 0 || (ofi === this.#lastSource && serial === this.#lastSerial)) return 0;
-    const io = this.#io;
+    if (serial === 0 || (ofi === this.lastSource && serial === this.lastSerial)) return 0;
+    const io = this.io;
     io[0] = ofi.lastTs;
     io[1] = ofi.lastDepth;
-    const closed = this.#addCore(ofi.last);
-    this.#lastSource = ofi;
-    this.#lastSerial = serial;
+    const closed = this.addCore(ofi.last);
+    this.lastSource = ofi;
+    this.lastSerial = serial;
     return closed;
   }
 
-  /** The body of `add`; ts and depth come through `#io` so no double crosses the call. */
-  #addCore(e: ArrayLike<number>): number {
+  /** The body of `add`; ts and depth come through `io` so no double crosses the call. */
+  private addCore(e: ArrayLike<number>): number {
     const m = this.levels;
-    const ts = this.#io[0];
-    const depth = this.#io[1];
-    if (!Number.isFinite(ts) || ts < this.#lastTs) {
+    const ts = this.io[0];
+    const depth = this.io[1];
+    if (!Number.isFinite(ts) || ts < this.lastTs) {
       throw new ValidationError('ts must be finite and non-decreasing', { field: 'ts', value: ts });
     }
     if (e.length < m) {
@@ -248,7 +266,7 @@ export class OfiWindow {
       });
     }
     const cur = this.current;
-    let bad = !(depth >= 0) || !(this.#depthSum + depth < Number.POSITIVE_INFINITY);
+    let bad = !(depth >= 0) || !(this.depthSum + depth < Number.POSITIVE_INFINITY);
     for (let k = 0; k < m; k++) if (!Number.isFinite(cur[k] + e[k])) bad = true;
     if (bad) {
       throw new ValidationError('e and depth must be finite (and their window sums too)', {
@@ -256,84 +274,109 @@ export class OfiWindow {
       });
     }
     let closed = 0;
-    if (this.#ms > 0) {
-      const w = this.#windowOf(ts);
-      if (!this.#started) {
-        this.#started = true;
-        this.#w = w;
-      } else if (w < this.#w) {
-        throw new ValidationError(`ts ${ts} falls in a window already closed by flush()`, {
-          field: 'ts',
-          value: ts,
-        });
-      } else if (w > this.#w) {
-        closed = this.#closeTimeWindows(w);
-      }
-    } else if (this.currentEvents === 0) this.#w = this.#seen;
-    this.#lastTs = ts;
+    if (this.ms > 0) {
+      // inside the open window: two comparisons; the exact boundary work once per window
+      if (!(ts >= this.lo && ts < this.hi)) closed = this.enterWindow();
+    } else if (this.currentEvents === 0) this.w = this.seen;
+    this.lastTs = ts;
     for (let k = 0; k < m; k++) cur[k] += e[k];
-    this.#depthSum += depth;
+    this.depthSum += depth;
     this.currentEvents++;
-    this.#seen++;
-    if (this.#events > 0 && this.currentEvents === this.#events) {
+    this.seen++;
+    if (this.events > 0 && this.currentEvents === this.events) {
       this.gapWindows = 0;
-      this.#closeOpen(this.#w, this.#seen);
+      this.cStart = this.w;
+      this.cEnd = this.seen;
+      this.closeOpen();
       closed = 1;
     }
     return closed;
   }
 
+  /**
+   * An update at `ts` outside the open window's [b_w, b_w+1): finds its window exactly, closes the
+   * windows before it (or refuses a window already closed by `flush`), and caches the new bounds.
+   * Returns how many windows were closed. Nothing is changed when it throws.
+   */
+  private enterWindow(): number {
+    const ts = this.io[0];
+    this.tsIn[0] = ts;
+    const w = this.windowOf();
+    let closed = 0;
+    if (!this.started) {
+      this.started = true;
+      this.w = w;
+    } else if (w < this.w) {
+      throw new ValidationError(`ts ${ts} falls in a window already closed by flush()`, {
+        field: 'ts',
+        value: ts,
+      });
+    } else if (w > this.w) {
+      closed = this.closeTimeWindows(w);
+    }
+    this.setBounds();
+    return closed;
+  }
+
+  /** Caches [b_w, b_w+1) of the open time window. */
+  private setBounds(): void {
+    this.lo = this.bound(this.w);
+    this.hi = this.bound(this.w + 1);
+  }
+
   /** Closes the open time window (if it has updates) and the empty ones before window `w`. */
-  #closeTimeWindows(w: number): number {
-    let k = this.#w;
+  private closeTimeWindows(w: number): number {
+    let k = this.w;
     const count = w - k;
     this.gapWindows = count - 1;
+    this.cStart = this.bound(k);
+    this.cEnd = this.bound(k + 1);
     if (this.currentEvents > 0) {
-      this.#closeOpen(this.#bound(k), this.#bound(k + 1));
+      this.closeOpen();
       k++;
-    } else this.#setCompletedEmpty(this.#bound(k), this.#bound(k + 1));
+    } else this.setCompletedEmpty();
     // empty gap windows: delivered one by one to the callback, counted otherwise
     this.windowsCompleted += w - k;
-    const cb = this.#onWindow;
+    const cb = this.onWindow;
     if (cb !== undefined) {
-      const r = this.#rec;
+      const r = this.rec;
       r.ofi.fill(0);
       r.depth = 0;
       r.events = 0;
       for (; k < w; k++) {
-        r.start = this.#bound(k);
-        r.end = this.#bound(k + 1);
+        r.start = this.bound(k);
+        r.end = this.bound(k + 1);
         cb(r);
       }
     }
-    this.#w = w;
+    this.w = w;
     return count;
   }
 
-  #setCompletedEmpty(start: number, end: number): void {
+  /** `completed` becomes the empty window [cStart, cEnd). */
+  private setCompletedEmpty(): void {
     this.completed.fill(0);
     this.completedDepth = 0;
     this.completedEvents = 0;
-    this.completedStart = start;
-    this.completedEnd = end;
   }
 
-  /** Closes the open window as [start, end) and delivers it. */
-  #closeOpen(start: number, end: number): void {
+  /**
+   * Closes the open window as [cStart, cEnd) (set by the caller: no double crosses this call)
+   * and delivers it.
+   */
+  private closeOpen(): void {
     this.completed.set(this.current);
     this.current.fill(0);
     this.completedEvents = this.currentEvents;
-    this.completedDepth = this.currentEvents > 0 ? this.#depthSum / this.currentEvents : 0;
-    this.completedStart = start;
-    this.completedEnd = end;
+    this.completedDepth = this.currentEvents > 0 ? this.depthSum / this.currentEvents : 0;
     this.windowsCompleted++;
     this.currentEvents = 0;
-    this.#depthSum = 0;
-    const cb = this.#onWindow;
+    this.depthSum = 0;
+    const cb = this.onWindow;
     if (cb !== undefined) {
-      const r = this.#rec;
-      r.start = start;
-      r.end = end;
+      const r = this.rec;
+      r.start = this.cStart;
+      r.end = this.cEnd;
       r.ofi.set(this.completed);
       r.depth = this.completedDepth;
       r.events = this.completedEvents;
@@ -352,10 +395,17 @@ export class OfiWindow {
   flush(): number {
     if (this.currentEvents === 0) return 0;
     this.gapWindows = 0;
-    if (this.#ms > 0) {
-      this.#closeOpen(this.#bound(this.#w), this.#bound(this.#w + 1));
-      this.#w++;
-    } else this.#closeOpen(this.#w, this.#seen);
+    if (this.ms > 0) {
+      this.cStart = this.lo;
+      this.cEnd = this.hi;
+      this.closeOpen();
+      this.w++;
+      this.setBounds();
+    } else {
+      this.cStart = this.w;
+      this.cEnd = this.seen;
+      this.closeOpen();
+    }
     return 1;
   }
 
@@ -377,11 +427,12 @@ export class OfiWindow {
       events: this.completedEvents,
     };
     if (this.gapWindows === 0) return;
-    const k0 = this.#windowOf(end);
+    this.tsIn[0] = end;
+    const k0 = this.windowOf();
     for (let i = 0; i < this.gapWindows; i++) {
       yield {
-        start: this.#bound(k0 + i),
-        end: this.#bound(k0 + i + 1),
+        start: this.bound(k0 + i),
+        end: this.bound(k0 + i + 1),
         ofi: new Float64Array(this.levels),
         depth: 0,
         events: 0,

@@ -37,14 +37,17 @@
  *
  * @module
  */
-import { type L2Snapshot, ValidationError } from '@x/core';
+import {
+  L2_MAX_BOOK_SIZE,
+  type L2Snapshot,
+  l2AskStep,
+  l2BidStep,
+  l2TopCheck,
+  ValidationError,
+} from '@x/core';
 import {
   checkBook,
-  crosses,
   type InvalidPolicy,
-  MAX_BOOK_SIZE,
-  nextAskLevel,
-  nextBidLevel,
   R_BOOK,
   R_LEVELS,
   R_OFFGRID,
@@ -161,7 +164,7 @@ export interface MultiLevelOfiOptions {
  */
 export class MultiLevelOfi {
   static {
-    ofiSerial.of = (o) => o.#serial;
+    ofiSerial.of = (o) => o.serial;
   }
   /** M, the number of OFI levels. */
   readonly levels: number;
@@ -183,38 +186,38 @@ export class MultiLevelOfi {
   /** Timestamp of the last accepted update. */
   lastTs = Number.NEGATIVE_INFINITY;
 
-  readonly #o: Resolved;
-  #serial = 0;
-  #n = -1;
+  private readonly o: Resolved;
+  private serial = 0;
+  private n = -1;
   // depth mode: previous and spare current levels, interleaved per level as
   // [bid price (−∞ when empty), bid size, ask price (+∞ when empty), ask size]
-  #prev: Float64Array;
-  #next: Float64Array;
+  private prev: Float64Array;
+  private next: Float64Array;
   // tick mode grids: previous and current, bid and ask
-  #gb0: Float64Array;
-  #ga0: Float64Array;
-  #gb1: Float64Array;
-  #ga1: Float64Array;
-  #b0 = Number.NEGATIVE_INFINITY;
-  #a0 = Number.POSITIVE_INFINITY;
-  #fast = false;
+  private gb0: Float64Array;
+  private ga0: Float64Array;
+  private gb1: Float64Array;
+  private ga1: Float64Array;
+  private b0 = Number.NEGATIVE_INFINITY;
+  private a0 = Number.POSITIVE_INFINITY;
+  private fast = false;
 
   /**
    * @param options - levels, level convention, tick size, invalid-input policy
    * @throws `ValidationError` on a bad option
    */
   constructor(options: MultiLevelOfiOptions = {}) {
-    this.#o = resolveOfiOptions(options);
-    this.levels = this.#o.m;
-    this.levelMode = this.#o.tick ? 'tick' : 'depth';
-    this.last = new Float64Array(this.#o.m);
-    this.#prev = new Float64Array(this.#o.tick ? 0 : 4 * this.#o.m);
-    this.#next = new Float64Array(this.#o.tick ? 0 : 4 * this.#o.m);
-    const g = this.#o.tick ? this.#o.m : 0;
-    this.#gb0 = new Float64Array(g);
-    this.#ga0 = new Float64Array(g);
-    this.#gb1 = new Float64Array(g);
-    this.#ga1 = new Float64Array(g);
+    this.o = resolveOfiOptions(options);
+    this.levels = this.o.m;
+    this.levelMode = this.o.tick ? 'tick' : 'depth';
+    this.last = new Float64Array(this.o.m);
+    this.prev = new Float64Array(this.o.tick ? 0 : 4 * this.o.m);
+    this.next = new Float64Array(this.o.tick ? 0 : 4 * this.o.m);
+    const g = this.o.tick ? this.o.m : 0;
+    this.gb0 = new Float64Array(g);
+    this.ga0 = new Float64Array(g);
+    this.gb1 = new Float64Array(g);
+    this.ga1 = new Float64Array(g);
   }
 
   /**
@@ -225,36 +228,36 @@ export class MultiLevelOfi {
    */
   update(book: L2Snapshot): boolean {
     // hot path first, in a small method the JIT can inline
-    if (this.#fast) return this.#depthUpdate(book, this.#n);
-    return this.#slowUpdate(book);
+    if (this.fast) return this.depthUpdate(book, this.n);
+    return this.slowUpdate(book);
   }
 
-  #slowUpdate(book: L2Snapshot): boolean {
-    const o = this.#o;
-    if (this.#n < 0) {
+  private slowUpdate(book: L2Snapshot): boolean {
+    const o = this.o;
+    if (this.n < 0) {
       const n = book.bidPrice.length;
       if (n < 1 || (!o.tick && n < o.m)) {
-        return this.#reject(R_LEVELS, book, Math.max(n, o.tick ? 1 : o.m));
+        return this.reject(R_LEVELS, book, Math.max(n, o.tick ? 1 : o.m));
       }
       const reason = checkBook(book, n, this.lastTs, o.allowLocked);
-      if (reason !== null) return this.#reject(reason, book, n);
+      if (reason !== null) return this.reject(reason, book, n);
       if (o.tick) {
-        if (!this.#grid(book, this.#gb0, this.#ga0)) return this.#reject(R_OFFGRID, book, n);
-        this.#b0 = book.bidSize[0] > 0 ? book.bidPrice[0] : Number.NEGATIVE_INFINITY;
-        this.#a0 = book.askSize[0] > 0 ? book.askPrice[0] : Number.POSITIVE_INFINITY;
+        if (!this.grid(book, this.gb0, this.ga0)) return this.reject(R_OFFGRID, book, n);
+        this.b0 = book.bidSize[0] > 0 ? book.bidPrice[0] : Number.NEGATIVE_INFINITY;
+        this.a0 = book.askSize[0] > 0 ? book.askPrice[0] : Number.POSITIVE_INFINITY;
         let d = 0;
-        for (let k = 0; k < o.m; k++) d += this.#gb0[k] + this.#ga0[k];
+        for (let k = 0; k < o.m; k++) d += this.gb0[k] + this.ga0[k];
         this.lastDepth = d / (2 * o.m);
       } else {
         let d = 0;
         for (let k = 0; k < o.m; k++) d += book.bidSize[k] + book.askSize[k];
         this.lastDepth = d / (2 * o.m);
       }
-      this.#n = n;
-      this.#fast = !o.tick;
-      // previous levels, encoded for #depthUpdate: empty bid level −∞, empty ask level +∞
+      this.n = n;
+      this.fast = !o.tick;
+      // previous levels, encoded for depthUpdate: empty bid level −∞, empty ask level +∞
       if (!o.tick) {
-        const p = this.#prev;
+        const p = this.prev;
         for (let k = 0; k < o.m; k++) {
           const qb = book.bidSize[k];
           const qa = book.askSize[k];
@@ -266,55 +269,56 @@ export class MultiLevelOfi {
       }
       this.last.fill(0);
       this.accepted++;
-      this.#serial++;
+      this.serial++;
       this.lastTs = book.ts;
       return true;
     }
-    const n = this.#n;
-    if (!o.tick) return this.#depthUpdate(book, n);
+    const n = this.n;
+    if (!o.tick) return this.depthUpdate(book, n);
     const reason = checkBook(book, n, this.lastTs, o.allowLocked);
-    if (reason !== null) return this.#reject(reason, book, n);
+    if (reason !== null) return this.reject(reason, book, n);
     {
-      if (!this.#grid(book, this.#gb1, this.#ga1)) return this.#reject(R_OFFGRID, book, n);
+      if (!this.grid(book, this.gb1, this.ga1)) return this.reject(R_OFFGRID, book, n);
       const b1 = book.bidSize[0] > 0 ? book.bidPrice[0] : Number.NEGATIVE_INFINITY;
       const a1 = book.askSize[0] > 0 ? book.askPrice[0] : Number.POSITIVE_INFINITY;
       this.lastDepth = tickKernel(
-        this.#b0,
-        this.#a0,
-        this.#gb0,
-        this.#ga0,
+        this.b0,
+        this.a0,
+        this.gb0,
+        this.ga0,
         b1,
         a1,
-        this.#gb1,
-        this.#ga1,
+        this.gb1,
+        this.ga1,
         o.m,
         this.last,
         0,
       );
-      this.#b0 = b1;
-      this.#a0 = a1;
-      const gb = this.#gb0;
-      this.#gb0 = this.#gb1;
-      this.#gb1 = gb;
-      const ga = this.#ga0;
-      this.#ga0 = this.#ga1;
-      this.#ga1 = ga;
+      this.b0 = b1;
+      this.a0 = a1;
+      const gb = this.gb0;
+      this.gb0 = this.gb1;
+      this.gb1 = gb;
+      const ga = this.ga0;
+      this.ga0 = this.ga1;
+      this.ga1 = ga;
     }
     this.accepted++;
-    this.#serial++;
+    this.serial++;
     this.lastTs = book.ts;
     return true;
   }
 
   /**
-   * The depth-mode hot path: validation of the whole book fused with the kernel of the first M
-   * levels in one pass, everything in locals (no call, no double crossing a call boundary). The
-   * previous levels are kept *encoded* (price −∞ on an empty bid level, +∞ on an empty ask
-   * level), so the previous side costs two loads per level and no test. The current levels are
-   * written to the spare buffers, swapped in only when the whole book is valid, so a rejected
-   * update leaves the previous book untouched.
+   * The depth-mode hot path: core's book rule fused with the kernel of the first M levels in one
+   * pass (core's per-level steps `l2BidStep` / `l2AskStep`, the total bound `L2_MAX_BOOK_SIZE` and
+   * `l2TopCheck`: the rule written once, inlined here), everything in locals (no double
+   * crossing a call boundary). The previous levels are kept *encoded* (price −∞ on an empty bid
+   * level, +∞ on an empty ask level), so the previous side costs two loads per level and no test.
+   * The current levels are written to the spare buffer, swapped in only when the whole book is
+   * valid, so a rejected update leaves the previous book untouched.
    */
-  #depthUpdate(book: L2Snapshot, n: number): boolean {
+  private depthUpdate(book: L2Snapshot, n: number): boolean {
     const ts = book.ts;
     const bp = book.bidPrice;
     const bs = book.bidSize;
@@ -328,15 +332,15 @@ export class MultiLevelOfi {
       ap.length !== n ||
       as.length !== n
     ) {
-      return this.#reject(checkBook(book, n, this.lastTs, this.#o.allowLocked) ?? R_TS, book, n);
+      return this.reject(checkBook(book, n, this.lastTs, this.o.allowLocked) ?? R_TS, book, n);
     }
     const m = this.levels;
     const last = this.last;
-    const prev = this.#prev;
-    const next = this.#next;
+    const prev = this.prev;
+    const next = this.next;
     const INF = Number.POSITIVE_INFINITY;
     let depth = 0;
-    let pb = INF; // bid-side state of the book rule (internal/book.ts)
+    let pb = INF; // bid-side state of core's rule
     let pa = 0; // ask-side state
     let k = 0;
     for (; k < m; k++) {
@@ -344,8 +348,8 @@ export class MultiLevelOfi {
       const qa1 = as[k];
       const b1 = bp[k];
       const a1 = ap[k];
-      pb = nextBidLevel(pb, b1, qb1);
-      pa = nextAskLevel(pa, a1, qa1);
+      pb = l2BidStep(pb, b1, qb1);
+      pa = l2AskStep(pa, a1, qa1);
       const xb1 = qb1 > 0 ? b1 : -INF;
       const xa1 = qa1 > 0 ? a1 : INF;
       const j = 4 * k;
@@ -354,7 +358,7 @@ export class MultiLevelOfi {
       const xa0 = prev[j + 2];
       const qa0 = prev[j + 3];
       // indicator arithmetic rather than branches: price moves are data-dependent and
-      // mispredict. On an invalid book `last` may hold garbage here; #reject zeroes it.
+      // mispredict. On an invalid book `last` may hold garbage here; reject zeroes it.
       last[k] =
         +(xb1 >= xb0) * qb1 - +(xb1 <= xb0) * qb0 - +(xa1 <= xa0) * qa1 + +(xa1 >= xa0) * qa0;
       depth += qb1 + qa1;
@@ -368,25 +372,25 @@ export class MultiLevelOfi {
     for (; k < n; k++) {
       const qb1 = bs[k];
       const qa1 = as[k];
-      pb = nextBidLevel(pb, bp[k], qb1);
-      pa = nextAskLevel(pa, ap[k], qa1);
+      pb = l2BidStep(pb, bp[k], qb1);
+      pa = l2AskStep(pa, ap[k], qa1);
       total += qb1 + qa1;
     }
-    // crossed (or, unless allowed, locked): next[0] / next[2] hold ∓∞ for an empty side
-    const ok =
-      !Number.isNaN(pb) &&
-      !Number.isNaN(pa) &&
-      total <= MAX_BOOK_SIZE &&
-      !crosses(next[0], next[2], this.#o.allowLocked);
-    if (!ok) {
-      return this.#reject(checkBook(book, n, this.lastTs, this.#o.allowLocked) ?? R_BOOK, book, n);
+    // next[0] / next[2] hold ∓∞ for an empty side
+    if (
+      Number.isNaN(pb) ||
+      Number.isNaN(pa) ||
+      !(total <= L2_MAX_BOOK_SIZE) ||
+      l2TopCheck(next[0], next[2], this.o.allowLocked) !== 0
+    ) {
+      return this.reject(checkBook(book, n, this.lastTs, this.o.allowLocked) ?? R_BOOK, book, n);
     }
     // swap the double buffers: the current levels become the previous ones
-    this.#prev = next;
-    this.#next = prev;
+    this.prev = next;
+    this.next = prev;
     this.lastDepth = depth / (2 * m);
     this.accepted++;
-    this.#serial++;
+    this.serial++;
     this.lastTs = ts;
     return true;
   }
@@ -401,8 +405,8 @@ export class MultiLevelOfi {
 
   /** Forgets the previous book and the counters (the next update is a first update again). */
   reset(): void {
-    this.#n = -1;
-    this.#fast = false;
+    this.n = -1;
+    this.fast = false;
     this.last.fill(0);
     this.lastDepth = 0;
     this.accepted = 0;
@@ -411,8 +415,8 @@ export class MultiLevelOfi {
     this.lastTs = Number.NEGATIVE_INFINITY;
   }
 
-  #grid(book: L2Snapshot, gb: Float64Array, ga: Float64Array): boolean {
-    const o = this.#o;
+  private grid(book: L2Snapshot, gb: Float64Array, ga: Float64Array): boolean {
+    const o = this.o;
     const n = book.bidPrice.length;
     return (
       gridSide(book.bidPrice, book.bidSize, 0, n, true, o.tickSize, o.m, gb, 0) &&
@@ -420,16 +424,16 @@ export class MultiLevelOfi {
     );
   }
 
-  #reject(reason: string, book: L2Snapshot, n: number): false {
+  private reject(reason: string, book: L2Snapshot, n: number): false {
     this.last.fill(0);
-    if (this.#o.policy === 'throw') {
+    if (this.o.policy === 'throw') {
       if (reason === R_OFFGRID) {
-        throw new ValidationError(`${reason} (tickSize ${this.#o.tickSize})`, {
+        throw new ValidationError(`${reason} (tickSize ${this.o.tickSize})`, {
           field: 'price',
-          details: { tickSize: this.#o.tickSize },
+          details: { tickSize: this.o.tickSize },
         });
       }
-      throwBookError(reason, book, n, this.lastTs, this.#o.allowLocked);
+      throwBookError(reason, book, n, this.lastTs, this.o.allowLocked);
     }
     this.skipped++;
     this.lastSkipReason = reason;

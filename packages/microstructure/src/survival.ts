@@ -17,7 +17,7 @@ import {
 } from './internal/book.js';
 import { DurationCounts } from './internal/duration-counts.js';
 
-/** Input of `KaplanMeier.#append`: a duration passed without crossing a call as a double. */
+/** Input of `KaplanMeier.append`: a duration passed without crossing a call as a double. */
 const durationIn = new Float64Array(1);
 /** Adds the observed duration in `durationIn[0]` to a curve (set in KaplanMeier's static block). */
 let addLifetime: (km: KaplanMeier) => void = () => {};
@@ -67,16 +67,16 @@ export interface KaplanMeierOptions {
  */
 export class KaplanMeier {
   static {
-    addLifetime = (km) => km.#append(true);
+    addLifetime = (km) => km.append(true);
   }
   /** The window size (`Infinity`: unbounded). */
   readonly maxObservations: number;
-  readonly #counts = new DurationCounts();
-  // the window's observations in arrival order (only when bounded), a ring of #cap entries
-  #t = new Float64Array(0);
-  #e = new Uint8Array(0);
-  #head = 0;
-  #n = 0;
+  private readonly counts = new DurationCounts();
+  // the window's observations in arrival order (only when bounded), a ring of cap entries
+  private t = new Float64Array(0);
+  private e = new Uint8Array(0);
+  private head = 0;
+  private n = 0;
 
   /**
    * @param options - the sliding window, if any
@@ -95,7 +95,7 @@ export class KaplanMeier {
 
   /** Number of observations held (at most `maxObservations`). */
   get size(): number {
-    return this.#n;
+    return this.n;
   }
 
   /**
@@ -106,11 +106,11 @@ export class KaplanMeier {
    */
   add(duration: number, observed = true): void {
     durationIn[0] = duration;
-    this.#append(observed);
+    this.append(observed);
   }
 
   /** The body of `add`; the duration comes through `durationIn` so no double crosses the call. */
-  #append(observed: boolean): void {
+  private append(observed: boolean): void {
     const duration = durationIn[0];
     if (!(Number.isFinite(duration) && duration >= 0)) {
       throw new ValidationError('duration must be finite and >= 0', {
@@ -118,40 +118,40 @@ export class KaplanMeier {
         value: duration,
       });
     }
-    this.#counts.add(duration, observed);
+    this.counts.add(duration, observed);
     const cap = this.maxObservations;
     if (cap === Number.POSITIVE_INFINITY) {
-      this.#n++;
+      this.n++;
       return;
     }
-    if (this.#n === cap) {
+    if (this.n === cap) {
       // the window is full: the oldest observation leaves
-      const h = this.#head;
-      this.#counts.remove(this.#t[h], this.#e[h] === 1);
-      this.#t[h] = duration;
-      this.#e[h] = observed ? 1 : 0;
-      this.#head = (h + 1) % cap;
+      const h = this.head;
+      this.counts.remove(this.t[h], this.e[h] === 1);
+      this.t[h] = duration;
+      this.e[h] = observed ? 1 : 0;
+      this.head = (h + 1) % cap;
       return;
     }
-    if (this.#n === this.#t.length) {
-      const size = Math.min(cap, Math.max(64, this.#n * 2));
+    if (this.n === this.t.length) {
+      const size = Math.min(cap, Math.max(64, this.n * 2));
       const t = new Float64Array(size);
-      t.set(this.#t);
-      this.#t = t;
+      t.set(this.t);
+      this.t = t;
       const e = new Uint8Array(size);
-      e.set(this.#e);
-      this.#e = e;
+      e.set(this.e);
+      this.e = e;
     }
-    this.#t[this.#n] = duration;
-    this.#e[this.#n] = observed ? 1 : 0;
-    this.#n++;
+    this.t[this.n] = duration;
+    this.e[this.n] = observed ? 1 : 0;
+    this.n++;
   }
 
   /** Removes every observation. */
   clear(): void {
-    this.#counts.clear();
-    this.#n = 0;
-    this.#head = 0;
+    this.counts.clear();
+    this.n = 0;
+    this.head = 0;
   }
 
   /**
@@ -169,7 +169,7 @@ export class KaplanMeier {
     const hz: number[] = [];
     const ch: number[] = [];
     let h = 0;
-    this.#walk(extraCensored, (t, d, atRisk, s) => {
+    this.walk(extraCensored, (t, d, atRisk, s) => {
       h += d / atRisk;
       times.push(t);
       surv.push(s);
@@ -192,7 +192,7 @@ export class KaplanMeier {
   /**
    * Visits the event times in order with (t, d_i, n_i, Ŝ(t)); stops when `visit` returns true.
    */
-  #walk(
+  private walk(
     extraCensored: readonly number[],
     visit: (t: number, d: number, atRisk: number, s: number) => boolean,
   ): void {
@@ -206,9 +206,9 @@ export class KaplanMeier {
       }
     }
     extra.sort();
-    const c = this.#counts;
+    const c = this.counts;
     c.flush();
-    let atRisk = this.#n + extra.length;
+    let atRisk = this.n + extra.length;
     let s = 1;
     let i = 0;
     let x = 0;
@@ -241,7 +241,7 @@ export class KaplanMeier {
     if (!(p > 0 && p < 1))
       throw new ValidationError('p must be in (0, 1)', { field: 'p', value: p });
     let q: number | undefined;
-    this.#walk(extraCensored, (t, _d, _n, s) => {
+    this.walk(extraCensored, (t, _d, _n, s) => {
       if (s <= 1 - p + 1e-12) q = t;
       return q !== undefined;
     });
@@ -309,21 +309,21 @@ export class TopOfBookSurvival {
   skipped = 0;
   /** Time of the last accepted book. */
   lastTs = Number.NEGATIVE_INFINITY;
-  readonly #policy: InvalidPolicy;
-  readonly #allowLocked: boolean;
-  #levels = -1;
-  #bidPx = Number.NaN; // NaN: no level alive
-  #bidBorn = 0;
-  #askPx = Number.NaN;
-  #askBorn = 0;
+  private readonly policy: InvalidPolicy;
+  private readonly locked: boolean;
+  private levels = -1;
+  private bidPx = Number.NaN; // NaN: no level alive
+  private bidBorn = 0;
+  private askPx = Number.NaN;
+  private askBorn = 0;
 
   /**
    * @param options - invalid-book policy
    * @throws `ValidationError` on a bad option
    */
   constructor(options: TopOfBookSurvivalOptions = {}) {
-    this.#policy = checkPolicy(options.onInvalid);
-    this.#allowLocked = checkAllowLocked(options.allowLocked);
+    this.policy = checkPolicy(options.onInvalid);
+    this.locked = checkAllowLocked(options.allowLocked);
     const cap = options.maxLifetimes ?? 100_000;
     this.bid = new KaplanMeier({ maxObservations: cap });
     this.ask = new KaplanMeier({ maxObservations: cap });
@@ -336,43 +336,43 @@ export class TopOfBookSurvival {
    * @throws `ValidationError` on an invalid book under the `'throw'` policy
    */
   update(book: L2Snapshot): boolean {
-    const n = this.#levels < 0 ? book.bidPrice.length : this.#levels;
+    const n = this.levels < 0 ? book.bidPrice.length : this.levels;
     const reason =
       book.ts >= this.lastTs && book.ts !== Number.POSITIVE_INFINITY
-        ? checkShape(book, n, this.#allowLocked)
+        ? checkShape(book, n, this.locked)
         : R_TS;
     if (reason !== null) {
-      if (this.#policy === 'throw') {
-        throwBookError(reason, book, n, this.lastTs, this.#allowLocked);
+      if (this.policy === 'throw') {
+        throwBookError(reason, book, n, this.lastTs, this.locked);
       }
       this.skipped++;
       return false;
     }
-    this.#levels = n;
+    this.levels = n;
     const ts = book.ts;
     this.lastTs = ts;
     this.accepted++;
     const bid = book.bidSize[0] > 0 ? book.bidPrice[0] : Number.NaN;
     const ask = book.askSize[0] > 0 ? book.askPrice[0] : Number.NaN;
-    if (bid !== this.#bidPx && !(Number.isNaN(bid) && Number.isNaN(this.#bidPx))) {
-      if (!Number.isNaN(this.#bidPx)) {
-        const improved = !Number.isNaN(bid) && bid > this.#bidPx;
-        durationIn[0] = ts - this.#bidBorn;
+    if (bid !== this.bidPx && !(Number.isNaN(bid) && Number.isNaN(this.bidPx))) {
+      if (!Number.isNaN(this.bidPx)) {
+        const improved = !Number.isNaN(bid) && bid > this.bidPx;
+        durationIn[0] = ts - this.bidBorn;
         addLifetime(this.bid);
         this.endCounts[improved ? 1 : 0]++;
       }
-      this.#bidPx = bid;
-      this.#bidBorn = ts;
+      this.bidPx = bid;
+      this.bidBorn = ts;
     }
-    if (ask !== this.#askPx && !(Number.isNaN(ask) && Number.isNaN(this.#askPx))) {
-      if (!Number.isNaN(this.#askPx)) {
-        const improved = !Number.isNaN(ask) && ask < this.#askPx;
-        durationIn[0] = ts - this.#askBorn;
+    if (ask !== this.askPx && !(Number.isNaN(ask) && Number.isNaN(this.askPx))) {
+      if (!Number.isNaN(this.askPx)) {
+        const improved = !Number.isNaN(ask) && ask < this.askPx;
+        durationIn[0] = ts - this.askBorn;
         addLifetime(this.ask);
         this.endCounts[improved ? 3 : 2]++;
       }
-      this.#askPx = ask;
-      this.#askBorn = ts;
+      this.askPx = ask;
+      this.askBorn = ts;
     }
     return true;
   }
@@ -384,12 +384,12 @@ export class TopOfBookSurvival {
    * @returns its age in ms, or `undefined` when the side is empty
    */
   currentAge(side: 'buy' | 'sell', nowMs = this.lastTs): number | undefined {
-    const px = side === 'buy' ? this.#bidPx : this.#askPx;
+    const px = side === 'buy' ? this.bidPx : this.askPx;
     if (Number.isNaN(px)) return undefined;
     if (!Number.isFinite(nowMs)) {
       throw new ValidationError('nowMs must be finite', { field: 'nowMs', value: nowMs });
     }
-    return Math.max(0, nowMs - (side === 'buy' ? this.#bidBorn : this.#askBorn));
+    return Math.max(0, nowMs - (side === 'buy' ? this.bidBorn : this.askBorn));
   }
 
   /**

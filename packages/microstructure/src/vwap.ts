@@ -80,18 +80,18 @@ export interface RollingWindowOptions {
 export class RollingVwap {
   /** Window length in ms. */
   readonly windowMs: number;
-  #ts = new Float64Array(256);
-  #px = new Float64Array(256);
-  #q = new Float64Array(256);
-  #head = 0;
-  #len = 0;
-  #pq = 0;
-  #qty = 0;
-  #evicted = 0;
-  #now = 0;
-  #lastTs = Number.NEGATIVE_INFINITY;
-  readonly #resync: number;
-  readonly #policy: InvalidPolicy;
+  private ts = new Float64Array(256);
+  private px = new Float64Array(256);
+  private q = new Float64Array(256);
+  private head = 0;
+  private len = 0;
+  private pq = 0;
+  private qty = 0;
+  private evicted = 0;
+  private now = 0;
+  private lastTs = Number.NEGATIVE_INFINITY;
+  private readonly resyncEvery: number;
+  private readonly invalidPolicy: InvalidPolicy;
   /** Trades dropped under the `'skip'` policy. */
   skipped = 0;
 
@@ -102,8 +102,8 @@ export class RollingVwap {
   constructor(options: RollingWindowOptions) {
     const o = resolveWindow(options);
     this.windowMs = o.windowMs;
-    this.#resync = o.resync;
-    this.#policy = o.policy;
+    this.resyncEvery = o.resync;
+    this.invalidPolicy = o.policy;
   }
 
   /**
@@ -115,29 +115,29 @@ export class RollingVwap {
    * @throws `ValidationError` on bad input under the `'throw'` policy (the trade is not added)
    */
   addTrade(ts: number, price: number, qty: number): boolean {
-    const err = this.#check(ts, price, qty);
+    const err = this.check(ts, price, qty);
     if (err !== null) {
-      if (this.#policy === 'throw') throw err;
+      if (this.invalidPolicy === 'throw') throw err;
       this.skipped++;
       return false;
     }
-    this.#lastTs = ts;
-    this.#now = ts;
-    this.#evict();
-    if (this.#len === this.#ts.length) this.#grow();
-    const cap = this.#ts.length;
-    const i = (this.#head + this.#len) % cap;
-    this.#ts[i] = ts;
-    this.#px[i] = price;
-    this.#q[i] = qty;
-    this.#len++;
-    this.#pq += price * qty;
-    this.#qty += qty;
+    this.lastTs = ts;
+    this.now = ts;
+    this.evict();
+    if (this.len === this.ts.length) this.grow();
+    const cap = this.ts.length;
+    const i = (this.head + this.len) % cap;
+    this.ts[i] = ts;
+    this.px[i] = price;
+    this.q[i] = qty;
+    this.len++;
+    this.pq += price * qty;
+    this.qty += qty;
     return true;
   }
 
-  #check(ts: number, price: number, qty: number): ValidationError | null {
-    if (!(Number.isFinite(ts) && ts >= this.#lastTs)) {
+  private check(ts: number, price: number, qty: number): ValidationError | null {
+    if (!(Number.isFinite(ts) && ts >= this.lastTs)) {
       return new ValidationError('ts must be finite and non-decreasing', {
         field: 'ts',
         value: ts,
@@ -151,8 +151,8 @@ export class RollingVwap {
     }
     if (
       !(
-        this.#pq + price * qty < Number.POSITIVE_INFINITY &&
-        this.#qty + qty < Number.POSITIVE_INFINITY
+        this.pq + price * qty < Number.POSITIVE_INFINITY &&
+        this.qty + qty < Number.POSITIVE_INFINITY
       )
     ) {
       return new ValidationError('price × qty overflows the window sums', {
@@ -168,8 +168,8 @@ export class RollingVwap {
    * @param nowMs - query time (default: the last trade's), not before the last trade
    * @returns the VWAP, or `undefined` when no trade is in the window
    */
-  vwap(nowMs = this.#lastTs): number | undefined {
-    if (!(nowMs >= this.#lastTs)) {
+  vwap(nowMs = this.lastTs): number | undefined {
+    if (!(nowMs >= this.lastTs)) {
       throw new ValidationError('nowMs must not be before the last trade', {
         field: 'nowMs',
         value: nowMs,
@@ -178,71 +178,71 @@ export class RollingVwap {
     // trades that left the window since the last trade are skipped without being evicted, so a
     // later trade stamped before nowMs still sees them
     const cut = nowMs - this.windowMs;
-    const cap = this.#ts.length;
-    let pq = this.#pq;
-    let q = this.#qty;
+    const cap = this.ts.length;
+    let pq = this.pq;
+    let q = this.qty;
     let k = 0;
-    for (; k < this.#len; k++) {
-      const i = (this.#head + k) % cap;
-      if (this.#ts[i] > cut) break;
-      pq -= this.#px[i] * this.#q[i];
-      q -= this.#q[i];
+    for (; k < this.len; k++) {
+      const i = (this.head + k) % cap;
+      if (this.ts[i] > cut) break;
+      pq -= this.px[i] * this.q[i];
+      q -= this.q[i];
     }
-    if (k === this.#len || !(q > 0)) return undefined;
+    if (k === this.len || !(q > 0)) return undefined;
     return pq / q;
   }
 
   /** Volume in the window ending at the last trade. */
   get volume(): number {
-    return this.#len === 0 ? 0 : this.#qty;
+    return this.len === 0 ? 0 : this.qty;
   }
 
-  /** Evicts up to `#now` (a field, not an argument: no boxed double per call). */
-  #evict(): void {
-    const cut = this.#now - this.windowMs;
-    const cap = this.#ts.length;
-    while (this.#len > 0 && this.#ts[this.#head] <= cut) {
-      const h = this.#head;
-      this.#pq -= this.#px[h] * this.#q[h];
-      this.#qty -= this.#q[h];
-      this.#head = (h + 1) % cap;
-      this.#len--;
-      if (++this.#evicted % this.#resync === 0) this.#recompute();
+  /** Evicts up to `now` (a field, not an argument: no boxed double per call). */
+  private evict(): void {
+    const cut = this.now - this.windowMs;
+    const cap = this.ts.length;
+    while (this.len > 0 && this.ts[this.head] <= cut) {
+      const h = this.head;
+      this.pq -= this.px[h] * this.q[h];
+      this.qty -= this.q[h];
+      this.head = (h + 1) % cap;
+      this.len--;
+      if (++this.evicted % this.resyncEvery === 0) this.recompute();
     }
-    if (this.#len === 0) {
-      this.#pq = 0;
-      this.#qty = 0;
+    if (this.len === 0) {
+      this.pq = 0;
+      this.qty = 0;
     }
   }
 
-  #recompute(): void {
-    const cap = this.#ts.length;
+  private recompute(): void {
+    const cap = this.ts.length;
     let pq = 0;
     let q = 0;
-    for (let k = 0; k < this.#len; k++) {
-      const i = (this.#head + k) % cap;
-      pq += this.#px[i] * this.#q[i];
-      q += this.#q[i];
+    for (let k = 0; k < this.len; k++) {
+      const i = (this.head + k) % cap;
+      pq += this.px[i] * this.q[i];
+      q += this.q[i];
     }
-    this.#pq = pq;
-    this.#qty = q;
+    this.pq = pq;
+    this.qty = q;
   }
 
-  #grow(): void {
-    const cap = this.#ts.length;
+  private grow(): void {
+    const cap = this.ts.length;
     const ts = new Float64Array(cap * 2);
     const px = new Float64Array(cap * 2);
     const q = new Float64Array(cap * 2);
-    for (let k = 0; k < this.#len; k++) {
-      const i = (this.#head + k) % cap;
-      ts[k] = this.#ts[i];
-      px[k] = this.#px[i];
-      q[k] = this.#q[i];
+    for (let k = 0; k < this.len; k++) {
+      const i = (this.head + k) % cap;
+      ts[k] = this.ts[i];
+      px[k] = this.px[i];
+      q[k] = this.q[i];
     }
-    this.#ts = ts;
-    this.#px = px;
-    this.#q = q;
-    this.#head = 0;
+    this.ts = ts;
+    this.px = px;
+    this.q = q;
+    this.head = 0;
   }
 }
 
@@ -264,19 +264,19 @@ export class RollingTwap {
   /** Window length in ms. */
   readonly windowMs: number;
   // segment k: value v[k] held over [t[k], t[k+1]); the last segment is open until now
-  #t = new Float64Array(256);
-  #v = new Float64Array(256);
-  #head = 0;
-  #len = 0;
-  #closedArea = 0; // Σ v·dt over closed segments in the buffer
-  #evicted = 0;
-  #now = 0;
-  readonly #resync: number;
-  readonly #policy: InvalidPolicy;
-  readonly #allowLocked: boolean;
-  readonly #io = new Float64Array(2);
-  #levels = -1;
-  #bookTs = Number.NEGATIVE_INFINITY;
+  private t = new Float64Array(256);
+  private v = new Float64Array(256);
+  private head = 0;
+  private len = 0;
+  private closedArea = 0; // Σ v·dt over closed segments in the buffer
+  private evicted = 0;
+  private now = 0;
+  private readonly resyncEvery: number;
+  private readonly invalidPolicy: InvalidPolicy;
+  private readonly locked: boolean;
+  private readonly io = new Float64Array(2);
+  private levels = -1;
+  private bookTs = Number.NEGATIVE_INFINITY;
   /** Updates and books dropped under the `'skip'` policy. */
   skipped = 0;
 
@@ -287,14 +287,14 @@ export class RollingTwap {
   constructor(options: RollingWindowOptions) {
     const o = resolveWindow(options);
     this.windowMs = o.windowMs;
-    this.#resync = o.resync;
-    this.#policy = o.policy;
-    this.#allowLocked = o.allowLocked;
+    this.resyncEvery = o.resync;
+    this.invalidPolicy = o.policy;
+    this.locked = o.allowLocked;
   }
 
   /** Whether a value has been recorded (before, {@link RollingTwap.twap} is `undefined`). */
   get ready(): boolean {
-    return this.#len > 0;
+    return this.len > 0;
   }
 
   /**
@@ -305,10 +305,10 @@ export class RollingTwap {
    * @throws `ValidationError` on bad input under the `'throw'` policy (nothing recorded)
    */
   update(ts: number, value: number): boolean {
-    const io = this.#io;
+    const io = this.io;
     io[0] = ts;
     io[1] = value;
-    return this.#updateCore();
+    return this.updateCore();
   }
 
   /**
@@ -322,62 +322,59 @@ export class RollingTwap {
    * @throws `ValidationError` on an invalid book under the `'throw'` policy
    */
   updateMid(book: L2Snapshot): boolean {
-    const n = this.#levels < 0 ? book.bidPrice.length : this.#levels;
-    const rec = this.#len > 0 ? this.#t[(this.#head + this.#len - 1) % this.#t.length] : -Infinity;
+    const n = this.levels < 0 ? book.bidPrice.length : this.levels;
+    const rec = this.len > 0 ? this.t[(this.head + this.len - 1) % this.t.length] : -Infinity;
     // time may not go back from the last accepted book either (one-sided ones included)
-    const last = Math.max(rec, this.#bookTs);
+    const last = Math.max(rec, this.bookTs);
     const ts = book.ts;
     const reason =
-      ts >= last && ts !== Number.POSITIVE_INFINITY ? checkShape(book, n, this.#allowLocked) : R_TS;
+      ts >= last && ts !== Number.POSITIVE_INFINITY ? checkShape(book, n, this.locked) : R_TS;
     if (reason !== null) {
-      if (this.#policy === 'throw') throwBookError(reason, book, n, last, this.#allowLocked);
+      if (this.invalidPolicy === 'throw') throwBookError(reason, book, n, last, this.locked);
       this.skipped++;
       return false;
     }
     if (!(book.bidSize[0] > 0 && book.askSize[0] > 0)) {
-      this.#levels = n;
-      this.#bookTs = ts;
+      this.levels = n;
+      this.bookTs = ts;
       return false;
     }
-    const io = this.#io;
+    const io = this.io;
     io[0] = ts;
     io[1] = 0.5 * book.bidPrice[0] + 0.5 * book.askPrice[0];
-    if (!this.#updateCore()) return false;
-    this.#levels = n;
-    this.#bookTs = ts;
+    if (!this.updateCore()) return false;
+    this.levels = n;
+    this.bookTs = ts;
     return true;
   }
 
-  /** The body of `update`: ts and value come through `#io` so no double crosses the call. */
-  #updateCore(): boolean {
-    const ts = this.#io[0];
-    const value = this.#io[1];
-    const li = (this.#head + this.#len - 1) % this.#t.length;
-    const last = this.#len > 0 ? this.#t[li] : -Infinity;
+  /** The body of `update`: ts and value come through `io` so no double crosses the call. */
+  private updateCore(): boolean {
+    const ts = this.io[0];
+    const value = this.io[1];
+    const li = (this.head + this.len - 1) % this.t.length;
+    const last = this.len > 0 ? this.t[li] : -Infinity;
     let err: ValidationError | null = null;
     if (!(Number.isFinite(ts) && ts >= last)) {
       err = new ValidationError('ts must be finite and non-decreasing', { field: 'ts', value: ts });
     } else if (!Number.isFinite(value)) {
       err = new ValidationError('value must be finite', { field: 'value', value });
-    } else if (
-      this.#len > 0 &&
-      !Number.isFinite(this.#closedArea + this.#v[li] * (ts - this.#t[li]))
-    ) {
+    } else if (this.len > 0 && !Number.isFinite(this.closedArea + this.v[li] * (ts - this.t[li]))) {
       err = new ValidationError('the time-weighted sum overflows', { field: 'value', value });
     }
     if (err !== null) {
-      if (this.#policy === 'throw') throw err;
+      if (this.invalidPolicy === 'throw') throw err;
       this.skipped++;
       return false;
     }
-    if (this.#len > 0) this.#closedArea += this.#v[li] * (ts - this.#t[li]);
-    if (this.#len === this.#t.length) this.#grow();
-    const i = (this.#head + this.#len) % this.#t.length;
-    this.#t[i] = ts;
-    this.#v[i] = value;
-    this.#len++;
-    this.#now = ts;
-    this.#evict();
+    if (this.len > 0) this.closedArea += this.v[li] * (ts - this.t[li]);
+    if (this.len === this.t.length) this.grow();
+    const i = (this.head + this.len) % this.t.length;
+    this.t[i] = ts;
+    this.v[i] = value;
+    this.len++;
+    this.now = ts;
+    this.evict();
     return true;
   }
 
@@ -389,11 +386,11 @@ export class RollingTwap {
    *   overflows (values near the largest double over a long window)
    */
   twap(nowMs?: number): number | undefined {
-    if (this.#len === 0) return undefined;
-    const cap = this.#t.length;
-    const li = (this.#head + this.#len - 1) % cap;
-    const now = nowMs ?? this.#t[li];
-    if (!(now >= this.#t[li])) {
+    if (this.len === 0) return undefined;
+    const cap = this.t.length;
+    const li = (this.head + this.len - 1) % cap;
+    const now = nowMs ?? this.t[li];
+    if (!(now >= this.t[li])) {
       throw new ValidationError('nowMs must not be before the last update', {
         field: 'nowMs',
         value: nowMs,
@@ -401,22 +398,22 @@ export class RollingTwap {
     }
     // segments that left the window since the last update are skipped, not evicted
     const cut = now - this.windowMs;
-    let h = this.#head;
-    let area = this.#closedArea + this.#v[li] * (now - this.#t[li]);
-    let left = this.#len;
-    while (left > 1 && this.#t[(h + 1) % cap] <= cut) {
+    let h = this.head;
+    let area = this.closedArea + this.v[li] * (now - this.t[li]);
+    let left = this.len;
+    while (left > 1 && this.t[(h + 1) % cap] <= cut) {
       const n1 = (h + 1) % cap;
-      area -= this.#v[h] * (this.#t[n1] - this.#t[h]);
+      area -= this.v[h] * (this.t[n1] - this.t[h]);
       h = n1;
       left--;
     }
-    let start = this.#t[h];
+    let start = this.t[h];
     if (start < cut) {
-      area -= this.#v[h] * (cut - start);
+      area -= this.v[h] * (cut - start);
       start = cut;
     }
     const span = now - start;
-    if (!(span > 0)) return this.#v[li];
+    if (!(span > 0)) return this.v[li];
     const x = area / span;
     if (!Number.isFinite(x)) {
       throw new ValidationError('the time-weighted sum overflows at nowMs', {
@@ -427,44 +424,44 @@ export class RollingTwap {
     return x;
   }
 
-  /** Evicts up to `#now` (a field, not an argument: no boxed double per call). */
-  #evict(): void {
-    const cut = this.#now - this.windowMs;
-    const cap = this.#t.length;
+  /** Evicts up to `now` (a field, not an argument: no boxed double per call). */
+  private evict(): void {
+    const cut = this.now - this.windowMs;
+    const cap = this.t.length;
     // drop the head while the next segment also starts at or before the cut
-    while (this.#len > 1 && this.#t[(this.#head + 1) % cap] <= cut) {
-      const h = this.#head;
+    while (this.len > 1 && this.t[(this.head + 1) % cap] <= cut) {
+      const h = this.head;
       const n1 = (h + 1) % cap;
-      this.#closedArea -= this.#v[h] * (this.#t[n1] - this.#t[h]);
-      this.#head = n1;
-      this.#len--;
-      if (++this.#evicted % this.#resync === 0) this.#recompute();
+      this.closedArea -= this.v[h] * (this.t[n1] - this.t[h]);
+      this.head = n1;
+      this.len--;
+      if (++this.evicted % this.resyncEvery === 0) this.recompute();
     }
   }
 
-  #recompute(): void {
-    const cap = this.#t.length;
+  private recompute(): void {
+    const cap = this.t.length;
     let a = 0;
-    for (let k = 0; k + 1 < this.#len; k++) {
-      const i = (this.#head + k) % cap;
+    for (let k = 0; k + 1 < this.len; k++) {
+      const i = (this.head + k) % cap;
       const j = (i + 1) % cap;
-      a += this.#v[i] * (this.#t[j] - this.#t[i]);
+      a += this.v[i] * (this.t[j] - this.t[i]);
     }
-    this.#closedArea = a;
+    this.closedArea = a;
   }
 
-  #grow(): void {
-    const cap = this.#t.length;
+  private grow(): void {
+    const cap = this.t.length;
     const t = new Float64Array(cap * 2);
     const v = new Float64Array(cap * 2);
-    for (let k = 0; k < this.#len; k++) {
-      const i = (this.#head + k) % cap;
-      t[k] = this.#t[i];
-      v[k] = this.#v[i];
+    for (let k = 0; k < this.len; k++) {
+      const i = (this.head + k) % cap;
+      t[k] = this.t[i];
+      v[k] = this.v[i];
     }
-    this.#t = t;
-    this.#v = v;
-    this.#head = 0;
+    this.t = t;
+    this.v = v;
+    this.head = 0;
   }
 }
 

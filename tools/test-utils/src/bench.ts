@@ -2,13 +2,46 @@
  * Benchmark helpers: the machine's description, timing with percentiles, and a sink that keeps
  * the JIT from deleting the measured work.
  */
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 
-/** One line naming the machine, Node version and CPU. */
+/** The CPU features a JIT's code generation depends on, in this order when present. */
+const SIMD_FLAGS = [
+  'sse4_2',
+  'popcnt',
+  'avx',
+  'avx2',
+  'fma',
+  'bmi2',
+  'avx512f',
+  'avx512bw',
+  'avx512vl',
+  'hypervisor',
+] as const;
+
+/**
+ * The CPU's vendor and the SIMD-relevant feature flags (from `/proc/cpuinfo` on Linux; an empty
+ * string elsewhere), e.g. `GenuineIntel sse4_2 popcnt avx avx2 fma bmi2 avx512f ...`.
+ */
+function cpuFlags(): string {
+  let info: string;
+  try {
+    info = readFileSync('/proc/cpuinfo', 'utf8');
+  } catch {
+    return '';
+  }
+  const field = (name: string) =>
+    new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm').exec(info)?.[1]?.trim() ?? '';
+  const have = new Set(field('flags').split(/\s+/));
+  return [field('vendor_id'), ...SIMD_FLAGS.filter((f) => have.has(f))].join(' ').trim();
+}
+
+/** One line naming the machine, Node version and CPU (model, then vendor and SIMD flags). */
 export function machineInfo(): string {
   const cpus = os.cpus();
   const model = cpus[0]?.model.trim() ?? 'unknown cpu';
-  return `${model} (${cpus.length} logical cores), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}`;
+  const flags = cpuFlags();
+  return `${model} (${cpus.length} logical cores${flags ? `; ${flags}` : ''}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}`;
 }
 
 let sinkValue = 0;

@@ -1,25 +1,33 @@
 /**
- * The package's one L2 book-validity rule, allocation-free, with reason codes. Every streaming
- * calculator and every batch function of this package checks books through this module (the
- * fused OFI kernels call its per-level steps), so the rule is written once; it can later
- * delegate to `@x/core`'s check without changing its callers.
+ * How this package applies `@x/core`'s one L2 book-validity rule (`checkL2Book`, `checkL2Row`):
+ * the core check's reason codes mapped onto this package's static reason strings, the timestamp
+ * and level-count rules of a stream, and the package's one invalid-input policy. Every streaming
+ * calculator and every batch function checks books through this module, and this module through
+ * core, so the rule is written once.
  *
- * **The rule.** Each side has its used levels first (size > 0, price finite and > 0, prices
- * strictly decreasing on the bid and increasing on the ask), then a tail of levels with size
- * exactly 0 and a finite price; the book is not crossed (best bid > best ask) and, unless
- * allowed, not locked (equal); the total size of the book (both sides, every level) is at most
- * {@link MAX_BOOK_SIZE}, so no depth, imbalance or OFI of a few books can overflow. A streaming
- * calculator also needs the same number of levels each time and a timestamp that is finite and
- * does not go back.
+ * **The rule** (core's): each side has its used levels first (size > 0, price finite and > 0,
+ * prices strictly decreasing on the bid and increasing on the ask), then a tail of levels with size
+ * exactly 0 and a finite price; the total size of the book is at most `L2_MAX_BOOK_SIZE` (1e300),
+ * so no depth, imbalance or OFI of a few books can overflow; the book is not crossed (best bid >
+ * best ask) and, unless allowed, not locked (equal). A streaming calculator also needs the same
+ * number of levels each time and a timestamp that is finite and does not go back.
  *
- * **Interface.** {@link nextBidLevel} / {@link nextAskLevel} advance a side one level at a time
- * (a number in, a number out: inlined by V8, nothing allocated); {@link bookRowReason} checks a
- * row of flat arrays and {@link checkBook} / {@link checkShape} a snapshot, returning `null` or one
- * of the static reason codes `R_*`; only {@link throwBookError} builds an error.
+ * **Interface.** {@link checkShape} / {@link checkBook} check a snapshot and {@link rowReason} a
+ * row of a batch, returning `null` or one of the static reason codes `R_*` (no allocation); only
+ * {@link throwBookError} builds an error.
  *
  * @module
  */
-import { type L2Snapshot, ValidationError, validateL2Snapshot } from '@x/core';
+import {
+  checkL2Book,
+  checkL2Row,
+  L2_MAX_BOOK_SIZE,
+  type L2CheckCode,
+  type L2Rows,
+  type L2Snapshot,
+  ValidationError,
+  validateL2Snapshot,
+} from '@x/core';
 
 /** What a streaming calculator does with an invalid update. */
 export type InvalidPolicy = 'throw' | 'skip';
@@ -30,76 +38,35 @@ export const R_LEVELS = 'wrong number of levels';
 export const R_TS = 'timestamp is not finite or goes back in time';
 /** Reason code: a level breaks the per-side rule, or the book is crossed or locked. */
 export const R_BOOK = 'invalid L2 book';
-/** Reason code: the book's total size exceeds {@link MAX_BOOK_SIZE}. */
+/** Reason code: the book's total size exceeds core's `L2_MAX_BOOK_SIZE`. */
 export const R_SIZE = 'total book size exceeds 1e300';
 /** Reason code (tick-mode OFI): a price off the tick grid. */
 export const R_OFFGRID = 'price is not on the tick grid';
 /** Reason code (calculators that need both sides): a side is empty. */
 export const R_EMPTY = 'a side of the book is empty';
 
-/**
- * Largest total size (both sides, all levels) of a valid book. Finite sizes beyond it are corrupt
- * data, not quantities: they would overflow depths and imbalances (1e308 + 1e308 = ∞).
- */
-export const MAX_BOOK_SIZE = 1e300;
+/** Core's `L2Check` codes (ok, levels, bidSide, askSide, crossed, locked, size) as reasons. */
+const REASONS: readonly (string | null)[] = [
+  null,
+  R_LEVELS,
+  R_BOOK,
+  R_BOOK,
+  R_BOOK,
+  R_BOOK,
+  R_SIZE,
+];
 
-const INF = Number.POSITIVE_INFINITY;
-
-/**
- * One bid level after the previous one. `prev` is +∞ before the first level, the previous used
- * price, or 0 once the side has ended; returns the new state, or NaN when the level breaks the
- * rule (NaN then sticks: every later step returns NaN).
- */
-export function nextBidLevel(prev: number, price: number, size: number): number {
-  if (size > 0) return price < prev && price > 0 && size < INF ? price : Number.NaN;
-  return size === 0 && price - price === 0 && prev >= 0 ? 0 : Number.NaN;
+/** The reason string of a core check code (`null` for ok). */
+function reasonOf(code: L2CheckCode): string | null {
+  return code === 0 ? null : (REASONS[code] ?? R_BOOK);
 }
 
 /**
- * One ask level after the previous one. `prev` is 0 before the first level, the previous used
- * price, or +∞ once the side has ended; NaN as in {@link nextBidLevel}.
+ * Core's rule on row `row` of a batch (shape checked beforehand): `null` when valid, else
+ * {@link R_BOOK} or {@link R_SIZE}.
  */
-export function nextAskLevel(prev: number, price: number, size: number): number {
-  if (size > 0) return price > prev && price < INF && size < INF ? price : Number.NaN;
-  return size === 0 && price - price === 0 && prev >= 0 ? INF : Number.NaN;
-}
-
-/**
- * Whether best prices cross (or lock, unless allowed). Pass −∞ for an empty bid side and +∞ for
- * an empty ask side.
- */
-export function crosses(bestBid: number, bestAsk: number, allowLocked: boolean): boolean {
-  return bestBid > bestAsk || (bestBid === bestAsk && !allowLocked);
-}
-
-/**
- * The rule (without timestamp and level count) on row `off` of flat arrays, n levels per side:
- * `null` when valid, else {@link R_BOOK} or {@link R_SIZE}.
- */
-export function bookRowReason(
-  bp: Float64Array,
-  bs: Float64Array,
-  ap: Float64Array,
-  as: Float64Array,
-  off: number,
-  n: number,
-  allowLocked: boolean,
-): string | null {
-  let b = INF;
-  let a = 0;
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    const qb = bs[off + i];
-    const qa = as[off + i];
-    b = nextBidLevel(b, bp[off + i], qb);
-    a = nextAskLevel(a, ap[off + i], qa);
-    total += qb + qa;
-  }
-  if (Number.isNaN(b) || Number.isNaN(a)) return R_BOOK;
-  const bb = bs[off] > 0 ? bp[off] : -INF;
-  const ba = as[off] > 0 ? ap[off] : INF;
-  if (crosses(bb, ba, allowLocked)) return R_BOOK;
-  return total <= MAX_BOOK_SIZE ? null : R_SIZE;
+export function rowReason(rows: L2Rows, row: number, allowLocked: boolean): string | null {
+  return reasonOf(checkL2Row(rows, row, allowLocked));
 }
 
 /**
@@ -107,23 +74,8 @@ export function bookRowReason(
  * call boundary on the hot path (V8 would box it). `null` when valid, else a static reason.
  */
 export function checkShape(book: L2Snapshot, levels: number, allowLocked: boolean): string | null {
-  if (
-    book.bidPrice.length !== levels ||
-    book.bidSize.length !== levels ||
-    book.askPrice.length !== levels ||
-    book.askSize.length !== levels
-  ) {
-    return R_LEVELS;
-  }
-  return bookRowReason(
-    book.bidPrice,
-    book.bidSize,
-    book.askPrice,
-    book.askSize,
-    0,
-    levels,
-    allowLocked,
-  );
+  const code = checkL2Book(book, levels, allowLocked);
+  return code === 0 ? null : reasonOf(code);
 }
 
 /**
@@ -183,8 +135,8 @@ export function throwBookError(
   if (reason === R_BOOK) validateL2Snapshot(book, { allowLocked });
   if (reason === R_SIZE) {
     throw new ValidationError(
-      `the book's total size exceeds ${MAX_BOOK_SIZE}: sizes this large are corrupt data`,
-      { field: 'size', details: { maxBookSize: MAX_BOOK_SIZE } },
+      `the book's total size exceeds ${L2_MAX_BOOK_SIZE}: sizes this large are corrupt data`,
+      { field: 'size', details: { maxBookSize: L2_MAX_BOOK_SIZE } },
     );
   }
   throw new ValidationError(reason, { field: 'book' });

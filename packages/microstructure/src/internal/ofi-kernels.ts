@@ -1,84 +1,52 @@
 /**
  * Kernels of the multi-level OFI shared by the streaming calculator and the batch function: the
- * fused depth-mode step (book rule and e_n in one pass), the tick-grid mapping and the tick-mode
+ * depth-mode kernel (on books core's rule accepted), the tick-grid mapping and the tick-mode
  * kernel, and the resolution of the options. Pure functions over typed arrays; no allocation.
  *
  * @module
  */
 import { ValidationError } from '@x/core';
 import type { MultiLevelOfi, MultiLevelOfiOptions } from '../ofi.js';
-import {
-  checkAllowLocked,
-  checkPolicy,
-  crosses,
-  type InvalidPolicy,
-  MAX_BOOK_SIZE,
-  nextAskLevel,
-  nextBidLevel,
-} from './book.js';
+import { checkAllowLocked, checkPolicy, type InvalidPolicy } from './book.js';
 
 /**
- * Depth-mode step, fused with validation: checks the current book at offset `co` (n levels per
- * side, the rule of `internal/book.ts`, one level at a time) and writes e_n for levels [0, M) of the
- * update from the book at offset `po` into `out[oo..]`. Returns the mean size over the 2M current
- * levels into `depthOut[di]`. Returns 1 when valid, 0 when the current book is invalid (then
- * `out[oo..oo+M)` holds garbage). Returning a small integer rather than a double keeps V8 from
- * boxing the result when the call is not inlined (no allocation per update).
+ * Depth-mode kernel on rows of flat arrays that core's book rule has accepted: writes e_n for
+ * levels [0, M) of the update from the book at offset `po` to the book at offset `co` into
+ * `out[oo..]`, and the mean size over the 2M current levels into `depthOut[di]` (a typed slot
+ * rather than a returned double, which V8 would box when the call is not inlined).
  */
-export function depthStep(
+export function depthKernel(
   bp: Float64Array,
   bs: Float64Array,
   ap: Float64Array,
   as: Float64Array,
   po: number,
-  cbp: Float64Array,
-  cbs: Float64Array,
-  cap: Float64Array,
-  cas: Float64Array,
   co: number,
-  n: number,
   m: number,
   out: Float64Array,
   oo: number,
-  allowLocked: boolean,
   depthOut: Float64Array,
   di: number,
-): number {
+): void {
   const INF = Number.POSITIVE_INFINITY;
   let depth = 0;
-  let total = 0;
-  let pb = INF; // bid-side state of the book rule
-  let pa = 0; // ask-side state
-  // one pass over both sides: the loads are shared by the rule and the kernel
-  for (let k = 0; k < n; k++) {
-    const qb1 = cbs[co + k];
-    const qa1 = cas[co + k];
-    const b1 = cbp[co + k];
-    const a1 = cap[co + k];
-    pb = nextBidLevel(pb, b1, qb1);
-    pa = nextAskLevel(pa, a1, qa1);
-    total += qb1 + qa1;
-    if (k < m) {
-      const qb0 = bs[po + k];
-      const qa0 = as[po + k];
-      // empty levels: bid price -inf, ask price +inf
-      const xb1 = qb1 > 0 ? b1 : -INF;
-      const xa1 = qa1 > 0 ? a1 : INF;
-      const xb0 = qb0 > 0 ? bp[po + k] : -INF;
-      const xa0 = qa0 > 0 ? ap[po + k] : INF;
-      // indicator arithmetic rather than branches: price moves are data-dependent and
-      // mispredict (sizes are finite here, so 0·q is 0)
-      out[oo + k] =
-        +(xb1 >= xb0) * qb1 - +(xb1 <= xb0) * qb0 - +(xa1 <= xa0) * qa1 + +(xa1 >= xa0) * qa0;
-      depth += qb1 + qa1;
-    }
+  for (let k = 0; k < m; k++) {
+    const qb1 = bs[co + k];
+    const qa1 = as[co + k];
+    const qb0 = bs[po + k];
+    const qa0 = as[po + k];
+    // empty levels: bid price -inf, ask price +inf
+    const xb1 = qb1 > 0 ? bp[co + k] : -INF;
+    const xa1 = qa1 > 0 ? ap[co + k] : INF;
+    const xb0 = qb0 > 0 ? bp[po + k] : -INF;
+    const xa0 = qa0 > 0 ? ap[po + k] : INF;
+    // indicator arithmetic rather than branches: price moves are data-dependent and
+    // mispredict (sizes are finite here, so 0·q is 0)
+    out[oo + k] =
+      +(xb1 >= xb0) * qb1 - +(xb1 <= xb0) * qb0 - +(xa1 <= xa0) * qa1 + +(xa1 >= xa0) * qa0;
+    depth += qb1 + qa1;
   }
-  if (Number.isNaN(pb) || Number.isNaN(pa) || !(total <= MAX_BOOK_SIZE)) return 0;
-  const bb = cbs[co] > 0 ? cbp[co] : -INF;
-  const ba = cas[co] > 0 ? cap[co] : INF;
-  if (crosses(bb, ba, allowLocked)) return 0;
   depthOut[di] = depth / (2 * m);
-  return 1;
 }
 
 /**
