@@ -123,8 +123,8 @@ function main(): void {
     bytesHex(ofiJs.depth) === bytesHex(ofiWa.depth) &&
     bytesHex(ofiJs.accepted) === bytesHex(ofiWa.accepted);
   const sameImb = bytesHex(imbJs) === bytesHex(imbWa);
-  for (let k = 0; k < ofiWa.ofi.length; k++) ofiSum += ofiWa.ofi[k];
-  for (let k = 0; k < imbWa.length; k++) imbSum += imbWa[k];
+  for (let k = 0; k < ofiWa.ofi.length; k++) ofiSum += ofiWa.ofi[k]!;
+  for (let k = 0; k < imbWa.length; k++) imbSum += imbWa[k]!;
   sink(ofiSum);
   sink(imbSum);
 

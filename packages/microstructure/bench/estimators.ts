@@ -171,17 +171,17 @@ async function main(): Promise<void> {
   const flow = new Float64Array(n);
   const y = new Float64Array(2 * n);
   for (let i = 0; i < n; i++) {
-    dp[i] = i > 0 ? tr.price[i] - tr.price[i - 1] : 0;
-    flow[i] = tr.sign[i] * tr.qty[i];
-    y[2 * i] = tr.sign[i];
-    y[2 * i + 1] = i > 0 ? Math.log(tr.price[i] / tr.price[i - 1]) : 0;
+    dp[i] = i > 0 ? tr.price[i]! - tr.price[i - 1]! : 0;
+    flow[i] = tr.sign[i]! * tr.qty[i]!;
+    y[2 * i] = tr.sign[i]!;
+    y[2 * i + 1] = i > 0 ? Math.log(tr.price[i]! / tr.price[i - 1]!) : 0;
   }
 
   const rows: (string | number)[][] = [];
   const kyle = await timed(() => {
     const k = new RollingKyleLambda({ window: 1000 });
     return (i) => {
-      k.update(dp[i], flow[i]);
+      k.update(dp[i]!, flow[i]!);
       if (i === n - 1) sink(k.lambda ?? 0);
     };
   }, n);
@@ -195,7 +195,7 @@ async function main(): Promise<void> {
   const kyleRead = await timed(() => {
     const k = new RollingKyleLambda({ window: 1000 });
     return (i) => {
-      k.update(dp[i], flow[i]);
+      k.update(dp[i]!, flow[i]!);
       sink(k.lambda ?? 0);
       sink(k.stdError ?? 0);
     };
@@ -211,7 +211,7 @@ async function main(): Promise<void> {
     const v = await timed(() => {
       const s = new VpinStream({ bucketVolume: 50, window: 50, classification });
       return (i) => {
-        s.update(tr.price[i], tr.qty[i]);
+        s.update(tr.price[i]!, tr.qty[i]!);
         if (i === n - 1) sink(s.vpin ?? 0);
       };
     }, n);
@@ -232,8 +232,8 @@ async function main(): Promise<void> {
   const ret = new Float64Array(n);
   const sgn = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    sgn[i] = y[2 * i];
-    ret[i] = y[2 * i + 1];
+    sgn[i] = y[2 * i]!;
+    ret[i] = y[2 * i + 1]!;
   }
   hasbrouckVar(ret.subarray(0, 20_000), sgn.subarray(0, 20_000), { lags: 5 }); // warm-up
   let fit = hasbrouckVar(ret, sgn, { lags: 5 });
@@ -279,7 +279,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < p.length; i++) {
       worst = Math.max(
         worst,
-        Math.abs(p[i] - pyBest.params[i]) / Math.max(Math.abs(pyBest.params[i]), 1e-300),
+        Math.abs(p[i]! - pyBest.params[i]!) / Math.max(Math.abs(pyBest.params[i]!), 1e-300),
       );
     }
     console.log(

@@ -74,7 +74,7 @@ async function main(): Promise<void> {
   // accumulator goes to sink() once per run, and a NaN anywhere would make it NaN and throw there
   const fullRun = await run('full feature set', caseOf('full feature set'), ROWS);
   sink(acc[0]);
-  sink(acc[1]);
+  sink(acc[1]!);
   // queries once at the end (not per update): outside the timed loop
   const done = timed[timed.length - 1] as FullSetParts;
   const twapLast = done.twap.twap() ?? 0;
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
   const batchOfiNs = timeBest(() => {
     const r = multiLevelOfiBatch(data, { levels: N });
     let s = 0;
-    for (let k = 0; k < r.ofi.length; k++) s += r.ofi[k];
+    for (let k = 0; k < r.ofi.length; k++) s += r.ofi[k]!;
     ofiChecksum = s;
   });
   let imbChecksum = 0;
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
   const batchImbNs = timeBest(() => {
     const r = depthImbalanceBatch(data, { levels: N, weights });
     let s = 0;
-    for (let k = 0; k < r.length; k++) s += r[k];
+    for (let k = 0; k < r.length; k++) s += r[k]!;
     imbChecksum = s;
   });
   sink(ofiChecksum);

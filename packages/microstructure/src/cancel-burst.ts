@@ -288,15 +288,16 @@ export class CancelBurstDetector {
     const io = this.io;
     for (let k = 0; k < m; k++) {
       const j = 4 * k;
-      const qb = book.bidSize[k];
-      io[1] = prev[j + 1] - qb;
-      if (qb > 0 && book.bidPrice[k] === prev[j] && qb < prev[j + 1] && !this.fits(k)) return false;
-      const qa = book.askSize[k];
-      io[1] = prev[j + 3] - qa;
+      const qb = book.bidSize[k]!;
+      io[1] = prev[j + 1]! - qb;
+      if (qb > 0 && book.bidPrice[k] === prev[j] && qb < prev[j + 1]! && !this.fits(k))
+        return false;
+      const qa = book.askSize[k]!;
+      io[1] = prev[j + 3]! - qa;
       if (
         qa > 0 &&
         book.askPrice[k] === prev[j + 2] &&
-        qa < prev[j + 3] &&
+        qa < prev[j + 3]! &&
         !this.fits(this.levels + k)
       ) {
         return false;
@@ -307,10 +308,10 @@ export class CancelBurstDetector {
 
   /** Whether channel `ch` can take the cancel in `io` without a rate overflowing. */
   private fits(ch: number): boolean {
-    const wgt = this.byQty ? this.io[1] : 1;
+    const wgt = this.byQty ? this.io[1]! : 1;
     return (
-      this.ewma[ch] + wgt / this.tau < Number.POSITIVE_INFINITY &&
-      this.hawkes[ch] + this.alpha * wgt < Number.POSITIVE_INFINITY
+      this.ewma[ch]! + wgt / this.tau < Number.POSITIVE_INFINITY &&
+      this.hawkes[ch]! + this.alpha * wgt < Number.POSITIVE_INFINITY
     );
   }
 
@@ -357,15 +358,15 @@ export class CancelBurstDetector {
       io[0] = ts;
       for (let k = 0; k < m; k++) {
         const j = 4 * k;
-        const qb = bs[k];
-        if (qb > 0 && bp[k] === prev[j] && qb < prev[j + 1]) {
-          io[1] = prev[j + 1] - qb;
+        const qb = bs[k]!;
+        if (qb > 0 && bp[k] === prev[j] && qb < prev[j + 1]!) {
+          io[1] = prev[j + 1]! - qb;
           this.record(k);
           count++;
         }
-        const qa = as[k];
-        if (qa > 0 && ap[k] === prev[j + 2] && qa < prev[j + 3]) {
-          io[1] = prev[j + 3] - qa;
+        const qa = as[k]!;
+        if (qa > 0 && ap[k] === prev[j + 2] && qa < prev[j + 3]!) {
+          io[1] = prev[j + 3]! - qa;
           this.record(this.levels + k);
           count++;
         }
@@ -373,10 +374,10 @@ export class CancelBurstDetector {
     }
     for (let k = 0; k < m; k++) {
       const j = 4 * k;
-      prev[j] = bp[k];
-      prev[j + 1] = bs[k];
-      prev[j + 2] = ap[k];
-      prev[j + 3] = as[k];
+      prev[j] = bp[k]!;
+      prev[j + 1] = bs[k]!;
+      prev[j + 2] = ap[k]!;
+      prev[j + 3] = as[k]!;
     }
     this.bookLevels = n;
     return count;
@@ -387,34 +388,34 @@ export class CancelBurstDetector {
    * validated). The numbers travel through `io` so that no double crosses this call.
    */
   private record(ch: number): boolean {
-    const ts = this.io[0];
-    const qty = this.io[1];
+    const ts = this.io[0]!;
+    const qty = this.io[1]!;
     this.accepted++;
     // decay inline (no private call with a double argument: V8 would box it)
-    const lastCh = this.last[ch];
+    const lastCh = this.last[ch]!;
     if (!Number.isNaN(lastCh)) {
       const dt = ts - lastCh;
-      this.ewma[ch] *= Math.exp(-dt / this.tau);
-      this.hawkes[ch] *= Math.exp(-this.beta * dt);
+      this.ewma[ch]! *= Math.exp(-dt / this.tau);
+      this.hawkes[ch]! *= Math.exp(-this.beta * dt);
     }
     this.last[ch] = ts;
     const wgt = this.byQty ? qty : 1;
-    const r = this.ewma[ch] + wgt / this.tau;
+    const r = this.ewma[ch]! + wgt / this.tau;
     this.ewma[ch] = r;
-    this.hawkes[ch] += this.alpha * wgt;
+    this.hawkes[ch]! += this.alpha * wgt;
     // threshold from past rates only
-    const n = this.count[ch];
+    const n = this.count[ch]!;
     let above = false;
     if (n >= this.win) {
       this.updateThreshold(ch); // writes thr[ch]
-      const thr = this.thr[ch];
+      const thr = this.thr[ch]!;
       above = r > thr;
     }
     if (this.burstOn[ch] === 1) {
       if (above) {
-        this.bCancels[ch]++;
-        this.bQty[ch] += qty;
-        if (r > this.bPeak[ch]) this.bPeak[ch] = r;
+        this.bCancels[ch]!++;
+        this.bQty[ch]! += qty;
+        if (r > this.bPeak[ch]!) this.bPeak[ch] = r;
       } else this.end(ch, ts);
     } else if (above) {
       this.burstOn[ch] = 1;
@@ -441,10 +442,10 @@ export class CancelBurstDetector {
     for (let ch = 0; ch < this.burstOn.length; ch++) {
       if (this.burstOn[ch] === 0) continue;
       // EWMA decays as r·e^{-dt/τ}: time at which it crosses the threshold
-      const r0 = this.ewma[ch];
-      const thr = this.thr[ch];
-      const cross = thr > 0 ? this.last[ch] + this.tau * Math.log(r0 / thr) : ts;
-      if (cross <= ts) this.end(ch, Math.max(cross, this.bStart[ch]));
+      const r0 = this.ewma[ch]!;
+      const thr = this.thr[ch]!;
+      const cross = thr > 0 ? this.last[ch]! + this.tau * Math.log(r0 / thr) : ts;
+      if (cross <= ts) this.end(ch, Math.max(cross, this.bStart[ch]!));
     }
   }
 
@@ -459,7 +460,7 @@ export class CancelBurstDetector {
     const ch = this.channel(side, level);
     checkQueryTs(ts);
     if (level >= this.levels || Number.isNaN(this.last[ch])) return 0;
-    return this.ewma[ch] * Math.exp(-Math.max(0, ts - this.last[ch]) / this.tau);
+    return this.ewma[ch]! * Math.exp(-Math.max(0, ts - this.last[ch]!) / this.tau);
   }
 
   /**
@@ -473,7 +474,7 @@ export class CancelBurstDetector {
     const ch = this.channel(side, level);
     checkQueryTs(ts);
     if (level >= this.levels || Number.isNaN(this.last[ch])) return this.mu;
-    return this.mu + this.hawkes[ch] * Math.exp(-this.beta * Math.max(0, ts - this.last[ch]));
+    return this.mu + this.hawkes[ch]! * Math.exp(-this.beta * Math.max(0, ts - this.last[ch]!));
   }
 
   /**
@@ -485,7 +486,7 @@ export class CancelBurstDetector {
    */
   ready(side: Side, level: number): boolean {
     const ch = this.channel(side, level);
-    return level < this.levels && this.count[ch] >= this.win;
+    return level < this.levels && this.count[ch]! >= this.win;
   }
 
   /**
@@ -497,7 +498,7 @@ export class CancelBurstDetector {
    */
   threshold(side: Side, level: number): number {
     const ch = this.channel(side, level);
-    return level >= this.levels ? 0 : this.thr[ch];
+    return level >= this.levels ? 0 : this.thr[ch]!;
   }
 
   /**
@@ -513,15 +514,15 @@ export class CancelBurstDetector {
 
   private end(ch: number, ts: number): void {
     this.burstOn[ch] = 0;
-    if (this.bCancels[ch] < this.minCancels) return;
+    if (this.bCancels[ch]! < this.minCancels) return;
     const b: CancelBurst = {
       side: ch < this.levels ? 'buy' : 'sell',
       level: ch % this.levels,
-      startMs: this.bStart[ch],
+      startMs: this.bStart[ch]!,
       endMs: ts,
-      cancels: this.bCancels[ch],
-      qty: this.bQty[ch],
-      peakRate: this.bPeak[ch],
+      cancels: this.bCancels[ch]!,
+      qty: this.bQty[ch]!,
+      peakRate: this.bPeak[ch]!,
     };
     if (this.keep > 0) {
       this.bursts.push(b);
@@ -536,15 +537,15 @@ export class CancelBurstDetector {
    * between them move by one place in one `copyWithin`.
    */
   private push(ch: number): void {
-    const r = this.ewma[ch];
+    const r = this.ewma[ch]!;
     const w = this.win;
     const base = ch * w;
     const s = this.sorted;
-    const n = this.count[ch];
-    const pos = this.pos[ch];
+    const n = this.count[ch]!;
+    const pos = this.pos[ch]!;
     if (n === w) {
       // the oldest value's index (any copy of an equal value will do: the values are the same)
-      const i = lowerBound(s, base, base + w, this.ring[base + pos]);
+      const i = lowerBound(s, base, base + w, this.ring[base + pos]!);
       // where r goes once the oldest is out
       const j = lowerBound(s, base, base + w, r);
       if (j > i) {
@@ -577,7 +578,7 @@ export class CancelBurstDetector {
     const base = ch * w;
     const s = this.sorted;
     const h2 = w >> 1;
-    const med = (w & 1) === 1 ? s[base + h2] : 0.5 * (s[base + h2 - 1] + s[base + h2]);
+    const med = (w & 1) === 1 ? s[base + h2]! : 0.5 * (s[base + h2 - 1]! + s[base + h2]!);
     const l0 = base + ((w - 1) >> 1); // the left run starts here and goes down
     const nl = ((w - 1) >> 1) + 1;
     const nr = w - nl;
@@ -593,7 +594,7 @@ function lowerBound(s: Float64Array, lo: number, hi: number, x: number): number 
   let b = hi;
   while (a < b) {
     const mid = (a + b) >>> 1;
-    if (s[mid] < x) a = mid + 1;
+    if (s[mid]! < x) a = mid + 1;
     else b = mid;
   }
   return a;
@@ -617,11 +618,11 @@ function kthDeviation(
   while (lo < hi) {
     const i = (lo + hi) >>> 1; // take i from the left run, c + 1 − i from the right
     // left[i] < right[c − i]: the (i+1)-th left deviation belongs among the c + 1 smallest
-    if (med - s[l0 - i] < s[l0 + 1 + c - i] - med) lo = i + 1;
+    if (med - s[l0 - i]! < s[l0 + 1 + c - i]! - med) lo = i + 1;
     else hi = i;
   }
   const j = c + 1 - lo;
-  const a = lo > 0 ? med - s[l0 - lo + 1] : Number.NEGATIVE_INFINITY;
-  const b = j > 0 ? s[l0 + j] - med : Number.NEGATIVE_INFINITY;
+  const a = lo > 0 ? med - s[l0 - lo + 1]! : Number.NEGATIVE_INFINITY;
+  const b = j > 0 ? s[l0 + j]! - med : Number.NEGATIVE_INFINITY;
   return Math.max(a, b);
 }

@@ -182,8 +182,8 @@ export function hasbrouckVar(
   const data = new Float64Array(2 * n);
   let neg = false;
   for (let t = 0; t < n; t++) {
-    const x = trades[t];
-    const r = returns[t];
+    const x = trades[t]!;
+    const r = returns[t]!;
     if (!Number.isFinite(x) || !Number.isFinite(r)) {
       throw new ValidationError(`observation ${t} is NaN or infinite`, {
         field: Number.isFinite(x) ? 'returns' : 'trades',
@@ -235,9 +235,9 @@ function structural(
 ): HasbrouckVar {
   const { p, coefs, sigmaU, intercept } = fit;
   // variables: 0 = trade x, 1 = return r
-  const sxx = sigmaU[0];
-  const srx = sigmaU[2];
-  const srr = sigmaU[3];
+  const sxx = sigmaU[0]!;
+  const srx = sigmaU[2]!;
+  const srr = sigmaU[3]!;
   if (!(sxx > 0 && srr * sxx - srx * srx > 0)) {
     throw new ValidationError(
       'Hasbrouck VAR residual covariance is singular: trades or returns are an exact function of the lags',
@@ -252,10 +252,10 @@ function structural(
   for (let l = 0; l < p; l++) {
     const o = l * 4;
     // A_l rows: [x eq: (x, r)], [r eq: (x, r)]; structural r eq = reduced r eq − b0·x eq
-    dX[l] = coefs[o];
-    cX[l] = coefs[o + 1];
-    bR[l] = coefs[o + 2] - b0 * coefs[o];
-    aR[l] = coefs[o + 3] - b0 * coefs[o + 1];
+    dX[l] = coefs[o]!;
+    cX[l] = coefs[o + 1]!;
+    bR[l] = coefs[o + 2]! - b0 * coefs[o]!;
+    aR[l] = coefs[o + 3]! - b0 * coefs[o + 1]!;
   }
   const phi = maRep(fit, horizon);
   const impulse = new Float64Array(horizon + 1);
@@ -263,16 +263,16 @@ function structural(
   let cum = 0;
   for (let h = 0; h <= horizon; h++) {
     // response of r to the reduced-form shock (1, b0)
-    const v = phi[h * 4 + 2] + phi[h * 4 + 3] * b0;
+    const v = phi[h * 4 + 2]! + phi[h * 4 + 3]! * b0;
     impulse[h] = v;
     cum += v;
     cumulativeImpulse[h] = cum;
   }
   // long run: Σ_h Φ_h = (I − A(1))⁻¹; row r of it gives the efficient-price loadings
   const m = new Float64Array([1, 0, 0, 1]);
-  for (let l = 0; l < p; l++) for (let i = 0; i < 4; i++) m[i] -= coefs[l * 4 + i];
+  for (let l = 0; l < p; l++) for (let i = 0; i < 4; i++) m[i]! -= coefs[l * 4 + i]!;
   // solve (I − A(1))' z = e_r for the long-run row a = e_r'(I − A(1))⁻¹ (not symmetric: LU 2×2)
-  const det = m[0] * m[3] - m[1] * m[2];
+  const det = m[0]! * m[3]! - m[1]! * m[2]!;
   if (!(Math.abs(det) > 1e-12)) {
     throw new ValidationError(
       'Hasbrouck VAR has a unit root (I − A(1) is singular): pass returns (changes), not price levels',
@@ -280,10 +280,10 @@ function structural(
     );
   }
   // inverse of [[m0, m1], [m2, m3]] row 1 = [−m2, m0] / det
-  const a0 = -m[2] / det;
-  const a1 = m[0] / det;
+  const a0 = -m[2]! / det;
+  const a1 = m[0]! / det;
   const permanentImpact = a0 + a1 * b0;
-  const efficientVariance = a0 * a0 * sigmaU[0] + 2 * a0 * a1 * sigmaU[1] + a1 * a1 * sigmaU[3];
+  const efficientVariance = a0 * a0 * sigmaU[0]! + 2 * a0 * a1 * sigmaU[1]! + a1 * a1 * sigmaU[3]!;
   const innovationVariance = srr - (srx * srx) / sxx;
   const permanentImpactStdError = Math.sqrt(
     impactVariance(fit, m, det, b0, efficientVariance, a1, innovationVariance),
@@ -294,14 +294,14 @@ function structural(
     lags: p,
     nobs: fit.nobs,
     returnEquation: {
-      intercept: intercept[1] - b0 * intercept[0],
+      intercept: intercept[1]! - b0 * intercept[0]!,
       contemporaneousTrade: b0,
       returnLags: aR,
       tradeLags: bR,
       innovationVariance,
     },
     tradeEquation: {
-      intercept: intercept[0],
+      intercept: intercept[0]!,
       returnLags: cX,
       tradeLags: dX,
       innovationVariance: sxx,
@@ -335,8 +335,8 @@ function impactVariance(
 ): number {
   const { p, gram, sigmaU, dfResid } = fit;
   // w = (I − A(1))⁻¹ (1, b0)'
-  const w0 = (m[3] - m[1] * b0) / det;
-  const w1 = (m[0] * b0 - m[2]) / det;
+  const w0 = (m[3]! - m[1]! * b0) / det;
+  const w1 = (m[0]! * b0 - m[2]!) / det;
   const kt = fit.trend === 'c' ? 1 : 0;
   const dim = kt + 2 * p;
   const h = new Float64Array(dim);
@@ -346,8 +346,8 @@ function impactVariance(
   }
   const g = choleskySolve(gram, h, dim, 1, 'Hasbrouck VAR (VAR design)');
   let q = 0;
-  for (let i = 0; i < dim; i++) q += h[i] * g[i];
+  for (let i = 0; i < dim; i++) q += h[i]! * g[i]!;
   // b0: OLS slope of the structural return equation (one more regressor than the reduced form)
-  const varB0 = innovationVariance / ((dfResid - 1) * sigmaU[0]);
+  const varB0 = innovationVariance / ((dfResid - 1) * sigmaU[0]!);
   return efficientVariance * q + a1 * a1 * varB0;
 }

@@ -78,7 +78,7 @@ function crossProducts(price: Float64Array, q: Float64Array, h: number): Matrix 
     for (let l = 0; l <= h; l++) w[l + 1] = q[t - l]!;
     for (let i = 0; i < d; i++) {
       const wi = w[i]!;
-      for (let j = i; j < d; j++) c[i * d + j] += wi * w[j]!;
+      for (let j = i; j < d; j++) c[i * d + j]! += wi * w[j]!;
     }
   }
   const m = new Matrix(d, d);
@@ -158,7 +158,7 @@ function hacCovariance(
       const base = lag * l * l;
       for (let i = 0; i < l; i++) {
         const gi = ring[slot + i]!;
-        for (let j = 0; j < l; j++) s[base + i * l + j] += gi * ring[prev + j]!;
+        for (let j = 0; j < l; j++) s[base + i * l + j]! += gi * ring[prev + j]!;
       }
     }
     count++;

@@ -95,23 +95,23 @@ function weightedDepths(
   out: Float64Array,
 ): void {
   const k = Math.min(n, w.length);
-  const lam = decay[0];
+  const lam = decay[0]!;
   let vb = 0;
   let va = 0;
   if (lam > 0) {
-    const perPrice = lam / decay[1];
-    const bb = bp[off];
-    const ba = ap[off];
+    const perPrice = lam / decay[1]!;
+    const bb = bp[off]!;
+    const ba = ap[off]!;
     for (let j = 0; j < k; j++) {
-      const qb = bs[off + j];
-      const qa = as[off + j];
-      if (qb > 0) vb += w[j] * qb * Math.exp(-perPrice * (bb - bp[off + j]));
-      if (qa > 0) va += w[j] * qa * Math.exp(-perPrice * (ap[off + j] - ba));
+      const qb = bs[off + j]!;
+      const qa = as[off + j]!;
+      if (qb > 0) vb += w[j]! * qb * Math.exp(-perPrice * (bb - bp[off + j]!));
+      if (qa > 0) va += w[j]! * qa * Math.exp(-perPrice * (ap[off + j]! - ba));
     }
   } else {
     for (let j = 0; j < k; j++) {
-      vb += w[j] * bs[off + j];
-      va += w[j] * as[off + j];
+      vb += w[j]! * bs[off + j]!;
+      va += w[j]! * as[off + j]!;
     }
   }
   out[0] = vb;
@@ -132,7 +132,7 @@ function resolveWeights(o: ImbalanceOptions): Float64Array {
       });
     }
     for (let j = 0; j < k; j++) {
-      const v = o.weights[j];
+      const v = o.weights[j]!;
       if (!(Number.isFinite(v) && v >= 0)) {
         throw new ValidationError(`weights[${j}] must be finite and >= 0`, {
           field: `weights[${j}]`,
@@ -176,8 +176,8 @@ export function depthImbalance(book: L2Snapshot, options: ImbalanceOptions = {})
   if (reason !== null) throwBookError(reason, book, n, Number.NEGATIVE_INFINITY, true);
   const v = new Float64Array(2);
   weightedDepths(book.bidPrice, book.bidSize, book.askPrice, book.askSize, 0, n, w, decay, v);
-  const sum = v[0] + v[1];
-  return sum > 0 ? (v[0] - v[1]) / sum : 0;
+  const sum = v[0]! + v[1]!;
+  return sum > 0 ? (v[0]! - v[1]!) / sum : 0;
 }
 
 /**
@@ -200,7 +200,7 @@ export function depthImbalanceBatch(rows: L2Rows, options: ImbalanceOptions = {}
   checkRows(rows);
   const { rows: r, levels: n, bidSize: bs, askSize: as } = rows;
   const out = new Float64Array(r);
-  if (decay[0] > 0) {
+  if (decay[0]! > 0) {
     // distance weights read prices: every row is validated as a whole book
     const { bidPrice: bp, askPrice: ap } = rows;
     const v = new Float64Array(2);
@@ -214,7 +214,7 @@ export function depthImbalanceBatch(rows: L2Rows, options: ImbalanceOptions = {}
       }
       checkRowTotal(bs, as, i, n);
       weightedDepths(bp, bs, ap, as, off, n, w, decay, v);
-      out[i] = rowImbalance(v[0], v[1], i);
+      out[i] = rowImbalance(v[0]!, v[1]!, i);
     }
     return out;
   }
@@ -228,7 +228,7 @@ export function depthImbalanceBatch(rows: L2Rows, options: ImbalanceOptions = {}
   const lim = L2_MAX_BOOK_SIZE / n;
   // with every weight > 0 the size bound follows from the weighted sums: Σ_j<k q_j ≤ s / wMin
   let wMin = Number.POSITIVE_INFINITY;
-  for (let j = 0; j < k; j++) wMin = Math.min(wMin, w[j]);
+  for (let j = 0; j < k; j++) wMin = Math.min(wMin, w[j]!);
   const perLevel = !(wMin > 0);
   // Four rows per step: each row's sums are still accumulated level by level in order (the same
   // floating-point result as BookFeatures), but four independent chains of additions keep the
@@ -254,15 +254,15 @@ export function depthImbalanceBatch(rows: L2Rows, options: ImbalanceOptions = {}
     // or +∞: so the sum is 0 exactly when every size is finite and >= 0 (no branch per size)
     let chk = 0;
     for (let j = 0; j < k; j++) {
-      const wj = w[j];
-      const x0 = bs[q0 + j];
-      const y0 = as[q0 + j];
-      const x1 = bs[q1 + j];
-      const y1 = as[q1 + j];
-      const x2 = bs[q2 + j];
-      const y2 = as[q2 + j];
-      const x3 = bs[q3 + j];
-      const y3 = as[q3 + j];
+      const wj = w[j]!;
+      const x0 = bs[q0 + j]!;
+      const y0 = as[q0 + j]!;
+      const x1 = bs[q1 + j]!;
+      const y1 = as[q1 + j]!;
+      const x2 = bs[q2 + j]!;
+      const y2 = as[q2 + j]!;
+      const x3 = bs[q3 + j]!;
+      const y3 = as[q3 + j]!;
       b0 += wj * x0;
       a0 += wj * y0;
       b1 += wj * x1;
@@ -279,14 +279,14 @@ export function depthImbalanceBatch(rows: L2Rows, options: ImbalanceOptions = {}
     let tail = 0;
     // levels beyond k: checked only (every size of the row is validated)
     for (let j = k; j < n; j++) {
-      const x0 = bs[q0 + j];
-      const y0 = as[q0 + j];
-      const x1 = bs[q1 + j];
-      const y1 = as[q1 + j];
-      const x2 = bs[q2 + j];
-      const y2 = as[q2 + j];
-      const x3 = bs[q3 + j];
-      const y3 = as[q3 + j];
+      const x0 = bs[q0 + j]!;
+      const y0 = as[q0 + j]!;
+      const x1 = bs[q1 + j]!;
+      const y1 = as[q1 + j]!;
+      const x2 = bs[q2 + j]!;
+      const y2 = as[q2 + j]!;
+      const x3 = bs[q3 + j]!;
+      const y3 = as[q3 + j]!;
       chk += abs(x0) - x0 + (abs(y0) - y0) + (abs(x1) - x1) + (abs(y1) - y1);
       chk += abs(x2) - x2 + (abs(y2) - y2) + (abs(x3) - x3) + (abs(y3) - y3);
       const t8 = x0 + y0 + x1 + y1 + x2 + y2 + x3 + y3;
@@ -329,8 +329,8 @@ function sizeRowImbalance(
   let vb = 0;
   let va = 0;
   for (let j = 0; j < k; j++) {
-    vb += w[j] * bs[off + j];
-    va += w[j] * as[off + j];
+    vb += w[j]! * bs[off + j]!;
+    va += w[j]! * as[off + j]!;
   }
   return rowImbalance(vb, va, i);
 }
@@ -351,7 +351,7 @@ function rowImbalance(vb: number, va: number, i: number): number {
 function checkRowTotal(bs: Float64Array, as: Float64Array, i: number, n: number): void {
   const off = i * n;
   let t = 0;
-  for (let j = 0; j < n; j++) t += bs[off + j] + as[off + j];
+  for (let j = 0; j < n; j++) t += bs[off + j]! + as[off + j]!;
   if (!(t <= L2_MAX_BOOK_SIZE)) {
     throw new ValidationError(`row ${i}: ${R_SIZE}`, { field: 'size', details: { row: i } });
   }
@@ -365,8 +365,8 @@ function checkSizeRow(bs: Float64Array, as: Float64Array, i: number, n: number):
   const off = i * n;
   const INF = Number.POSITIVE_INFINITY;
   for (let j = 0; j < n; j++) {
-    const b = bs[off + j];
-    const a = as[off + j];
+    const b = bs[off + j]!;
+    const a = as[off + j]!;
     if (!(b >= 0 && a >= 0 && b < INF && a < INF)) {
       throw new ValidationError(`row ${i}: sizes must be finite and >= 0`, {
         field: 'size',
@@ -496,15 +496,15 @@ export class BookFeatures {
     const bp = book.bidPrice;
     const ap = book.askPrice;
     const v = this.v;
-    const twoSided = reason === null && bs[0] > 0 && as[0] > 0;
+    const twoSided = reason === null && bs[0]! > 0 && as[0]! > 0;
     let d = 0;
     let spread = 0;
     if (reason === null) {
       // weighted depths through a typed scratch (no double-returning call to box)
       weightedDepths(bp, bs, ap, as, 0, n, this.weights, this.distanceDecay, v);
-      if (!(v[0] + v[1] < Number.POSITIVE_INFINITY)) reason = R_WEIGHTED;
+      if (!(v[0]! + v[1]! < Number.POSITIVE_INFINITY)) reason = R_WEIGHTED;
       else if (twoSided) {
-        spread = ap[0] - bp[0];
+        spread = ap[0]! - bp[0]!;
         d = this.bandDepthOf(book, n);
         if (!(d / spread < Number.POSITIVE_INFINITY)) reason = R_RATIO;
       }
@@ -523,14 +523,14 @@ export class BookFeatures {
     this.bookLevels = n;
     this.lastTs = book.ts;
     this.accepted++;
-    const vb = v[0];
-    const va = v[1];
-    const top = bs[0] + as[0];
-    this.imbalanceTop = top > 0 ? (bs[0] - as[0]) / top : 0;
+    const vb = v[0]!;
+    const va = v[1]!;
+    const top = bs[0]! + as[0]!;
+    this.imbalanceTop = top > 0 ? (bs[0]! - as[0]!) / top : 0;
     this.imbalance = vb + va > 0 ? (vb - va) / (vb + va) : 0;
     this.twoSided = twoSided;
     this.spread = spread;
-    this.mid = twoSided ? 0.5 * ap[0] + 0.5 * bp[0] : 0;
+    this.mid = twoSided ? 0.5 * ap[0]! + 0.5 * bp[0]! : 0;
     this.bandDepth = d;
     this.liquidityRatio = twoSided && spread > 0 ? d / spread : 0;
     const ticks = Math.round(spread / this.tick);
@@ -544,12 +544,12 @@ export class BookFeatures {
     const ap = book.askPrice;
     const bs = book.bidSize;
     const as = book.askSize;
-    const mid = 0.5 * ap[0] + 0.5 * bp[0];
+    const mid = 0.5 * ap[0]! + 0.5 * bp[0]!;
     const lo = mid - this.band - 1e-9 * mid;
     const hi = mid + this.band + 1e-9 * mid;
     let d = 0;
-    for (let j = 0; j < n && bs[j] > 0 && bp[j] >= lo; j++) d += bs[j];
-    for (let j = 0; j < n && as[j] > 0 && ap[j] <= hi; j++) d += as[j];
+    for (let j = 0; j < n && bs[j]! > 0 && bp[j]! >= lo; j++) d += bs[j]!;
+    for (let j = 0; j < n && as[j]! > 0 && ap[j]! <= hi; j++) d += as[j]!;
     return d;
   }
 }

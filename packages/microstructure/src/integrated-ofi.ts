@@ -112,24 +112,24 @@ function firstComponent(
 ): IntegratedOfiFit | null {
   const mean = new Float64Array(m);
   for (let r = 0; r < rows; r++) {
-    for (let k = 0; k < m; k++) mean[k] += samples[offset + r * m + k];
+    for (let k = 0; k < m; k++) mean[k]! += samples[offset + r * m + k]!;
   }
-  for (let k = 0; k < m; k++) mean[k] /= rows;
+  for (let k = 0; k < m; k++) mean[k]! /= rows;
   const cov = new Float64Array(m * m);
   for (let r = 0; r < rows; r++) {
     const o = offset + r * m;
     for (let i = 0; i < m; i++) {
-      const di = samples[o + i] - mean[i];
-      for (let j = i; j < m; j++) cov[i * m + j] += di * (samples[o + j] - mean[j]);
+      const di = samples[o + i]! - mean[i]!;
+      for (let j = i; j < m; j++) cov[i * m + j]! += di * (samples[o + j]! - mean[j]!);
     }
   }
   let trace = 0;
   for (let i = 0; i < m; i++) {
     for (let j = i; j < m; j++) {
-      cov[i * m + j] /= rows - 1;
-      cov[j * m + i] = cov[i * m + j];
+      cov[i * m + j]! /= rows - 1;
+      cov[j * m + i] = cov[i * m + j]!;
     }
-    trace += cov[i * m + i];
+    trace += cov[i * m + i]!;
   }
   if (!Number.isFinite(trace)) {
     throw new ValidationError('the covariance of the training OFI overflows', {
@@ -142,13 +142,13 @@ function firstComponent(
   let l1 = 0;
   let sum = 0;
   for (let k = 0; k < m; k++) {
-    w[k] = vectors[k * m];
-    l1 += Math.abs(w[k]);
-    sum += w[k];
+    w[k] = vectors[k * m]!;
+    l1 += Math.abs(w[k]!);
+    sum += w[k]!;
   }
   const s = (sum < 0 ? -1 : 1) / l1;
-  for (let k = 0; k < m; k++) w[k] *= s;
-  return { weights: w, explainedVarianceRatio: values[0] / trace, trainingWindows: rows };
+  for (let k = 0; k < m; k++) w[k]! *= s;
+  return { weights: w, explainedVarianceRatio: values[0]! / trace, trainingWindows: rows };
 }
 
 /**
@@ -169,7 +169,7 @@ export function scaledOfi(
   }
   const inv = depth > 0 ? 1 / depth : 0;
   for (let k = 0; k < ofi.length; k++) {
-    const x = ofi[k] * inv;
+    const x = ofi[k]! * inv;
     if (!Number.isFinite(x)) {
       throw new ValidationError(`ofi[${k}] / depth must be finite`, {
         field: `ofi[${k}]`,
@@ -191,7 +191,7 @@ export function scaledOfi(
  */
 export function integratedOfi(weights: ArrayLike<number>, scaled: ArrayLike<number>): number {
   let s = 0;
-  for (let k = 0; k < weights.length; k++) s += weights[k] * scaled[k];
+  for (let k = 0; k < weights.length; k++) s += weights[k]! * scaled[k]!;
   if (!Number.isFinite(s)) {
     throw new ValidationError(
       'weights and scaled OFI must be finite, scaled at least as long as weights',

@@ -367,7 +367,7 @@ export class L3QueueTracker {
 
   #find(id: OrderId): Tracked | undefined {
     const ts = this.#tracked;
-    for (let i = 0; i < ts.length; i++) if (ts[i].id === id) return ts[i];
+    for (let i = 0; i < ts.length; i++) if (ts[i]!.id === id) return ts[i];
     return undefined;
   }
 
@@ -375,7 +375,7 @@ export class L3QueueTracker {
   #adjustBehind(o: OrderRec, delta: number): void {
     const ts = this.#tracked;
     for (let i = 0; i < ts.length; i++) {
-      const t = ts[i];
+      const t = ts[i]!;
       const mine = this.#orders.get(t.id);
       if (
         mine !== undefined &&

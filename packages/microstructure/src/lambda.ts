@@ -80,12 +80,12 @@ export function tradeBars(trades: Required<TradeColumns>, barMs: number): TradeB
   checkTradeColumns(trades, { qty: true, sign: true });
   const { ts, price, qty, sign } = trades;
   const n = ts.length;
-  const first = Math.floor(ts[0] / barMs);
-  const bars = Math.floor(ts[n - 1] / barMs) - first + 1;
+  const first = Math.floor(ts[0]! / barMs);
+  const bars = Math.floor(ts[n - 1]! / barMs) - first + 1;
   if (bars > MAX_BARS) {
     throw new ValidationError(
       `${bars} bars of ${barMs} ms: timestamps must be in milliseconds (not µs or ns), or barMs is far too short`,
-      { field: 'barMs', value: barMs, details: { bars, spanMs: ts[n - 1] - ts[0] } },
+      { field: 'barMs', value: barMs, details: { bars, spanMs: ts[n - 1]! - ts[0]! } },
     );
   }
   const out = {
@@ -100,21 +100,21 @@ export function tradeBars(trades: Required<TradeColumns>, barMs: number): TradeB
     volume: new Float64Array(bars),
     count: new Int32Array(bars),
   };
-  let prev = price[0];
+  let prev = price[0]!;
   let i = 0;
   for (let b = 0; b < bars; b++) {
     out.start[b] = (first + b) * barMs;
     const end = (first + b + 1) * barMs;
     let close = prev;
-    for (; i < n && ts[i] < end; i++) {
-      const p = price[i];
-      const q = qty[i];
-      const s = sign[i];
-      out.signedVolume[b] += s * q;
-      out.signedDollarVolume[b] += s * p * q;
-      out.signedSqrtDollarVolume[b] += s * Math.sqrt(p * q);
-      out.volume[b] += q;
-      out.count[b]++;
+    for (; i < n && ts[i]! < end; i++) {
+      const p = price[i]!;
+      const q = qty[i]!;
+      const s = sign[i]!;
+      out.signedVolume[b]! += s * q;
+      out.signedDollarVolume[b]! += s * p * q;
+      out.signedSqrtDollarVolume[b]! += s * Math.sqrt(p * q);
+      out.volume[b]! += q;
+      out.count[b]!++;
       close = p;
     }
     out.close[b] = close;
@@ -199,7 +199,7 @@ export function kyleLambda(
 ): ImpactRegression {
   checkPair(priceChange, signedVolume, 'priceChange', 'signedVolume');
   let positive = 0;
-  for (let i = 0; i < priceChange.length; i++) if (priceChange[i] > 0) positive++;
+  for (let i = 0; i < priceChange.length; i++) if (priceChange[i]! > 0) positive++;
   if (positive === priceChange.length && priceChange.length >= 10) {
     throw new ValidationError(
       'every priceChange is > 0: pass price changes p_t − p_{t−1}, not price levels',
@@ -241,7 +241,7 @@ export function hasbrouckLambda(
 ): ImpactRegression {
   checkPair(logReturn, signedSqrtDollarVolume, 'logReturn', 'signedSqrtDollarVolume');
   for (let i = 0; i < logReturn.length; i++) {
-    if (Math.abs(logReturn[i]) > 1) {
+    if (Math.abs(logReturn[i]!) > 1) {
       throw new ValidationError(
         `logReturn[${i}] = ${logReturn[i]}: a log return per bar beyond ±1 means prices or percentages were passed, not log returns`,
         { field: 'logReturn', value: logReturn[i], details: { index: i } },
@@ -280,7 +280,7 @@ function checkPair(y: ArrayLike<number>, x: ArrayLike<number>, yName: string, xN
     }
   }
   let neg = false;
-  for (let i = 0; i < x.length && !neg; i++) neg = x[i] < 0;
+  for (let i = 0; i < x.length && !neg; i++) neg = x[i]! < 0;
   if (!neg) {
     throw new ValidationError(
       `${xName} has no negative value: order flow must be signed (buyer-initiated positive, seller-initiated negative), not unsigned volume`,
@@ -303,7 +303,7 @@ function fitImpact(
   const design = new Float64Array(n * k);
   for (let i = 0; i < n; i++) {
     if (withIntercept) design[i * 2] = 1;
-    design[i * k + k - 1] = x[i];
+    design[i * k + k - 1] = x[i]!;
   }
   const yy = Float64Array.from(y);
   const fit: OlsFit = ols(design, yy, n, k, {
@@ -312,18 +312,18 @@ function fitImpact(
   });
   const plain = standardErrors(olsCovariance(fit, design, 'nonrobust'), k);
   const robust = standardErrors(olsCovariance(fit, design, covType), k);
-  const lambda = fit.coef[k - 1];
-  const se = robust[k - 1];
+  const lambda = fit.coef[k - 1]!;
+  const se = robust[k - 1]!;
   return {
     lambda,
-    intercept: withIntercept ? fit.coef[0] : 0,
+    intercept: withIntercept ? fit.coef[0]! : 0,
     hasIntercept: withIntercept,
-    stdError: plain[k - 1],
+    stdError: plain[k - 1]!,
     robustStdError: se,
     covType,
     tStat: lambda / se,
-    tStatPlain: lambda / plain[k - 1],
-    interceptStdError: withIntercept ? robust[0] : 0,
+    tStatPlain: lambda / plain[k - 1]!,
+    interceptStdError: withIntercept ? robust[0]! : 0,
     r2: fit.r2,
     n,
     confidenceInterval(level = 0.95): [number, number] {

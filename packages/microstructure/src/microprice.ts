@@ -215,7 +215,7 @@ export class StoikovMicroPrice {
       state.firstOrder.length !== nb * state.spreadStates ||
       !state.adjustments.every(Number.isFinite) ||
       !state.firstOrder.every(Number.isFinite) ||
-      !state.imbalanceEdges.every((e, i, a) => e >= 0 && e <= 1 && (i === 0 || e >= a[i - 1]))
+      !state.imbalanceEdges.every((e, i, a) => e >= 0 && e <= 1 && (i === 0 || e >= a[i - 1]!))
     ) {
       throw new ValidationError('inconsistent micro-price state', { field: 'state' });
     }
@@ -281,7 +281,7 @@ export class StoikovMicroPrice {
     const s = Math.round((ap - bp) / this.tickSize);
     if (s < 1 || s > this.spreadStates) return 0;
     const b = bucketOf(this.imbalanceEdges, bs / (bs + as));
-    return this.adjustments[(s - 1) * this.imbalanceBuckets + b];
+    return this.adjustments[(s - 1) * this.imbalanceBuckets + b]!;
   }
 
   /**
@@ -598,7 +598,7 @@ export class MicroPriceTracker {
       book.ts >= this.lastTs && book.ts !== Number.POSITIVE_INFINITY
         ? checkShape(book, n, this.locked)
         : R_TS;
-    if (reason === null && !(book.bidSize[0] > 0 && book.askSize[0] > 0)) reason = R_EMPTY;
+    if (reason === null && !(book.bidSize[0]! > 0 && book.askSize[0]! > 0)) reason = R_EMPTY;
     if (reason !== null) {
       if (this.policy === 'throw' && reason === R_EMPTY) {
         throw new ValidationError('a book with an empty side has no micro-price', {
@@ -612,10 +612,10 @@ export class MicroPriceTracker {
     }
     this.levels = n;
     this.lastTs = book.ts;
-    const bp = book.bidPrice[0];
-    const bs = book.bidSize[0];
-    const ap = book.askPrice[0];
-    const as = book.askSize[0];
+    const bp = book.bidPrice[0]!;
+    const bs = book.bidSize[0]!;
+    const ap = book.askPrice[0]!;
+    const as = book.askSize[0]!;
     this.mid = 0.5 * bp + 0.5 * ap;
     this.weightedMid = bp + (ap - bp) * (bs / (bs + as));
     // Stoikov lookup inlined (no call with double arguments: nothing to box)
@@ -631,10 +631,10 @@ export class MicroPriceTracker {
         let hi = e.length;
         while (lo < hi) {
           const mid = (lo + hi) >> 1;
-          if (x <= e[mid]) hi = mid;
+          if (x <= e[mid]!) hi = mid;
           else lo = mid + 1;
         }
-        g = model.adjustments[(st - 1) * model.imbalanceBuckets + lo];
+        g = model.adjustments[(st - 1) * model.imbalanceBuckets + lo]!;
       }
       p = this.mid + g;
     }
@@ -646,11 +646,11 @@ export class MicroPriceTracker {
     this.accepted = k + 1;
     const a = this.alpha;
     for (let i = 0; i < this.horizons.length; i++) {
-      const h = this.horizons[i];
-      const mom = k >= h ? p - ring[(k - h) % len] : 0;
+      const h = this.horizons[i]!;
+      const mom = k >= h ? p - ring[(k - h) % len]! : 0;
       this.momentum[i] = mom;
       this.momentumReady[i] = k >= h ? 1 : 0;
-      this.momentumEwma[i] = k === 0 ? mom : (1 - a) * this.momentumEwma[i] + a * mom;
+      this.momentumEwma[i] = k === 0 ? mom : (1 - a) * this.momentumEwma[i]! + a * mom;
     }
     const nh = this.horizonsMs.length;
     if (nh > 0) {
@@ -663,20 +663,20 @@ export class MicroPriceTracker {
       this.hEnd++;
       let oldest = this.hEnd - 1;
       for (let i = 0; i < nh; i++) {
-        const cut = ts - this.horizonsMs[i];
-        let j = this.hIdx[i];
+        const cut = ts - this.horizonsMs[i]!;
+        let j = this.hIdx[i]!;
         if (j < this.hHead) j = -1;
         // advance to the last entry stamped at or before ts - h
         let next = j < 0 ? this.hHead : j + 1;
-        while (next < this.hEnd && this.hTs[next % cap] <= cut) {
+        while (next < this.hEnd && this.hTs[next % cap]! <= cut) {
           j = next;
           next++;
         }
         this.hIdx[i] = j;
-        const mom = j < 0 ? 0 : p - this.hPx[j % cap];
+        const mom = j < 0 ? 0 : p - this.hPx[j % cap]!;
         this.momentumMs[i] = mom;
         this.momentumMsReady[i] = j < 0 ? 0 : 1;
-        this.momentumMsEwma[i] = k === 0 ? mom : (1 - a) * this.momentumMsEwma[i] + a * mom;
+        this.momentumMsEwma[i] = k === 0 ? mom : (1 - a) * this.momentumMsEwma[i]! + a * mom;
         if (j >= 0 && j < oldest) oldest = j;
         else if (j < 0) oldest = this.hHead;
       }
@@ -691,8 +691,8 @@ export class MicroPriceTracker {
     const ts = new Float64Array(cap * 2);
     const px = new Float64Array(cap * 2);
     for (let j = this.hHead; j < this.hEnd; j++) {
-      ts[j % (cap * 2)] = this.hTs[j % cap];
-      px[j % (cap * 2)] = this.hPx[j % cap];
+      ts[j % (cap * 2)] = this.hTs[j % cap]!;
+      px[j % (cap * 2)] = this.hPx[j % cap]!;
     }
     this.hTs = ts;
     this.hPx = px;

@@ -59,7 +59,7 @@ function returnsOf(price: ArrayLike<number>, options: NoiseOptions, min: number)
   const r = new Float64Array(n);
   let prev = 0;
   for (let i = 0; i <= n; i++) {
-    const p = price[i];
+    const p = price[i]!;
     if (!Number.isFinite(p) || (log && !(p > 0))) {
       throw new ValidationError(
         log
@@ -146,7 +146,7 @@ export function noiseVarianceRv(
   let rv = 0;
   let r4 = 0;
   for (let i = 0; i < n; i++) {
-    const q = r[i] * r[i];
+    const q = r[i]! * r[i]!;
     rv += q;
     r4 += q * q;
   }
@@ -224,17 +224,17 @@ export function noiseVarianceAutocov(
   const n = r.length;
   const m = n - 1;
   let s = 0;
-  for (let i = 1; i < n; i++) s += r[i] * r[i - 1];
+  for (let i = 1; i < n; i++) s += r[i]! * r[i - 1]!;
   const g1 = s / m;
   // long-run variance of z_i = r_i r_{i−1} (2-dependent), lags 0..2
   const acf = [0, 0, 0];
   for (let lag = 0; lag <= 2; lag++) {
     let c = 0;
     for (let i = 1 + lag; i < n; i++)
-      c += (r[i] * r[i - 1] - g1) * (r[i - lag] * r[i - lag - 1] - g1);
+      c += (r[i]! * r[i - 1]! - g1) * (r[i - lag]! * r[i - lag - 1]! - g1);
     acf[lag] = c / m;
   }
-  const lrv = Math.max(acf[0] + 2 * acf[1] + 2 * acf[2], acf[0]);
+  const lrv = Math.max(acf[0]! + 2 * acf[1]! + 2 * acf[2]!, acf[0]!);
   const se = Math.sqrt(lrv / m);
   const defined = g1 < 0;
   return {
@@ -318,7 +318,7 @@ export function tsrv(price: ArrayLike<number>, options: TsrvOptions = {}): Tsrv 
 function tsrvOfReturns(r: Float64Array, subsamples: number | undefined): Tsrv {
   const n = r.length;
   let rvAll = 0;
-  for (let i = 0; i < n; i++) rvAll += r[i] * r[i];
+  for (let i = 0; i < n; i++) rvAll += r[i]! * r[i]!;
   const w2 = rvAll / (2 * n);
   const e4 = noiseFourthMoment(r, w2);
   let K = subsamples;
@@ -369,7 +369,7 @@ function sparse(
   const n = r.length;
   // c[i] = Y_i − Y_0, so the K-step return from a is c[a + K] − c[a]
   const c = new Float64Array(n + 1);
-  for (let i = 0; i < n; i++) c[i + 1] = c[i] + r[i];
+  for (let i = 0; i < n; i++) c[i + 1] = c[i]! + r[i]!;
   let rvSum = 0;
   let qSum = 0;
   for (let k = 0; k < K; k++) {
@@ -377,7 +377,7 @@ function sparse(
     let r4 = 0;
     let m = 0;
     for (let a = k; a + K <= n; a += K) {
-      const d = c[a + K] - c[a];
+      const d = c[a + K]! - c[a]!;
       const d2 = d * d;
       rv += d2;
       r4 += d2 * d2;
@@ -392,7 +392,7 @@ function sparse(
 /** Eε⁴ ≈ (1/2n) Σ r⁴ − 3ω̂⁴, floored at ω̂⁴ (ZMA 2005, §2). */
 function noiseFourthMoment(r: Float64Array, w2: number): number {
   let r4 = 0;
-  for (let i = 0; i < r.length; i++) r4 += r[i] ** 4;
+  for (let i = 0; i < r.length; i++) r4 += r[i]! ** 4;
   return Math.max(r4 / (2 * r.length) - 3 * w2 * w2, w2 * w2);
 }
 
@@ -459,7 +459,7 @@ export function optimalSamplingFrequency(
   const r = returnsOf(price, options, 2 * m);
   const n = r.length;
   let rvAll = 0;
-  for (let i = 0; i < n; i++) rvAll += r[i] * r[i];
+  for (let i = 0; i < n; i++) rvAll += r[i]! * r[i]!;
   const alpha = rvAll / n;
   // m sparse returns on evenly spaced indices 0 = i_0 < … < i_m = n
   let r4 = 0;
@@ -467,7 +467,7 @@ export function optimalSamplingFrequency(
   for (let j = 1; j <= m; j++) {
     const b = Math.round((j * n) / m);
     let s = 0;
-    for (let i = a; i < b; i++) s += r[i];
+    for (let i = a; i < b; i++) s += r[i]!;
     r4 += s * s * s * s;
     a = b;
   }

@@ -95,7 +95,7 @@ export function multiLevelOfiBatch(
   let a0 = Number.POSITIVE_INFINITY;
   for (let i = 0; i < r; i++) {
     const off = i * n;
-    const t = ts === undefined ? (lastTs === Number.NEGATIVE_INFINITY ? 0 : lastTs) : ts[i];
+    const t = ts === undefined ? (lastTs === Number.NEGATIVE_INFINITY ? 0 : lastTs) : ts[i]!;
     // core's book rule on the row, then the kernel
     let reason =
       !(t >= lastTs) || t === Number.POSITIVE_INFINITY ? R_TS : rowReason(rows, i, o.allowLocked);
@@ -121,11 +121,11 @@ export function multiLevelOfiBatch(
     }
     acc[i] = 1;
     if (o.tick) {
-      const b1 = bs[off] > 0 ? bp[off] : Number.NEGATIVE_INFINITY;
-      const a1 = as[off] > 0 ? ap[off] : Number.POSITIVE_INFINITY;
+      const b1 = bs[off]! > 0 ? bp[off]! : Number.NEGATIVE_INFINITY;
+      const a1 = as[off]! > 0 ? ap[off]! : Number.POSITIVE_INFINITY;
       if (prev < 0) {
         let d = 0;
-        for (let k = 0; k < m; k++) d += gb1[k] + ga1[k];
+        for (let k = 0; k < m; k++) d += gb1[k]! + ga1[k]!;
         depth[i] = d / (2 * m);
       } else {
         depth[i] = tickKernel(b0, a0, gb0, ga0, b1, a1, gb1, ga1, m, out, i * m);
@@ -140,7 +140,7 @@ export function multiLevelOfiBatch(
       ga1 = ta;
     } else if (prev < 0) {
       let d = 0;
-      for (let k = 0; k < m; k++) d += bs[off + k] + as[off + k];
+      for (let k = 0; k < m; k++) d += bs[off + k]! + as[off + k]!;
       depth[i] = d / (2 * m);
     }
     prev = i;
@@ -155,8 +155,8 @@ export function multiLevelOfiBatch(
  */
 function throwFirstInvalid(rows: L2Rows, i: number, allowLocked: boolean): never {
   const ts = rows.ts;
-  const lastTs = i === 0 ? Number.NEGATIVE_INFINITY : ts === undefined ? 0 : ts[i - 1];
-  const t = ts === undefined ? (i === 0 ? 0 : lastTs) : ts[i];
+  const lastTs = i === 0 ? Number.NEGATIVE_INFINITY : ts === undefined ? 0 : ts[i - 1]!;
+  const t = ts === undefined ? (i === 0 ? 0 : lastTs) : ts[i]!;
   const reason =
     !(t >= lastTs) || t === Number.POSITIVE_INFINITY
       ? R_TS

@@ -200,7 +200,7 @@ export class OfiWindow {
    * boundaries).
    */
   private windowOf(): number {
-    const ts = this.tsIn[0];
+    const ts = this.tsIn[0]!;
     let w = Math.floor((ts - this.origin) / this.ms);
     if (!Number.isSafeInteger(w) || !(this.bound(w + 1) > this.bound(w))) {
       throw new ValidationError(`ms ${this.ms} is too small for timestamps like ${ts}`, {
@@ -254,8 +254,8 @@ export class OfiWindow {
   /** The body of `add`; ts and depth come through `io` so no double crosses the call. */
   private addCore(e: ArrayLike<number>): number {
     const m = this.levels;
-    const ts = this.io[0];
-    const depth = this.io[1];
+    const ts = this.io[0]!;
+    const depth = this.io[1]!;
     if (!Number.isFinite(ts) || ts < this.lastTs) {
       throw new ValidationError('ts must be finite and non-decreasing', { field: 'ts', value: ts });
     }
@@ -267,7 +267,7 @@ export class OfiWindow {
     }
     const cur = this.current;
     let bad = !(depth >= 0) || !(this.depthSum + depth < Number.POSITIVE_INFINITY);
-    for (let k = 0; k < m; k++) if (!Number.isFinite(cur[k] + e[k])) bad = true;
+    for (let k = 0; k < m; k++) if (!Number.isFinite(cur[k]! + e[k]!)) bad = true;
     if (bad) {
       throw new ValidationError('e and depth must be finite (and their window sums too)', {
         field: 'e',
@@ -279,7 +279,7 @@ export class OfiWindow {
       if (!(ts >= this.lo && ts < this.hi)) closed = this.enterWindow();
     } else if (this.currentEvents === 0) this.w = this.seen;
     this.lastTs = ts;
-    for (let k = 0; k < m; k++) cur[k] += e[k];
+    for (let k = 0; k < m; k++) cur[k]! += e[k]!;
     this.depthSum += depth;
     this.currentEvents++;
     this.seen++;
@@ -299,7 +299,7 @@ export class OfiWindow {
    * Returns how many windows were closed. Nothing is changed when it throws.
    */
   private enterWindow(): number {
-    const ts = this.io[0];
+    const ts = this.io[0]!;
     this.tsIn[0] = ts;
     const w = this.windowOf();
     let closed = 0;

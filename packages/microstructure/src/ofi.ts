@@ -243,14 +243,14 @@ export class MultiLevelOfi {
       if (reason !== null) return this.reject(reason, book, n);
       if (o.tick) {
         if (!this.grid(book, this.gb0, this.ga0)) return this.reject(R_OFFGRID, book, n);
-        this.b0 = book.bidSize[0] > 0 ? book.bidPrice[0] : Number.NEGATIVE_INFINITY;
-        this.a0 = book.askSize[0] > 0 ? book.askPrice[0] : Number.POSITIVE_INFINITY;
+        this.b0 = book.bidSize[0]! > 0 ? book.bidPrice[0]! : Number.NEGATIVE_INFINITY;
+        this.a0 = book.askSize[0]! > 0 ? book.askPrice[0]! : Number.POSITIVE_INFINITY;
         let d = 0;
-        for (let k = 0; k < o.m; k++) d += this.gb0[k] + this.ga0[k];
+        for (let k = 0; k < o.m; k++) d += this.gb0[k]! + this.ga0[k]!;
         this.lastDepth = d / (2 * o.m);
       } else {
         let d = 0;
-        for (let k = 0; k < o.m; k++) d += book.bidSize[k] + book.askSize[k];
+        for (let k = 0; k < o.m; k++) d += book.bidSize[k]! + book.askSize[k]!;
         this.lastDepth = d / (2 * o.m);
       }
       this.n = n;
@@ -259,11 +259,11 @@ export class MultiLevelOfi {
       if (!o.tick) {
         const p = this.prev;
         for (let k = 0; k < o.m; k++) {
-          const qb = book.bidSize[k];
-          const qa = book.askSize[k];
-          p[4 * k] = qb > 0 ? book.bidPrice[k] : Number.NEGATIVE_INFINITY;
+          const qb = book.bidSize[k]!;
+          const qa = book.askSize[k]!;
+          p[4 * k] = qb > 0 ? book.bidPrice[k]! : Number.NEGATIVE_INFINITY;
           p[4 * k + 1] = qb;
-          p[4 * k + 2] = qa > 0 ? book.askPrice[k] : Number.POSITIVE_INFINITY;
+          p[4 * k + 2] = qa > 0 ? book.askPrice[k]! : Number.POSITIVE_INFINITY;
           p[4 * k + 3] = qa;
         }
       }
@@ -279,8 +279,8 @@ export class MultiLevelOfi {
     if (reason !== null) return this.reject(reason, book, n);
     {
       if (!this.grid(book, this.gb1, this.ga1)) return this.reject(R_OFFGRID, book, n);
-      const b1 = book.bidSize[0] > 0 ? book.bidPrice[0] : Number.NEGATIVE_INFINITY;
-      const a1 = book.askSize[0] > 0 ? book.askPrice[0] : Number.POSITIVE_INFINITY;
+      const b1 = book.bidSize[0]! > 0 ? book.bidPrice[0]! : Number.NEGATIVE_INFINITY;
+      const a1 = book.askSize[0]! > 0 ? book.askPrice[0]! : Number.POSITIVE_INFINITY;
       this.lastDepth = tickKernel(
         this.b0,
         this.a0,
@@ -344,19 +344,19 @@ export class MultiLevelOfi {
     let pa = 0; // ask-side state
     let k = 0;
     for (; k < m; k++) {
-      const qb1 = bs[k];
-      const qa1 = as[k];
-      const b1 = bp[k];
-      const a1 = ap[k];
+      const qb1 = bs[k]!;
+      const qa1 = as[k]!;
+      const b1 = bp[k]!;
+      const a1 = ap[k]!;
       pb = l2BidStep(pb, b1, qb1);
       pa = l2AskStep(pa, a1, qa1);
       const xb1 = qb1 > 0 ? b1 : -INF;
       const xa1 = qa1 > 0 ? a1 : INF;
       const j = 4 * k;
-      const xb0 = prev[j];
-      const qb0 = prev[j + 1];
-      const xa0 = prev[j + 2];
-      const qa0 = prev[j + 3];
+      const xb0 = prev[j]!;
+      const qb0 = prev[j + 1]!;
+      const xa0 = prev[j + 2]!;
+      const qa0 = prev[j + 3]!;
       // indicator arithmetic rather than branches: price moves are data-dependent and
       // mispredict. On an invalid book `last` may hold garbage here; reject zeroes it.
       last[k] =
@@ -370,10 +370,10 @@ export class MultiLevelOfi {
     let total = depth;
     // the tail beyond M: the rule only
     for (; k < n; k++) {
-      const qb1 = bs[k];
-      const qa1 = as[k];
-      pb = l2BidStep(pb, bp[k], qb1);
-      pa = l2AskStep(pa, ap[k], qa1);
+      const qb1 = bs[k]!;
+      const qa1 = as[k]!;
+      pb = l2BidStep(pb, bp[k]!, qb1);
+      pa = l2AskStep(pa, ap[k]!, qa1);
       total += qb1 + qa1;
     }
     // next[0] / next[2] hold ∓∞ for an empty side
@@ -381,7 +381,7 @@ export class MultiLevelOfi {
       Number.isNaN(pb) ||
       Number.isNaN(pa) ||
       !(total <= L2_MAX_BOOK_SIZE) ||
-      l2TopCheck(next[0], next[2], this.o.allowLocked) !== 0
+      l2TopCheck(next[0]!, next[2]!, this.o.allowLocked) !== 0
     ) {
       return this.reject(checkBook(book, n, this.lastTs, this.o.allowLocked) ?? R_BOOK, book, n);
     }

@@ -138,8 +138,8 @@ export class RollingKyleLambda {
   }
 
   #push(): void {
-    const x = this.#in[0];
-    const y = this.#in[1];
+    const x = this.#in[0]!;
+    const y = this.#in[1]!;
     if (this.#len === 0 && this.#intercept) {
       this.#rx = x;
       this.#ry = y;
@@ -147,8 +147,8 @@ export class RollingKyleLambda {
     const w = this.window;
     if (this.#len === w) {
       const h = this.#head;
-      const ox = this.#x[h] - this.#rx;
-      const oy = this.#y[h] - this.#ry;
+      const ox = this.#x[h]! - this.#rx;
+      const oy = this.#y[h]! - this.#ry;
       this.#sx -= ox;
       this.#sy -= oy;
       this.#sxx -= ox * ox;
@@ -237,7 +237,13 @@ export class RollingKyleLambda {
     if (!this.ready) return undefined;
     const n = this.#len;
     const b = this.#sxyC() / this.#sxxC();
-    const [x3, x4, x2y, x3y, xy2, x2y2] = this.#hm;
+    const hm = this.#hm;
+    const x3 = hm[0]!;
+    const x4 = hm[1]!;
+    const x2y = hm[2]!;
+    const x3y = hm[3]!;
+    const xy2 = hm[4]!;
+    const x2y2 = hm[5]!;
     const sx = this.#sx;
     const sy = this.#sy;
     const sxx = this.#sxx;
@@ -275,12 +281,12 @@ export class RollingKyleLambda {
   #moments(dx: number, dy: number, sign: number): void {
     const hm = this.#hm;
     const x2 = dx * dx;
-    hm[0] += sign * x2 * dx;
-    hm[1] += sign * x2 * x2;
-    hm[2] += sign * x2 * dy;
-    hm[3] += sign * x2 * dx * dy;
-    hm[4] += sign * dx * dy * dy;
-    hm[5] += sign * x2 * dy * dy;
+    hm[0]! += sign * x2 * dx;
+    hm[1]! += sign * x2 * x2;
+    hm[2]! += sign * x2 * dy;
+    hm[3]! += sign * x2 * dx * dy;
+    hm[4]! += sign * dx * dy * dy;
+    hm[5]! += sign * x2 * dy * dy;
   }
 
   /** Clears the window (options and the skipped count are kept). */
@@ -317,8 +323,8 @@ export class RollingKyleLambda {
       let mx = 0;
       let my = 0;
       for (let k = 0; k < n; k++) {
-        mx += this.#x[k];
-        my += this.#y[k];
+        mx += this.#x[k]!;
+        my += this.#y[k]!;
       }
       this.#rx = mx / n;
       this.#ry = my / n;
@@ -330,8 +336,8 @@ export class RollingKyleLambda {
     let syy = 0;
     for (let k = 0; k < n; k++) {
       const i = (this.#head + k) % w;
-      const dx = this.#x[i] - this.#rx;
-      const dy = this.#y[i] - this.#ry;
+      const dx = this.#x[i]! - this.#rx;
+      const dy = this.#y[i]! - this.#ry;
       sx += dx;
       sy += dy;
       sxx += dx * dx;
@@ -347,7 +353,7 @@ export class RollingKyleLambda {
     hm.fill(0);
     for (let k = 0; k < n; k++) {
       const i = (this.#head + k) % w;
-      this.#moments(this.#x[i] - this.#rx, this.#y[i] - this.#ry, 1);
+      this.#moments(this.#x[i]! - this.#rx, this.#y[i]! - this.#ry, 1);
     }
   }
 }

@@ -111,7 +111,7 @@ export class KaplanMeier {
 
   /** The body of `add`; the duration comes through `durationIn` so no double crosses the call. */
   private append(observed: boolean): void {
-    const duration = durationIn[0];
+    const duration = durationIn[0]!;
     if (!(Number.isFinite(duration) && duration >= 0)) {
       throw new ValidationError('duration must be finite and >= 0', {
         field: 'duration',
@@ -127,7 +127,7 @@ export class KaplanMeier {
     if (this.n === cap) {
       // the window is full: the oldest observation leaves
       const h = this.head;
-      this.counts.remove(this.t[h], this.e[h] === 1);
+      this.counts.remove(this.t[h]!, this.e[h] === 1);
       this.t[h] = duration;
       this.e[h] = observed ? 1 : 0;
       this.head = (h + 1) % cap;
@@ -213,12 +213,13 @@ export class KaplanMeier {
     let i = 0;
     let x = 0;
     while (i < c.size || x < extra.length) {
-      const t = i < c.size && (x >= extra.length || c.times[i] <= extra[x]) ? c.times[i] : extra[x];
+      const t =
+        i < c.size && (x >= extra.length || c.times[i]! <= extra[x]!) ? c.times[i]! : extra[x]!;
       let d = 0;
       let leaving = 0;
       if (i < c.size && c.times[i] === t) {
-        d = c.events[i];
-        leaving = c.total[i];
+        d = c.events[i]!;
+        leaving = c.total[i]!;
         i++;
       }
       for (; x < extra.length && extra[x] === t; x++) leaving++;
@@ -352,14 +353,14 @@ export class TopOfBookSurvival {
     const ts = book.ts;
     this.lastTs = ts;
     this.accepted++;
-    const bid = book.bidSize[0] > 0 ? book.bidPrice[0] : Number.NaN;
-    const ask = book.askSize[0] > 0 ? book.askPrice[0] : Number.NaN;
+    const bid = book.bidSize[0]! > 0 ? book.bidPrice[0]! : Number.NaN;
+    const ask = book.askSize[0]! > 0 ? book.askPrice[0]! : Number.NaN;
     if (bid !== this.bidPx && !(Number.isNaN(bid) && Number.isNaN(this.bidPx))) {
       if (!Number.isNaN(this.bidPx)) {
         const improved = !Number.isNaN(bid) && bid > this.bidPx;
         durationIn[0] = ts - this.bidBorn;
         addLifetime(this.bid);
-        this.endCounts[improved ? 1 : 0]++;
+        this.endCounts[improved ? 1 : 0]!++;
       }
       this.bidPx = bid;
       this.bidBorn = ts;
@@ -369,7 +370,7 @@ export class TopOfBookSurvival {
         const improved = !Number.isNaN(ask) && ask < this.askPx;
         durationIn[0] = ts - this.askBorn;
         addLifetime(this.ask);
-        this.endCounts[improved ? 3 : 2]++;
+        this.endCounts[improved ? 3 : 2]!++;
       }
       this.askPx = ask;
       this.askBorn = ts;

@@ -192,8 +192,8 @@ export class VpinStream {
   }
 
   #apply(): void {
-    const price = this.#in[0];
-    const volume = this.#in[1];
+    const price = this.#in[0]!;
+    const volume = this.#in[1]!;
     if (volume > MAX_BUCKETS_PER_OBS * this.bucketVolume) {
       throw new ValidationError(
         `one observation of volume ${volume} fills more than 1e7 buckets of ${this.bucketVolume}: bucketVolume is in the wrong unit`,
@@ -236,7 +236,7 @@ export class VpinStream {
     const bins = this.#hist.length;
     const top = Math.min(bins - 1, Math.floor(x * bins));
     let c = 0;
-    for (let i = 0; i <= top; i++) c += this.#hist[i];
+    for (let i = 0; i <= top; i++) c += this.#hist[i]!;
     return c / this.#histTotal;
   }
 
@@ -267,7 +267,7 @@ export class VpinStream {
       io[2] = 0.5;
       return;
     }
-    const dp = io[0] - this.#prevPrice;
+    const dp = io[0]! - this.#prevPrice;
     if (this.#cls === 2) {
       if (dp > 0) this.#lastBuy = 1;
       else if (dp < 0) this.#lastBuy = 0;
@@ -279,10 +279,10 @@ export class VpinStream {
     if (this.#fixedSigma > 0) {
       w[3] = this.#fixedSigma;
     } else {
-      const n = w[0] + 1;
-      const d = dp - w[1];
-      const mean = w[1] + d / n;
-      const m2 = w[2] + d * (dp - mean);
+      const n = w[0]! + 1;
+      const d = dp - w[1]!;
+      const mean = w[1]! + d / n;
+      const m2 = w[2]! + d * (dp - mean);
       w[0] = n;
       w[1] = mean;
       w[2] = m2;
@@ -297,15 +297,15 @@ export class VpinStream {
     c[0] = dp / sigma;
     if (this.#cls === 0) normalCdfInto(c);
     else studentTCdfInto(c, this.#tConstants);
-    const b = c[1];
+    const b = c[1]!;
     // an overflowing change (|ΔP| near 1e308) makes z NaN: classify it by its sign alone
     io[2] = b >= 0 && b <= 1 ? b : dp > 0 ? 1 : dp < 0 ? 0 : 0.5;
   }
 
   #fillBuckets(): void {
     const V = this.bucketVolume;
-    const buy = this.#in[2];
-    let q = this.#in[1];
+    const buy = this.#in[2]!;
+    let q = this.#in[1]!;
     while (q > 0) {
       const room = V - this.#fill;
       const take = Math.min(q, room);
@@ -322,7 +322,7 @@ export class VpinStream {
     const oi = tot > 0 ? Math.abs(this.#vb - this.#vs) / tot : 0;
     const w = this.window;
     if (this.#len === w) {
-      this.#oiSum -= this.#oi[this.#head];
+      this.#oiSum -= this.#oi[this.#head]!;
       this.#oi[this.#head] = oi;
       this.#head = this.#head + 1 === w ? 0 : this.#head + 1;
     } else {
@@ -333,7 +333,7 @@ export class VpinStream {
     this.buckets++;
     if ((this.buckets & 1023) === 0) {
       let s = 0;
-      for (let i = 0; i < this.#len; i++) s += this.#oi[i];
+      for (let i = 0; i < this.#len; i++) s += this.#oi[i]!;
       this.#oiSum = s;
     }
     this.#vb = 0;
@@ -342,7 +342,7 @@ export class VpinStream {
     const full = this.#len === w;
     if (full) {
       const bins = this.#hist.length;
-      this.#hist[Math.min(bins - 1, Math.floor(this.#current() * bins))]++;
+      this.#hist[Math.min(bins - 1, Math.floor(this.#current() * bins))]!++;
       this.#histTotal++;
     }
     if (batchSink !== null) batchSink(oi, full ? this.#current() : -1);
@@ -411,7 +411,7 @@ export function vpin(
     if (!Number.isFinite(price[i])) {
       throw new ValidationError(`price[${i}] is not finite`, { field: 'price', value: price[i] });
     }
-    if (!(volume[i] >= 0 && Number.isFinite(volume[i]))) {
+    if (!(volume[i]! >= 0 && Number.isFinite(volume[i]))) {
       throw new ValidationError(`volume[${i}] must be finite and >= 0 (unsigned)`, {
         field: 'volume',
         value: volume[i],
@@ -424,10 +424,10 @@ export function vpin(
     sigma = options.sigma ?? 0;
     if (options.sigma === undefined) {
       let m = 0;
-      for (let i = 1; i < n; i++) m += price[i] - price[i - 1];
+      for (let i = 1; i < n; i++) m += price[i]! - price[i - 1]!;
       m /= n - 1;
       let ss = 0;
-      for (let i = 1; i < n; i++) ss += (price[i] - price[i - 1] - m) ** 2;
+      for (let i = 1; i < n; i++) ss += (price[i]! - price[i - 1]! - m) ** 2;
       sigma = n > 2 ? Math.sqrt(ss / (n - 2)) : Math.abs(m);
       if (!(sigma > 0)) {
         throw new ValidationError(
@@ -454,7 +454,7 @@ export function vpin(
     if (v >= 0) series[nv++] = v;
   };
   try {
-    for (; i < n; i++) stream.update(price[i], volume[i]);
+    for (; i < n; i++) stream.update(price[i]!, volume[i]!);
   } finally {
     batchSink = null;
   }
@@ -469,6 +469,6 @@ export function vpin(
 
 function totalVolume(volume: ArrayLike<number>): number {
   let s = 0;
-  for (let i = 0; i < volume.length; i++) s += volume[i];
+  for (let i = 0; i < volume.length; i++) s += volume[i]!;
   return s;
 }

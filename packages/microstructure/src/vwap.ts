@@ -184,9 +184,9 @@ export class RollingVwap {
     let k = 0;
     for (; k < this.len; k++) {
       const i = (this.head + k) % cap;
-      if (this.ts[i] > cut) break;
-      pq -= this.px[i] * this.q[i];
-      q -= this.q[i];
+      if (this.ts[i]! > cut) break;
+      pq -= this.px[i]! * this.q[i]!;
+      q -= this.q[i]!;
     }
     if (k === this.len || !(q > 0)) return undefined;
     return pq / q;
@@ -201,10 +201,10 @@ export class RollingVwap {
   private evict(): void {
     const cut = this.now - this.windowMs;
     const cap = this.ts.length;
-    while (this.len > 0 && this.ts[this.head] <= cut) {
+    while (this.len > 0 && this.ts[this.head]! <= cut) {
       const h = this.head;
-      this.pq -= this.px[h] * this.q[h];
-      this.qty -= this.q[h];
+      this.pq -= this.px[h]! * this.q[h]!;
+      this.qty -= this.q[h]!;
       this.head = (h + 1) % cap;
       this.len--;
       if (++this.evicted % this.resyncEvery === 0) this.recompute();
@@ -221,8 +221,8 @@ export class RollingVwap {
     let q = 0;
     for (let k = 0; k < this.len; k++) {
       const i = (this.head + k) % cap;
-      pq += this.px[i] * this.q[i];
-      q += this.q[i];
+      pq += this.px[i]! * this.q[i]!;
+      q += this.q[i]!;
     }
     this.pq = pq;
     this.qty = q;
@@ -235,9 +235,9 @@ export class RollingVwap {
     const q = new Float64Array(cap * 2);
     for (let k = 0; k < this.len; k++) {
       const i = (this.head + k) % cap;
-      ts[k] = this.ts[i];
-      px[k] = this.px[i];
-      q[k] = this.q[i];
+      ts[k] = this.ts[i]!;
+      px[k] = this.px[i]!;
+      q[k] = this.q[i]!;
     }
     this.ts = ts;
     this.px = px;
@@ -323,7 +323,7 @@ export class RollingTwap {
    */
   updateMid(book: L2Snapshot): boolean {
     const n = this.levels < 0 ? book.bidPrice.length : this.levels;
-    const rec = this.len > 0 ? this.t[(this.head + this.len - 1) % this.t.length] : -Infinity;
+    const rec = this.len > 0 ? this.t[(this.head + this.len - 1) % this.t.length]! : -Infinity;
     // time may not go back from the last accepted book either (one-sided ones included)
     const last = Math.max(rec, this.bookTs);
     const ts = book.ts;
@@ -334,14 +334,14 @@ export class RollingTwap {
       this.skipped++;
       return false;
     }
-    if (!(book.bidSize[0] > 0 && book.askSize[0] > 0)) {
+    if (!(book.bidSize[0]! > 0 && book.askSize[0]! > 0)) {
       this.levels = n;
       this.bookTs = ts;
       return false;
     }
     const io = this.io;
     io[0] = ts;
-    io[1] = 0.5 * book.bidPrice[0] + 0.5 * book.askPrice[0];
+    io[1] = 0.5 * book.bidPrice[0]! + 0.5 * book.askPrice[0]!;
     if (!this.updateCore()) return false;
     this.levels = n;
     this.bookTs = ts;
@@ -350,16 +350,19 @@ export class RollingTwap {
 
   /** The body of `update`: ts and value come through `io` so no double crosses the call. */
   private updateCore(): boolean {
-    const ts = this.io[0];
-    const value = this.io[1];
+    const ts = this.io[0]!;
+    const value = this.io[1]!;
     const li = (this.head + this.len - 1) % this.t.length;
-    const last = this.len > 0 ? this.t[li] : -Infinity;
+    const last = this.len > 0 ? this.t[li]! : -Infinity;
     let err: ValidationError | null = null;
     if (!(Number.isFinite(ts) && ts >= last)) {
       err = new ValidationError('ts must be finite and non-decreasing', { field: 'ts', value: ts });
     } else if (!Number.isFinite(value)) {
       err = new ValidationError('value must be finite', { field: 'value', value });
-    } else if (this.len > 0 && !Number.isFinite(this.closedArea + this.v[li] * (ts - this.t[li]))) {
+    } else if (
+      this.len > 0 &&
+      !Number.isFinite(this.closedArea + this.v[li]! * (ts - this.t[li]!))
+    ) {
       err = new ValidationError('the time-weighted sum overflows', { field: 'value', value });
     }
     if (err !== null) {
@@ -367,7 +370,7 @@ export class RollingTwap {
       this.skipped++;
       return false;
     }
-    if (this.len > 0) this.closedArea += this.v[li] * (ts - this.t[li]);
+    if (this.len > 0) this.closedArea += this.v[li]! * (ts - this.t[li]!);
     if (this.len === this.t.length) this.grow();
     const i = (this.head + this.len) % this.t.length;
     this.t[i] = ts;
@@ -389,8 +392,8 @@ export class RollingTwap {
     if (this.len === 0) return undefined;
     const cap = this.t.length;
     const li = (this.head + this.len - 1) % cap;
-    const now = nowMs ?? this.t[li];
-    if (!(now >= this.t[li])) {
+    const now = nowMs ?? this.t[li]!;
+    if (!(now >= this.t[li]!)) {
       throw new ValidationError('nowMs must not be before the last update', {
         field: 'nowMs',
         value: nowMs,
@@ -399,17 +402,17 @@ export class RollingTwap {
     // segments that left the window since the last update are skipped, not evicted
     const cut = now - this.windowMs;
     let h = this.head;
-    let area = this.closedArea + this.v[li] * (now - this.t[li]);
+    let area = this.closedArea + this.v[li]! * (now - this.t[li]!);
     let left = this.len;
-    while (left > 1 && this.t[(h + 1) % cap] <= cut) {
+    while (left > 1 && this.t[(h + 1) % cap]! <= cut) {
       const n1 = (h + 1) % cap;
-      area -= this.v[h] * (this.t[n1] - this.t[h]);
+      area -= this.v[h]! * (this.t[n1]! - this.t[h]!);
       h = n1;
       left--;
     }
-    let start = this.t[h];
+    let start = this.t[h]!;
     if (start < cut) {
-      area -= this.v[h] * (cut - start);
+      area -= this.v[h]! * (cut - start);
       start = cut;
     }
     const span = now - start;
@@ -429,10 +432,10 @@ export class RollingTwap {
     const cut = this.now - this.windowMs;
     const cap = this.t.length;
     // drop the head while the next segment also starts at or before the cut
-    while (this.len > 1 && this.t[(this.head + 1) % cap] <= cut) {
+    while (this.len > 1 && this.t[(this.head + 1) % cap]! <= cut) {
       const h = this.head;
       const n1 = (h + 1) % cap;
-      this.closedArea -= this.v[h] * (this.t[n1] - this.t[h]);
+      this.closedArea -= this.v[h]! * (this.t[n1]! - this.t[h]!);
       this.head = n1;
       this.len--;
       if (++this.evicted % this.resyncEvery === 0) this.recompute();
@@ -445,7 +448,7 @@ export class RollingTwap {
     for (let k = 0; k + 1 < this.len; k++) {
       const i = (this.head + k) % cap;
       const j = (i + 1) % cap;
-      a += this.v[i] * (this.t[j] - this.t[i]);
+      a += this.v[i]! * (this.t[j]! - this.t[i]!);
     }
     this.closedArea = a;
   }
@@ -456,8 +459,8 @@ export class RollingTwap {
     const v = new Float64Array(cap * 2);
     for (let k = 0; k < this.len; k++) {
       const i = (this.head + k) % cap;
-      t[k] = this.t[i];
-      v[k] = this.v[i];
+      t[k] = this.t[i]!;
+      v[k] = this.v[i]!;
     }
     this.t = t;
     this.v = v;

@@ -55,11 +55,12 @@ function makeRows(
       as[o] = k < usedA ? 1 + Math.floor(rnd() * 4) : 0;
     }
     t += rnd() < 0.05 ? -1 : rnd() < 0.5 ? 0 : 1;
-    ts[i] = rnd() < 0.01 ? ODD[Math.floor(rnd() * ODD.length)] : t;
+    ts[i] = rnd() < 0.01 ? ODD[Math.floor(rnd() * ODD.length)]! : t;
     if (rnd() < corrupt) {
-      const arr = [bp, bs, ap, as][Math.floor(rnd() * 4)];
+      const arr = [bp, bs, ap, as][Math.floor(rnd() * 4)]!;
       const o = i * n + Math.floor(rnd() * n);
-      arr[o] = rnd() < 0.7 ? ODD[Math.floor(rnd() * ODD.length)] : arr[o] + (rnd() < 0.5 ? 1 : -1);
+      arr[o] =
+        rnd() < 0.7 ? ODD[Math.floor(rnd() * ODD.length)]! : arr[o]! + (rnd() < 0.5 ? 1 : -1);
     }
   }
   return {
@@ -155,7 +156,7 @@ describe('batch WebAssembly SIMD kernels', () => {
   });
 
   it('multi-level OFI: the same over many chunks (the previous row carried across)', () => {
-    for (const [n, m, seed] of [
+    for (const [n, m, seed] of <[number, number, number][]>[
       [10, 10, 1],
       [7, 3, 2],
       [1, 1, 3],
@@ -221,7 +222,7 @@ describe('batch WebAssembly SIMD kernels', () => {
   });
 
   it('depth imbalance: the same over many chunks, odd row counts included', () => {
-    for (const [r, n, seed] of [
+    for (const [r, n, seed] of <[number, number, number][]>[
       [20001, 10, 5],
       [9999, 3, 6],
     ]) {

@@ -57,15 +57,15 @@ export function buildBooks(specs: readonly BookSpec[], levels: number): L2Snapsh
     };
     let p = s.bidBest;
     for (let i = 0; i < s.nb; i++) {
-      if (i > 0) p -= s.bidGaps[i];
+      if (i > 0) p -= s.bidGaps[i]!;
       b.bidPrice[i] = Math.round(p) * TICK;
-      b.bidSize[i] = s.bidSizes[i];
+      b.bidSize[i] = s.bidSizes[i]!;
     }
     p = s.bidBest + s.spread;
     for (let i = 0; i < s.na; i++) {
-      if (i > 0) p += s.askGaps[i];
+      if (i > 0) p += s.askGaps[i]!;
       b.askPrice[i] = Math.round(p) * TICK;
-      b.askSize[i] = s.askSizes[i];
+      b.askSize[i] = s.askSizes[i]!;
     }
     switch (s.corrupt) {
       case 'nan':

@@ -91,8 +91,8 @@ describe('CancelBurstDetector', () => {
               const past = rates.slice(-w).sort((a, b) => a - b);
               const med = (arr: number[]) =>
                 arr.length % 2
-                  ? arr[(arr.length - 1) / 2]
-                  : (arr[arr.length / 2 - 1] + arr[arr.length / 2]) / 2;
+                  ? arr[(arr.length - 1) / 2]!
+                  : (arr[arr.length / 2 - 1]! + arr[arr.length / 2]!) / 2;
               const m = med(past);
               const mad = med(past.map((x) => Math.abs(x - m)).sort((a, b) => a - b));
               expectClose(d.threshold('buy', 2), m + 2 * 1.4826 * mad, { atol: 1e-12 });

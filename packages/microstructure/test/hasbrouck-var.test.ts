@@ -33,7 +33,7 @@ describe('hasbrouckVar against statsmodels VAR on (trades, returns) (fixtures/ma
   it('impulse response to a unit trade innovation = orth_irfs[:, r, x] / P[x, x], long run = (I − A(1))⁻¹', () => {
     expectArraysClose(fit.impulse, h.impulse, tol, 'impulse');
     expectClose(fit.permanentImpact, h.permanent, tol, 'permanent');
-    expectClose(fit.cumulativeImpulse[20], h.permanent, { rtol: 1e-6 }, 'cumulative at 20');
+    expectClose(fit.cumulativeImpulse[20]!, h.permanent, { rtol: 1e-6 }, 'cumulative at 20');
   });
   it('permanent-impact standard error = statsmodels lr_effect_cov part + structural OLS b0 part', () => {
     expectClose(fit.returnEquation.contemporaneousTrade, h.b0_ols, tol, 'b0 = structural OLS');
@@ -45,7 +45,7 @@ describe('hasbrouckVar against statsmodels VAR on (trades, returns) (fixtures/ma
   it('structural return equation with the contemporaneous trade equals the OLS of r on x_t and lags', () => {
     // b0 = Σ_rx / Σ_xx and r_t − b0·x_t is explained by the lags only
     const s = fit.reducedForm.sigmaU;
-    expectClose(fit.returnEquation.contemporaneousTrade, s[2] / s[0], tol, 'b0');
+    expectClose(fit.returnEquation.contemporaneousTrade, s[2]! / s[0]!, tol, 'b0');
     expect(fit.returnEquation.contemporaneousTrade).toBeGreaterThan(0.015);
     expect(fit.tradeCorrelatedShare).toBeGreaterThan(0);
     expect(fit.tradeCorrelatedShare).toBeLessThanOrEqual(1);
@@ -67,10 +67,10 @@ function simulate(seed: number, n: number, signs = false) {
   const x = new Float64Array(n);
   const r = new Float64Array(n);
   for (let t = 0; t < n; t++) {
-    const xp = t > 0 ? x[t - 1] : 0;
+    const xp = t > 0 ? x[t - 1]! : 0;
     // Gaussian x, or ±1 signs with E[x_t | x_{t−1}] = d1·x_{t−1} (homoskedastic innovation)
     x[t] = signs ? (rng.float() < (1 + d1 * xp) / 2 ? 1 : -1) : d1 * xp + rng.normal(0, 1);
-    r[t] = b0 * x[t] + b1 * xp + a1 * (t > 0 ? r[t - 1] : 0) + rng.normal(0, 0.01);
+    r[t] = b0 * x[t]! + b1 * xp + a1 * (t > 0 ? r[t - 1]! : 0) + rng.normal(0, 0.01);
   }
   // long run: r(1 − a1 L) = (b0 + b1 L) x, x = v2/(1 − d1 L) ⇒ Σ response = (b0 + b1)/((1 − a1)(1 − d1))
   return { x, r, truth: (b0 + b1) / ((1 - a1) * (1 - d1)) };

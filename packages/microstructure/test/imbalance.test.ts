@@ -24,8 +24,8 @@ describe('depth imbalance', () => {
     expectClose(depthImbalance(b, { levels: 1 }), (30 - 10) / 40);
     expectClose(depthImbalance(b, { levels: 3 }), (60 - 60) / 120);
     const w = [1, Math.exp(-1), Math.exp(-2)];
-    const bid = 30 * w[0] + 10 * w[1] + 20 * w[2];
-    const ask = 10 * w[0] + 50 * w[1];
+    const bid = 30 * w[0]! + 10 * w[1]! + 20 * w[2]!;
+    const ask = 10 * w[0]! + 50 * w[1]!;
     expectClose(depthImbalance(b, { levels: 3, decay: 1 }), (bid - ask) / (bid + ask), {
       atol: 1e-15,
     });

@@ -37,7 +37,7 @@ describe('fitIntegratedOfi (Cont, Cucuringu & Zhang 2023)', () => {
     const x = new Float64Array(rows * m);
     for (let r = 0; r < rows; r++) {
       const f = rng.normal(0, 5);
-      for (let k = 0; k < m; k++) x[r * m + k] = f * load[k] + rng.normal(0, 0.05);
+      for (let k = 0; k < m; k++) x[r * m + k] = f * load[k]! + rng.normal(0, 0.05);
     }
     const fit = fitIntegratedOfi(x, rows, m);
     let l1 = 0;
@@ -99,7 +99,7 @@ describe('IntegratedOfi streaming', () => {
     const want = integratedOfi(iofi.fitted!.weights, scaledOfi(ofi, 4));
     expectClose(iofi.apply(ofi, 4), want, { atol: 1e-14 });
     let manual = 0;
-    for (let k = 0; k < 10; k++) manual += (pca.weights[k] * (k - 3)) / 4;
+    for (let k = 0; k < 10; k++) manual += (pca.weights[k]! * (k - 3)) / 4;
     expectClose(iofi.apply(ofi, 4), manual, { atol: 1e-10 });
     expect(iofi.apply(ofi, 0)).toBe(0);
     expect(() => iofi.apply(ofi, Number.NaN)).toThrow(ValidationError);
@@ -112,10 +112,10 @@ describe('IntegratedOfi streaming', () => {
     expect(Array.from(wf.valid.subarray(0, 100)).every((v) => v === 0)).toBe(true);
     const t = 150;
     const w = fitIntegratedOfi(x, 100, pca.levels, (t - 100) * pca.levels).weights;
-    expectClose(wf.values[t], integratedOfi(w, x.subarray(t * 10, t * 10 + 10)), { atol: 1e-14 });
+    expectClose(wf.values[t]!, integratedOfi(w, x.subarray(t * 10, t * 10 + 10)), { atol: 1e-14 });
     // changing the future does not change the past outputs
     const y = x.slice();
-    for (let i = (t + 1) * 10; i < y.length; i++) y[i] *= -3;
+    for (let i = (t + 1) * 10; i < y.length; i++) y[i]! *= -3;
     const wf2 = integratedOfiWalkForward(y, rows, pca.levels, 100);
     expectArraysClose(wf2.values.subarray(0, t + 1), wf.values.subarray(0, t + 1));
   });

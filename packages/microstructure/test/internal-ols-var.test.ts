@@ -76,7 +76,7 @@ describe('internal OLS against statsmodels OLS (fixtures/make_ols_var.py)', () =
         const se = standardErrors(cov, c.k);
         expectArraysClose(se, c[type].bse, tol, `${type} bse`);
         expectArraysClose(
-          Array.from(fit.coef, (b, i) => b / se[i]),
+          Array.from(fit.coef, (b, i) => b / se[i]!),
           c[type].tvalues,
           tol,
           `${type} t`,

@@ -63,11 +63,11 @@ describe('kyleLambda against statsmodels OLS (fixtures/make_ols_var.py)', () => 
         });
         const ref = fx.kyle[name];
         const k = name === 'const' ? 1 : 0;
-        expectClose(fit.lambda, ref[cov].params[k], tol, 'lambda');
-        if (k === 1) expectClose(fit.intercept, ref[cov].params[0], tol, 'intercept');
-        expectClose(fit.robustStdError, ref[cov].bse[k], tol, 'robust se');
-        expectClose(fit.stdError, ref.nonrobust.bse[k], tol, 'plain se');
-        expectClose(fit.tStat, ref[cov].params[k] / ref[cov].bse[k], tol, 't');
+        expectClose(fit.lambda, ref[cov].params[k]!, tol, 'lambda');
+        if (k === 1) expectClose(fit.intercept, ref[cov].params[0]!, tol, 'intercept');
+        expectClose(fit.robustStdError, ref[cov].bse[k]!, tol, 'robust se');
+        expectClose(fit.stdError, ref.nonrobust.bse[k]!, tol, 'plain se');
+        expectClose(fit.tStat, ref[cov].params[k]! / ref[cov].bse[k]!, tol, 't');
         expectClose(fit.r2, ref[cov].rsquared, tol, 'r2');
         expect(fit.n).toBe(fx.kyle.dp.length);
       });
@@ -143,7 +143,7 @@ describe('hasbrouckLambda (AFML §19.3.3)', () => {
       const r = new Float64Array(n);
       for (let i = 0; i < n; i++) {
         x[i] = rng.normal(0, 400);
-        r[i] = lambda * x[i] + rng.normal(0, 5e-4);
+        r[i] = lambda * x[i]! + rng.normal(0, 5e-4);
       }
       const fit = hasbrouckLambda(r, x, { covType: 'HC3' });
       const [lo, hi] = fit.confidenceInterval(0.99);
@@ -164,7 +164,7 @@ describe('hasbrouckLambda (AFML §19.3.3)', () => {
       ts[i] = i * 50;
       sign[i] = rng.bernoulli(0.5) ? 1 : -1;
       qty[i] = 1 + rng.int(0, 100);
-      logp += 2e-6 * sign[i] * Math.sqrt(Math.exp(logp) * qty[i]) + rng.normal(0, 1e-5);
+      logp += 2e-6 * sign[i]! * Math.sqrt(Math.exp(logp) * qty[i]!) + rng.normal(0, 1e-5);
       price[i] = Math.exp(logp);
     }
     const bars = tradeBars({ ts, price, qty, sign }, 5_000);

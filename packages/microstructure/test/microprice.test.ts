@@ -74,9 +74,9 @@ function simulateFixtureChain(n: number, tick: number, seed: number) {
     q.askPrice[i] = ((midHalfTicks + s) / 2) * tick;
     q.bidSize[i] = 100 * imb;
     q.askSize[i] = 100 * (1 - imb);
-    const j = rng.categorical(chain.kernel[x]);
+    const j = rng.categorical(chain.kernel[x]!);
     x = Math.floor(j / nm);
-    midHalfTicks += Math.round(2 * chain.moves[j % nm]);
+    midHalfTicks += Math.round(2 * chain.moves[j % nm]!);
   }
   return q;
 }
@@ -238,8 +238,8 @@ describe('fitStoikovMicroPrice (Stoikov 2018)', () => {
       const g1 = (tick * p) / (p + 2 * q);
       expectArraysClose(mp.firstOrder, [-g1, g1], { atol: 0.03 * g1 }, 'G1');
       // applied as a lookup
-      expectClose(mp.microPrice(10, 80, 10.01, 20), 10.005 + mp.adjustments[1], { atol: 1e-12 });
-      expectClose(mp.microPrice(10, 20, 10.01, 80), 10.005 + mp.adjustments[0], { atol: 1e-12 });
+      expectClose(mp.microPrice(10, 80, 10.01, 20), 10.005 + mp.adjustments[1]!, { atol: 1e-12 });
+      expectClose(mp.microPrice(10, 20, 10.01, 80), 10.005 + mp.adjustments[0]!, { atol: 1e-12 });
     });
   }
 
@@ -275,7 +275,7 @@ describe('fitStoikovMicroPrice (Stoikov 2018)', () => {
           expect(mp.driftTicks).toBeLessThan(1e-9);
           for (let s = 0; s < 2; s++) {
             for (let b = 0; b < nb; b++) {
-              expectClose(mp.adjustments[s * nb + b], -mp.adjustments[s * nb + nb - 1 - b], {
+              expectClose(mp.adjustments[s * nb + b]!, -mp.adjustments[s * nb + nb - 1 - b]!, {
                 atol: 1e-9,
               });
             }
@@ -344,7 +344,7 @@ describe('MicroPriceTracker', () => {
     const got: number[] = [];
     for (const [ts, mid] of mids) {
       t.update(book(ts, [[mid - 0.5, 10]], [[mid + 0.5, 10]], 1));
-      got.push(t.momentumMs[0]);
+      got.push(t.momentumMs[0]!);
     }
     expect(got).toEqual([0, 0, 2, -1, 3]);
   });
@@ -387,7 +387,7 @@ describe('MicroPriceTracker', () => {
     });
     const t = new MicroPriceTracker({ model });
     t.update(book(0, [[10, 80]], [[10.01, 20]], 1));
-    expectClose(t.price, 10.005 + model.adjustments[1], { atol: 1e-12 });
+    expectClose(t.price, 10.005 + model.adjustments[1]!, { atol: 1e-12 });
   });
 
   it('never leaks NaN on partly invalid streams', () => {

@@ -190,19 +190,21 @@ describe('no public calculator returns NaN or ±∞ (property)', () => {
   it('scalar functions, queues, rates and windows on arbitrary doubles', () => {
     fc.assert(
       fc.property(fc.array(anyDouble, { minLength: 8, maxLength: 8 }), (x) => {
-        finite(typed(() => ofiContribution(x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7])));
-        finite(typed(() => imbalanceWeightedMid(x[0], x[1], x[2], x[3])));
-        const d = typed(() => priceDeviation(x[0], x[1]));
+        finite(
+          typed(() => ofiContribution(x[0]!, x[1]!, x[2]!, x[3]!, x[4]!, x[5]!, x[6]!, x[7]!)),
+        );
+        finite(typed(() => imbalanceWeightedMid(x[0]!, x[1]!, x[2]!, x[3]!)));
+        const d = typed(() => priceDeviation(x[0]!, x[1]!));
         if (d !== undefined) finite(d.price, d.bps);
-        const e = typed(() => executionSlippage('buy', x[2], x[3]));
+        const e = typed(() => executionSlippage('buy', x[2]!, x[3]!));
         if (e !== undefined) finite(e.price, e.bps);
         finite(
           typed(() =>
-            fillProbability(Math.abs(x[0]), Math.abs(x[1]), Math.abs(x[2]), Math.abs(x[3])),
+            fillProbability(Math.abs(x[0]!), Math.abs(x[1]!), Math.abs(x[2]!), Math.abs(x[3]!)),
           ),
         );
-        finite(typed(() => expectedTimeToFill(Math.abs(x[4]), Math.abs(x[5]), Math.abs(x[6]))));
-        const sc = typed(() => scaledOfi([x[0], x[1]], x[2]));
+        finite(typed(() => expectedTimeToFill(Math.abs(x[4]!), Math.abs(x[5]!), Math.abs(x[6]!))));
+        const sc = typed(() => scaledOfi([x[0]!, x[1]!], x[2]!));
         if (sc !== undefined) finiteArr(sc);
         const q = typed(
           () =>
@@ -210,19 +212,19 @@ describe('no public calculator returns NaN or ±∞ (property)', () => {
               side: 'buy',
               price: 10,
               qty: 1,
-              depth: Math.abs(x[0]),
-              model: { type: 'power', n: Math.abs(x[1]) },
+              depth: Math.abs(x[0]!),
+              model: { type: 'power', n: Math.abs(x[1]!) },
             }),
         );
         if (q !== undefined) {
-          typed(() => q.onDepth(Math.abs(x[2])));
-          typed(() => q.onTrade(10, Math.abs(x[3]), 'sell'));
-          typed(() => q.onDepth(Math.abs(x[4])));
+          typed(() => q.onDepth(Math.abs(x[2]!)));
+          typed(() => q.onTrade(10, Math.abs(x[3]!), 'sell'));
+          typed(() => q.onDepth(Math.abs(x[4]!)));
           finite(q.queueAhead, q.filledQty);
         }
         const dr = new DepletionRate({ tauMs: 1000 });
-        typed(() => dr.observe(x[5], Math.abs(x[6])));
-        typed(() => dr.observe(x[5] + 10, Math.abs(x[7])));
+        typed(() => dr.observe(x[5]!, Math.abs(x[6]!)));
+        typed(() => dr.observe(x[5]! + 10, Math.abs(x[7]!)));
         finite(dr.eventRatePerMs, dr.meanSize);
         const km = new KaplanMeier();
         for (const v of x) typed(() => km.add(Math.abs(v), v > 0));
@@ -230,18 +232,18 @@ describe('no public calculator returns NaN or ±∞ (property)', () => {
         const c = typed(() => km.curve());
         if (c !== undefined) finiteArr(c.survival);
         const vw = new RollingVwap({ windowMs: 10, onInvalid: 'skip' });
-        vw.addTrade(0, Math.abs(x[0]), Math.abs(x[1]));
-        vw.addTrade(1, Math.abs(x[2]), Math.abs(x[3]));
+        vw.addTrade(0, Math.abs(x[0]!), Math.abs(x[1]!));
+        vw.addTrade(1, Math.abs(x[2]!), Math.abs(x[3]!));
         finite(
           typed(() => vw.vwap()),
           vw.volume,
         );
         const tw = new RollingTwap({ windowMs: 10, onInvalid: 'skip' });
-        tw.update(0, x[0]);
-        tw.update(Math.abs(x[1]), x[2]);
+        tw.update(0, x[0]!);
+        tw.update(Math.abs(x[1]!), x[2]!);
         finite(
           typed(() => tw.twap()),
-          typed(() => tw.twap(Math.abs(x[3]))),
+          typed(() => tw.twap(Math.abs(x[3]!))),
         );
       }),
       fcParams(),

@@ -100,7 +100,7 @@ function batchWindows(updates: Update[]): Expected[] {
     const k = u.ns / WINDOW_NS;
     const w = byK.get(k) ?? { ofi: new Array<number>(N).fill(0), depth: 0, events: 0 };
     const prev = i > 0 ? (updates[i - 1] as Update).book : undefined;
-    for (let m = 0; m < N; m++) w.ofi[m] += prev === undefined ? 0 : ofiAt(prev, u.book, m);
+    for (let m = 0; m < N; m++) w.ofi[m]! += prev === undefined ? 0 : ofiAt(prev, u.book, m);
     let d = 0;
     for (let m = 0; m < N; m++) d += (u.book.bidSize[m] as number) + (u.book.askSize[m] as number);
     w.depth += d / (2 * N);

@@ -23,7 +23,7 @@ describe('ofiContribution (Cont, Kukanov & Stoikov 2014)', () => {
   ];
   for (const [name, a, want] of cases) {
     it(name, () => {
-      expect(ofiContribution(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7])).toBe(want);
+      expect(ofiContribution(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!)).toBe(want);
     });
   }
   it('rejects NaN and negative sizes', () => {
@@ -140,20 +140,20 @@ describe('MultiLevelOfi (Xu, Gould & Howison 2019)', () => {
       fc.property(fc.array(bookSpecArb(3, 0), { minLength: 2, maxLength: 30 }), (specs) => {
         const books = buildBooks(specs, 3);
         const ofi = new MultiLevelOfi({ levels: 1 });
-        ofi.update(books[0]);
+        ofi.update(books[0]!);
         for (let i = 1; i < books.length; i++) {
-          ofi.update(books[i]);
-          const p = books[i - 1];
-          const c = books[i];
+          ofi.update(books[i]!);
+          const p = books[i - 1]!;
+          const c = books[i]!;
           const want = ofiContribution(
-            p.bidPrice[0],
-            p.bidSize[0],
-            p.askPrice[0],
-            p.askSize[0],
-            c.bidPrice[0],
-            c.bidSize[0],
-            c.askPrice[0],
-            c.askSize[0],
+            p.bidPrice[0]!,
+            p.bidSize[0]!,
+            p.askPrice[0]!,
+            p.askSize[0]!,
+            c.bidPrice[0]!,
+            c.bidSize[0]!,
+            c.askPrice[0]!,
+            c.askSize[0]!,
           );
           expect(ofi.last[0]).toBe(want);
         }
@@ -201,10 +201,10 @@ describe('MultiLevelOfi (Xu, Gould & Howison 2019)', () => {
           let sum = 0;
           sizes.forEach(([qb, qa], i) => {
             ofi.update(book(i, [[10, qb]], [[11, qa]], 1));
-            sum += ofi.last[0];
+            sum += ofi.last[0]!;
           });
-          const [qb0, qa0] = sizes[0];
-          const [qb1, qa1] = sizes[sizes.length - 1];
+          const [qb0, qa0] = sizes[0]!;
+          const [qb1, qa1] = sizes[sizes.length - 1]!;
           expect(sum).toBe(qb1 - qb0 - (qa1 - qa0));
         },
       ),
@@ -422,7 +422,7 @@ describe('OfiWindow', () => {
           const w = new OfiWindow({
             levels: 1,
             ms: 10,
-            onWindow: (r) => seen.push([r.start, r.ofi[0]]),
+            onWindow: (r) => seen.push([r.start, r.ofi[0]!]),
           });
           const viaIter: [number, number][] = [];
           const want = new Map<number, number>();
@@ -432,9 +432,9 @@ describe('OfiWindow', () => {
             const k = Math.floor(ts / 10) * 10;
             want.set(k, (want.get(k) ?? 0) + e);
             if (w.add(ts, [e], 1) > 0)
-              for (const r of w.closedWindows()) viaIter.push([r.start, r.ofi[0]]);
+              for (const r of w.closedWindows()) viaIter.push([r.start, r.ofi[0]!]);
           }
-          if (w.flush() > 0) for (const r of w.closedWindows()) viaIter.push([r.start, r.ofi[0]]);
+          if (w.flush() > 0) for (const r of w.closedWindows()) viaIter.push([r.start, r.ofi[0]!]);
           expect(viaIter).toEqual(seen);
           expect(w.windowsCompleted).toBe(seen.length);
           // consecutive windows from the first update's to the last one's, with the right sums

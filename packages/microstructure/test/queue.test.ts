@@ -129,11 +129,11 @@ describe('L3QueueTracker', () => {
     let checks = 0;
     const mismatches: string[] = [];
     let i = 0;
-    const last = events[events.length - 1].ts;
+    const last = events[events.length - 1]!.ts;
     while (twin.timeMs < last) {
       twin.step();
-      for (; i < events.length && events[i].ts <= twin.timeMs; i++) {
-        const ev = events[i];
+      for (; i < events.length && events[i]!.ts <= twin.timeMs; i++) {
+        const ev = events[i]!;
         if (ev.type === 'trade') continue;
         q.apply(ev);
         if (ev.type === 'add' && ++adds % 97 === 0) {
@@ -142,7 +142,7 @@ describe('L3QueueTracker', () => {
         }
       }
       for (let k = tracked.length - 1; k >= 0; k--) {
-        const id = tracked[k];
+        const id = tracked[k]!;
         if (q.has(id) !== twin.book.has(id))
           mismatches.push(`step at ${twin.timeMs}: order ${id} presence`);
         if (!twin.book.has(id)) {
@@ -189,7 +189,7 @@ describe('L3QueueTracker', () => {
               q.apply(add(ts, id, price, qty));
               book.push([id, price, qty]);
             } else {
-              const o = book[pick % book.length];
+              const o = book[pick % book.length]!;
               if (kind === 1) {
                 q.apply({ type: 'cancel', ts, orderId: o[0], side: 'buy', price: o[1], qty: o[2] });
                 book = book.filter((x) => x !== o);
@@ -323,7 +323,7 @@ describe('L3QueueTracker keeps exact lots and trusts the venue', () => {
           }
           q.apply(add(ts, 9999, 100, 0.3)); // behind
           for (let id = 1; id < ts; id++) {
-            if (ops[id - 1][1]) {
+            if (ops[id - 1]![1]) {
               q.apply({ type: 'cancel', ts, orderId: id, side: 'buy', price: 100, qty: 0 });
             }
           }

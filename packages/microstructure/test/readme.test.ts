@@ -22,6 +22,6 @@ describe('README quick start', () => {
       spy.mockRestore();
     }
     expect(logs[0]).toEqual(['OFI of the last 1 s window by level:', [2, 0, 0]]);
-    expect(logs[1][0]).toBe(0.75);
+    expect(logs[1]![0]).toBe(0.75);
   });
 });

@@ -25,7 +25,7 @@ describe('RollingKyleLambda', () => {
         (window, intercept, obs, resyncEvery, covType) => {
           const k = new RollingKyleLambda({ window, intercept, resyncEvery, covType });
           for (let i = 0; i < obs.length; i++) {
-            const [dp, q] = obs[i];
+            const [dp, q] = obs[i]!;
             k.update(dp, q);
             if (i + 1 < window) continue;
             const ys = obs.slice(i + 1 - window, i + 1).map((o) => o[0]);

@@ -91,7 +91,7 @@ describe('KaplanMeier (Kaplan & Meier 1958)', () => {
           const c = k.curve();
           c.times.forEach((t, i) => {
             const empirical = ds.filter((d) => d > t).length / ds.length;
-            expect(Math.abs(c.survival[i] - empirical)).toBeLessThan(1e-12);
+            expect(Math.abs(c.survival[i]! - empirical)).toBeLessThan(1e-12);
           });
           expect(c.survival[c.survival.length - 1]).toBeCloseTo(0, 12);
           // Nelson-Aalen is the running sum of the discrete hazard

@@ -55,7 +55,7 @@ describe('VPIN buckets', () => {
     const values: number[] = [];
     let seen = 0;
     for (let i = 0; i < price.length; i++) {
-      st.update(price[i], volume[i]);
+      st.update(price[i]!, volume[i]!);
       if (st.buckets > seen && st.vpin !== undefined) values.push(st.vpin);
       seen = st.buckets;
     }
@@ -92,7 +92,7 @@ describe('VPIN buckets', () => {
     expect(st.cdf(0)).toBeLessThan(0.05);
     expect(st.toxic(0.9)).toBe(true);
     const c = [0.1, 0.3, 0.5, 0.7, 0.9].map((v) => st.cdf(v) as number);
-    for (let i = 1; i < c.length; i++) expect(c[i]).toBeGreaterThanOrEqual(c[i - 1]);
+    for (let i = 1; i < c.length; i++) expect(c[i]).toBeGreaterThanOrEqual(c[i - 1]!);
   });
 });
 
@@ -173,7 +173,7 @@ describe('VPIN rises with the share of informed trades', () => {
         const s = vpin(price, volume, { bucketVolume: 200, window: 20, classification });
         return s.vpin.reduce((a, b) => a + b, 0) / s.vpin.length;
       });
-      for (let i = 1; i < means.length; i++) expect(means[i]).toBeGreaterThan(means[i - 1]);
+      for (let i = 1; i < means.length; i++) expect(means[i]).toBeGreaterThan(means[i - 1]!);
     }
   });
 });

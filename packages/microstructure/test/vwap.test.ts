@@ -149,12 +149,12 @@ describe('RollingTwap', () => {
       t.update(ts, v);
       pts.push([ts, v]);
       const now = ts + rng.int(0, 3);
-      const cut = Math.max(now - 50, pts[0][0]);
+      const cut = Math.max(now - 50, pts[0]![0]);
       let area = 0;
       for (let k = 0; k < pts.length; k++) {
-        const a = Math.max(pts[k][0], cut);
-        const b = k + 1 < pts.length ? pts[k + 1][0] : now;
-        if (b > a) area += pts[k][1] * (b - a);
+        const a = Math.max(pts[k]![0], cut);
+        const b = k + 1 < pts.length ? pts[k + 1]![0] : now;
+        if (b > a) area += pts[k]![1] * (b - a);
       }
       const want = now > cut ? area / (now - cut) : v;
       expectClose(t.twap(now)!, want, { atol: 1e-9 });

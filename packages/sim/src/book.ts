@@ -766,7 +766,7 @@ export class TickBook {
     this.oStamp[o] = ++this.stampSeq;
     this.oIds[o] = id;
     const tail = this.lTail[lvl]!;
-    this.oPrev[o]! = tail;
+    this.oPrev[o] = tail;
     this.oNext[o] = NONE;
     if (tail === NONE) this.lHead[lvl] = o;
     else this.oNext[tail] = o;

@@ -78,12 +78,12 @@ const snap: L2Snapshot = {
 function load(d: Rows, i: number): L2Snapshot {
   const o = i * N;
   for (let k = 0; k < N; k++) {
-    snap.bidPrice[k] = d.bidPrice[o + k];
-    snap.bidSize[k] = d.bidSize[o + k];
-    snap.askPrice[k] = d.askPrice[o + k];
-    snap.askSize[k] = d.askSize[o + k];
+    snap.bidPrice[k] = d.bidPrice[o + k]!;
+    snap.bidSize[k] = d.bidSize[o + k]!;
+    snap.askPrice[k] = d.askPrice[o + k]!;
+    snap.askSize[k] = d.askSize[o + k]!;
   }
-  snap.ts = d.ts[i];
+  snap.ts = d.ts[i]!;
   return snap;
 }
 
@@ -174,10 +174,10 @@ export function train(lib: MicroLib, data: Rows): Trained {
     askSize: new Float64Array(rowsTrain),
   };
   for (let i = 0; i < rowsTrain; i++) {
-    q.bidPrice[i] = data.bidPrice[i * N];
-    q.bidSize[i] = data.bidSize[i * N];
-    q.askPrice[i] = data.askPrice[i * N];
-    q.askSize[i] = data.askSize[i * N];
+    q.bidPrice[i] = data.bidPrice[i * N]!;
+    q.bidSize[i] = data.bidSize[i * N]!;
+    q.askPrice[i] = data.askPrice[i * N]!;
+    q.askSize[i] = data.askSize[i * N]!;
   }
   const model = lib.fitStoikovMicroPrice(q, {
     tickSize: 1,
@@ -201,11 +201,11 @@ export function train(lib: MicroLib, data: Rows): Trained {
   for (let w = 0; w < winRows; w++) {
     let depth = 0;
     for (let r = w * 100; r < (w + 1) * 100; r++) {
-      depth += batch.depth[r];
-      for (let k = 0; k < N; k++) scaled[w * N + k] += batch.ofi[r * N + k];
+      depth += batch.depth[r]!;
+      for (let k = 0; k < N; k++) scaled[w * N + k]! += batch.ofi[r * N + k]!;
     }
     depth /= 100;
-    for (let k = 0; k < N; k++) scaled[w * N + k] = depth > 0 ? scaled[w * N + k] / depth : 0;
+    for (let k = 0; k < N; k++) scaled[w * N + k] = depth > 0 ? scaled[w * N + k]! / depth : 0;
   }
   return { model, iofi: new lib.IntegratedOfi(N).fit(scaled, winRows) };
 }
@@ -244,7 +244,7 @@ export function streamingCases(
     [
       'copy baseline',
       () => (i) => {
-        acc[0] += load(data, i).bidSize[0];
+        acc[0]! += load(data, i).bidSize[0]!;
       },
     ],
     [
@@ -253,7 +253,7 @@ export function streamingCases(
         const ofi = new lib.MultiLevelOfi({ levels: N });
         return (i) => {
           ofi.update(load(data, i));
-          acc[0] += ofi.last[0];
+          acc[0]! += ofi.last[0]!;
         };
       },
     ],
@@ -272,7 +272,7 @@ export function streamingCases(
           const b = load(data, i);
           ofi2.update(b);
           if (win.addFrom(ofi2) > 0) {
-            acc[1] += iofi.apply(win.completed, win.completedDepth);
+            acc[1]! += iofi.apply(win.completed, win.completedDepth);
           }
           feats.update(b);
           mp.update(b);
@@ -280,8 +280,8 @@ export function streamingCases(
           twap.updateMid(b);
           // cancels read off the L2 books: depth decreases at an unchanged price
           bursts.onBook(b);
-          acc[0] +=
-            ofi2.last[0] + feats.imbalance + feats.liquidityRatio + mp.price + mp.momentumEwma[2];
+          acc[0]! +=
+            ofi2.last[0]! + feats.imbalance + feats.liquidityRatio + mp.price + mp.momentumEwma[2]!;
         };
       },
     ],

@@ -147,7 +147,7 @@ export function ofiRowsWasm(
   for (let c0 = 0; c0 < r; c0 += c) {
     const len = Math.min(c, r - c0);
     for (let s = 0; s < 4; s++) {
-      f64.set(srcs[s].subarray(c0 * n, (c0 + len) * n), ((base + s * region) >> 3) + n);
+      f64.set(srcs[s]!.subarray(c0 * n, (c0 + len) * n), ((base + s * region) >> 3) + n);
     }
     if (ts !== undefined) f64.set(ts.subarray(c0, c0 + len), tsOff >> 3);
     const end = k.ofiRows(
@@ -174,7 +174,7 @@ export function ofiRowsWasm(
     acc.set(u8.subarray(accOff, accOff + done), c0);
     if (done < len) return -(c0 + done + 1);
     // the previous accepted row moves to row 0 of each region for the next chunk
-    const p = i32[(stOff >> 2) + 2];
+    const p = i32[(stOff >> 2) + 2]!;
     if (p > 0) {
       for (let s = 0; s < 4; s++) {
         const b = (base + s * region) >> 3;
@@ -183,7 +183,7 @@ export function ofiRowsWasm(
       i32[(stOff >> 2) + 2] = 0;
     }
   }
-  return i32[(stOff >> 2) + 3];
+  return i32[(stOff >> 2) + 3]!;
 }
 
 /**

@@ -18,7 +18,7 @@ const INV_ODD = Float64Array.from({ length: 64 }, (_, n) => 1 / (2 * n + 1));
  * so the streaming classifiers call it without allocating.
  */
 function erfcInto(s: Float64Array): void {
-  const x = s[2];
+  const x = s[2]!;
   const x2 = x * x;
   if (x < 2.5) {
     // erf(x) = 2/√π e^{−x²} Σ_n 2ⁿ x^{2n+1} / (1·3·…·(2n+1)), all terms positive
@@ -26,7 +26,7 @@ function erfcInto(s: Float64Array): void {
     let sum = x;
     const t2 = 2 * x2;
     for (let n = 1; n < 64; n++) {
-      term *= t2 * INV_ODD[n];
+      term *= t2 * INV_ODD[n]!;
       sum += term;
       if (term < 1e-17 * sum) break;
     }
@@ -45,10 +45,10 @@ function erfcInto(s: Float64Array): void {
  * of {@link normalCdf} for hot loops.
  */
 export function normalCdfInto(s: Float64Array): void {
-  const z = s[0] * SQRT1_2;
+  const z = s[0]! * SQRT1_2;
   s[2] = z >= 0 ? z : -z;
   erfcInto(s);
-  s[1] = z >= 0 ? 1 - 0.5 * s[3] : 0.5 * s[3];
+  s[1] = z >= 0 ? 1 - 0.5 * s[3]! : 0.5 * s[3]!;
 }
 
 const SCRATCH = new Float64Array(4);
@@ -57,7 +57,7 @@ const SCRATCH = new Float64Array(4);
 export function normalCdf(x: number): number {
   SCRATCH[0] = x;
   normalCdfInto(SCRATCH);
-  return SCRATCH[1];
+  return SCRATCH[1]!;
 }
 
 /** Φ⁻¹(p) for p in (0, 1): Acklam's rational approximation refined by two Newton steps. */
@@ -118,9 +118,9 @@ const LANCZOS = [
 function logGamma(x: number): number {
   if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
   const z = x - 1;
-  let a = LANCZOS[0];
+  let a = LANCZOS[0]!;
   const t = z + 7.5;
-  for (let i = 1; i < 9; i++) a += LANCZOS[i] / (z + i);
+  for (let i = 1; i < 9; i++) a += LANCZOS[i]! / (z + i);
   return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
 }
 
@@ -141,9 +141,9 @@ export function studentTConstants(nu: number): Float64Array {
  * in locals, no double crosses a call boundary.
  */
 export function studentTCdfInto(s: Float64Array, k: Float64Array): void {
-  const t = s[0];
-  const nu = k[0];
-  const a = k[1];
+  const t = s[0]!;
+  const nu = k[0]!;
+  const a = k[1]!;
   const x = nu / (nu + t * t);
   let tail: number;
   if (x <= 0) tail = 0;
@@ -179,7 +179,7 @@ export function studentTCdfInto(s: Float64Array, k: Float64Array): void {
       h *= del;
       if (Math.abs(del - 1) < 1e-16) break;
     }
-    const v = (Math.exp(a * Math.log(x) + 0.5 * Math.log1p(-x) - k[2]) * h) / p;
+    const v = (Math.exp(a * Math.log(x) + 0.5 * Math.log1p(-x) - k[2]!) * h) / p;
     tail = 0.5 * (lower ? v : 1 - v);
   }
   s[1] = t > 0 ? 1 - tail : tail;
@@ -189,7 +189,7 @@ export function studentTCdfInto(s: Float64Array, k: Float64Array): void {
 export function studentTCdf(t: number, nu: number): number {
   SCRATCH[0] = t;
   studentTCdfInto(SCRATCH, studentTConstants(nu));
-  return SCRATCH[1];
+  return SCRATCH[1]!;
 }
 
 /**

@@ -87,18 +87,18 @@ export class DurationCounts {
     const INF = Number.POSITIVE_INFINITY;
     for (;;) {
       const t = Math.min(
-        i < this.size ? this.times[i] : INF,
-        a < ae.length ? ae[a] : INF,
-        b < ac.length ? ac[b] : INF,
-        c < re.length ? re[c] : INF,
-        d < rc.length ? rc[d] : INF,
+        i < this.size ? this.times[i]! : INF,
+        a < ae.length ? ae[a]! : INF,
+        b < ac.length ? ac[b]! : INF,
+        c < re.length ? re[c]! : INF,
+        d < rc.length ? rc[d]! : INF,
       );
       if (t === INF) break;
       let ev = 0;
       let n = 0;
       if (i < this.size && this.times[i] === t) {
-        ev += this.events[i];
-        n += this.total[i];
+        ev += this.events[i]!;
+        n += this.total[i]!;
         i++;
       }
       for (; a < ae.length && ae[a] === t; a++) {

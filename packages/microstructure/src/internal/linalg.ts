@@ -14,7 +14,7 @@ const PIVOT_TOL = 1e-13;
 
 function toMatrix(a: Float64Array, rows: number, cols: number): Matrix {
   const m = new Matrix(rows, cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) m.set(i, j, a[i * cols + j]);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) m.set(i, j, a[i * cols + j]!);
   return m;
 }
 
@@ -32,12 +32,12 @@ export function symmetricEigen(
   const e = new EigenvalueDecomposition(s, { assumeSymmetric: true });
   const ev = e.realEigenvalues;
   const vec = e.eigenvectorMatrix;
-  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => ev[y] - ev[x]);
+  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => ev[y]! - ev[x]!);
   const values = new Float64Array(n);
   const vectors = new Float64Array(n * n);
   for (let dst = 0; dst < n; dst++) {
-    const src = order[dst];
-    values[dst] = ev[src];
+    const src = order[dst]!;
+    values[dst] = ev[src]!;
     for (let k = 0; k < n; k++) vectors[k * n + dst] = vec.get(k, src);
   }
   return { values, vectors };
@@ -49,7 +49,7 @@ export function symmetricEigen(
  */
 export function solve(a: Float64Array, b: Float64Array, n: number, k: number): Float64Array | null {
   let norm = 0;
-  for (let i = 0; i < n * n; i++) norm = Math.max(norm, Math.abs(a[i]));
+  for (let i = 0; i < n * n; i++) norm = Math.max(norm, Math.abs(a[i]!));
   if (!(norm > 0)) return null;
   const lu = new LuDecomposition(toMatrix(a, n, n));
   const u = lu.upperTriangularMatrix;

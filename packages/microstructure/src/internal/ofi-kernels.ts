@@ -31,15 +31,15 @@ export function depthKernel(
   const INF = Number.POSITIVE_INFINITY;
   let depth = 0;
   for (let k = 0; k < m; k++) {
-    const qb1 = bs[co + k];
-    const qa1 = as[co + k];
-    const qb0 = bs[po + k];
-    const qa0 = as[po + k];
+    const qb1 = bs[co + k]!;
+    const qa1 = as[co + k]!;
+    const qb0 = bs[po + k]!;
+    const qa0 = as[po + k]!;
     // empty levels: bid price -inf, ask price +inf
-    const xb1 = qb1 > 0 ? bp[co + k] : -INF;
-    const xa1 = qa1 > 0 ? ap[co + k] : INF;
-    const xb0 = qb0 > 0 ? bp[po + k] : -INF;
-    const xa0 = qa0 > 0 ? ap[po + k] : INF;
+    const xb1 = qb1 > 0 ? bp[co + k]! : -INF;
+    const xa1 = qa1 > 0 ? ap[co + k]! : INF;
+    const xb0 = qb0 > 0 ? bp[po + k]! : -INF;
+    const xa0 = qa0 > 0 ? ap[po + k]! : INF;
     // indicator arithmetic rather than branches: price moves are data-dependent and
     // mispredict (sizes are finite here, so 0·q is 0)
     out[oo + k] =
@@ -65,12 +65,12 @@ export function gridSide(
   go: number,
 ): boolean {
   for (let k = 0; k < m; k++) grid[go + k] = 0;
-  if (!(sizes[off] > 0)) return true;
-  const best = prices[off];
+  if (!(sizes[off]! > 0)) return true;
+  const best = prices[off]!;
   for (let j = 0; j < n; j++) {
-    const s = sizes[off + j];
+    const s = sizes[off + j]!;
     if (!(s > 0)) break;
-    const d = (isBid ? best - prices[off + j] : prices[off + j] - best) / tick;
+    const d = (isBid ? best - prices[off + j]! : prices[off + j]! - best) / tick;
     const k = Math.round(d);
     if (Math.abs(d - k) > 1e-6) return false;
     if (k >= m) break;
@@ -102,13 +102,13 @@ export function tickKernel(
   const aUp = a1 >= a0;
   let depth = 0;
   for (let k = 0; k < m; k++) {
-    const qb1 = gb1[k];
-    const qa1 = ga1[k];
+    const qb1 = gb1[k]!;
+    const qa1 = ga1[k]!;
     let e = 0;
     if (bUp) e += qb1;
-    if (bDown) e -= gb0[k];
+    if (bDown) e -= gb0[k]!;
     if (aDown) e -= qa1;
-    if (aUp) e += ga0[k];
+    if (aUp) e += ga0[k]!;
     out[oo + k] = e;
     depth += qb1 + qa1;
   }

@@ -42,13 +42,13 @@ function crossProducts(
   let yty = 0;
   for (let i = 0; i < n; i++) {
     const o = i * k;
-    const yi = y[i];
+    const yi = y[i]!;
     yty += yi * yi;
     for (let a = 0; a < k; a++) {
-      const xa = x[o + a];
-      xty[a] += xa * yi;
+      const xa = x[o + a]!;
+      xty[a]! += xa * yi;
       const ra = a * k;
-      for (let b = a; b < k; b++) xtx[ra + b] += xa * x[o + b];
+      for (let b = a; b < k; b++) xtx[ra + b]! += xa * x[o + b]!;
     }
   }
   symmetrize(xtx, k);
@@ -57,7 +57,7 @@ function crossProducts(
 
 /** Copies the upper triangle of a row-major k×k matrix onto its lower triangle. */
 export function symmetrize(a: Float64Array, k: number): void {
-  for (let r = 1; r < k; r++) for (let c = 0; c < r; c++) a[r * k + c] = a[c * k + r];
+  for (let r = 1; r < k; r++) for (let c = 0; c < r; c++) a[r * k + c] = a[c * k + r]!;
 }
 
 /** Whether every entry is finite. */
@@ -84,13 +84,13 @@ export function choleskySolve(
 ): Float64Array {
   const d = new Float64Array(k);
   for (let i = 0; i < k; i++) {
-    const v = a[i * k + i];
+    const v = a[i * k + i]!;
     if (!(v > 0) || !Number.isFinite(v)) singular(what, i);
     d[i] = 1 / Math.sqrt(v);
   }
   const s = new Matrix(k, k);
   for (let i = 0; i < k; i++) {
-    for (let j = 0; j < k; j++) s.set(i, j, a[i * k + j] * d[i] * d[j]);
+    for (let j = 0; j < k; j++) s.set(i, j, a[i * k + j]! * d[i]! * d[j]!);
   }
   // exact symmetry for ml-matrix's isSymmetric check
   for (let i = 0; i < k; i++) for (let j = 0; j < i; j++) s.set(i, j, s.get(j, i));
@@ -101,10 +101,10 @@ export function choleskySolve(
     if (!(piv * piv > PIVOT_TOL)) singular(what, i);
   }
   const rhs = new Matrix(k, m);
-  for (let i = 0; i < k; i++) for (let j = 0; j < m; j++) rhs.set(i, j, b[i * m + j] * d[i]);
+  for (let i = 0; i < k; i++) for (let j = 0; j < m; j++) rhs.set(i, j, b[i * m + j]! * d[i]!);
   const sol = chol.solve(rhs);
   const out = new Float64Array(k * m);
-  for (let i = 0; i < k; i++) for (let j = 0; j < m; j++) out[i * m + j] = sol.get(i, j) * d[i];
+  for (let i = 0; i < k; i++) for (let j = 0; j < m; j++) out[i * m + j] = sol.get(i, j) * d[i]!;
   return out;
 }
 
@@ -119,7 +119,7 @@ export function choleskyInverse(a: Float64Array, k: number, what: string): Float
   // average the two triangles: the exact inverse is symmetric
   for (let r = 0; r < k; r++) {
     for (let c = r + 1; c < k; c++) {
-      const v = 0.5 * (inv[r * k + c] + inv[c * k + r]);
+      const v = 0.5 * (inv[r * k + c]! + inv[c * k + r]!);
       inv[r * k + c] = v;
       inv[c * k + r] = v;
     }
@@ -130,7 +130,7 @@ export function choleskyInverse(a: Float64Array, k: number, what: string): Float
 /** ml-matrix's Cholesky of a row-major symmetric k×k matrix; throws unless positive definite. */
 function spdCholesky(a: Float64Array, k: number, what: string): Matrix {
   const s = new Matrix(k, k);
-  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) s.set(i, j, a[i * k + j]);
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) s.set(i, j, a[i * k + j]!);
   for (let i = 0; i < k; i++) for (let j = 0; j < i; j++) s.set(i, j, s.get(j, i));
   const chol = new CholeskyDecomposition(s);
   if (!chol.isPositiveDefinite()) {
@@ -227,7 +227,7 @@ export function ols(
   const coef = new Float64Array(k);
   for (let a = 0; a < k; a++) {
     let s = 0;
-    for (let b = 0; b < k; b++) s += xtxInv[a * k + b] * xty[b];
+    for (let b = 0; b < k; b++) s += xtxInv[a * k + b]! * xty[b]!;
     coef[a] = s;
   }
   const residuals = new Float64Array(n);
@@ -236,17 +236,17 @@ export function ols(
   for (let i = 0; i < n; i++) {
     const o = i * k;
     let f = 0;
-    for (let a = 0; a < k; a++) f += x[o + a] * coef[a];
-    const e = y[i] - f;
+    for (let a = 0; a < k; a++) f += x[o + a]! * coef[a]!;
+    const e = y[i]! - f;
     residuals[i] = e;
     ssr += e * e;
-    ysum += y[i];
+    ysum += y[i]!;
   }
   let tss: number;
   if (options.hasConstant) {
     const ybar = ysum / n;
     tss = 0;
-    for (let i = 0; i < n; i++) tss += (y[i] - ybar) * (y[i] - ybar);
+    for (let i = 0; i < n; i++) tss += (y[i]! - ybar) * (y[i]! - ybar);
   } else {
     tss = yty;
   }
@@ -281,14 +281,14 @@ function hcMeat(fit: OlsFit, x: Float64Array, type: 'HC0' | 'HC2' | 'HC3'): Floa
   const meat = new Float64Array(k * k);
   for (let i = 0; i < n; i++) {
     const o = i * k;
-    const e = residuals[i];
+    const e = residuals[i]!;
     let w = e * e;
     if (type !== 'HC0') {
       let h = 0;
       for (let a = 0; a < k; a++) {
         let s = 0;
-        for (let b = 0; b < k; b++) s += xtxInv[a * k + b] * x[o + b];
-        h += x[o + a] * s;
+        for (let b = 0; b < k; b++) s += xtxInv[a * k + b]! * x[o + b]!;
+        h += x[o + a]! * s;
       }
       const one = 1 - h;
       if (!(one > 1e-12)) {
@@ -301,9 +301,9 @@ function hcMeat(fit: OlsFit, x: Float64Array, type: 'HC0' | 'HC2' | 'HC3'): Floa
       w = type === 'HC2' ? w / one : w / (one * one);
     }
     for (let a = 0; a < k; a++) {
-      const wa = w * x[o + a];
+      const wa = w * x[o + a]!;
       const ra = a * k;
-      for (let b = a; b < k; b++) meat[ra + b] += wa * x[o + b];
+      for (let b = a; b < k; b++) meat[ra + b]! += wa * x[o + b]!;
     }
   }
   symmetrize(meat, k);
@@ -316,7 +316,7 @@ function sandwich(bread: Float64Array, meat: Float64Array, k: number): Float64Ar
   for (let r = 0; r < k; r++) {
     for (let c = 0; c < k; c++) {
       let s = 0;
-      for (let j = 0; j < k; j++) s += bread[r * k + j] * meat[j * k + c];
+      for (let j = 0; j < k; j++) s += bread[r * k + j]! * meat[j * k + c]!;
       t[r * k + c] = s;
     }
   }
@@ -324,7 +324,7 @@ function sandwich(bread: Float64Array, meat: Float64Array, k: number): Float64Ar
   for (let r = 0; r < k; r++) {
     for (let c = 0; c < k; c++) {
       let s = 0;
-      for (let j = 0; j < k; j++) s += t[r * k + j] * bread[j * k + c];
+      for (let j = 0; j < k; j++) s += t[r * k + j]! * bread[j * k + c]!;
       out[r * k + c] = s;
     }
   }
@@ -339,13 +339,13 @@ export function olsCovariance(fit: OlsFit, x: Float64Array, type: CovType): Floa
   const { k } = fit;
   if (type === 'nonrobust') {
     const out = new Float64Array(k * k);
-    for (let i = 0; i < k * k; i++) out[i] = fit.sigma2 * fit.xtxInv[i];
+    for (let i = 0; i < k * k; i++) out[i] = fit.sigma2 * fit.xtxInv[i]!;
     return out;
   }
   const cov = sandwich(fit.xtxInv, hcMeat(fit, x, type === 'HC1' ? 'HC0' : type), k);
   if (type === 'HC1') {
     const f = fit.n / fit.dfResid;
-    for (let i = 0; i < k * k; i++) cov[i] *= f;
+    for (let i = 0; i < k * k; i++) cov[i]! *= f;
   }
   return cov;
 }
@@ -353,7 +353,7 @@ export function olsCovariance(fit: OlsFit, x: Float64Array, type: CovType): Floa
 /** Square roots of the diagonal of a k×k covariance. */
 export function standardErrors(cov: Float64Array, k: number): Float64Array {
   const se = new Float64Array(k);
-  for (let i = 0; i < k; i++) se[i] = Math.sqrt(Math.max(cov[i * k + i], 0));
+  for (let i = 0; i < k; i++) se[i] = Math.sqrt(Math.max(cov[i * k + i]!, 0));
   return se;
 }
 

@@ -24,10 +24,10 @@ export function rowStates(q: Quotes, tick: number, ns: number): RowStates {
   const spread = new Int32Array(n);
   const imb = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const b = q.bidPrice[i];
-    const a = q.askPrice[i];
-    const qb = q.bidSize[i];
-    const qa = q.askSize[i];
+    const b = q.bidPrice[i]!;
+    const a = q.askPrice[i]!;
+    const qb = q.bidSize[i]!;
+    const qa = q.askSize[i]!;
     if (
       !(Number.isFinite(b) && Number.isFinite(a) && Number.isFinite(qb + qa) && qb > 0 && qa > 0)
     ) {
@@ -45,7 +45,7 @@ export function rowStates(q: Quotes, tick: number, ns: number): RowStates {
 /** Mid move from row i to row j in half ticks. */
 function halfTickMove(q: Quotes, i: number, j: number, tick: number): number {
   return Math.round(
-    (q.bidPrice[j] + q.askPrice[j] - q.bidPrice[i] - q.askPrice[i]) / 2 / (tick / 2),
+    (q.bidPrice[j]! + q.askPrice[j]! - q.bidPrice[i]! - q.askPrice[i]!) / 2 / (tick / 2),
   );
 }
 
@@ -88,15 +88,15 @@ export function bucketEdges(
   const used = from.length;
   const pool = new Float64Array(sym ? 2 * used : used);
   for (let u = 0; u < used; u++) {
-    pool[u] = imb[from[u]];
-    if (sym) pool[used + u] = 1 - imb[from[u]];
+    pool[u] = imb[from[u]!]!;
+    if (sym) pool[used + u] = 1 - imb[from[u]!]!;
   }
   pool.sort();
   for (let k = 1; k < nb; k++) {
     const h = (pool.length - 1) * (k / nb);
     const lo = Math.floor(h);
     const hi = Math.min(lo + 1, pool.length - 1);
-    edges[k - 1] = pool[lo] + (h - lo) * (pool[hi] - pool[lo]);
+    edges[k - 1] = pool[lo]! + (h - lo) * (pool[hi]! - pool[lo]!);
   }
   return edges;
 }
@@ -107,7 +107,7 @@ export function bucketOf(edges: ArrayLike<number>, x: number): number {
   let hi = edges.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (x <= edges[mid]) hi = mid;
+    if (x <= edges[mid]!) hi = mid;
     else lo = mid + 1;
   }
   return lo;
@@ -153,22 +153,22 @@ export function countTransitions(
     tot: new Float64Array(S),
   };
   const add = (x: number, y: number, dm: number): void => {
-    c.tot[x]++;
-    if (dm === 0) c.qc[x * S + y]++;
+    c.tot[x]!++;
+    if (dm === 0) c.qc[x * S + y]!++;
     else {
-      c.r1c[x * nMoves + (dm < 0 ? dm + maxHalf : dm + maxHalf - 1)]++;
-      c.r2c[x * S + y]++;
+      c.r1c[x * nMoves + (dm < 0 ? dm + maxHalf : dm + maxHalf - 1)]!++;
+      c.r2c[x * S + y]!++;
     }
   };
   const { spread, imb } = st;
   for (let u = 0; u < from.length; u++) {
-    const i = from[u];
+    const i = from[u]!;
     const j = i + lag;
     const dm = halfTickMove(q, i, j, tick);
-    const si = (spread[i] - 1) * nb;
-    const sj = (spread[j] - 1) * nb;
-    add(si + bucketOf(edges, imb[i]), sj + bucketOf(edges, imb[j]), dm);
-    if (sym) add(si + bucketOf(edges, 1 - imb[i]), sj + bucketOf(edges, 1 - imb[j]), -dm);
+    const si = (spread[i]! - 1) * nb;
+    const sj = (spread[j]! - 1) * nb;
+    add(si + bucketOf(edges, imb[i]!), sj + bucketOf(edges, imb[j]!), dm);
+    if (sym) add(si + bucketOf(edges, 1 - imb[i]!), sj + bucketOf(edges, 1 - imb[j]!), -dm);
   }
   return c;
 }
@@ -193,19 +193,19 @@ export function firstOrder(c: Counts, tick: number): FirstOrder | null {
   let unobserved = 0;
   for (let x = 0; x < S; x++) {
     imq[x * S + x] = 1;
-    const t = tot[x];
+    const t = tot[x]!;
     if (t === 0) {
       unobserved++;
       continue;
     }
     for (let y = 0; y < S; y++) {
-      imq[x * S + y] -= qc[x * S + y] / t;
-      rhs[x * (S + 1) + 1 + y] = r2c[x * S + y] / t;
+      imq[x * S + y]! -= qc[x * S + y]! / t;
+      rhs[x * (S + 1) + 1 + y] = r2c[x * S + y]! / t;
     }
     let s = 0;
     for (let k = 0; k < nMoves; k++) {
       const halfTicks = k < maxHalf ? k - maxHalf : k - maxHalf + 1;
-      s += (r1c[x * nMoves + k] / t) * halfTicks * half;
+      s += (r1c[x * nMoves + k]! / t) * halfTicks * half;
     }
     rhs[x * (S + 1)] = s;
   }
@@ -214,8 +214,8 @@ export function firstOrder(c: Counts, tick: number): FirstOrder | null {
   const g1 = new Float64Array(S);
   const B = new Float64Array(S * S);
   for (let x = 0; x < S; x++) {
-    g1[x] = sol[x * (S + 1)];
-    for (let y = 0; y < S; y++) B[x * S + y] = sol[x * (S + 1) + 1 + y];
+    g1[x] = sol[x * (S + 1)]!;
+    for (let y = 0; y < S; y++) B[x * S + y] = sol[x * (S + 1) + 1 + y]!;
   }
   return { g1, B, unobserved };
 }
@@ -235,7 +235,7 @@ function step(B: Float64Array, t: Float64Array, out: Float64Array): number {
   let mx = 0;
   for (let x = 0; x < S; x++) {
     let s = 0;
-    for (let y = 0; y < S; y++) s += B[x * S + y] * t[y];
+    for (let y = 0; y < S; y++) s += B[x * S + y]! * t[y]!;
     out[x] = s;
     if (Math.abs(s) > mx) mx = Math.abs(s);
   }
@@ -268,7 +268,7 @@ export function sumSeries(
     it++;
     if (!Number.isFinite(mx)) break;
     let d = 0;
-    for (let x = 0; x < S; x++) d = Math.max(d, Math.abs(next[x] - term[x]));
+    for (let x = 0; x < S; x++) d = Math.max(d, Math.abs(next[x]! - term[x]!));
     const t = term;
     term = next;
     next = t;
@@ -276,7 +276,7 @@ export function sumSeries(
   }
   const limit = term;
   let drift = 0;
-  for (let x = 0; x < S; x++) drift = Math.max(drift, Math.abs(limit[x]));
+  for (let x = 0; x < S; x++) drift = Math.max(drift, Math.abs(limit[x]!));
   if (!settled || !(drift <= maxDrift)) {
     return { g: new Float64Array(S), iterations: it, converged: false, drift };
   }
@@ -289,8 +289,8 @@ export function sumSeries(
   while (n < maxIt) {
     let mx = 0;
     for (let x = 0; x < S; x++) {
-      const v = term[x] - limit[x];
-      g[x] += v;
+      const v = term[x]! - limit[x]!;
+      g[x]! += v;
       mx = Math.max(mx, Math.abs(v));
     }
     if (mx < stop) {
@@ -318,10 +318,10 @@ function unitsHint(q: Quotes, tick: number, ns: number): string | null {
   let wide = 0;
   let narrow = 0;
   for (let i = 0; i < n; i++) {
-    const b = q.bidPrice[i];
-    const a = q.askPrice[i];
+    const b = q.bidPrice[i]!;
+    const a = q.askPrice[i]!;
     if (
-      !(Number.isFinite(b) && Number.isFinite(a) && a > b && q.bidSize[i] > 0 && q.askSize[i] > 0)
+      !(Number.isFinite(b) && Number.isFinite(a) && a > b && q.bidSize[i]! > 0 && q.askSize[i]! > 0)
     ) {
       continue;
     }

@@ -36,14 +36,14 @@ export function checkTradeColumns(
   }
   if (n === 0) throw new ValidationError('no trades', { field: 'trades' });
   for (let i = 0; i < n; i++) {
-    const t = ts[i];
-    if (!Number.isFinite(t) || (i > 0 && t < ts[i - 1])) {
+    const t = ts[i]!;
+    if (!Number.isFinite(t) || (i > 0 && t < ts[i - 1]!)) {
       throw new ValidationError(
         `trade ${i}: trades.ts ${t} is not finite or is before the previous trade`,
         { field: 'trades.ts', value: t, details: { index: i } },
       );
     }
-    const p = price[i];
+    const p = price[i]!;
     if (!(Number.isFinite(p) && p > 0)) {
       throw new ValidationError(`trade ${i}: trades.price must be finite and > 0`, {
         field: 'trades.price',
@@ -51,7 +51,7 @@ export function checkTradeColumns(
         details: { index: i },
       });
     }
-    if (qty !== undefined && !(Number.isFinite(qty[i]) && qty[i] > 0)) {
+    if (qty !== undefined && !(Number.isFinite(qty[i]) && qty[i]! > 0)) {
       throw new ValidationError(`trade ${i}: trades.qty must be finite and > 0`, {
         field: 'trades.qty',
         value: qty[i],

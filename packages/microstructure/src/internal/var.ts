@@ -111,8 +111,8 @@ export function fitVar(
   // centre on the sample mean when a constant is fitted
   const mu = new Float64Array(k);
   if (kt === 1) {
-    for (let t = offset; t < rows; t++) for (let j = 0; j < k; j++) mu[j] += data[t * k + j];
-    for (let j = 0; j < k; j++) mu[j] /= rows - offset;
+    for (let t = offset; t < rows; t++) for (let j = 0; j < k; j++) mu[j]! += data[t * k + j]!;
+    for (let j = 0; j < k; j++) mu[j]! /= rows - offset;
   }
   if (!allFinite(mu) || !allFinite(data.subarray(offset * k, rows * k))) {
     throw new ValidationError(`${what} contains NaN or Infinity`, { field: what });
@@ -125,15 +125,15 @@ export function fitVar(
     for (let l = 0; l < p; l++) {
       const src = (t - 1 - l) * k;
       const dst = kt + l * k;
-      for (let j = 0; j < k; j++) z[dst + j] = data[src + j] - mu[j];
+      for (let j = 0; j < k; j++) z[dst + j] = data[src + j]! - mu[j]!;
     }
     const yo = t * k;
     for (let a = 0; a < m; a++) {
-      const za = z[a];
+      const za = z[a]!;
       const ra = a * m;
-      for (let b = a; b < m; b++) ztz[ra + b] += za * z[b];
+      for (let b = a; b < m; b++) ztz[ra + b]! += za * z[b]!;
       const rk = a * k;
-      for (let j = 0; j < k; j++) zty[rk + j] += za * (data[yo + j] - mu[j]);
+      for (let j = 0; j < k; j++) zty[rk + j]! += za * (data[yo + j]! - mu[j]!);
     }
   }
   symmetrize(ztz, m);
@@ -145,24 +145,24 @@ export function fitVar(
     for (let l = 0; l < p; l++) {
       const src = (t - 1 - l) * k;
       const dst = kt + l * k;
-      for (let j = 0; j < k; j++) z[dst + j] = data[src + j] - mu[j];
+      for (let j = 0; j < k; j++) z[dst + j] = data[src + j]! - mu[j]!;
     }
     const ro = (t - t0) * k;
     for (let i = 0; i < k; i++) {
       let f = 0;
-      for (let a = 0; a < m; a++) f += z[a] * b[a * k + i];
-      residuals[ro + i] = data[t * k + i] - mu[i] - f;
+      for (let a = 0; a < m; a++) f += z[a]! * b[a * k + i]!;
+      residuals[ro + i] = data[t * k + i]! - mu[i]! - f;
     }
     for (let i = 0; i < k; i++) {
-      const ui = residuals[ro + i];
-      for (let j = i; j < k; j++) utu[i * k + j] += ui * residuals[ro + j];
+      const ui = residuals[ro + i]!;
+      for (let j = i; j < k; j++) utu[i * k + j]! += ui * residuals[ro + j]!;
     }
   }
   symmetrize(utu, k);
   const coefs = new Float64Array(p * k * k);
   for (let l = 0; l < p; l++) {
     for (let i = 0; i < k; i++) {
-      for (let j = 0; j < k; j++) coefs[l * k * k + i * k + j] = b[(kt + l * k + j) * k + i];
+      for (let j = 0; j < k; j++) coefs[l * k * k + i * k + j] = b[(kt + l * k + j) * k + i]!;
     }
   }
   const params = Float64Array.from(b);
@@ -170,9 +170,9 @@ export function fitVar(
   if (kt === 1) {
     // undo the centring: c = c̃ + μ − Σ_l A_l μ
     for (let i = 0; i < k; i++) {
-      let c = b[i] + mu[i];
+      let c = b[i]! + mu[i]!;
       for (let l = 0; l < p; l++) {
-        for (let j = 0; j < k; j++) c -= coefs[l * k * k + i * k + j] * mu[j];
+        for (let j = 0; j < k; j++) c -= coefs[l * k * k + i * k + j]! * mu[j]!;
       }
       intercept[i] = c;
       params[i] = c;
@@ -181,8 +181,8 @@ export function fitVar(
   const sigmaU = new Float64Array(k * k);
   const sigmaUMle = new Float64Array(k * k);
   for (let i = 0; i < k * k; i++) {
-    sigmaU[i] = utu[i] / dfResid;
-    sigmaUMle[i] = utu[i] / nobs;
+    sigmaU[i] = utu[i]! / dfResid;
+    sigmaUMle[i] = utu[i]! / nobs;
   }
   return {
     k,
@@ -216,8 +216,8 @@ export function maRep(fit: VarFit, h: number): Float64Array {
       for (let r = 0; r < k; r++) {
         for (let c = 0; c < k; c++) {
           let s = 0;
-          for (let q = 0; q < k; q++) s += phi[po + r * k + q] * coefs[ao + q * k + c];
-          phi[i * kk + r * k + c] += s;
+          for (let q = 0; q < k; q++) s += phi[po + r * k + q]! * coefs[ao + q * k + c]!;
+          phi[i * kk + r * k + c]! += s;
         }
       }
     }
@@ -240,7 +240,7 @@ export function orthIrf(fit: VarFit, phi: Float64Array, h: number): Float64Array
     for (let r = 0; r < k; r++) {
       for (let c = 0; c < k; c++) {
         let s = 0;
-        for (let q = c; q < k; q++) s += phi[i * kk + r * k + q] * pl[q * k + c];
+        for (let q = c; q < k; q++) s += phi[i * kk + r * k + q]! * pl[q * k + c]!;
         out[i * kk + r * k + c] = s;
       }
     }
@@ -316,7 +316,7 @@ export function selectVarOrder(
   }
   const arg = (a: Float64Array): number => {
     let best = 0;
-    for (let i = 1; i < a.length; i++) if (a[i] < a[best]) best = i;
+    for (let i = 1; i < a.length; i++) if (a[i]! < a[best]!) best = i;
     return best + pMin;
   };
   return {

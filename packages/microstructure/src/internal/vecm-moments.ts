@@ -83,18 +83,18 @@ export function accumulateVecmMoments(
   for (let t = lags + 1; t < n; t++) {
     if (t === lags + 1) fillRow(y, k, lags, shift, t, x);
     else advanceRow(y, k, shift, t, x);
-    for (let i = 0; i < dim; i++) sum[i] += x[i]!;
+    for (let i = 0; i < dim; i++) sum[i]! += x[i]!;
     // two head rows per sweep share each load of x[j] (head = 2K is even)
     for (let i = 0; i < head; i += 2) {
       const x0 = x[i]!;
       const x1 = x[i + 1]!;
       const r0 = i * dim;
       const r1 = r0 + dim;
-      cross[r0 + i] += x0 * x0;
+      cross[r0 + i]! += x0 * x0;
       for (let j = i + 1; j < dim; j++) {
         const xj = x[j]!;
-        cross[r0 + j] += x0 * xj;
-        cross[r1 + j] += x1 * xj;
+        cross[r0 + j]! += x0 * xj;
+        cross[r1 + j]! += x1 * xj;
       }
     }
   }
@@ -158,8 +158,8 @@ export function accumulateResidualMoments(
     for (let i = 0; i < k; i++) for (let j = 0; j <= i; j++) w[p++] = u[i]! * u[j]!;
     for (let a = 0; a < q; a++) {
       const wa = w[a]!;
-      sum[a] += wa;
-      for (let b = a; b < q; b++) cross[a * q + b] += wa * w[b]!;
+      sum[a]! += wa;
+      for (let b = a; b < q; b++) cross[a * q + b]! += wa * w[b]!;
     }
   }
   for (let a = 0; a < q; a++) for (let b = 0; b < a; b++) cross[a * q + b] = cross[b * q + a]!;

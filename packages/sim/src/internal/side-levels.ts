@@ -66,8 +66,8 @@ export class SideLevels {
       if (n - i < 32) {
         // short moves: a plain loop beats the typed-array copyWithin call
         for (let k = n; k > i; k--) {
-          p[k]! = p[k - 1]!;
-          sl[k]! = sl[k - 1]!;
+          p[k] = p[k - 1]!;
+          sl[k] = sl[k - 1]!;
         }
       } else {
         p.copyWithin(i + 1, i, n);
@@ -90,8 +90,8 @@ export class SideLevels {
     const sl = this.slots;
     if (n - i < 32) {
       for (let k = i; k < n - 1; k++) {
-        p[k]! = p[k + 1]!;
-        sl[k]! = sl[k + 1]!;
+        p[k] = p[k + 1]!;
+        sl[k] = sl[k + 1]!;
       }
     } else {
       p.copyWithin(i, i + 1, n);
