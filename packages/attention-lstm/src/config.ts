@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { type DType, type JsonObject, ValidationError } from '@x/core';
+import { checkedInteger, type DType, type JsonObject, ValidationError } from '@x/core';
 import { knownKeys, oneOf } from './internal/check.js';
 
 const CONFIG_KEYS = [
@@ -111,13 +111,6 @@ export interface ResolvedAttentionLstmConfig {
   readonly seed: number;
 }
 
-function posInt(v: unknown, field: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-    throw new ValidationError(`${field} must be a positive integer`, { field, value: v });
-  }
-  return v;
-}
-
 /**
  * Fills defaults and validates a configuration.
  * @param c - the user's configuration
@@ -129,8 +122,8 @@ export function resolveConfig(c: AttentionLstmConfig): ResolvedAttentionLstmConf
     throw new ValidationError('config must be an object', { field: 'config' });
   }
   knownKeys(c, 'config', CONFIG_KEYS);
-  const hiddenSize = posInt(c.hiddenSize, 'hiddenSize');
-  const numHeads = posInt(c.numHeads ?? 1, 'numHeads');
+  const hiddenSize = checkedInteger(c.hiddenSize, 'hiddenSize');
+  const numHeads = checkedInteger(c.numHeads ?? 1, 'numHeads');
   if (hiddenSize % numHeads !== 0) {
     throw new ValidationError(
       `hiddenSize ${hiddenSize} must be divisible by numHeads ${numHeads}`,
@@ -144,7 +137,7 @@ export function resolveConfig(c: AttentionLstmConfig): ResolvedAttentionLstmConf
   if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) {
     throw new ValidationError('dropout must be in [0, 1)', { field: 'dropout', value: dropout });
   }
-  const numLayers = posInt(c.numLayers ?? 1, 'numLayers');
+  const numLayers = checkedInteger(c.numLayers ?? 1, 'numLayers');
   if (dropout > 0 && numLayers === 1) {
     throw new ValidationError(
       'dropout applies between LSTM layers (none after the last, as torch.nn.LSTM), so with numLayers 1 it would do nothing: use numLayers > 1 or dropout 0',
@@ -168,11 +161,11 @@ export function resolveConfig(c: AttentionLstmConfig): ResolvedAttentionLstmConf
     throw new ValidationError('seed must be an integer', { field: 'seed', value: seed });
   }
   return {
-    inputSize: posInt(c.inputSize, 'inputSize'),
+    inputSize: checkedInteger(c.inputSize, 'inputSize'),
     hiddenSize,
     numLayers,
     numHeads,
-    outputSize: posInt(c.outputSize ?? 1, 'outputSize'),
+    outputSize: checkedInteger(c.outputSize ?? 1, 'outputSize'),
     dropout,
     causal:
       typeof c.causal === 'boolean'
@@ -180,9 +173,9 @@ export function resolveConfig(c: AttentionLstmConfig): ResolvedAttentionLstmConf
         : c.causal === undefined
           ? false
           : bad('causal', c.causal),
-    attentionWindow: w === null ? null : posInt(w, 'attentionWindow'),
+    attentionWindow: w === null ? null : checkedInteger(w, 'attentionWindow'),
     positionalEncoding,
-    maxLength: posInt(c.maxLength ?? 512, 'maxLength'),
+    maxLength: checkedInteger(c.maxLength ?? 512, 'maxLength'),
     pooling: oneOf(c.pooling ?? 'last', 'pooling', ['last', 'mean', 'attention'] as const),
     dtype: oneOf(c.dtype ?? 'float32', 'dtype', ['float32', 'float64'] as const),
     init: oneOf(c.init ?? 'pytorch', 'init', [

@@ -132,5 +132,6 @@ export {
   assertObject,
   assertOneOf,
   assertPositive,
+  checkedInteger,
   failValidation,
 } from './validate.js';

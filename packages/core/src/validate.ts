@@ -57,9 +57,42 @@ export function assertInteger(
   min = -Number.MAX_SAFE_INTEGER,
   max = Number.MAX_SAFE_INTEGER,
 ): void {
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new ValidationError(`${field} must be an integer in [${min}, ${max}]`, { field, value });
+  checkedInteger(value, field, min, max);
+}
+
+/**
+ * Returns `value` when it is an integer in [min, max] (a count, a size, a lag), for options read
+ * inline: `{ lags: checkedInteger(o.lags ?? 1, 'lags') }`. Any input type is taken, so a config
+ * loaded from JSON is checked like a typed literal.
+ * @param value - the value to check
+ * @param field - the argument's name, for the error
+ * @param min - inclusive lower bound, 1 by default
+ * @param max - inclusive upper bound, `Number.MAX_SAFE_INTEGER` by default
+ * @returns `value`
+ * @throws {@link ValidationError} otherwise
+ *
+ * @example
+ * ```ts
+ * checkedInteger(3, 'levels'); // 3
+ * checkedInteger(0, 'gap', 0); // 0
+ * ```
+ */
+export function checkedInteger(
+  value: unknown,
+  field: string,
+  min = 1,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    const range =
+      max === Number.MAX_SAFE_INTEGER
+        ? `>= ${min}`
+        : min === -Number.MAX_SAFE_INTEGER
+          ? `<= ${max}`
+          : `in [${min}, ${max}]`;
+    throw new ValidationError(`${field} must be an integer ${range}`, { field, value });
   }
+  return value;
 }
 
 /**

@@ -12,18 +12,18 @@ it('the README quick start runs', async () => {
   const dir = join(pkg, 'node_modules', '.cache');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'readme-quickstart.ts');
-  writeFileSync(file, `${block}\nexport { stack, weights, next };\n`);
+  writeFileSync(file, `${block}\nexport { stack, weights, last };\n`);
   const logs: unknown[][] = [];
   const orig = console.log;
   console.log = (...a: unknown[]) => logs.push(a);
   try {
     const m = (await import(file)) as {
       weights: Float64Array;
-      next: number;
+      last: number;
       stack: { covered: Int32Array };
     };
     expect(m.weights).toHaveLength(2);
-    expect(Number.isFinite(m.next)).toBe(true);
+    expect(Number.isFinite(m.last)).toBe(true);
     expect(m.stack.covered.length).toBe(500);
   } finally {
     console.log = orig;

@@ -37,7 +37,7 @@
  *
  * @module
  */
-import { type L2Snapshot, ValidationError } from '@x/core';
+import { checkedInteger, type L2Snapshot, ValidationError } from '@x/core';
 import {
   checkAllowLocked,
   checkPolicy,
@@ -322,13 +322,6 @@ export class StoikovMicroPrice {
   }
 }
 
-function posInt(v: number, field: string, min = 1): number {
-  if (!Number.isInteger(v) || v < min) {
-    throw new ValidationError(`${field} must be an integer >= ${min}`, { field, value: v });
-  }
-  return v;
-}
-
 /**
  * Fits the Stoikov (2018) micro-price on regularly sampled best quotes: discretises imbalance and
  * spread, estimates Q, R1, R2 from the transitions, and sums G* = Σ Bⁱ G¹ (see the module notes).
@@ -440,13 +433,13 @@ function resolveStoikov(options: StoikovOptions) {
   return {
     tick,
     maxDrift,
-    nb: posInt(options.imbalanceBuckets ?? 10, 'imbalanceBuckets'),
-    ns: posInt(options.spreadStates ?? 2, 'spreadStates'),
-    lag: posInt(options.lag ?? 1, 'lag'),
-    maxMove: posInt(options.maxMoveTicks ?? 1, 'maxMoveTicks'),
+    nb: checkedInteger(options.imbalanceBuckets ?? 10, 'imbalanceBuckets'),
+    ns: checkedInteger(options.spreadStates ?? 2, 'spreadStates'),
+    lag: checkedInteger(options.lag ?? 1, 'lag'),
+    maxMove: checkedInteger(options.maxMoveTicks ?? 1, 'maxMoveTicks'),
     sym,
     tol,
-    maxIt: posInt(options.maxIterations ?? 10_000, 'maxIterations'),
+    maxIt: checkedInteger(options.maxIterations ?? 10_000, 'maxIterations'),
     uniform: bucketing === 'uniform',
   };
 }
@@ -545,7 +538,7 @@ export class MicroPriceTracker {
    */
   constructor(options: MicroPriceTrackerOptions = {}) {
     const hs = options.horizons ?? [1, 10, 100];
-    for (const h of hs) posInt(h, 'horizons[]');
+    for (const h of hs) checkedInteger(h, 'horizons[]');
     const alpha = options.ewmaAlpha ?? 0.05;
     if (!(alpha > 0 && alpha <= 1)) {
       throw new ValidationError('ewmaAlpha must be in (0, 1]', {

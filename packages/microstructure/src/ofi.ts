@@ -38,6 +38,8 @@
  * @module
  */
 import {
+  assertFinite,
+  assertNonNegative,
   L2_MAX_BOOK_SIZE,
   type L2Snapshot,
   l2AskStep,
@@ -63,15 +65,6 @@ import {
 } from './internal/ofi-kernels.js';
 /** Level convention of the multi-level OFI (see the module notes). */
 export type OfiLevelMode = 'depth' | 'tick';
-
-function checkArg(v: number, field: string, isSize: boolean): void {
-  if (!Number.isFinite(v) || (isSize && v < 0)) {
-    throw new ValidationError(`${field} must be finite${isSize ? ' and >= 0' : ''}`, {
-      field,
-      value: v,
-    });
-  }
-}
 
 /**
  * The best-level OFI contribution e_n of one book update (Cont, Kukanov & Stoikov 2014, Sec. 2).
@@ -104,14 +97,14 @@ export function ofiContribution(
   askPrice: number,
   askSize: number,
 ): number {
-  checkArg(prevBidPrice, 'prevBidPrice', false);
-  checkArg(prevBidSize, 'prevBidSize', true);
-  checkArg(prevAskPrice, 'prevAskPrice', false);
-  checkArg(prevAskSize, 'prevAskSize', true);
-  checkArg(bidPrice, 'bidPrice', false);
-  checkArg(bidSize, 'bidSize', true);
-  checkArg(askPrice, 'askPrice', false);
-  checkArg(askSize, 'askSize', true);
+  assertFinite(prevBidPrice, 'prevBidPrice');
+  assertNonNegative(prevBidSize, 'prevBidSize');
+  assertFinite(prevAskPrice, 'prevAskPrice');
+  assertNonNegative(prevAskSize, 'prevAskSize');
+  assertFinite(bidPrice, 'bidPrice');
+  assertNonNegative(bidSize, 'bidSize');
+  assertFinite(askPrice, 'askPrice');
+  assertNonNegative(askSize, 'askSize');
   const b0 = prevBidSize > 0 ? prevBidPrice : Number.NEGATIVE_INFINITY;
   const b1 = bidSize > 0 ? bidPrice : Number.NEGATIVE_INFINITY;
   const a0 = prevAskSize > 0 ? prevAskPrice : Number.POSITIVE_INFINITY;

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { type QueueModel, type Side, ValidationError } from '@x/core';
+import { assertNonNegative, type QueueModel, type Side, ValidationError } from '@x/core';
 import { logShare, powerShare } from './internal/queue-share.js';
 
 /** Queue model of {@link L2QueuePosition}. */
@@ -94,7 +94,7 @@ export class L2QueuePosition {
     if (!(Number.isFinite(qty) && qty > 0)) {
       throw new ValidationError('qty must be finite and > 0', { field: 'qty', value: qty });
     }
-    checkQty(depth, 'depth');
+    assertNonNegative(depth, 'depth');
     const m = options.model ?? { type: 'risk-averse' };
     if (m.type === 'power') {
       if (!(Number.isFinite(m.n) && m.n > 0)) {
@@ -141,7 +141,7 @@ export class L2QueuePosition {
    * @throws `ValidationError` on a non-finite or negative value
    */
   onTrade(price: number, qty: number, aggressor: Side): void {
-    checkQty(qty, 'qty');
+    assertNonNegative(qty, 'qty');
     if (!Number.isFinite(price)) {
       throw new ValidationError('price must be finite', { field: 'price', value: price });
     }
@@ -161,7 +161,7 @@ export class L2QueuePosition {
    * @throws `ValidationError` on a non-finite or negative value
    */
   onDepth(depth: number): void {
-    checkQty(depth, 'depth');
+    assertNonNegative(depth, 'depth');
     const prev = this.#depth;
     this.#depth = depth;
     if (this.#front < 0) {
@@ -213,12 +213,6 @@ export function l2QueueModel(model: L2QueueModel = { type: 'risk-averse' }): Que
     name,
     create: (join) => new L2QueuePosition({ ...join, model }),
   };
-}
-
-function checkQty(v: number, field: string): void {
-  if (!(Number.isFinite(v) && v >= 0)) {
-    throw new ValidationError(`${field} must be finite and >= 0`, { field, value: v });
-  }
 }
 
 /** Options of {@link DepletionRate}. */

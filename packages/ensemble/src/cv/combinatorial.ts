@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ValidationError } from '@x/core';
+import { assertInteger, ValidationError } from '@x/core';
 import {
   type CheckedTimes,
   checkEmbargo,
@@ -14,7 +14,7 @@ import {
   type LabelTimes,
   purgeAround,
 } from './purged.js';
-import { checkInt, foldSizes, type Split, type SplitData, type Splitter } from './split.js';
+import { foldSizes, type Split, type SplitData, type Splitter } from './split.js';
 
 /** Options of {@link CombinatorialPurgedKFold}. */
 export interface CombinatorialPurgedKFoldOptions extends LabelTimes {
@@ -71,8 +71,8 @@ export class CombinatorialPurgedKFold implements Splitter {
     this.nGroups = options.nGroups ?? 6;
     this.nTestGroups = options.nTestGroups ?? 2;
     this.pctEmbargo = options.pctEmbargo ?? 0;
-    checkInt(this.nGroups, 'nGroups', 2);
-    checkInt(this.nTestGroups, 'nTestGroups', 1);
+    assertInteger(this.nGroups, 'nGroups', 2);
+    assertInteger(this.nTestGroups, 'nTestGroups', 1);
     if (this.nTestGroups >= this.nGroups) {
       throw new ValidationError('nTestGroups must be smaller than nGroups', {
         field: 'nTestGroups',

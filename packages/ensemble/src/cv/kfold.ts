@@ -1,3 +1,4 @@
+import { assertInteger } from '@x/core';
 /**
  * K-fold cross-validation with scikit-learn 1.2's exact splits.
  *
@@ -5,7 +6,6 @@
  */
 import { LegacyMt19937 } from '../internal/mt19937.js';
 import {
-  checkInt,
   checkSamples,
   foldSizes,
   type Split,
@@ -55,7 +55,7 @@ export class KFold implements Splitter {
     this.nSplits = options.nSplits ?? 5;
     this.shuffle = options.shuffle ?? false;
     this.randomState = options.randomState;
-    checkInt(this.nSplits, 'nSplits', 2);
+    assertInteger(this.nSplits, 'nSplits', 2);
     if (this.shuffle) new LegacyMt19937(this.randomState ?? Number.NaN); // validates the seed
   }
 

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { ValidationError } from '@x/core';
-import { checkInt, foldSizes, type Split, type SplitData, type Splitter } from './split.js';
+import { assertInteger, ValidationError } from '@x/core';
+import { foldSizes, type Split, type SplitData, type Splitter } from './split.js';
 
 /**
  * Each observation's label interval: it starts at `t0[i]` (when its features are known) and ends
@@ -132,7 +132,7 @@ export class PurgedKFold implements Splitter {
   constructor(options: PurgedKFoldOptions) {
     this.nSplits = options.nSplits ?? 5;
     this.pctEmbargo = options.pctEmbargo ?? 0;
-    checkInt(this.nSplits, 'nSplits', 2);
+    assertInteger(this.nSplits, 'nSplits', 2);
     checkEmbargo(this.pctEmbargo);
     this.times = checkTimes(options);
     if (this.times.t0.length < this.nSplits) {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ValidationError } from '@x/core';
+import { assertInteger, ValidationError } from '@x/core';
 
 /** One train/test split: row indices, each ascending, as scikit-learn returns them. */
 export interface Split {
@@ -37,16 +37,9 @@ export interface Splitter {
   split(data: SplitData): Split[];
 }
 
-/** @internal Checks an integer parameter with a lower bound. */
-export function checkInt(value: number, field: string, min: number): void {
-  if (!Number.isInteger(value) || value < min) {
-    throw new ValidationError(`${field} must be an integer >= ${min}`, { field, value });
-  }
-}
-
 /** @internal Checks a row count. */
 export function checkSamples(nSamples: number, needed: number, what: string): void {
-  checkInt(nSamples, 'nSamples', 0);
+  assertInteger(nSamples, 'nSamples', 0);
   if (nSamples < needed) {
     throw new ValidationError(`${what} needs at least ${needed} samples, got ${nSamples}`, {
       field: 'nSamples',

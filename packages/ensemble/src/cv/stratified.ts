@@ -3,10 +3,10 @@
  *
  * @module
  */
-import { ValidationError } from '@x/core';
+import { assertInteger, ValidationError } from '@x/core';
 import { LegacyMt19937 } from '../internal/mt19937.js';
 import type { KFoldOptions } from './kfold.js';
-import { checkInt, type Split, type SplitData, type Splitter, splitFromFolds } from './split.js';
+import { type Split, type SplitData, type Splitter, splitFromFolds } from './split.js';
 
 /** Options of {@link StratifiedKFold}. */
 export interface StratifiedKFoldOptions extends KFoldOptions {
@@ -50,7 +50,7 @@ export class StratifiedKFold implements Splitter {
     this.shuffle = options.shuffle ?? false;
     this.randomState = options.randomState;
     this.allowSmall = options.allowSmallClasses ?? false;
-    checkInt(this.nSplits, 'nSplits', 2);
+    assertInteger(this.nSplits, 'nSplits', 2);
     if (this.shuffle) new LegacyMt19937(this.randomState ?? Number.NaN);
   }
 

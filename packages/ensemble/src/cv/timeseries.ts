@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { ValidationError } from '@x/core';
-import { checkInt, type Split, type SplitData, type Splitter } from './split.js';
+import { assertInteger, ValidationError } from '@x/core';
+import type { Split, SplitData, Splitter } from './split.js';
 
 /** Options of {@link TimeSeriesSplit} (scikit-learn's names in camelCase). */
 export interface TimeSeriesSplitOptions {
@@ -51,10 +51,10 @@ export class TimeSeriesSplit implements Splitter {
     this.maxTrainSize = options.maxTrainSize;
     this.testSize = options.testSize;
     this.gap = options.gap ?? 0;
-    checkInt(this.nSplits, 'nSplits', 2);
-    checkInt(this.gap, 'gap', 0);
-    if (this.maxTrainSize !== undefined) checkInt(this.maxTrainSize, 'maxTrainSize', 1);
-    if (this.testSize !== undefined) checkInt(this.testSize, 'testSize', 1);
+    assertInteger(this.nSplits, 'nSplits', 2);
+    assertInteger(this.gap, 'gap', 0);
+    if (this.maxTrainSize !== undefined) assertInteger(this.maxTrainSize, 'maxTrainSize', 1);
+    if (this.testSize !== undefined) assertInteger(this.testSize, 'testSize', 1);
   }
 
   /**
@@ -64,7 +64,7 @@ export class TimeSeriesSplit implements Splitter {
    */
   split(data: SplitData): Split[] {
     const n = data.nSamples;
-    checkInt(n, 'nSamples', 0);
+    assertInteger(n, 'nSamples', 0);
     const k = this.nSplits;
     const testSize = this.testSize ?? Math.floor(n / (k + 1));
     if (k + 1 > n) {
