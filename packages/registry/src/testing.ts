@@ -79,132 +79,135 @@ async function withStore(target: ConformanceTarget, fn: (s: RegistryStorage) => 
   }
 }
 
+type NamedCase = [string, (s: RegistryStorage) => Promise<void>];
+
+/** Blob storage: content addressing, round trips, missing and malformed digests. */
+const blobCases: NamedCase[] = [
+  [
+    'a new store is empty at revision 0',
+    async (s) => {
+      const snap = await s.readMetadata();
+      assert.equal(snap.revision, 0);
+      assert.deepEqual(snap.document, emptyDocument());
+      assert.deepEqual(await s.listBlobs(), []);
+      assert.deepEqual(await s.check(), []);
+    },
+  ],
+  [
+    'blobs are addressed by SHA-256, stored once and read back equal and aligned',
+    async (s) => {
+      const bytes = enc('hello registry');
+      const a = await s.putBlob(bytes);
+      assert.deepEqual(a, { digest: sha(bytes), size: bytes.byteLength });
+      const b = await s.putBlob(enc('hello registry'));
+      assert.deepEqual(b, a);
+      assert.deepEqual(await s.listBlobs(), [a]);
+      assert.equal(await s.hasBlob(a.digest), true);
+      const back = await s.getBlob(a.digest);
+      assert.deepEqual([...back], [...bytes]);
+      assert.equal(back.byteOffset % 8, 0);
+      bytes[0] = 0; // the caller's buffer is not the stored blob
+      back[1] = 0;
+      assert.equal(new TextDecoder().decode(await s.getBlob(a.digest)), 'hello registry');
+    },
+  ],
+  [
+    'empty and multi-megabyte blobs round-trip',
+    async (s) => {
+      const empty = await s.putBlob(new Uint8Array(0));
+      assert.equal((await s.getBlob(empty.digest)).byteLength, 0);
+      const big = new Uint8Array(3 * 2 ** 20 + 17);
+      for (let i = 0; i < big.length; i++) big[i] = (i * 2654435761) >>> 24;
+      const info = await s.putBlob(big);
+      assert.equal(info.digest, sha(big));
+      const back = await s.getBlob(info.digest);
+      assert.equal(sha(back), info.digest);
+    },
+  ],
+  [
+    'a missing blob is a NotFoundError, a malformed digest a ValidationError',
+    async (s) => {
+      const absent = sha(enc('absent'));
+      assert.equal(await s.hasBlob(absent), false);
+      await rejectsWith(s.getBlob(absent), NotFoundError.isInstance, 'NotFoundError');
+      await rejectsWith(s.getBlob('../etc/passwd'), ValidationError.isInstance, 'ValidationError');
+    },
+  ],
+];
+
+/** Metadata: compare-and-swap, its refusal of missing blobs, concurrency and sweeping. */
+const metadataCases: NamedCase[] = [
+  [
+    'compare-and-swap applies at the expected revision only, and the document reads back',
+    async (s) => {
+      const blob = await s.putBlob(enc('v1'));
+      const doc = docWith([blob.digest]);
+      assert.deepEqual(await s.compareAndSwap(0, doc, [blob.digest]), { ok: true, revision: 1 });
+      const snap = await s.readMetadata();
+      assert.equal(snap.revision, 1);
+      assert.deepEqual(snap.document, doc);
+      const stale = await s.compareAndSwap(0, emptyDocument(), []);
+      assert.equal(stale.ok, false);
+      assert.equal(!stale.ok && stale.reason, 'revision');
+      assert.equal(!stale.ok && stale.currentRevision, 1);
+      assert.deepEqual((await s.readMetadata()).document, doc);
+    },
+  ],
+  [
+    'compare-and-swap refuses a document whose blob is missing',
+    async (s) => {
+      const absent = sha(enc('never stored'));
+      const r = await s.compareAndSwap(0, docWith([absent]), [absent]);
+      assert.equal(r.ok, false);
+      assert.equal(!r.ok && r.reason, 'missing-blob');
+      assert.equal((await s.readMetadata()).revision, 0);
+    },
+  ],
+  [
+    'of concurrent swaps from one revision exactly one wins',
+    async (s) => {
+      const blobs = await Promise.all(Array.from({ length: 8 }, (_, i) => s.putBlob(enc(`c${i}`))));
+      const results = await Promise.all(
+        blobs.map((b) => s.compareAndSwap(0, docWith([b.digest]), [b.digest])),
+      );
+      assert.equal(results.filter((r) => r.ok).length, 1);
+      const winner = blobs[results.findIndex((r) => r.ok)]!;
+      assert.deepEqual((await s.readMetadata()).document, docWith([winner.digest]));
+    },
+  ],
+  [
+    'a sweep deletes exactly the unreferenced blobs',
+    async (s) => {
+      const keep = await s.putBlob(enc('keep'));
+      const drop = await s.putBlob(enc('drop'));
+      assert.equal((await s.compareAndSwap(0, docWith([keep.digest]), [keep.digest])).ok, true);
+      assert.deepEqual(await s.sweepBlobs(referencedDigests), [drop.digest]);
+      assert.deepEqual(await s.listBlobs(), [keep]);
+      assert.equal(await s.hasBlob(drop.digest), false);
+      assert.deepEqual(await s.sweepBlobs(referencedDigests), []);
+      assert.deepEqual(await s.check(), []);
+    },
+  ],
+  [
+    'a blob swept before its swap is reported missing, and the swap succeeds once re-put',
+    async (s) => {
+      const b = await s.putBlob(enc('late'));
+      await s.sweepBlobs(referencedDigests);
+      const r = await s.compareAndSwap(0, docWith([b.digest]), [b.digest]);
+      assert.equal(!r.ok && r.reason, 'missing-blob');
+      await s.putBlob(enc('late'));
+      assert.equal((await s.compareAndSwap(0, docWith([b.digest]), [b.digest])).ok, true);
+    },
+  ],
+];
+
 /**
  * The conformance cases for a backend.
  * @param target - how to create (and optionally reopen or corrupt) stores
  * @returns the cases, to run in order or independently
  */
 export function storageConformance(target: ConformanceTarget): ConformanceCase[] {
-  const cases: [string, (s: RegistryStorage) => Promise<void>][] = [
-    [
-      'a new store is empty at revision 0',
-      async (s) => {
-        const snap = await s.readMetadata();
-        assert.equal(snap.revision, 0);
-        assert.deepEqual(snap.document, emptyDocument());
-        assert.deepEqual(await s.listBlobs(), []);
-        assert.deepEqual(await s.check(), []);
-      },
-    ],
-    [
-      'blobs are addressed by SHA-256, stored once and read back equal and aligned',
-      async (s) => {
-        const bytes = enc('hello registry');
-        const a = await s.putBlob(bytes);
-        assert.deepEqual(a, { digest: sha(bytes), size: bytes.byteLength });
-        const b = await s.putBlob(enc('hello registry'));
-        assert.deepEqual(b, a);
-        assert.deepEqual(await s.listBlobs(), [a]);
-        assert.equal(await s.hasBlob(a.digest), true);
-        const back = await s.getBlob(a.digest);
-        assert.deepEqual([...back], [...bytes]);
-        assert.equal(back.byteOffset % 8, 0);
-        bytes[0] = 0; // the caller's buffer is not the stored blob
-        back[1] = 0;
-        assert.equal(new TextDecoder().decode(await s.getBlob(a.digest)), 'hello registry');
-      },
-    ],
-    [
-      'empty and multi-megabyte blobs round-trip',
-      async (s) => {
-        const empty = await s.putBlob(new Uint8Array(0));
-        assert.equal((await s.getBlob(empty.digest)).byteLength, 0);
-        const big = new Uint8Array(3 * 2 ** 20 + 17);
-        for (let i = 0; i < big.length; i++) big[i] = (i * 2654435761) >>> 24;
-        const info = await s.putBlob(big);
-        assert.equal(info.digest, sha(big));
-        const back = await s.getBlob(info.digest);
-        assert.equal(sha(back), info.digest);
-      },
-    ],
-    [
-      'a missing blob is a NotFoundError, a malformed digest a ValidationError',
-      async (s) => {
-        const absent = sha(enc('absent'));
-        assert.equal(await s.hasBlob(absent), false);
-        await rejectsWith(s.getBlob(absent), NotFoundError.isInstance, 'NotFoundError');
-        await rejectsWith(
-          s.getBlob('../etc/passwd'),
-          ValidationError.isInstance,
-          'ValidationError',
-        );
-      },
-    ],
-    [
-      'compare-and-swap applies at the expected revision only, and the document reads back',
-      async (s) => {
-        const blob = await s.putBlob(enc('v1'));
-        const doc = docWith([blob.digest]);
-        assert.deepEqual(await s.compareAndSwap(0, doc, [blob.digest]), { ok: true, revision: 1 });
-        const snap = await s.readMetadata();
-        assert.equal(snap.revision, 1);
-        assert.deepEqual(snap.document, doc);
-        const stale = await s.compareAndSwap(0, emptyDocument(), []);
-        assert.equal(stale.ok, false);
-        assert.equal(!stale.ok && stale.reason, 'revision');
-        assert.equal(!stale.ok && stale.currentRevision, 1);
-        assert.deepEqual((await s.readMetadata()).document, doc);
-      },
-    ],
-    [
-      'compare-and-swap refuses a document whose blob is missing',
-      async (s) => {
-        const absent = sha(enc('never stored'));
-        const r = await s.compareAndSwap(0, docWith([absent]), [absent]);
-        assert.equal(r.ok, false);
-        assert.equal(!r.ok && r.reason, 'missing-blob');
-        assert.equal((await s.readMetadata()).revision, 0);
-      },
-    ],
-    [
-      'of concurrent swaps from one revision exactly one wins',
-      async (s) => {
-        const blobs = await Promise.all(
-          Array.from({ length: 8 }, (_, i) => s.putBlob(enc(`c${i}`))),
-        );
-        const results = await Promise.all(
-          blobs.map((b) => s.compareAndSwap(0, docWith([b.digest]), [b.digest])),
-        );
-        assert.equal(results.filter((r) => r.ok).length, 1);
-        const winner = blobs[results.findIndex((r) => r.ok)]!;
-        assert.deepEqual((await s.readMetadata()).document, docWith([winner.digest]));
-      },
-    ],
-    [
-      'a sweep deletes exactly the unreferenced blobs',
-      async (s) => {
-        const keep = await s.putBlob(enc('keep'));
-        const drop = await s.putBlob(enc('drop'));
-        assert.equal((await s.compareAndSwap(0, docWith([keep.digest]), [keep.digest])).ok, true);
-        assert.deepEqual(await s.sweepBlobs(referencedDigests), [drop.digest]);
-        assert.deepEqual(await s.listBlobs(), [keep]);
-        assert.equal(await s.hasBlob(drop.digest), false);
-        assert.deepEqual(await s.sweepBlobs(referencedDigests), []);
-        assert.deepEqual(await s.check(), []);
-      },
-    ],
-    [
-      'a blob swept before its swap is reported missing, and the swap succeeds once re-put',
-      async (s) => {
-        const b = await s.putBlob(enc('late'));
-        await s.sweepBlobs(referencedDigests);
-        const r = await s.compareAndSwap(0, docWith([b.digest]), [b.digest]);
-        assert.equal(!r.ok && r.reason, 'missing-blob');
-        await s.putBlob(enc('late'));
-        assert.equal((await s.compareAndSwap(0, docWith([b.digest]), [b.digest])).ok, true);
-      },
-    ],
-  ];
+  const cases: NamedCase[] = [...blobCases, ...metadataCases];
   if (target.reopen !== undefined) {
     const reopen = target.reopen;
     cases.push([
