@@ -175,10 +175,42 @@ export interface LobsterBookOptions extends LobsterOptions {
   readonly reuseSnapshot?: boolean;
 }
 
+/** True when level `(price, size)` passes {@link levelOk}: the check without a cursor. */
+function levelFine(price: number, size: number, tick: number, dummy: number): boolean {
+  if (size === 0) return price === dummy || price > 0;
+  return size > 0 && price > 0 && price !== DUMMY_ASK && (tick === 0 || price % tick === 0);
+}
+
+/**
+ * The fast path of a book row: every field a plain integer and every level valid, read in one
+ * pass into `raw` and copied into `b`; false (and `b` untouched) otherwise.
+ */
+function plainBook(c: FieldCursor, raw: Float64Array, b: L2Snapshot, tick: number): boolean {
+  if (!c.plainIntegers(raw)) return false;
+  const levels = raw.length >> 2;
+  for (let i = 0, k = 0; i < levels; i++, k += 4) {
+    if (!levelFine(raw[k]!, raw[k + 1]!, tick, DUMMY_ASK)) return false;
+    if (!levelFine(raw[k + 2]!, raw[k + 3]!, tick, -DUMMY_ASK)) return false;
+  }
+  for (let i = 0, k = 0; i < levels; i++, k += 4) {
+    const as = raw[k + 1]!;
+    const bs = raw[k + 3]!;
+    b.askPrice[i] = as > 0 ? raw[k]! / RAW_PER_DOLLAR : 0;
+    b.askSize[i] = as;
+    b.bidPrice[i] = bs > 0 ? raw[k + 2]! / RAW_PER_DOLLAR : 0;
+    b.bidSize[i] = bs;
+  }
+  return true;
+}
+
 function bookParser(levels: number, tick: number, reuse: boolean) {
   const shared = reuse ? createL2Snapshot(levels) : undefined;
+  const raw = new Float64Array(4 * levels);
   return (c: FieldCursor): L2Snapshot | undefined => {
     const b = shared ?? createL2Snapshot(levels);
+    const start = c.pos;
+    if (plainBook(c, raw, b, tick)) return b;
+    c.pos = start; // the slow path below reads the row again and names what is wrong
     for (let i = 0; i < levels; i++) {
       const a0 = c.pos;
       const ap = c.integer('ask price');

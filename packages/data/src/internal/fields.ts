@@ -203,6 +203,57 @@ export class FieldCursor {
     return this.generalInteger(what);
   }
 
+  /**
+   * Reads the rest of the line as exactly `out.length` plain integers (an optional minus and 1 to
+   * 15 digits each, comma-separated, nothing else) into `out`. Returns false, having recorded no
+   * failure and moved nothing, when the line is anything else: the caller then reads it field by
+   * field, which accepts the same values and names the failing column.
+   */
+  plainIntegers(out: Float64Array): boolean {
+    const buf = this.buf;
+    const end = this.end;
+    const last = out.length - 1;
+    let i = this.pos;
+    for (let k = 0; ; k++) {
+      const neg = i < end && buf[i] === MINUS;
+      if (neg) i++;
+      const s = i;
+      let m = 0;
+      // two digits a step: half the multiply-add chain of one digit a step
+      while (i + 1 < end) {
+        const d1 = buf[i]! - ZERO;
+        if (d1 < 0 || d1 > 9) break;
+        const d2 = buf[i + 1]! - ZERO;
+        if (d2 < 0 || d2 > 9) {
+          m = m * 10 + d1;
+          i++;
+          break;
+        }
+        m = m * 100 + (d1 * 10 + d2);
+        i += 2;
+      }
+      if (i < end) {
+        const d = buf[i]! - ZERO;
+        if (d >= 0 && d <= 9) {
+          m = m * 10 + d;
+          i++;
+        }
+      }
+      const len = i - s;
+      if (len === 0 || len > 15) return false;
+      out[k] = neg ? -m : m;
+      if (k === last) {
+        if (i !== end) return false;
+        break;
+      }
+      if (i >= end || buf[i] !== COMMA) return false;
+      i++;
+    }
+    this.pos = end + 1;
+    this.field += out.length;
+    return true;
+  }
+
   private generalInteger(what: string): number {
     const at = this.pos;
     const v = this.number(what);

@@ -94,11 +94,21 @@ async function* readChunks<T>(
       throw wrapIoError(e, name);
     }
     if (next.done === true) break;
-    let buf = next.value;
+    const buf = next.value;
     let start = 0;
     if (carry !== null) {
-      buf = Buffer.concat([carry, buf]);
+      // only the line cut by the chunk boundary is joined (not the whole chunk, which would copy
+      // every byte of the input once more)
+      const nl = buf.indexOf(10);
+      if (nl < 0) {
+        carry = Buffer.concat([carry, buf]);
+        yield;
+        continue;
+      }
+      const joined = Buffer.concat([carry, buf.subarray(0, nl)]);
       carry = null;
+      onLine(joined, 0, joined.length);
+      start = nl + 1;
     }
     for (let nl = buf.indexOf(10, start); nl >= 0; nl = buf.indexOf(10, start)) {
       onLine(buf, start, nl);
