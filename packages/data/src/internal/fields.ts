@@ -208,6 +208,10 @@ export class FieldCursor {
    * 15 digits each, comma-separated, nothing else) into `out`. Returns false, having recorded no
    * failure and moved nothing, when the line is anything else: the caller then reads it field by
    * field, which accepts the same values and names the failing column.
+   *
+   * The digit loops test no bound: they stop at the first byte that is not a digit, and the byte
+   * at the line's end never is one (the reader's lines end at a newline, a CR or the end of the
+   * buffer, where a load gives undefined); the line's end is checked once per field.
    */
   plainIntegers(out: Float64Array): boolean {
     const buf = this.buf;
@@ -215,38 +219,31 @@ export class FieldCursor {
     const last = out.length - 1;
     let i = this.pos;
     for (let k = 0; ; k++) {
-      const neg = i < end && buf[i] === MINUS;
+      const neg = buf[i] === MINUS;
       if (neg) i++;
       const s = i;
       let m = 0;
-      // two digits a step: half the multiply-add chain of one digit a step
-      while (i + 1 < end) {
-        const d1 = buf[i]! - ZERO;
-        if (d1 < 0 || d1 > 9) break;
-        const d2 = buf[i + 1]! - ZERO;
-        if (d2 < 0 || d2 > 9) {
-          m = m * 10 + d1;
+      for (;;) {
+        // two digits a step: half the multiply-add chain of one digit a step
+        const d = buf[i]! - ZERO;
+        if (!(d >= 0 && d <= 9)) break;
+        const e = buf[i + 1]! - ZERO;
+        if (!(e >= 0 && e <= 9)) {
+          m = m * 10 + d;
           i++;
           break;
         }
-        m = m * 100 + (d1 * 10 + d2);
+        m = m * 100 + (d * 10 + e);
         i += 2;
       }
-      if (i < end) {
-        const d = buf[i]! - ZERO;
-        if (d >= 0 && d <= 9) {
-          m = m * 10 + d;
-          i++;
-        }
-      }
       const len = i - s;
-      if (len === 0 || len > 15) return false;
+      if (len === 0 || len > 15 || i > end) return false;
       out[k] = neg ? -m : m;
       if (k === last) {
         if (i !== end) return false;
         break;
       }
-      if (i >= end || buf[i] !== COMMA) return false;
+      if (i === end || buf[i] !== COMMA) return false;
       i++;
     }
     this.pos = end + 1;
