@@ -210,8 +210,8 @@ export class FieldCursor {
    * field, which accepts the same values and names the failing column.
    *
    * The digit loops test no bound: they stop at the first byte that is not a digit, and the byte
-   * at the line's end never is one (the reader's lines end at a newline, a CR or the end of the
-   * buffer, where a load gives undefined); the line's end is checked once per field.
+   * at the line's end never is one (the reader hands over every line with its newline or CR after
+   * it, in the buffer, so no load leaves it); the line's end is checked once per field.
    */
   plainIntegers(out: Float64Array): boolean {
     const buf = this.buf;
