@@ -198,6 +198,14 @@ describe('readLobsterOrderbook', () => {
       fresh.map((b) => [b.askPrice[0]!, b.askSize[0]!, b.bidPrice[0]!, b.bidSize[0]!]),
     );
     expect(new Set(fresh).size).toBe(3);
+    // fresh snapshots share blocks but never values: writing one leaves the others as read
+    fresh[0]!.bidSize[0] = -1;
+    fresh[0]!.askSize.fill(-2);
+    expect(fresh.slice(1).map((b) => [b.askSize[0], b.bidSize[0]])).toEqual([
+      [100, 7],
+      [300, 9],
+    ]);
+    expect(fresh.every((b) => b.bidPrice.length === 1 && b.askSize.length === 1)).toBe(true);
     expect(() =>
       readLobsterOrderbook([], { levels: 1, reuseSnapshot: 'yes' as unknown as boolean }),
     ).toThrow(/reuseSnapshot/);
