@@ -75,28 +75,38 @@ export class FieldCursor {
   /** Reads a decimal number (optional sign, digits, optional fraction, optional exponent). */
   number(what: string): number {
     // fast path: digits, an optional fraction, at most 15 digits in all, up to the comma or the
-    // line's end; anything else (signs, blanks, exponents, long mantissas) takes the general path
+    // line's end; anything else (signs, blanks, exponents, long mantissas) takes the general path.
+    // The digit loops test no bound: the byte at the line's end is never a digit (see
+    // plainIntegers)
     const buf = this.buf;
     const end = this.end;
-    let i = this.pos;
+    const s = this.pos;
+    if (s > end) return this.generalNumber(what); // past the line's end: a field is missing
+    let i = s;
     let m = 0;
-    let digits = 0;
-    let frac = -1;
-    while (i < end) {
-      const c = buf[i]!;
-      const d = c - ZERO;
-      if (d >= 0 && d <= 9) {
-        m = m * 10 + d;
-        digits++;
-        if (frac >= 0) frac++;
-      } else if (c === DOT && frac < 0) frac = 0;
-      else break;
+    for (;;) {
+      const d = buf[i]! - ZERO;
+      if (!(d >= 0 && d <= 9)) break;
+      m = m * 10 + d;
       i++;
     }
-    if (digits > 0 && digits <= 15 && frac !== 0 && (i === end || buf[i] === COMMA)) {
+    let frac = 0;
+    if (i < end && buf[i] === DOT) {
+      const f = ++i;
+      for (;;) {
+        const d = buf[i]! - ZERO;
+        if (!(d >= 0 && d <= 9)) break;
+        m = m * 10 + d;
+        i++;
+      }
+      frac = i - f;
+      if (frac === 0) return this.generalNumber(what);
+    }
+    const digits = i - s - (frac > 0 ? 1 : 0);
+    if (digits > 0 && digits <= 15 && i <= end && (i === end || buf[i] === COMMA)) {
       this.pos = i + 1;
       this.field++;
-      return frac <= 0 ? m : m / POW10[frac]!;
+      return frac === 0 ? m : m / POW10[frac]!;
     }
     return this.generalNumber(what);
   }
