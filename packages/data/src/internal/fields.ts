@@ -197,14 +197,15 @@ export class FieldCursor {
       if (neg) i++;
       const s = i;
       let m = 0;
-      while (i < end) {
+      for (;;) {
+        // no bound test: the byte at the line's end is never a digit (see plainIntegers)
         const d = buf[i]! - ZERO;
-        if (d < 0 || d > 9) break;
+        if (!(d >= 0 && d <= 9)) break;
         m = m * 10 + d;
         i++;
       }
       const n = i - s;
-      if (n > 0 && n <= 15 && (i === end || buf[i] === COMMA)) {
+      if (n > 0 && n <= 15 && i <= end && (i === end || buf[i] === COMMA)) {
         this.pos = i + 1;
         this.field++;
         return neg ? -m : m;
