@@ -185,22 +185,24 @@ function levelFine(price: number, size: number, tick: number, dummy: number): bo
 
 /**
  * The fast path of a book row: every field a plain integer and every level valid, read in one
- * pass into `raw` and copied into `b`; false (and `b` untouched) otherwise.
+ * pass into `raw` and copied into `b`; false otherwise.
  */
 function plainBook(c: FieldCursor, raw: Float64Array, b: L2Snapshot, tick: number): boolean {
   if (!c.plainIntegers(raw)) return false;
   const levels = raw.length >> 2;
+  const { askPrice, askSize, bidPrice, bidSize } = b;
+  // checked and copied in one pass: a refused row leaves `b` part-filled, which the slow path
+  // (refusing it as well, by the same checks) refills or the reader drops
   for (let i = 0, k = 0; i < levels; i++, k += 4) {
-    if (!levelFine(raw[k]!, raw[k + 1]!, tick, DUMMY_ASK)) return false;
-    if (!levelFine(raw[k + 2]!, raw[k + 3]!, tick, -DUMMY_ASK)) return false;
-  }
-  for (let i = 0, k = 0; i < levels; i++, k += 4) {
+    const ap = raw[k]!;
     const as = raw[k + 1]!;
+    const bp = raw[k + 2]!;
     const bs = raw[k + 3]!;
-    b.askPrice[i] = as > 0 ? raw[k]! / RAW_PER_DOLLAR : 0;
-    b.askSize[i] = as;
-    b.bidPrice[i] = bs > 0 ? raw[k + 2]! / RAW_PER_DOLLAR : 0;
-    b.bidSize[i] = bs;
+    if (!levelFine(ap, as, tick, DUMMY_ASK) || !levelFine(bp, bs, tick, -DUMMY_ASK)) return false;
+    askPrice[i] = as > 0 ? ap / RAW_PER_DOLLAR : 0;
+    askSize[i] = as;
+    bidPrice[i] = bs > 0 ? bp / RAW_PER_DOLLAR : 0;
+    bidSize[i] = bs;
   }
   return true;
 }
