@@ -136,6 +136,53 @@ describe('readLobsterOrderbook', () => {
     expect(() => readLobsterOrderbook([], { levels: 0 })).toThrow(/levels/);
   });
 
+  it('reads a row as its field-by-field reading does, values and errors alike (property)', async () => {
+    // a blank after every comma sends each row down the field-by-field path, whose checks name
+    // the column: the one-pass path for plain rows must give the same books and the same errors
+    const field = fc.oneof(
+      fc.integer({ min: 1, max: 700_000 }).map((n) => String(n * 100)), // on the 0.01 tick
+      fc.integer({ min: -5, max: 300 }).map(String), // sizes, zero and negative ones
+      fc.constantFrom(
+        '9999999999',
+        '-9999999999',
+        '0',
+        '-0',
+        '5853301',
+        '-5853300',
+        '1234567890123456',
+      ),
+    );
+    const rows = fc.array(fc.array(field, { minLength: 7, maxLength: 9 }), {
+      minLength: 1,
+      maxLength: 8,
+    });
+    const read = async (text: string, reuseSnapshot: boolean, onTick: boolean) => {
+      const out: number[][] = [];
+      try {
+        await readLobsterOrderbook([Buffer.from(text)], {
+          levels: 2,
+          reuseSnapshot,
+          ...(onTick ? { tickSize: '0.01' } : {}),
+        }).forEach((b) => {
+          out.push([...b.askPrice, ...b.askSize, ...b.bidPrice, ...b.bidSize]);
+        });
+        return { out };
+      } catch (e) {
+        expect(ValidationError.isInstance(e)).toBe(true);
+        const d = (e as ValidationError).details;
+        return { out, line: d.line, reason: d.reason };
+      }
+    };
+    await fc.assert(
+      fc.asyncProperty(rows, fc.boolean(), fc.boolean(), async (rs, reuse, onTick) => {
+        const plain = rs.map((r) => r.join(',')).join('\n');
+        const spaced = rs.map((r) => r.join(', ')).join('\n');
+        expect(await read(plain, reuse, onTick)).toEqual(await read(spaced, reuse, onTick));
+      }),
+      fcParams({ numRuns: 300 }),
+    );
+  });
+
   it('reuseSnapshot refills one snapshot per row, with the same values as fresh ones', async () => {
     const rows = ['5859400,200,5853300,18', '5859500,100,5853400,7', '5859600,300,5853200,9'];
     const src = () => [Buffer.from(rows.join('\n'))];
@@ -151,6 +198,14 @@ describe('readLobsterOrderbook', () => {
       fresh.map((b) => [b.askPrice[0]!, b.askSize[0]!, b.bidPrice[0]!, b.bidSize[0]!]),
     );
     expect(new Set(fresh).size).toBe(3);
+    // fresh snapshots share blocks but never values: writing one leaves the others as read
+    fresh[0]!.bidSize[0] = -1;
+    fresh[0]!.askSize.fill(-2);
+    expect(fresh.slice(1).map((b) => [b.askSize[0], b.bidSize[0]])).toEqual([
+      [100, 7],
+      [300, 9],
+    ]);
+    expect(fresh.every((b) => b.bidPrice.length === 1 && b.askSize.length === 1)).toBe(true);
     expect(() =>
       readLobsterOrderbook([], { levels: 1, reuseSnapshot: 'yes' as unknown as boolean }),
     ).toThrow(/reuseSnapshot/);

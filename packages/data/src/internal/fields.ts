@@ -75,28 +75,38 @@ export class FieldCursor {
   /** Reads a decimal number (optional sign, digits, optional fraction, optional exponent). */
   number(what: string): number {
     // fast path: digits, an optional fraction, at most 15 digits in all, up to the comma or the
-    // line's end; anything else (signs, blanks, exponents, long mantissas) takes the general path
+    // line's end; anything else (signs, blanks, exponents, long mantissas) takes the general path.
+    // The digit loops test no bound: the byte at the line's end is never a digit (see
+    // plainIntegers)
     const buf = this.buf;
     const end = this.end;
-    let i = this.pos;
+    const s = this.pos;
+    if (s > end) return this.generalNumber(what); // past the line's end: a field is missing
+    let i = s;
     let m = 0;
-    let digits = 0;
-    let frac = -1;
-    while (i < end) {
-      const c = buf[i]!;
-      const d = c - ZERO;
-      if (d >= 0 && d <= 9) {
-        m = m * 10 + d;
-        digits++;
-        if (frac >= 0) frac++;
-      } else if (c === DOT && frac < 0) frac = 0;
-      else break;
+    for (;;) {
+      const d = buf[i]! - ZERO;
+      if (!(d >= 0 && d <= 9)) break;
+      m = m * 10 + d;
       i++;
     }
-    if (digits > 0 && digits <= 15 && frac !== 0 && (i === end || buf[i] === COMMA)) {
+    let frac = 0;
+    if (i < end && buf[i] === DOT) {
+      const f = ++i;
+      for (;;) {
+        const d = buf[i]! - ZERO;
+        if (!(d >= 0 && d <= 9)) break;
+        m = m * 10 + d;
+        i++;
+      }
+      frac = i - f;
+      if (frac === 0) return this.generalNumber(what);
+    }
+    const digits = i - s - (frac > 0 ? 1 : 0);
+    if (digits > 0 && digits <= 15 && i <= end && (i === end || buf[i] === COMMA)) {
       this.pos = i + 1;
       this.field++;
-      return frac <= 0 ? m : m / POW10[frac]!;
+      return frac === 0 ? m : m / POW10[frac]!;
     }
     return this.generalNumber(what);
   }
@@ -187,20 +197,69 @@ export class FieldCursor {
       if (neg) i++;
       const s = i;
       let m = 0;
-      while (i < end) {
+      for (;;) {
+        // no bound test: the byte at the line's end is never a digit (see plainIntegers)
         const d = buf[i]! - ZERO;
-        if (d < 0 || d > 9) break;
+        if (!(d >= 0 && d <= 9)) break;
         m = m * 10 + d;
         i++;
       }
       const n = i - s;
-      if (n > 0 && n <= 15 && (i === end || buf[i] === COMMA)) {
+      if (n > 0 && n <= 15 && i <= end && (i === end || buf[i] === COMMA)) {
         this.pos = i + 1;
         this.field++;
         return neg ? -m : m;
       }
     }
     return this.generalInteger(what);
+  }
+
+  /**
+   * Reads the rest of the line as exactly `out.length` plain integers (an optional minus and 1 to
+   * 15 digits each, comma-separated, nothing else) into `out`. Returns false, having recorded no
+   * failure and moved nothing, when the line is anything else: the caller then reads it field by
+   * field, which accepts the same values and names the failing column.
+   *
+   * The digit loops test no bound: they stop at the first byte that is not a digit, and the byte
+   * at the line's end never is one (the reader hands over every line with its newline or CR after
+   * it, in the buffer, so no load leaves it); the line's end is checked once per field.
+   */
+  plainIntegers(out: Float64Array): boolean {
+    const buf = this.buf;
+    const end = this.end;
+    const last = out.length - 1;
+    let i = this.pos;
+    for (let k = 0; ; k++) {
+      const neg = buf[i] === MINUS;
+      if (neg) i++;
+      const s = i;
+      let m = 0;
+      for (;;) {
+        // two digits a step: half the multiply-add chain of one digit a step
+        const d = buf[i]! - ZERO;
+        if (!(d >= 0 && d <= 9)) break;
+        const e = buf[i + 1]! - ZERO;
+        if (!(e >= 0 && e <= 9)) {
+          m = m * 10 + d;
+          i++;
+          break;
+        }
+        m = m * 100 + (d * 10 + e);
+        i += 2;
+      }
+      const len = i - s;
+      if (len === 0 || len > 15 || i > end) return false;
+      out[k] = neg ? -m : m;
+      if (k === last) {
+        if (i !== end) return false;
+        break;
+      }
+      if (i === end || buf[i] !== COMMA) return false;
+      i++;
+    }
+    this.pos = end + 1;
+    this.field += out.length;
+    return true;
   }
 
   private generalInteger(what: string): number {

@@ -10,7 +10,8 @@ import { FieldCursor } from './fields.js';
 import { byteChunks, sourceName } from './source.js';
 
 /**
- * Parses one line at the cursor: returns the record, `null` for a line that holds no record (a
+ * Parses one line at the cursor (the line's bytes are always followed by a byte of the same
+ * buffer: its newline, or its CR): returns the record, `null` for a line that holds no record (a
  * header), or `undefined` when the cursor recorded a failure.
  */
 export type LineParser<T> = (c: FieldCursor, line: number) => T | null | undefined;
@@ -37,6 +38,9 @@ function wrapIoError(e: unknown, name: string): unknown {
   }
   return e;
 }
+
+/** Appended to a last line without one: every line a parser sees is followed by its newline. */
+const NEWLINE = Buffer.from('\n');
 
 /**
  * Reads a source chunk by chunk, calling `emit` synchronously for each record of a chunk, then
@@ -94,11 +98,21 @@ async function* readChunks<T>(
       throw wrapIoError(e, name);
     }
     if (next.done === true) break;
-    let buf = next.value;
+    const buf = next.value;
     let start = 0;
     if (carry !== null) {
-      buf = Buffer.concat([carry, buf]);
+      // only the line cut by the chunk boundary is joined (not the whole chunk, which would copy
+      // every byte of the input once more)
+      const nl = buf.indexOf(10);
+      if (nl < 0) {
+        carry = Buffer.concat([carry, buf]);
+        yield;
+        continue;
+      }
+      const joined = Buffer.concat([carry, buf.subarray(0, nl + 1)]); // with its newline
       carry = null;
+      onLine(joined, 0, joined.length - 1);
+      start = nl + 1;
     }
     for (let nl = buf.indexOf(10, start); nl >= 0; nl = buf.indexOf(10, start)) {
       onLine(buf, start, nl);
@@ -107,7 +121,7 @@ async function* readChunks<T>(
     if (start < buf.length) carry = buf.subarray(start);
     yield;
   }
-  if (carry !== null) onLine(carry, 0, carry.length);
+  if (carry !== null) onLine(Buffer.concat([carry, NEWLINE]), 0, carry.length);
 }
 
 /** Fresh, empty stats. */
