@@ -13,25 +13,37 @@ export type ReplayOrderReport =
   | {
       /** The order reached the venue and was accepted. */
       readonly type: 'accepted';
+      /** When it happened, in the replay clock (ms). */
       readonly ts: number;
+      /** Our order. */
       readonly orderId: OrderId;
     }
   | {
       /** The order (or its cancel) reached the venue and was refused. */
       readonly type: 'rejected';
+      /** When it happened, in the replay clock (ms). */
       readonly ts: number;
+      /** Our order. */
       readonly orderId: OrderId;
+      /** The command that was refused. */
       readonly command: 'submit' | 'cancel' | 'amend';
+      /** Why: the venue's book status. */
       readonly reason: BookStatus;
     }
   | {
       /** A fill: `'taker'` against the historical book, `'maker'` from historical flow. */
       readonly type: 'fill';
+      /** When it happened, in the replay clock (ms). */
       readonly ts: number;
+      /** Our order. */
       readonly orderId: OrderId;
+      /** Price in ticks. */
       readonly priceTicks: number;
+      /** Lots filled. */
       readonly lots: number;
+      /** Lots still working after this fill. */
       readonly leavesLots: number;
+      /** `'taker'` against the historical book, `'maker'` from historical flow reaching it. */
       readonly liquidity: 'maker' | 'taker';
     }
   | {
@@ -40,23 +52,33 @@ export type ReplayOrderReport =
        * went to the back of the queue at its (new) price, where it may have traded at once.
        */
       readonly type: 'amended';
+      /** When it happened, in the replay clock (ms). */
       readonly ts: number;
+      /** Our order. */
       readonly orderId: OrderId;
+      /** Price in ticks. */
       readonly priceTicks: number;
+      /** The new size in lots. */
       readonly lots: number;
+      /** Whether the order kept its place in the queue (a size reduction only). */
       readonly keptPriority: boolean;
     }
   | {
       /** What was left of the order was canceled: by us (`'user'`) or as an IOC/market rest. */
       readonly type: 'canceled';
+      /** When it happened, in the replay clock (ms). */
       readonly ts: number;
+      /** Our order. */
       readonly orderId: OrderId;
+      /** Lots canceled. */
       readonly lots: number;
+      /** `'user'` for our cancel, `'unfilled'` for an IOC or market order's rest. */
       readonly reason: 'user' | 'unfilled';
     };
 
 /** The state of one of our orders as {@link ReplayOrders.order} reports it. */
 export interface ReplayOrderView {
+  /** Buy or sell. */
   readonly side: Side;
   /** Limit price in ticks, `NaN` for a market order. */
   readonly priceTicks: number;
@@ -80,8 +102,9 @@ export interface ReplayOrdersStats {
   rejected: number;
   /** Fills reported. */
   fills: number;
-  /** Lots filled, as maker and taker. */
+  /** Lots filled as maker (historical flow reached our resting order). */
   makerLots: number;
+  /** Lots filled as taker (our order took historical liquidity). */
   takerLots: number;
   /** Orders canceled (by us, or the rest of an IOC or market order). */
   canceled: number;
