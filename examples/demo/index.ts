@@ -1,10 +1,13 @@
 /**
  * `pnpm demo`: the research-to-trading pipeline on one seeded session (see `pipeline.ts`), then
  * its summary and the path of its HTML report. `pnpm demo --real` runs the microstructure stage
- * on the real LOBSTER sample instead (skipped with a message when it is absent). Workspace
+ * on the real LOBSTER sample instead, then the oco stage on that day replayed through
+ * `examples/real` (queue-position fills and a bracket; skipped with a message when the sample is
+ * absent). Workspace
  * packages are imported from source (the `@x/source` condition), so no build is needed.
  */
 import { join } from 'node:path';
+import runReal from '../real/index.js';
 import { FULL_CONFIG } from './config.js';
 import { runPipeline } from './pipeline.js';
 import { lobsterSample, realMicrostructure } from './stages/real.js';
@@ -12,7 +15,8 @@ import { summaryLines } from './summary.js';
 
 const started = performance.now();
 if (process.argv.includes('--real')) {
-  const files = lobsterSample(join(import.meta.dirname, '..', '..'));
+  const root = join(import.meta.dirname, '..', '..');
+  const files = lobsterSample(root);
   const r = await realMicrostructure(files);
   if (r === undefined) {
     console.log(`--real: the LOBSTER sample is not at ${files.messages} (set X_SHARED): skipped`);
@@ -25,6 +29,8 @@ if (process.argv.includes('--real')) {
         `Kyle λ on 1-s bars: ${r.kyleLambda.toExponential(3)} $/share (49 s of one stock: an illustration, not an estimate)`,
       ].join('\n'),
     );
+    console.log('\noco on the replayed day (@x/sim ReplayVenue, @x/sim-oco):');
+    await runReal(process.env.X_SHARED ?? join(root, '..', 'shared'));
   }
 } else {
   const result = await runPipeline(FULL_CONFIG);
