@@ -17,38 +17,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { L2Rows } from '@x/core';
-import { cst2010Rates, OrderFlowGenerator } from '@x/sim';
 import { machineInfo, sink, sinkTotal, table } from '@x/test-utils/bench';
 import { depthImbalanceBatch, multiLevelOfiBatch } from '../src/index.js';
 import { batchWasm, batchWasmAvailable } from '../src/internal/batch-wasm.js';
+import { generate, N } from './internal/streaming.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
-const N = 10;
 const PY = '/usr/bin/python3';
-
-function generate(rows: number): L2Rows & { ts: Float64Array } {
-  const gen = new OrderFlowGenerator({ seed: 2026, rates: cst2010Rates(N) });
-  const out = {
-    rows,
-    levels: N,
-    ts: new Float64Array(rows),
-    bidPrice: new Float64Array(rows * N),
-    bidSize: new Float64Array(rows * N),
-    askPrice: new Float64Array(rows * N),
-    askSize: new Float64Array(rows * N),
-  };
-  let i = 0;
-  for (const s of gen.l2Snapshots(N, { count: rows })) {
-    out.ts[i] = s.ts;
-    out.bidPrice.set(s.bidPrice, i * N);
-    out.bidSize.set(s.bidSize, i * N);
-    out.askPrice.set(s.askPrice, i * N);
-    out.askSize.set(s.askSize, i * N);
-    i++;
-  }
-  return out;
-}
 
 function cpuFlags(): string {
   try {
