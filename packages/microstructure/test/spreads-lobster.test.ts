@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { huangStoll, rollSpread, tradeSpreads } from '../src/index.js';
 
-const dir = '/work/shared/data/real/yilezheng-orderbook-hls';
+const shared = process.env.X_SHARED ?? join(import.meta.dirname, '..', '..', '..', '..', 'shared');
+const dir = join(shared, 'data', 'real', 'yilezheng-orderbook-hls');
 const stem = 'AAPL_2012-06-21_34200000_57600000';
 const present = existsSync(join(dir, `${stem}_message_10.csv`));
 if (!present) console.warn(`spreads-lobster.test.ts: ${dir} not found, real-data checks skipped`);
