@@ -34,12 +34,14 @@ import type {
 } from './events.js';
 import { Fanout } from './internal/fanout.js';
 import { Formatter } from './internal/format.js';
-import { describeValue } from './internal/grid.js';
 import {
   type CheckedOrder,
   type EntryReject,
   entryReject,
+  notOpen,
   OrderEntry,
+  safeId,
+  submitIdentity,
 } from './internal/order-entry.js';
 import type { OrderRecord } from './internal/records.js';
 import { ExpiryQueue, StopQueue } from './internal/triggers.js';
@@ -108,6 +110,8 @@ export class MatchingEngine implements TradingVenue {
   private readonly entry: OrderEntry;
   private readonly fmt: Formatter;
   private readonly orders = new Map<string, OrderRecord>();
+  /** A fresh order id, bound once (no closure per submit). */
+  private readonly freshId = (): string => this.nextOrderId();
   private readonly owners = new Map<string, number>();
   private readonly stops = new StopQueue();
   private readonly expiries = new ExpiryQueue();
@@ -371,23 +375,8 @@ export class MatchingEngine implements TradingVenue {
   // ------------------------------------------------------------------ command bodies
 
   private submitOrder(request: OrderRequest): CommandResult {
-    if (typeof request !== 'object' || request === null) {
-      const why = `an order request must be an object (got ${describeValue(request)})`;
-      return this.reject(
-        'submit',
-        this.nextOrderId(),
-        entryReject('invalid-order', 'request', why),
-      );
-    }
-    const orderId = request.orderId ?? this.nextOrderId();
-    if (typeof orderId !== 'string' || orderId.length === 0) {
-      const why = `orderId ${describeValue(orderId)} must be a non-empty string`;
-      return this.reject('submit', safeId(orderId), entryReject('invalid-order', 'orderId', why));
-    }
-    if (this.orders.has(orderId)) {
-      const why = `orderId '${orderId}' is already in use`;
-      return this.reject('submit', orderId, entryReject('duplicate-order-id', 'orderId', why));
-    }
+    const orderId = submitIdentity(request, this.orders, this.freshId);
+    if (typeof orderId !== 'string') return this.reject('submit', orderId.orderId, orderId);
     const check = this.entry.check(request, this.ts);
     if ('reason' in check) return this.reject('submit', orderId, check);
     const rec = this.record(orderId, request, check);
@@ -440,15 +429,8 @@ export class MatchingEngine implements TradingVenue {
   /** The open order's record, or the reject result (unknown or closed order). */
   private openRecord(command: 'cancel' | 'amend', orderId: string): OrderRecord | CommandResult {
     const rec = this.orders.get(orderId);
-    if (rec === undefined) {
-      const why = `orderId ${describeValue(orderId)}: no such order`;
-      return this.reject(command, orderId, entryReject('unknown-order', 'orderId', why));
-    }
-    if (isTerminalStatus(rec.status)) {
-      const why = `orderId '${orderId}': the order is ${rec.status}`;
-      return this.reject(command, orderId, entryReject('order-closed', 'orderId', why));
-    }
-    return rec;
+    const refused = notOpen(rec, orderId);
+    return refused === undefined ? (rec as OrderRecord) : this.reject(command, orderId, refused);
   }
 
   /** Takes an open order out of the book or the stop queue (its events follow from the book). */
@@ -781,15 +763,5 @@ export class MatchingEngine implements TradingVenue {
         }
       },
     };
-  }
-}
-
-/** Any value as a string id, without throwing (malformed input must still get a reject). */
-function safeId(value: unknown): string {
-  if (typeof value === 'string') return value;
-  try {
-    return String(value);
-  } catch {
-    return '[unprintable id]';
   }
 }

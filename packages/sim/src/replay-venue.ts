@@ -6,13 +6,7 @@
  *
  * @module
  */
-import {
-  DECIMAL_ZERO,
-  type Decimal,
-  type Instrument,
-  isTerminalStatus,
-  type L2Snapshot,
-} from '@x/core';
+import { DECIMAL_ZERO, type Decimal, type Instrument, type L2Snapshot } from '@x/core';
 import type { BookStatus } from './book-types.js';
 import type {
   AmendRequest,
@@ -24,8 +18,13 @@ import type {
 } from './events.js';
 import { Fanout } from './internal/fanout.js';
 import { Formatter } from './internal/format.js';
-import { describeValue } from './internal/grid.js';
-import { type EntryReject, entryReject, OrderEntry } from './internal/order-entry.js';
+import {
+  type EntryReject,
+  entryReject,
+  notOpen,
+  OrderEntry,
+  submitIdentity,
+} from './internal/order-entry.js';
 import type { OrderRecord } from './internal/records.js';
 import { StopQueue } from './internal/triggers.js';
 import type { HistoricalMessage } from './replay.js';
@@ -88,6 +87,8 @@ export class ReplayVenue implements TradingVenue {
   private readonly fmt: Formatter;
   private readonly fanout = new Fanout<EngineEvent>(undefined);
   private readonly recs = new Map<string, OrderRecord>();
+  /** A fresh order id, bound once (no closure per submit). */
+  private readonly freshId = (): string => this.nextId();
   private readonly stops = new StopQueue();
   private readonly idPrefix: string;
   private readonly tradePrefix: string;
@@ -214,19 +215,8 @@ export class ReplayVenue implements TradingVenue {
   // ------------------------------------------------------------------ commands
 
   private submitOrder(request: OrderRequest): CommandResult {
-    if (typeof request !== 'object' || request === null) {
-      const why = `an order request must be an object (got ${describeValue(request)})`;
-      return this.reject('submit', this.nextId(), entryReject('invalid-order', 'request', why));
-    }
-    const orderId = request.orderId ?? this.nextId();
-    if (typeof orderId !== 'string' || orderId.length === 0) {
-      const why = `orderId ${describeValue(orderId)} must be a non-empty string`;
-      return this.reject('submit', String(orderId), entryReject('invalid-order', 'orderId', why));
-    }
-    if (this.recs.has(orderId)) {
-      const why = `orderId '${orderId}' is already in use`;
-      return this.reject('submit', orderId, entryReject('duplicate-order-id', 'orderId', why));
-    }
+    const orderId = submitIdentity(request, this.recs, this.freshId);
+    if (typeof orderId !== 'string') return this.reject('submit', orderId.orderId, orderId);
     const c = this.entry.check(request, this.now());
     if ('reason' in c) return this.reject('submit', orderId, c);
     if (c.tif === 'GTD') {
@@ -398,15 +388,8 @@ export class ReplayVenue implements TradingVenue {
 
   private openRecord(command: 'cancel' | 'amend', orderId: string): OrderRecord | CommandResult {
     const rec = this.recs.get(orderId);
-    if (rec === undefined) {
-      const why = `orderId ${describeValue(orderId)}: no such order`;
-      return this.reject(command, orderId, entryReject('unknown-order', 'orderId', why));
-    }
-    if (isTerminalStatus(rec.status)) {
-      const why = `orderId '${orderId}': the order is ${rec.status}`;
-      return this.reject(command, orderId, entryReject('order-closed', 'orderId', why));
-    }
-    return rec;
+    const refused = notOpen(rec, orderId);
+    return refused === undefined ? (rec as OrderRecord) : this.reject(command, orderId, refused);
   }
 
   private reject(

@@ -82,3 +82,29 @@ describe('ReplayVenue', () => {
     expect(v.orders.order('a')?.aheadLots).toBe(10);
   });
 });
+
+describe('ReplayVenue and MatchingEngine refuse the same malformed submits the same way', () => {
+  it('a non-object request, an unprintable or empty id, a duplicate id: typed rejects, no throw', async () => {
+    const { MatchingEngine } = await import('../src/index.js');
+    const engine = new MatchingEngine(XYZ);
+    const { v } = venue();
+    const base = { side: 'buy', type: 'limit', price: '100', qty: '1' } as const;
+    const cases: unknown[] = [
+      null,
+      'not an order',
+      { ...base, orderId: Symbol('x') },
+      { ...base, orderId: '' },
+    ];
+    for (const bad of cases) {
+      const a = engine.submit(bad as never);
+      const b = v.submit(bad as never);
+      expect([a.ok, a.reason]).toEqual([false, 'invalid-order']);
+      expect([b.ok, b.reason]).toEqual([a.ok, a.reason]);
+      if (typeof bad === 'object' && bad !== null) expect(b.orderId).toBe(a.orderId);
+    }
+    expect(engine.submit({ ...base, orderId: 'd' }).ok).toBe(true);
+    expect(v.submit({ ...base, orderId: 'd' }).ok).toBe(true);
+    expect(engine.submit({ ...base, orderId: 'd' }).reason).toBe('duplicate-order-id');
+    expect(v.submit({ ...base, orderId: 'd' }).reason).toBe('duplicate-order-id');
+  });
+});

@@ -3,7 +3,13 @@
  * `Instrument.checkOrder` for the instrument rules, and turned into ticks and lots. Every
  * failure names the field and why. FIX time-in-force rules: see `OrderRequest.timeInForce`.
  */
-import type { DecimalLike, Instrument, OrderType, TimeInForce } from '@x/core';
+import {
+  type DecimalLike,
+  type Instrument,
+  isTerminalStatus,
+  type OrderType,
+  type TimeInForce,
+} from '@x/core';
 import type { AmendRequest, OrderRequest, RejectField, RejectReason } from '../events.js';
 import { describeValue, type GridFailure, type GridKind, gridKind, toGridUnits } from './grid.js';
 import type { OrderRecord } from './records.js';
@@ -46,6 +52,69 @@ export function entryReject(
   message: string,
 ): EntryReject {
   return { reason, field, message };
+}
+
+/** Any value as a string id, without throwing (malformed input must still get a reject). */
+export function safeId(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return String(value);
+  } catch {
+    return '[unprintable id]';
+  }
+}
+
+/** A submit refused before its fields are read, with the id its reject reports. */
+export interface IdentityReject extends EntryReject {
+  readonly orderId: string;
+}
+
+/**
+ * The order id a submit will use (`request.orderId`, or a fresh one from `nextId`), or why it is
+ * refused before its fields are read: not an object, an id that is not a non-empty string, an id
+ * already in use. The one rule for every venue; allocation-free when the request is accepted.
+ */
+export function submitIdentity(
+  request: unknown,
+  inUse: { has(id: string): boolean },
+  nextId: () => string,
+): string | IdentityReject {
+  if (typeof request !== 'object' || request === null) {
+    const why = `an order request must be an object (got ${describeValue(request)})`;
+    return { orderId: nextId(), ...entryReject('invalid-order', 'request', why) };
+  }
+  const orderId = (request as { readonly orderId?: unknown }).orderId ?? nextId();
+  if (typeof orderId !== 'string' || orderId.length === 0) {
+    const why = `orderId ${describeValue(orderId)} must be a non-empty string`;
+    return { orderId: safeId(orderId), ...entryReject('invalid-order', 'orderId', why) };
+  }
+  if (inUse.has(orderId)) {
+    const why = `orderId '${orderId}' is already in use`;
+    return { orderId, ...entryReject('duplicate-order-id', 'orderId', why) };
+  }
+  return orderId;
+}
+
+/**
+ * Why a cancel or amend of `orderId` is refused before its fields are read: no such order, or an
+ * order already closed; `undefined` when `rec` is open (the one rule for every venue).
+ */
+export function notOpen(rec: OrderRecord | undefined, orderId: string): EntryReject | undefined {
+  if (rec === undefined) {
+    return entryReject(
+      'unknown-order',
+      'orderId',
+      `orderId ${describeValue(orderId)}: no such order`,
+    );
+  }
+  if (isTerminalStatus(rec.status)) {
+    return entryReject(
+      'order-closed',
+      'orderId',
+      `orderId '${orderId}': the order is ${rec.status}`,
+    );
+  }
+  return undefined;
 }
 
 /** One grid (price, stop price or quantity) with a bounded memo of parsed primitive inputs. */
