@@ -17,11 +17,12 @@
  */
 import { link, mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { IntegrityError, NotFoundError, ValidationError } from '@x/core';
+import { IntegrityError, NotFoundError } from '@x/core';
 import lockfile from 'proper-lockfile';
 import { emptyDocument, type RegistryDocument } from './document.js';
 import { fsyncDir, readHashed, TEMP_PREFIX, tempPathFor, writeHashed } from './internal/durable.js';
 import {
+  assertDigest,
   type BlobInfo,
   type CasResult,
   isDigest,
@@ -95,12 +96,7 @@ export class FsStorage implements RegistryStorage {
   }
 
   private blobPath(digest: string): string {
-    if (!isDigest(digest)) {
-      throw new ValidationError('a digest is 64 lowercase hex digits', {
-        field: 'digest',
-        value: digest,
-      });
-    }
+    assertDigest(digest);
     return join(this.blobDir, digest);
   }
 

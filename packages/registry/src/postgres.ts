@@ -27,9 +27,9 @@ import { wrapConnectionError } from './internal/pg-errors.js';
 import { listen } from './internal/pg-listen.js';
 import { migrate } from './internal/pg-schema.js';
 import {
+  assertDigest,
   type BlobInfo,
   type CasResult,
-  isDigest,
   type MetadataSnapshot,
   type RegistryStorage,
   type StorageProblem,
@@ -190,15 +190,6 @@ export class PostgresStorage implements RegistryStorage {
     });
   }
 
-  private checkDigest(digest: string): void {
-    if (!isDigest(digest)) {
-      throw new ValidationError('a digest is 64 lowercase hex digits', {
-        field: 'digest',
-        value: digest,
-      });
-    }
-  }
-
   async putBlob(bytes: Uint8Array): Promise<BlobInfo> {
     const digest = sha256Hex(bytes);
     const info = { digest, size: bytes.byteLength };
@@ -208,7 +199,7 @@ export class PostgresStorage implements RegistryStorage {
   }
 
   async getBlob(digest: string): Promise<Uint8Array> {
-    this.checkDigest(digest);
+    assertDigest(digest);
     // one snapshot: a concurrent sweep cannot remove chunks halfway through the read
     return this.tx(
       (c) => readBlob(c, this.s, digest),
@@ -217,7 +208,7 @@ export class PostgresStorage implements RegistryStorage {
   }
 
   async hasBlob(digest: string): Promise<boolean> {
-    this.checkDigest(digest);
+    assertDigest(digest);
     return this.run(async (c) => {
       const r = await c.query(`SELECT 1 FROM ${this.s}.blobs WHERE digest = $1`, [digest]);
       return r.rowCount === 1;

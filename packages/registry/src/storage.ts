@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { ValidationError } from '@x/core';
 import type { RegistryDocument } from './document.js';
 
 /** A stored blob: its SHA-256 digest (lowercase hex) and size. */
@@ -152,4 +153,19 @@ const HEX64 = /^[0-9a-f]{64}$/;
  */
 export function isDigest(digest: string): boolean {
   return HEX64.test(digest);
+}
+
+/**
+ * Refuses a string that is not a digest in the registry's form (what every backend checks before
+ * it touches a blob).
+ * @param digest - the candidate
+ * @throws `ValidationError` (from `@x/core`) naming the field `digest`
+ */
+export function assertDigest(digest: string): void {
+  if (!isDigest(digest)) {
+    throw new ValidationError('a digest is 64 lowercase hex digits', {
+      field: 'digest',
+      value: digest,
+    });
+  }
 }
