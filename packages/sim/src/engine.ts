@@ -12,7 +12,6 @@
 import {
   type Clock,
   createL2Snapshot,
-  DECIMAL_ZERO,
   type Decimal,
   type Instrument,
   IntegrityError,
@@ -38,6 +37,7 @@ import {
   type CheckedOrder,
   type EntryReject,
   entryReject,
+  newOrderRecord,
   notOpen,
   OrderEntry,
   safeId,
@@ -396,26 +396,8 @@ export class MatchingEngine implements TradingVenue {
   }
 
   private record(orderId: string, r: OrderRequest, c: CheckedOrder): OrderRecord {
-    return {
-      orderId,
-      seq: ++this.orderSeq,
-      side: r.side,
-      orderType: r.type,
-      timeInForce: c.tif,
-      postOnly: r.postOnly === true,
-      owner: r.owner,
-      ownerKey: r.selfTradeExempt === true ? 0 : this.ownerKey(r.owner),
-      status: 'new',
-      priceTicks: c.priceTicks,
-      stopTicks: c.stopTicks,
-      triggered: !(r.type === 'stop' || r.type === 'stop-limit'),
-      qtyLots: c.lots,
-      cumLots: 0,
-      notional: DECIMAL_ZERO,
-      expireAtMs: c.expireAtMs,
-      heapPos0: -1,
-      heapPos1: -1,
-    };
+    const ownerKey = r.selfTradeExempt === true ? 0 : this.ownerKey(r.owner);
+    return newOrderRecord(orderId, ++this.orderSeq, r, c, ownerKey, c.expireAtMs);
   }
 
   private cancelOrder(orderId: string): CommandResult {

@@ -21,6 +21,7 @@ import { Formatter } from './internal/format.js';
 import {
   type EntryReject,
   entryReject,
+  newOrderRecord,
   notOpen,
   OrderEntry,
   submitIdentity,
@@ -223,26 +224,7 @@ export class ReplayVenue implements TradingVenue {
       const why = 'timeInForce GTD: the replay venue models no expiry';
       return this.reject('submit', orderId, entryReject('invalid-order', 'timeInForce', why));
     }
-    const rec: OrderRecord = {
-      orderId,
-      seq: ++this.orderSeq,
-      side: request.side,
-      orderType: request.type,
-      timeInForce: c.tif,
-      postOnly: request.postOnly === true,
-      owner: request.owner,
-      ownerKey: 0,
-      status: 'new',
-      priceTicks: c.priceTicks,
-      stopTicks: c.stopTicks,
-      triggered: !(request.type === 'stop' || request.type === 'stop-limit'),
-      qtyLots: c.lots,
-      cumLots: 0,
-      notional: DECIMAL_ZERO,
-      expireAtMs: Number.NaN,
-      heapPos0: -1,
-      heapPos1: -1,
-    };
+    const rec = newOrderRecord(orderId, ++this.orderSeq, request, c, 0, Number.NaN);
     this.recs.set(orderId, rec);
     if (!rec.triggered) {
       this.events.push(this.fmt.accepted(rec, this.now()));

@@ -4,6 +4,7 @@
  * failure names the field and why. FIX time-in-force rules: see `OrderRequest.timeInForce`.
  */
 import {
+  DECIMAL_ZERO,
   type DecimalLike,
   type Instrument,
   isTerminalStatus,
@@ -93,6 +94,40 @@ export function submitIdentity(
     return { orderId, ...entryReject('duplicate-order-id', 'orderId', why) };
   }
   return orderId;
+}
+
+/**
+ * A new venue's record of a checked order: status 'new', nothing filled, out of every heap, and
+ * armed at once unless it is a stop (the one constructor for every venue).
+ */
+export function newOrderRecord(
+  orderId: string,
+  seq: number,
+  r: OrderRequest,
+  c: CheckedOrder,
+  ownerKey: number,
+  expireAtMs: number,
+): OrderRecord {
+  return {
+    orderId,
+    seq,
+    side: r.side,
+    orderType: r.type,
+    timeInForce: c.tif,
+    postOnly: r.postOnly === true,
+    owner: r.owner,
+    ownerKey,
+    status: 'new',
+    priceTicks: c.priceTicks,
+    stopTicks: c.stopTicks,
+    triggered: !(r.type === 'stop' || r.type === 'stop-limit'),
+    qtyLots: c.lots,
+    cumLots: 0,
+    notional: DECIMAL_ZERO,
+    expireAtMs,
+    heapPos0: -1,
+    heapPos1: -1,
+  };
 }
 
 /**
