@@ -4,17 +4,13 @@
  *
  * 1. streaming multi-level OFI alone, and the full streaming feature set, in ns per update;
  * 2. no allocation per update: V8 GC events during each timed run, and heap used before/after
- *    (after a forced GC);
- * 3. batch multi-level OFI and batch depth imbalance over the same 1,000,000 rows against a
- *    vectorised numpy implementation of the same formulas, run side by side by Debian's
- *    /usr/bin/python3 on the same data (written to a temp binary file); checksums must agree.
+ *    (after a forced GC).
+ *
+ * The batch functions against numpy are in `bench/batch.ts` (WASM and JS kernels, validated and
+ * plain numpy, the same rows).
  *
  * Run: `pnpm bench` in packages/microstructure (env BENCH_ROWS to change the size).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { machineInfo, sink, sinkTotal, table } from '@x/test-utils/bench';
 import * as lib from '../src/index.js';
 import {
@@ -29,9 +25,7 @@ import {
   train,
 } from './internal/streaming.js';
 
-const { depthImbalanceBatch, multiLevelOfiBatch } = lib;
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
-const PY = '/usr/bin/python3';
 
 async function main(): Promise<void> {
   console.log(`@x/microstructure benchmark — ${machineInfo()}`);
@@ -96,70 +90,6 @@ async function main(): Promise<void> {
     aloneRows.push([name, r.cpuNsPerUpdate, r.gcEvents, r.bytesPerUpdate, r.heapDeltaKiB]);
   }
 
-  // ------------------------------------------------------------ batch vs numpy
-  // CPU time (less sensitive than wall time to other processes on a shared machine), best of 3
-  const timeBest = (fn: () => void, reps = 3): number => {
-    let best = Number.POSITIVE_INFINITY;
-    for (let r = 0; r < reps; r++) {
-      const c0 = process.cpuUsage();
-      fn();
-      const c = process.cpuUsage(c0);
-      best = Math.min(best, (c.user + c.system) * 1000);
-    }
-    return best / ROWS;
-  };
-  let ofiChecksum = 0;
-  const batchOfiNs = timeBest(() => {
-    const r = multiLevelOfiBatch(data, { levels: N });
-    let s = 0;
-    for (let k = 0; k < r.ofi.length; k++) s += r.ofi[k]!;
-    ofiChecksum = s;
-  });
-  let imbChecksum = 0;
-  const weights = Float64Array.from({ length: N }, (_, k) => Math.exp(-0.3 * k));
-  const batchImbNs = timeBest(() => {
-    const r = depthImbalanceBatch(data, { levels: N, weights });
-    let s = 0;
-    for (let k = 0; k < r.length; k++) s += r[k]!;
-    imbChecksum = s;
-  });
-  sink(ofiChecksum);
-  sink(imbChecksum);
-
-  let py: { ofiNs: number; imbNs: number; ofiChecksum: number; imbChecksum: number } | null = null;
-  let pyNote = '';
-  if (!existsSync(PY)) {
-    pyNote = `numpy peer skipped: ${PY} not found`;
-  } else {
-    const dir = mkdtempSync(join(tmpdir(), 'x-micro-bench-'));
-    try {
-      for (const f of ['bidPrice', 'bidSize', 'askPrice', 'askSize'] as const) {
-        writeFileSync(join(dir, `${f}.f64`), data[f]);
-      }
-      const script = join(dir, 'peer.py');
-      writeFileSync(script, PY_PEER);
-      // one core for numpy too: no multithreaded BLAS in the matrix-vector product
-      const env = {
-        ...process.env,
-        OPENBLAS_NUM_THREADS: '1',
-        OMP_NUM_THREADS: '1',
-        MKL_NUM_THREADS: '1',
-      };
-      const res = spawnSync(PY, [script, dir, String(ROWS), String(N)], {
-        env,
-        encoding: 'utf8',
-        maxBuffer: 1 << 20,
-      });
-      if (res.status !== 0) {
-        pyNote = `numpy peer skipped: ${res.stderr.trim().split('\n').pop() ?? 'python failed'}`;
-      } else {
-        py = JSON.parse(res.stdout.trim().split('\n').pop() as string);
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
-
   // ------------------------------------------------------------ report
   // ratios first: each figure against its goal or its peer (CPU time; < 1 meets a goal, > 1 is
   // ahead of numpy), then the absolute figures
@@ -173,16 +103,6 @@ async function main(): Promise<void> {
       [
         ['streaming multi-level OFI, CPU net of copy / 100 ns goal', ofiNet / 100, '< 1 meets it'],
         ['full streaming feature set, CPU net of copy / 1 µs goal', fullNet / 1000, '< 1 meets it'],
-        [
-          'batch multi-level OFI, numpy / TypeScript',
-          py ? py.ofiNs / batchOfiNs : NaN,
-          '>= 1.5 goal',
-        ],
-        [
-          'batch depth imbalance, numpy / TypeScript',
-          py ? py.imbNs / batchImbNs : NaN,
-          '>= 1.5 goal',
-        ],
       ],
     ),
   );
@@ -286,75 +206,11 @@ async function main(): Promise<void> {
     '  TopOfBookSurvival keeps every ended lifetime for Kaplan–Meier: its storage doubles when full (amortised, not per update).',
   );
   console.log('');
-  console.log(
-    `batch over ${ROWS.toLocaleString('en-US')} rows (CPU ns per row, best of 3, one thread each; TypeScript validates every row, numpy does not)`,
-  );
-  const rows: (string | number)[][] = [
-    [
-      'multi-level OFI (10 levels)',
-      batchOfiNs,
-      py?.ofiNs ?? NaN,
-      py ? py.ofiNs / batchOfiNs : NaN,
-      py
-        ? Math.abs(py.ofiChecksum - ofiChecksum) <= 1e-9 * Math.abs(ofiChecksum) + 1e-6
-          ? 'yes'
-          : `NO (${py.ofiChecksum} vs ${ofiChecksum})`
-        : '-',
-    ],
-    [
-      'depth imbalance (10 levels, weighted)',
-      batchImbNs,
-      py?.imbNs ?? NaN,
-      py ? py.imbNs / batchImbNs : NaN,
-      py
-        ? Math.abs(py.imbChecksum - imbChecksum) <= 1e-7 * Math.abs(imbChecksum) + 1e-6
-          ? 'yes'
-          : `NO (${py.imbChecksum} vs ${imbChecksum})`
-        : '-',
-    ],
-  ];
-  console.log(
-    table(['what', 'TypeScript ns/row', 'numpy ns/row', 'numpy / TS', 'same checksum'], rows),
-  );
-  if (pyNote) console.log(`  ${pyNote}`);
   console.log('');
   console.log(
     `sink ${sinkTotal().toExponential(6)} (all results consumed; a NaN would have thrown)`,
   );
   stopGcObserver();
 }
-
-const PY_PEER = `
-import json, sys, time
-import numpy as np
-d, rows, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-ld = lambda f: np.fromfile(f"{d}/{f}.f64", dtype=np.float64).reshape(rows, n)
-bp, bs, ap, as_ = ld("bidPrice"), ld("bidSize"), ld("askPrice"), ld("askSize")
-
-def mlofi():
-    b = np.where(bs > 0, bp, -np.inf)
-    a = np.where(as_ > 0, ap, np.inf)
-    e = np.zeros((rows, n))
-    b0, b1, a0, a1 = b[:-1], b[1:], a[:-1], a[1:]
-    e[1:] = (b1 >= b0) * bs[1:] - (b1 <= b0) * bs[:-1] - (a1 <= a0) * as_[1:] + (a1 >= a0) * as_[:-1]
-    return e
-
-w = np.exp(-0.3 * np.arange(n))
-def imb():
-    vb = bs @ w
-    va = as_ @ w
-    s = vb + va
-    return np.where(s > 0, (vb - va) / np.where(s > 0, s, 1.0), 0.0)
-
-def best(fn, reps=3):
-    t = []
-    for _ in range(reps):
-        t0 = time.process_time_ns(); r = fn(); t.append(time.process_time_ns() - t0)
-    return min(t) / rows, r
-
-ofi_ns, e = best(mlofi)
-imb_ns, r = best(imb)
-print(json.dumps({"ofiNs": ofi_ns, "imbNs": imb_ns, "ofiChecksum": float(e.sum()), "imbChecksum": float(r.sum())}))
-`;
 
 await main();
